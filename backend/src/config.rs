@@ -1,0 +1,156 @@
+//! Settings of `ferry serve`, resolved from four layers in rising precedence:
+//! built-in defaults, a TOML file, environment variables, flags.
+//!
+//! Environment variables and flags are both read by clap into
+//! [`ServeArgs`]; this module lays them over the file and the defaults.
+//! Unknown keys in the file are an error, so a typo never goes unnoticed.
+
+use crate::cli::ServeArgs;
+use crate::error::BackendError;
+use ferry_shared::ParseLimits;
+use serde::Deserialize;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The file read when no `--config` is given, if it exists.
+pub const DEFAULT_CONFIG_FILE: &str = "ferry.toml";
+
+/// Fully resolved settings of `ferry serve`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServeConfig {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    pub static_dir: PathBuf,
+    pub max_body_bytes: usize,
+    pub request_timeout: Duration,
+    pub limits: ParseLimits,
+}
+
+impl Default for ServeConfig {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 8080)),
+            data_dir: PathBuf::from("ferry-data"),
+            static_dir: PathBuf::from("dist"),
+            max_body_bytes: 1024 * 1024,
+            request_timeout: Duration::from_secs(30),
+            limits: ParseLimits::default(),
+        }
+    }
+}
+
+/// The configuration file's shape. Every key is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    listen: Option<SocketAddr>,
+    data_dir: Option<PathBuf>,
+    static_dir: Option<PathBuf>,
+    max_body_bytes: Option<usize>,
+    request_timeout_secs: Option<u64>,
+    limits: Option<ParseLimits>,
+}
+
+impl ServeConfig {
+    /// Resolves the settings from the defaults, the configuration file named
+    /// by `args` (or `ferry.toml` if present) and `args` itself.
+    pub fn resolve(args: &ServeArgs) -> Result<Self, BackendError> {
+        let file = match &args.config {
+            Some(path) => Some(read_file(path)?),
+            None if Path::new(DEFAULT_CONFIG_FILE).is_file() => {
+                Some(read_file(Path::new(DEFAULT_CONFIG_FILE))?)
+            }
+            None => None,
+        };
+        Ok(Self::layer(file.unwrap_or_default(), args))
+    }
+
+    /// Parses a configuration file's text (used by `resolve` and tests).
+    pub fn from_toml(text: &str, args: &ServeArgs) -> Result<Self, String> {
+        let file = toml::from_str::<FileConfig>(text).map_err(|e| e.to_string())?;
+        Ok(Self::layer(file, args))
+    }
+
+    fn layer(file: FileConfig, args: &ServeArgs) -> Self {
+        let defaults = Self::default();
+        let limits = args.limits.apply_to(file.limits.unwrap_or(defaults.limits));
+        Self {
+            listen: args.listen.or(file.listen).unwrap_or(defaults.listen),
+            data_dir: args
+                .data_dir
+                .clone()
+                .or(file.data_dir)
+                .unwrap_or(defaults.data_dir),
+            static_dir: args
+                .static_dir
+                .clone()
+                .or(file.static_dir)
+                .unwrap_or(defaults.static_dir),
+            max_body_bytes: args
+                .max_body_bytes
+                .or(file.max_body_bytes)
+                .unwrap_or(defaults.max_body_bytes),
+            request_timeout: args
+                .request_timeout_secs
+                .or(file.request_timeout_secs)
+                .map(Duration::from_secs)
+                .unwrap_or(defaults.request_timeout),
+            limits,
+        }
+    }
+}
+
+fn read_file(path: &Path) -> Result<FileConfig, BackendError> {
+    let text = std::fs::read_to_string(path).map_err(|source| BackendError::ConfigRead {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|e| BackendError::ConfigInvalid {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::LimitArgs;
+
+    #[test]
+    fn defaults_apply_without_file_or_flags() {
+        let config = ServeConfig::from_toml("", &ServeArgs::default()).unwrap();
+        assert_eq!(config, ServeConfig::default());
+        assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
+    }
+
+    #[test]
+    fn flags_beat_the_file_which_beats_defaults() {
+        let text = "listen = \"127.0.0.1:9000\"\ndata_dir = \"/var/lib/ferry\"\n\
+                    [limits]\nmax_items = 10\nmax_line_bytes = 99\n";
+        let args = ServeArgs {
+            listen: Some("127.0.0.1:9100".parse().unwrap()),
+            limits: LimitArgs {
+                max_items: Some(20),
+                ..LimitArgs::default()
+            },
+            ..ServeArgs::default()
+        };
+        let config = ServeConfig::from_toml(text, &args).unwrap();
+        assert_eq!(config.listen.port(), 9100);
+        assert_eq!(config.data_dir, PathBuf::from("/var/lib/ferry"));
+        assert_eq!(config.limits.max_items, 20);
+        assert_eq!(config.limits.max_line_bytes, 99);
+        assert_eq!(
+            config.limits.max_file_bytes,
+            ParseLimits::DEFAULT_MAX_FILE_BYTES
+        );
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        let err =
+            ServeConfig::from_toml("lisen = \"127.0.0.1:1\"", &ServeArgs::default()).unwrap_err();
+        assert!(err.contains("lisen"), "{err}");
+    }
+}

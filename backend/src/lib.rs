@@ -1,0 +1,19 @@
+//! The `ferry` back end: command line, web server, job store.
+//!
+//! * [`cli`] — the `ferry` command and its subcommands.
+//! * [`config`] — settings for `ferry serve`: built-in defaults, a TOML file,
+//!   environment variables and flags, in rising precedence.
+//! * [`server`] — the axum application: JSON API under `/api` and the
+//!   Trunk-built web page.
+//! * [`store`] — job and sync state behind one interface (SQLite by default).
+//! * [`inspect`] — `ferry inspect`: the browser's parsing, on the command line.
+//! * [`error`] — the crate's error type.
+
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod inspect;
+pub mod server;
+pub mod store;
+
+pub use error::BackendError;

@@ -1,0 +1,58 @@
+//! The `ferry` binary: parses the command line and runs a subcommand.
+
+use anyhow::Context;
+use clap::Parser;
+use ferry_backend::cli::{Cli, Command, InspectArgs};
+use ferry_backend::config::ServeConfig;
+use ferry_backend::inspect::{Outcome, inspect_file};
+use ferry_shared::ParseLimits;
+use std::io::Write;
+use std::process::ExitCode;
+use tracing_subscriber::EnvFilter;
+
+fn main() -> anyhow::Result<ExitCode> {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match cli.command {
+        Command::Serve(args) => {
+            let config = ServeConfig::resolve(&args)?;
+            let runtime = tokio::runtime::Runtime::new().context("cannot start the runtime")?;
+            runtime.block_on(ferry_backend::server::serve(config, |addr| {
+                // Printed on stdout, one line, so scripts and tests can read it.
+                println!("Ferry is running at http://{addr}/");
+                let _ = std::io::stdout().flush();
+            }))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Inspect(args) => inspect(&args),
+    }
+}
+
+fn inspect(args: &InspectArgs) -> anyhow::Result<ExitCode> {
+    let limits = args.limits.apply_to(ParseLimits::default());
+    let results: Vec<_> = args
+        .files
+        .iter()
+        .map(|f| inspect_file(f, &limits))
+        .collect();
+    let all_read = results
+        .iter()
+        .all(|r| matches!(r.outcome, Outcome::Report(_)));
+    let mut out = std::io::stdout().lock();
+    if args.compact {
+        serde_json::to_writer(&mut out, &results)?;
+    } else {
+        serde_json::to_writer_pretty(&mut out, &results)?;
+    }
+    writeln!(out)?;
+    Ok(if all_read {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}

@@ -1,0 +1,16 @@
+//! The back end's integration tests, in one binary (one link, one run).
+//!
+//! * `api` drives the router in-process with `Router::oneshot`.
+//! * `inspect_cli` runs the real `ferry inspect` on corpus files.
+//! * `serve_cli` starts the real `ferry serve` on a free port.
+
+mod api;
+mod inspect_cli;
+mod serve_cli;
+
+use std::path::PathBuf;
+
+/// The repository's test fixtures folder.
+pub fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures")
+}

@@ -1,0 +1,148 @@
+//! iCalendar (RFC 5545) files: from bytes to a [`CalendarReport`].
+//!
+//! The work is split in three steps, each in its own module:
+//! 1. [`crate::text::decode_content_lines`] turns bytes into text;
+//! 2. [`scan`] finds every top-level component and every structural problem,
+//!    with line numbers;
+//! 3. [`item`] parses each event and task on its own with `calcard`.
+//!
+//! A file fails as a whole ([`InspectError`]) only when nothing in it can be
+//! read as a calendar, or a limit is exceeded; anything less is a warning.
+
+mod item;
+pub mod scan;
+
+use crate::limits::ParseLimits;
+use crate::report::{CalendarReport, ItemKind, Skipped, Warning};
+use crate::text::{SourceEncoding, decode_content_lines};
+use scan::{ScanError, scan};
+use thiserror::Error;
+
+/// Why a whole file could not be read. Messages are meant for the user.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum InspectError {
+    #[error("The file is empty.")]
+    Empty,
+    #[error(
+        "The file is {size} bytes; the limit is {limit} bytes. Split the export, or raise the limit."
+    )]
+    TooLarge { size: usize, limit: usize },
+    #[error("Line {line}: this line is longer than the limit of {limit} bytes.")]
+    LineTooLong { line: usize, limit: usize },
+    #[error(
+        "The file has more than {limit} items, the limit for one file. Split the export, or raise the limit."
+    )]
+    TooManyItems { limit: usize },
+    #[error("Line {line}: {reason}")]
+    NotCalendar { line: usize, reason: String },
+}
+
+impl InspectError {
+    /// Stable machine-readable code, e.g. for the JSON API.
+    pub fn code(&self) -> &'static str {
+        match self {
+            InspectError::Empty => "empty_file",
+            InspectError::TooLarge { .. } => "file_too_large",
+            InspectError::LineTooLong { .. } => "line_too_long",
+            InspectError::TooManyItems { .. } => "too_many_items",
+            InspectError::NotCalendar { .. } => "not_a_calendar",
+        }
+    }
+
+    /// The line the error is on, when it is on one.
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            InspectError::LineTooLong { line, .. } | InspectError::NotCalendar { line, .. } => {
+                Some(*line)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Reads an iCalendar file.
+pub fn inspect_ics(bytes: &[u8], limits: &ParseLimits) -> Result<CalendarReport, InspectError> {
+    if bytes.len() > limits.max_file_bytes {
+        return Err(InspectError::TooLarge {
+            size: bytes.len(),
+            limit: limits.max_file_bytes,
+        });
+    }
+    let decoded = decode_content_lines(bytes);
+    let outline = scan(&decoded.text, limits).map_err(|err| match err {
+        ScanError::LineTooLong { line, limit } => InspectError::LineTooLong { line, limit },
+    })?;
+
+    let Some((first_line, first_text)) = outline.first_line.clone() else {
+        return Err(InspectError::Empty);
+    };
+    let has_calendar_content = outline.calendars > 0
+        || outline.components.iter().any(|c| {
+            matches!(
+                c.name.as_str(),
+                "VEVENT" | "VTODO" | "VJOURNAL" | "VTIMEZONE"
+            )
+        });
+    if !has_calendar_content {
+        return Err(not_a_calendar(first_line, &first_text));
+    }
+
+    let mut warnings = outline.warnings;
+    if decoded.encoding == SourceEncoding::Windows1252 {
+        warnings.insert(
+            0,
+            Warning {
+                line: None,
+                message: "The file is not UTF-8; it was read as Windows-1252. Check accented characters in the preview.".to_string(),
+            },
+        );
+    }
+    let mut items = Vec::new();
+    let mut skipped = Vec::new();
+    for span in &outline.components {
+        let kind = match span.name.as_str() {
+            "VEVENT" => ItemKind::Event,
+            "VTODO" => ItemKind::Task,
+            "VTIMEZONE" => continue,
+            _ => {
+                skipped.push(Skipped {
+                    component: span.name.clone(),
+                    line: span.line,
+                });
+                continue;
+            }
+        };
+        if items.len() == limits.max_items {
+            return Err(InspectError::TooManyItems {
+                limit: limits.max_items,
+            });
+        }
+        items.push(item::read_item(span, kind));
+    }
+
+    let more_warnings = warnings.len().saturating_sub(limits.max_warnings);
+    warnings.truncate(limits.max_warnings);
+    Ok(CalendarReport {
+        encoding: decoded.encoding,
+        calendars: outline.calendars,
+        items,
+        skipped,
+        warnings,
+        more_warnings,
+    })
+}
+
+fn not_a_calendar(line: usize, text: &str) -> InspectError {
+    let upper = text.to_ascii_uppercase();
+    let reason = if upper.starts_with("BEGIN:VCARD") {
+        "this is a contact file (vCard), not a calendar. Drop an .ics calendar export here."
+            .to_string()
+    } else if upper.starts_with("<?XML") || upper.starts_with('<') {
+        "this looks like an XML file, not an iCalendar (.ics) file.".to_string()
+    } else {
+        format!(
+            "expected BEGIN:VCALENDAR but found “{text}”. This is not an iCalendar (.ics) file."
+        )
+    };
+    InspectError::NotCalendar { line, reason }
+}

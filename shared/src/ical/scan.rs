@@ -1,0 +1,316 @@
+//! Line scanner for iCalendar text: where each item starts and ends, and what
+//! is structurally wrong, by line number.
+//!
+//! `calcard` (used per item in [`super::item`]) is deliberately lenient and
+//! does not report positions. This scanner gives Ferry what a person needs
+//! to fix a file — "line 12: END:VEVENT without BEGIN:VEVENT" — and cuts the
+//! file into one text slice per top-level component, so a broken item cannot
+//! take its neighbours down with it and slices can be parsed independently.
+//!
+//! Folding (RFC 5545 §3.1) is honoured: a line starting with a space or tab
+//! continues the previous one. CRLF and bare LF are both accepted.
+
+use crate::limits::ParseLimits;
+use crate::report::Warning;
+use std::borrow::Cow;
+
+/// A top-level component (a child of `VCALENDAR`, or a bare one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComponentSpan<'a> {
+    /// Upper-cased component name, e.g. `VEVENT`.
+    pub name: String,
+    /// Line of its `BEGIN:`.
+    pub line: usize,
+    /// Its full text, from `BEGIN:` through `END:` (or to where it was cut
+    /// off, when [`ComponentSpan::complete`] is false).
+    pub text: &'a str,
+    /// `false` when the file never closes the component.
+    pub complete: bool,
+}
+
+/// The scanner's result.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outline<'a> {
+    pub components: Vec<ComponentSpan<'a>>,
+    /// Number of `BEGIN:VCALENDAR` lines.
+    pub calendars: usize,
+    pub warnings: Vec<Warning>,
+    /// First non-blank line, used to explain a file that is not a calendar.
+    pub first_line: Option<(usize, String)>,
+}
+
+/// A structural error that makes the file unreadable as a whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScanError {
+    LineTooLong { line: usize, limit: usize },
+}
+
+/// One unfolded line: where it starts and its text.
+struct LogicalLine<'a> {
+    number: usize,
+    start: usize,
+    end: usize,
+    text: Cow<'a, str>,
+}
+
+/// Splits `src` into logical (unfolded) lines.
+struct LogicalLines<'a> {
+    src: &'a str,
+    pos: usize,
+    line: usize,
+}
+
+impl<'a> LogicalLines<'a> {
+    fn new(src: &'a str) -> Self {
+        Self {
+            src,
+            pos: 0,
+            line: 0,
+        }
+    }
+
+    /// Next physical line: (content without line ending, offset after it).
+    fn physical_at(&self, pos: usize) -> Option<(&'a str, usize)> {
+        if pos >= self.src.len() {
+            return None;
+        }
+        let rest = &self.src[pos..];
+        let (content, consumed) = match rest.find('\n') {
+            Some(i) => (&rest[..i], i + 1),
+            None => (rest, rest.len()),
+        };
+        Some((
+            content.strip_suffix('\r').unwrap_or(content),
+            pos + consumed,
+        ))
+    }
+}
+
+impl<'a> Iterator for LogicalLines<'a> {
+    type Item = LogicalLine<'a>;
+
+    fn next(&mut self) -> Option<LogicalLine<'a>> {
+        let start = self.pos;
+        let (head, mut end) = self.physical_at(start)?;
+        self.line += 1;
+        let number = self.line;
+        let mut text = Cow::Borrowed(head);
+        while let Some((next, next_end)) = self.physical_at(end) {
+            match next.strip_prefix([' ', '\t']) {
+                Some(continuation) => {
+                    text.to_mut().push_str(continuation);
+                    self.line += 1;
+                    end = next_end;
+                }
+                None => break,
+            }
+        }
+        self.pos = end;
+        Some(LogicalLine {
+            number,
+            start,
+            end,
+            text,
+        })
+    }
+}
+
+/// `NAME` of a content line `NAME[;params]:value`, if the line has that shape.
+fn property_name(line: &str) -> Option<&str> {
+    let name_end = line.find([':', ';'])?;
+    if !line[name_end..].contains(':') {
+        return None;
+    }
+    let name = &line[..name_end];
+    let valid = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    valid.then_some(name)
+}
+
+/// Shortens a line for quoting in a message.
+fn excerpt(line: &str) -> String {
+    const MAX: usize = 60;
+    match line.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", &line[..cut]),
+        None => line.to_string(),
+    }
+}
+
+struct Open {
+    name: String,
+    line: usize,
+    start: usize,
+}
+
+/// Scans `src`, collecting top-level components and structural warnings.
+pub fn scan<'a>(src: &'a str, limits: &ParseLimits) -> Result<Outline<'a>, ScanError> {
+    let mut outline = Outline::default();
+    let mut stack: Vec<Open> = Vec::new();
+
+    for line in LogicalLines::new(src) {
+        if line.text.len() > limits.max_line_bytes {
+            return Err(ScanError::LineTooLong {
+                line: line.number,
+                limit: limits.max_line_bytes,
+            });
+        }
+        let text = line.text.trim_end_matches([' ', '\t']);
+        if text.is_empty() {
+            continue;
+        }
+        let text = text.trim_start_matches('\u{feff}');
+        if outline.first_line.is_none() {
+            outline.first_line = Some((line.number, excerpt(text)));
+        }
+        let Some(name) = property_name(text) else {
+            outline.warnings.push(Warning {
+                line: Some(line.number),
+                message: format!(
+                    "“{}” is not an iCalendar line (expected NAME:value); it was ignored",
+                    excerpt(text)
+                ),
+            });
+            continue;
+        };
+        let value = || text[name.len()..].trim_start_matches(|c| c != ':')[1..].trim();
+        if name.eq_ignore_ascii_case("BEGIN") {
+            let component = value().to_ascii_uppercase();
+            if component == "VCALENDAR" {
+                outline.calendars += 1;
+            }
+            stack.push(Open {
+                name: component,
+                line: line.number,
+                start: line.start,
+            });
+        } else if name.eq_ignore_ascii_case("END") {
+            let component = value().to_ascii_uppercase();
+            let Some(depth) = stack.iter().rposition(|open| open.name == component) else {
+                outline.warnings.push(Warning {
+                    line: Some(line.number),
+                    message: format!(
+                        "END:{component} has no matching BEGIN:{component}; it was ignored"
+                    ),
+                });
+                continue;
+            };
+            while stack.len() > depth + 1 {
+                let open = stack.pop().expect("stack is deeper than depth");
+                outline.warnings.push(Warning {
+                    line: Some(open.line),
+                    message: format!(
+                        "BEGIN:{} is not closed before END:{component} on line {}",
+                        open.name, line.number
+                    ),
+                });
+                close(&mut outline, src, &stack, open, line.start, false);
+            }
+            let open = stack.pop().expect("matching component is on the stack");
+            close(&mut outline, src, &stack, open, line.end, true);
+        } else if stack.is_empty() {
+            outline.warnings.push(Warning {
+                line: Some(line.number),
+                message: format!(
+                    "“{}” is outside any calendar; it was ignored",
+                    excerpt(text)
+                ),
+            });
+        }
+    }
+
+    while let Some(open) = stack.pop() {
+        outline.warnings.push(Warning {
+            line: Some(open.line),
+            message: format!("BEGIN:{} is never closed: the file ends first", open.name),
+        });
+        close(&mut outline, src, &stack, open, src.len(), false);
+    }
+    outline.components.sort_by_key(|span| span.line);
+    Ok(outline)
+}
+
+/// Records `open` as a span if it is a top-level component.
+fn close<'a>(
+    outline: &mut Outline<'a>,
+    src: &'a str,
+    parents: &[Open],
+    open: Open,
+    end: usize,
+    complete: bool,
+) {
+    // Direct children of a (possibly wrongly nested) VCALENDAR, or bare
+    // components outside any calendar.
+    let top_level =
+        open.name != "VCALENDAR" && parents.iter().all(|parent| parent.name == "VCALENDAR");
+    if top_level {
+        outline.components.push(ComponentSpan {
+            name: open.name,
+            line: open.line,
+            text: &src[open.start..end],
+            complete,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outline(src: &str) -> Outline<'_> {
+        scan(src, &ParseLimits::default()).expect("scan succeeds")
+    }
+
+    #[test]
+    fn finds_top_level_components_with_lines() {
+        let src = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nSUMMARY:a\r\nBEGIN:VALARM\r\nACTION:DISPLAY\r\nEND:VALARM\r\nEND:VEVENT\r\nBEGIN:VTODO\r\nEND:VTODO\r\nEND:VCALENDAR\r\n";
+        let out = outline(src);
+        assert_eq!(out.calendars, 1);
+        assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+        let names: Vec<_> = out
+            .components
+            .iter()
+            .map(|c| (c.name.as_str(), c.line))
+            .collect();
+        assert_eq!(names, [("VEVENT", 3), ("VTODO", 9)]);
+        assert!(out.components[0].text.starts_with("BEGIN:VEVENT"));
+        assert!(out.components[0].text.ends_with("END:VEVENT\r\n"));
+    }
+
+    #[test]
+    fn folded_lines_count_physical_lines() {
+        let src = "BEGIN:VCALENDAR\nDESCRIPTION:a long\n  text\n folded\nBEGIN:VEV\n ENT\nEND:VEVENT\nEND:VCALENDAR\n";
+        let out = outline(src);
+        assert_eq!(out.components.len(), 1);
+        assert_eq!(out.components[0].line, 5);
+    }
+
+    #[test]
+    fn garbage_and_unbalanced_lines_are_named() {
+        let src = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nthis is garbage\nEND:VTODO\nEND:VEVENT\nBEGIN:VEVENT\nSUMMARY:x\n";
+        let out = outline(src);
+        let lines: Vec<_> = out.warnings.iter().map(|w| w.line).collect();
+        assert_eq!(lines, [Some(3), Some(4), Some(6), Some(1)]);
+        assert!(out.warnings[0].message.contains("this is garbage"));
+        assert!(out.warnings[2].message.contains("never closed"));
+        assert_eq!(out.components.len(), 2);
+        assert!(!out.components[1].complete);
+    }
+
+    #[test]
+    fn unclosed_child_is_closed_by_parent_end() {
+        let src = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nBEGIN:VALARM\nEND:VEVENT\nEND:VCALENDAR\n";
+        let out = outline(src);
+        assert_eq!(out.components.len(), 1);
+        assert!(out.components[0].complete);
+        assert_eq!(out.warnings[0].line, Some(3));
+    }
+
+    #[test]
+    fn overlong_line_is_an_error() {
+        let limits = ParseLimits {
+            max_line_bytes: 16,
+            ..ParseLimits::default()
+        };
+        let err = scan("BEGIN:VCALENDAR\nX:123456789012345\n", &limits).unwrap_err();
+        assert_eq!(err, ScanError::LineTooLong { line: 2, limit: 16 });
+    }
+}
