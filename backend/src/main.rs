@@ -29,8 +29,24 @@ fn main() -> anyhow::Result<ExitCode> {
             }))?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Inspect(args) => inspect(&args),
+        Command::Inspect(args) => match inspect(&args) {
+            // `ferry inspect … | head` closes the pipe early: not an error.
+            Err(err) if is_broken_pipe(&err) => Ok(ExitCode::SUCCESS),
+            other => other,
+        },
     }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .and_then(|json| json.io_error_kind())
+                .is_some_and(|kind| kind == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn inspect(args: &InspectArgs) -> anyhow::Result<ExitCode> {

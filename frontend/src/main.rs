@@ -1,2 +1,5 @@
-//! placeholder
-fn main() {}
+//! Entry point of the WebAssembly binary built by Trunk.
+
+fn main() {
+    ferry_frontend::start();
+}

@@ -13,8 +13,10 @@ use std::borrow::Cow;
 #[serde(rename_all = "kebab-case")]
 pub enum SourceEncoding {
     /// Valid UTF-8 (a leading byte-order mark, if any, was removed).
+    #[serde(rename = "utf-8")]
     Utf8,
     /// Not valid UTF-8; every byte was read as Windows-1252.
+    #[serde(rename = "windows-1252")]
     Windows1252,
 }
 

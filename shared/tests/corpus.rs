@@ -3,6 +3,8 @@
 //! and what Ferry reads is cross-checked against calcard reading the whole
 //! file at once.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use calcard::icalendar::ICalendarComponentType;
 use calcard::{Entry, Parser};
 use ferry_shared::{InspectError, ParseLimits, inspect_ics};

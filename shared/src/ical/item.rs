@@ -82,7 +82,13 @@ fn fill(item: &mut Item, c: &ICalendarComponent) {
     item.start = start.map(|(value, _)| value);
     item.end = end.map(|(value, _)| value);
 
-    item.organizer = c.property(&ICalendarProperty::Organizer).and_then(person);
+    if let Some(organizer) = c.property(&ICalendarProperty::Organizer) {
+        item.organizer = person(organizer);
+        if !has_address(organizer) {
+            item.notes
+                .push("The organizer has no e-mail address".to_string());
+        }
+    }
     item.attendees = c.properties(&ICalendarProperty::Attendee).count();
     item.recurrence = if c.has_property(&ICalendarProperty::RecurrenceId) {
         Recurrence::Exception
@@ -102,12 +108,21 @@ fn text<'c>(c: &'c ICalendarComponent, property: &ICalendarProperty) -> Option<&
         .filter(|s| !s.is_empty())
 }
 
-/// `Name <address>`, or just the address, or just the name.
-fn person(entry: &ICalendarEntry) -> Option<String> {
-    let address = entry
+/// The calendar user address of `entry`, if it has a usable one.
+fn address(entry: &ICalendarEntry) -> Option<&str> {
+    entry
         .calendar_address()
         .map(str::trim)
-        .filter(|a| !a.is_empty());
+        .filter(|a| !a.is_empty() && !a.eq_ignore_ascii_case("mailto"))
+}
+
+fn has_address(entry: &ICalendarEntry) -> bool {
+    address(entry).is_some()
+}
+
+/// `Name <address>`, or just the address, or just the name.
+fn person(entry: &ICalendarEntry) -> Option<String> {
+    let address = address(entry);
     let name = entry
         .parameter(&ICalendarParameterName::Cn)
         .and_then(|v| v.as_text())

@@ -153,11 +153,12 @@ pub fn scan<'a>(src: &'a str, limits: &ParseLimits) -> Result<Outline<'a>, ScanE
                 limit: limits.max_line_bytes,
             });
         }
-        let text = line.text.trim_end_matches([' ', '\t']);
+        // Leading blanks can only remain on the file's first line (elsewhere
+        // they mark a continuation); stray byte-order marks are dropped.
+        let text = line.text.trim_matches([' ', '\t', '\u{feff}']);
         if text.is_empty() {
             continue;
         }
-        let text = text.trim_start_matches('\u{feff}');
         if outline.first_line.is_none() {
             outline.first_line = Some((line.number, excerpt(text)));
         }
@@ -302,6 +303,13 @@ mod tests {
         assert_eq!(out.components.len(), 1);
         assert!(out.components[0].complete);
         assert_eq!(out.warnings[0].line, Some(3));
+    }
+
+    #[test]
+    fn leading_blanks_before_the_first_line_are_tolerated() {
+        let out = outline("   BEGIN:VCALENDAR\nBEGIN:VEVENT\nEND:VEVENT\nEND:VCALENDAR\n");
+        assert_eq!(out.calendars, 1);
+        assert!(out.warnings.is_empty(), "{:?}", out.warnings);
     }
 
     #[test]
