@@ -93,21 +93,33 @@ pub struct DateValue {
     pub zone: Option<String>,
 }
 
+impl DateValue {
+    /// The date and time for display, seconds dropped when zero:
+    /// `2024-03-01 09:00`, or `2024-03-01` for a date.
+    pub fn when(&self) -> String {
+        match self.local.split_once('T') {
+            Some((date, time)) => format!("{date} {}", time.strip_suffix(":00").unwrap_or(time)),
+            None => self.local.clone(),
+        }
+    }
+
+    /// The zone for display: its name, `UTC`, `(floating)` for a time
+    /// without zone, nothing for a date.
+    pub fn zone_label(&self) -> Option<&str> {
+        if !self.local.contains('T') {
+            return None;
+        }
+        Some(self.zone.as_deref().unwrap_or("(floating)"))
+    }
+}
+
 impl fmt::Display for DateValue {
     /// `2024-03-01 09:00 Europe/Berlin`, `2024-03-01 09:00 UTC`, `2024-03-01`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (date, time) = match self.local.split_once('T') {
-            Some((date, time)) => (date, Some(time.strip_suffix(":00").unwrap_or(time))),
-            None => (self.local.as_str(), None),
-        };
-        f.write_str(date)?;
-        if let Some(time) = time {
-            write!(f, " {time}")?;
-        }
-        match (&self.zone, time) {
-            (Some(zone), Some(_)) => write!(f, " {zone}"),
-            (None, Some(_)) => f.write_str(" (floating)"),
-            _ => Ok(()),
+        f.write_str(&self.when())?;
+        match self.zone_label() {
+            Some(zone) => write!(f, " {zone}"),
+            None => Ok(()),
         }
     }
 }

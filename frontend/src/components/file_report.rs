@@ -68,13 +68,14 @@ fn ReportBody(report: Arc<CalendarReport>) -> impl IntoView {
     let encoding_note = (report.encoding == SourceEncoding::Windows1252)
         .then_some("Read as Windows-1252 (not UTF-8)");
 
+    // (text, needs attention)
     let chips = [
-        Some(plural(events, "event", "events")),
-        (tasks > 0).then(|| plural(tasks, "task", "tasks")),
-        (recurring > 0).then(|| format!("{recurring} recurring")),
-        (to_check > 0).then(|| format!("{to_check} to check")),
-        (skipped > 0).then(|| format!("{skipped} skipped")),
-        encoding_note.map(str::to_string),
+        Some((plural(events, "event", "events"), false)),
+        (tasks > 0).then(|| (plural(tasks, "task", "tasks"), false)),
+        (recurring > 0).then(|| (format!("{recurring} recurring"), false)),
+        (to_check > 0).then(|| (format!("{to_check} to check"), true)),
+        (skipped > 0).then(|| (format!("{skipped} skipped"), true)),
+        encoding_note.map(|note| (note.to_string(), true)),
     ];
     let warning_list = report.warnings.clone();
     let more = report.more_warnings;
@@ -82,7 +83,11 @@ fn ReportBody(report: Arc<CalendarReport>) -> impl IntoView {
 
     view! {
         <ul class="summary" aria-label="Summary">
-            {chips.into_iter().flatten().map(|c| view! { <li class="chip">{c}</li> }).collect_view()}
+            {chips
+                .into_iter()
+                .flatten()
+                .map(|(text, attention)| view! { <li class="chip" class:attention=attention>{text}</li> })
+                .collect_view()}
         </ul>
         <Show when=move || { warnings > 0 || skipped > 0 }>
             <details class="warnings">

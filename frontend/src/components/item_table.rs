@@ -1,7 +1,7 @@
 //! The items of one file as a table: one row per event or task.
 
 use ferry_shared::report::Recurrence;
-use ferry_shared::{CalendarReport, Item, ItemKind};
+use ferry_shared::{CalendarReport, DateValue, Item, ItemKind};
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -35,17 +35,9 @@ fn row(item: &Item) -> impl IntoView + use<> {
         .clone()
         .unwrap_or_else(|| "(no title)".to_string());
     let kind = (item.kind == ItemKind::Task).then_some("Task");
-    let start = item
-        .start
-        .as_ref()
-        .map(ToString::to_string)
-        .unwrap_or_else(|| "—".into());
-    let end = item
-        .end
-        .as_ref()
-        .map(ToString::to_string)
-        .unwrap_or_else(|| "—".into());
-    let organizer = item.organizer.clone().unwrap_or_else(|| "—".into());
+    let start = date_cell(item.start.as_ref());
+    let end = date_cell(item.end.as_ref());
+    let organizer = organizer_cell(item.organizer.as_deref());
     let recurring = match item.recurrence {
         Recurrence::None => "No",
         Recurrence::Series => "Yes",
@@ -55,23 +47,49 @@ fn row(item: &Item) -> impl IntoView + use<> {
     let line = item.line;
     view! {
         <tr class="item-row" class:needs-check=!ok data-line=line>
-            <td>
+            <td class="status" data-label="Status">
                 {if ok {
                     view! { <span class="badge ok">"Ready"</span> }.into_any()
                 } else {
                     view! { <span class="badge warn">"Check"</span> }.into_any()
                 }}
             </td>
-            <td class="summary-cell">
+            <td class="summary-cell" data-label="Summary">
                 {kind.map(|k| view! { <span class="kind">{k}</span> })}
                 <span class="item-summary">{summary}</span>
                 {notes.into_iter().map(|n| view! { <span class="note">{n}</span> }).collect_view()}
             </td>
-            <td class="date">{start}</td>
-            <td class="date">{end}</td>
-            <td class="organizer">{organizer}</td>
-            <td class="num attendees">{item.attendees}</td>
-            <td class="recurring">{recurring}</td>
+            <td class="date" data-label="Start">{start}</td>
+            <td class="date" data-label="End">{end}</td>
+            <td class="organizer" data-label="Organizer">{organizer}</td>
+            <td class="num attendees" data-label="Attendees">{item.attendees}</td>
+            <td class="recurring" data-label="Recurring">{recurring}</td>
         </tr>
+    }
+}
+
+/// Date and time on one line, the zone below it. The text reads as
+/// `DateValue`'s `Display` (`2024-03-01 09:00 Europe/Berlin`).
+fn date_cell(value: Option<&DateValue>) -> AnyView {
+    match value {
+        None => view! { "—" }.into_any(),
+        Some(value) => {
+            let zone = value.zone_label().map(|z| view! { " " <span class="zone">{z.to_string()}</span> });
+            view! { <span class="when">{value.when()}</span> {zone} }.into_any()
+        }
+    }
+}
+
+/// The organizer's name, with the address below it when both are known.
+fn organizer_cell(organizer: Option<&str>) -> AnyView {
+    let Some(organizer) = organizer else {
+        return view! { "—" }.into_any();
+    };
+    match organizer.strip_suffix('>').and_then(|o| o.split_once(" <")) {
+        Some((name, address)) => view! {
+            {name.to_string()} " " <span class="address">{format!("<{address}>")}</span>
+        }
+        .into_any(),
+        None => view! { <span class="address">{organizer.to_string()}</span> }.into_any(),
     }
 }

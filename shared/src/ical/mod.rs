@@ -120,6 +120,8 @@ pub fn inspect_ics(bytes: &[u8], limits: &ParseLimits) -> Result<CalendarReport,
         items.push(item::read_item(span, kind));
     }
 
+    // File order; file-wide notes (no line) first.
+    warnings.sort_by_key(|warning| warning.line);
     let more_warnings = warnings.len().saturating_sub(limits.max_warnings);
     warnings.truncate(limits.max_warnings);
     Ok(CalendarReport {
