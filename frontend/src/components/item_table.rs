@@ -74,7 +74,9 @@ fn date_cell(value: Option<&DateValue>) -> AnyView {
     match value {
         None => view! { "—" }.into_any(),
         Some(value) => {
-            let zone = value.zone_label().map(|z| view! { " " <span class="zone">{z.to_string()}</span> });
+            let zone = value
+                .zone_label()
+                .map(|z| view! { " " <span class="zone">{z.to_string()}</span> });
             view! { <span class="when">{value.when()}</span> {zone} }.into_any()
         }
     }
