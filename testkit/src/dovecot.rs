@@ -1,0 +1,283 @@
+//! A real Dovecot 2.3 (Debian `dovecot-imapd`) on loopback, for tests.
+//!
+//! Each [`Dovecot`] gets its own folder with its configuration, runtime
+//! directory, log, password file and mail, a free port on 127.0.0.1, and is
+//! stopped when dropped. Two shapes model the usual migration: a legacy
+//! server with separator `.` and every folder under `INBOX.`, and an
+//! Exchange-like one with separator `/` and folders at the top.
+
+use std::fmt::Write as _;
+use std::io::{self, BufRead, BufReader};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Where Debian installs the server.
+pub const DOVECOT_BIN: &str = "/usr/sbin/dovecot";
+
+/// How folders are named on the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Separator `.`, personal folders under `INBOX.` (Courier, old Dovecot,
+    /// Cyrus style).
+    LegacyDotted,
+    /// Separator `/`, folders at the top level (Exchange, Gmail style).
+    Slash,
+}
+
+/// What to start.
+#[derive(Debug, Clone)]
+pub struct DovecotOptions {
+    pub layout: Layout,
+    /// `(user, password)` pairs.
+    pub users: Vec<(String, String)>,
+    /// Flush to disk on every change. Off for benchmarks, so the tools are
+    /// measured rather than the disk.
+    pub fsync: bool,
+    /// Offer COMPRESS=DEFLATE (the `imap_zlib` plugin).
+    pub compress: bool,
+    /// Mark `Sent`, `Drafts`, `Trash`, `Junk`, `Archive` with SPECIAL-USE
+    /// flags, under these names (relative to the personal namespace).
+    pub special_use: Vec<(&'static str, &'static str)>,
+}
+
+impl DovecotOptions {
+    pub fn new(layout: Layout) -> Self {
+        Self {
+            layout,
+            users: vec![("alice".into(), "alice-secret".into())],
+            fsync: true,
+            compress: false,
+            special_use: Vec::new(),
+        }
+    }
+}
+
+/// A running Dovecot. Stopped (and its folder removed) on drop.
+pub struct Dovecot {
+    child: Child,
+    addr: SocketAddr,
+    dir: tempfile::TempDir,
+    options: DovecotOptions,
+}
+
+impl Dovecot {
+    /// Starts a server and waits until it greets.
+    pub fn start(options: DovecotOptions) -> io::Result<Self> {
+        // A few tries: the port is found free, then bound by Dovecot, and
+        // another process may take it in between.
+        let mut last_error = None;
+        for _ in 0..5 {
+            match Self::try_start(&options) {
+                Ok(server) => return Ok(server),
+                Err(err) => last_error = Some(err),
+            }
+        }
+        Err(last_error.unwrap_or_else(|| io::Error::other("dovecot did not start")))
+    }
+
+    fn try_start(options: &DovecotOptions) -> io::Result<Self> {
+        let dir = tempfile::Builder::new()
+            .prefix("ferry-dovecot-")
+            .tempdir()?;
+        let port = free_port()?;
+        write_config(dir.path(), port, options)?;
+        let child = Command::new(DOVECOT_BIN)
+            .arg("-F")
+            .arg("-c")
+            .arg(dir.path().join("dovecot.conf"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()?;
+        let mut server = Self {
+            child,
+            addr: SocketAddr::from(([127, 0, 0, 1], port)),
+            dir,
+            options: options.clone(),
+        };
+        // On failure `server` is dropped, which stops the child.
+        server.wait_ready(Duration::from_secs(20))?;
+        Ok(server)
+    }
+
+    /// Address of the plain IMAP listener.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The options it was started with.
+    pub fn options(&self) -> &DovecotOptions {
+        &self.options
+    }
+
+    /// Dovecot's log, for diagnosing a failed test.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("dovecot.log")).unwrap_or_default()
+    }
+
+    /// The server's own folder (configuration, mail, log).
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn wait_ready(&mut self, timeout: Duration) -> io::Result<()> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(status) = self.child.try_wait()? {
+                let mut stderr = String::new();
+                if let Some(pipe) = self.child.stderr.take() {
+                    for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                        stderr.push_str(&line);
+                        stderr.push('\n');
+                    }
+                }
+                return Err(io::Error::other(format!(
+                    "dovecot exited with {status}: {stderr}{}",
+                    self.log()
+                )));
+            }
+            if let Ok(stream) = TcpStream::connect_timeout(&self.addr, Duration::from_millis(200)) {
+                stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+                let mut greeting = String::new();
+                BufReader::new(stream).read_line(&mut greeting)?;
+                if greeting.starts_with("* OK") {
+                    return Ok(());
+                }
+            }
+            if Instant::now() > deadline {
+                return Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    "dovecot did not greet",
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Dovecot {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        // Dovecot's children exit when the master goes; give them a moment
+        // before the folder is removed.
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn free_port() -> io::Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// The account that owns mail files. Dovecot refuses root for mail access,
+/// so when tests run as root the mail belongs to Debian's `dovecot` user.
+fn mail_owner() -> (String, bool) {
+    let uid = current_uid();
+    if uid == 0 {
+        ("dovecot".to_string(), true)
+    } else {
+        (uid.to_string(), false)
+    }
+}
+
+/// The real user id, read from /proc (no libc dependency needed).
+fn current_uid() -> u32 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|line| line.strip_prefix("Uid:"))
+                .and_then(|rest| rest.split_whitespace().next())
+                .and_then(|uid| uid.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn write_config(dir: &Path, port: u16, options: &DovecotOptions) -> io::Result<()> {
+    let path = |name: &str| -> PathBuf { dir.join(name) };
+    for sub in ["run", "state", "home"] {
+        std::fs::create_dir_all(path(sub))?;
+    }
+    let mut passwd = String::new();
+    for (user, password) in &options.users {
+        // Test accounts only; the password file lives in the temp folder.
+        let _ = writeln!(passwd, "{user}:{{PLAIN}}{password}::::::");
+        std::fs::create_dir_all(path("home").join(user))?;
+    }
+    std::fs::write(path("passwd"), passwd)?;
+
+    let (owner, as_root) = mail_owner();
+    if as_root {
+        let status = Command::new("chown")
+            .arg("-R")
+            .arg(format!("{owner}:{owner}"))
+            .arg(path("home"))
+            .status()?;
+        if !status.success() {
+            return Err(io::Error::other("chown of the mail folder failed"));
+        }
+    }
+    let (login_user, internal_user) = if as_root {
+        ("dovenull".to_string(), "dovecot".to_string())
+    } else {
+        (owner.clone(), owner.clone())
+    };
+    let owner_line = if as_root {
+        format!("mail_uid = {owner}\nmail_gid = {owner}\n")
+    } else {
+        String::new()
+    };
+    let (separator, prefix, location) = match options.layout {
+        Layout::LegacyDotted => (".", "INBOX.", "maildir:~/Maildir"),
+        Layout::Slash => ("/", "", "maildir:~/Maildir:LAYOUT=fs"),
+    };
+    let plugins = if options.compress {
+        "protocol imap {\n  mail_plugins = $mail_plugins imap_zlib\n}\n"
+    } else {
+        ""
+    };
+    let mut special = String::new();
+    for (name, flag) in &options.special_use {
+        let _ = write!(
+            special,
+            "  mailbox \"{name}\" {{\n    special_use = {flag}\n    auto = create\n  }}\n"
+        );
+    }
+    let config = format!(
+        "# Generated by ferry-testkit for one test; not for production.\n\
+         base_dir = {run}\n\
+         state_dir = {state}\n\
+         instance_name = ferry-test-{port}\n\
+         log_path = {log}\n\
+         protocols = imap\n\
+         listen = 127.0.0.1\n\
+         ssl = no\n\
+         disable_plaintext_auth = no\n\
+         auth_mechanisms = plain login\n\
+         mail_location = {location}\n\
+         mail_fsync = {fsync}\n\
+         first_valid_uid = 0\n\
+         first_valid_gid = 0\n\
+         {owner_line}\
+         default_login_user = {login_user}\n\
+         default_internal_user = {internal_user}\n\
+         default_internal_group = {internal_user}\n\
+         imap_max_line_length = 1M\n\
+         passdb {{\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u {passwd}\n}}\n\
+         userdb {{\n  driver = static\n  args = home={home}/%u\n}}\n\
+         namespace inbox {{\n  inbox = yes\n  separator = {separator}\n  prefix = {prefix}\n{special}}}\n\
+         service imap-login {{\n  chroot =\n  inet_listener imap {{\n    address = 127.0.0.1\n    port = {port}\n  }}\n  inet_listener imaps {{\n    port = 0\n  }}\n}}\n\
+         service anvil {{\n  chroot =\n}}\n\
+         {plugins}",
+        run = path("run").display(),
+        state = path("state").display(),
+        log = path("dovecot.log").display(),
+        passwd = path("passwd").display(),
+        home = path("home").display(),
+        fsync = if options.fsync { "optimized" } else { "never" },
+    );
+    std::fs::write(path("dovecot.conf"), config)
+}
