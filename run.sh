@@ -8,4 +8,4 @@ scripts/setup.sh run
 source scripts/env.sh
 scripts/build-frontend.sh
 cargo build --release --locked -p ferry
-exec target/release/ferry serve "$@"
+exec "${CARGO_TARGET_DIR:-target}/release/ferry" serve "$@"

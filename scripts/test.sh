@@ -26,4 +26,4 @@ step "front-end build (Trunk, offline)"
 scripts/build-frontend.sh
 
 step "end-to-end browser tests"
-FERRY_BIN="$FERRY_ROOT/target/debug/ferry" node --test e2e/
+FERRY_BIN="${CARGO_TARGET_DIR:-$FERRY_ROOT/target}/debug/ferry" node --test e2e/
