@@ -7,5 +7,7 @@
 //!
 //! * [`folders`] — folder names: modified UTF-7, separators and prefixes,
 //!   special-use roles, include/exclude and rename rules.
+//! * [`imap`] — the IMAP client: a sans-I/O connection and its driver.
 
 pub mod folders;
+pub mod imap;

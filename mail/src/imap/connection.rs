@@ -1,0 +1,369 @@
+//! One IMAP client connection without I/O: commands in, bytes out; bytes
+//! in, events out.
+//!
+//! imap-codec encodes commands and decodes responses; this module owns the
+//! message flow around them:
+//! * framing of incoming bytes into lines and literals (imap-codec's
+//!   fragmentizer), with a size limit per response;
+//! * tags for commands;
+//! * synchronizing literals: the rest of a command waits for the server's
+//!   `+` continuation, while non-synchronizing ones (LITERAL+) go at once;
+//! * pipelining: commands are written back to back, in order, and never
+//!   interleaved with a command that waits for a continuation.
+//!
+//! The driver that owns the socket calls [`ClientConnection::take_output`]
+//! and writes the bytes, and feeds what it reads to
+//! [`ClientConnection::feed`], then drains [`ClientConnection::next_event`].
+
+use bounded_static::IntoBoundedStatic;
+use imap_codec::encode::{Encoder, Fragment};
+use imap_codec::fragmentizer::{DecodeMessageError, Fragmentizer};
+use imap_codec::imap_types::command::{Command, CommandBody};
+use imap_codec::imap_types::core::{LiteralMode, Tag};
+use imap_codec::imap_types::response::{
+    CommandContinuationRequest, Data, Greeting, Response, Status,
+};
+use imap_codec::{CommandCodec, GreetingCodec, ResponseCodec};
+use std::collections::VecDeque;
+use thiserror::Error;
+
+/// Something the server said.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    Greeting(Greeting<'static>),
+    Data(Data<'static>),
+    /// Tagged completion, untagged status, or BYE.
+    Status(Status<'static>),
+    /// A continuation request that no queued literal was waiting for (e.g.
+    /// an AUTHENTICATE challenge).
+    Continuation(CommandContinuationRequest<'static>),
+}
+
+/// The server broke the protocol; the connection cannot go on.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ProtocolError {
+    #[error("the server sent a response larger than the limit of {limit} bytes")]
+    ResponseTooLarge { limit: u32 },
+    #[error("the server sent something that is not IMAP: {excerpt}")]
+    Malformed { excerpt: String },
+}
+
+/// A command's encoded fragments not yet written, and its tag (none for
+/// raw continuation data).
+type Pending = (Option<Tag<'static>>, VecDeque<Fragment>);
+
+/// The connection state machine.
+pub struct ClientConnection {
+    fragmentizer: Fragmentizer,
+    limit: u32,
+    greeted: bool,
+    next_tag: u64,
+    output: Vec<u8>,
+    /// The command whose synchronizing literal (at the front) awaits `+`.
+    blocked: Option<Pending>,
+    /// Commands not yet started, in order.
+    queued: VecDeque<Pending>,
+}
+
+impl ClientConnection {
+    /// A new connection expecting the server's greeting. `max_response_size`
+    /// bounds one response (line plus literals) in memory.
+    pub fn new(max_response_size: u32) -> Self {
+        Self {
+            fragmentizer: Fragmentizer::new(max_response_size),
+            limit: max_response_size,
+            greeted: false,
+            next_tag: 1,
+            output: Vec::new(),
+            blocked: None,
+            queued: VecDeque::new(),
+        }
+    }
+
+    /// Queues a command and returns its tag. It goes out as soon as no
+    /// earlier command waits for a continuation.
+    pub fn enqueue(&mut self, body: CommandBody<'static>) -> Tag<'static> {
+        let tag = self.new_tag();
+        let command = Command {
+            tag: tag.clone(),
+            body,
+        };
+        let fragments = CommandCodec::default().encode(&command).collect();
+        self.queued.push_back((Some(tag.clone()), fragments));
+        self.pump();
+        tag
+    }
+
+    /// Queues bytes that continue the conversation outside a command, such
+    /// as an answer to an AUTHENTICATE challenge (encoded by imap-codec's
+    /// `AuthenticateDataCodec`).
+    pub fn enqueue_bytes(&mut self, bytes: Vec<u8>) {
+        self.queued
+            .push_back((None, VecDeque::from([Fragment::Line { data: bytes }])));
+        self.pump();
+    }
+
+    fn new_tag(&mut self) -> Tag<'static> {
+        let n = self.next_tag;
+        self.next_tag += 1;
+        // Tags are ours: "F" and a counter, always a valid atom.
+        Tag::try_from(format!("F{n}")).expect("F<digits> is a valid tag")
+    }
+
+    /// Starts queued commands until one blocks on a synchronizing literal.
+    fn pump(&mut self) {
+        while self.blocked.is_none() {
+            let Some(pending) = self.queued.pop_front() else {
+                return;
+            };
+            self.write(pending);
+        }
+    }
+
+    /// Writes fragments until a synchronizing literal, which must wait for
+    /// the server's `+`: the command is then parked in `blocked`.
+    fn write(&mut self, (tag, mut fragments): Pending) {
+        while let Some(fragment) = fragments.front() {
+            if let Fragment::Literal {
+                mode: LiteralMode::Sync,
+                ..
+            } = fragment
+            {
+                self.blocked = Some((tag, fragments));
+                return;
+            }
+            match fragments.pop_front() {
+                Some(Fragment::Line { data } | Fragment::Literal { data, .. }) => {
+                    self.output.extend_from_slice(&data);
+                }
+                None => unreachable!("front() was Some"),
+            }
+        }
+    }
+
+    /// The server said `+`: send the parked literal and what follows it.
+    fn continue_blocked(&mut self) {
+        if let Some((tag, mut fragments)) = self.blocked.take() {
+            if let Some(Fragment::Literal { data, .. }) = fragments.pop_front() {
+                self.output.extend_from_slice(&data);
+            }
+            self.write((tag, fragments));
+            self.pump();
+        }
+    }
+
+    /// Bytes to write to the server now (possibly empty).
+    pub fn take_output(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.output)
+    }
+
+    /// True while a command waits for the server's continuation.
+    pub fn is_blocked(&self) -> bool {
+        self.blocked.is_some()
+    }
+
+    /// Hands bytes read from the server to the connection.
+    pub fn feed(&mut self, bytes: &[u8]) {
+        self.fragmentizer.enqueue_bytes(bytes);
+    }
+
+    /// The next complete event, `Ok(None)` when more bytes are needed.
+    pub fn next_event(&mut self) -> Result<Option<Event>, ProtocolError> {
+        loop {
+            if self.fragmentizer.progress().is_none() {
+                return Ok(None);
+            }
+            if !self.fragmentizer.is_message_complete() {
+                continue;
+            }
+            let event = if self.greeted {
+                self.decode_response()?
+            } else {
+                let greeting = self.decode_greeting()?;
+                self.greeted = true;
+                Event::Greeting(greeting)
+            };
+            match &event {
+                Event::Continuation(_) if self.blocked.is_some() => {
+                    self.continue_blocked();
+                    continue;
+                }
+                Event::Status(Status::Tagged(tagged)) => {
+                    // Refused before its literal was accepted: the rest of
+                    // that command is never sent.
+                    let refused = self
+                        .blocked
+                        .as_ref()
+                        .is_some_and(|(tag, _)| tag.as_ref() == Some(&tagged.tag));
+                    if refused {
+                        self.blocked = None;
+                        self.pump();
+                    }
+                }
+                _ => {}
+            }
+            return Ok(Some(event));
+        }
+    }
+
+    fn decode_greeting(&self) -> Result<Greeting<'static>, ProtocolError> {
+        match self.fragmentizer.decode_message(&GreetingCodec::default()) {
+            Ok(greeting) => Ok(greeting.into_static()),
+            Err(err) => {
+                Err(self.malformed(matches!(err, DecodeMessageError::MessageTooLong { .. })))
+            }
+        }
+    }
+
+    fn decode_response(&self) -> Result<Event, ProtocolError> {
+        match self.fragmentizer.decode_message(&ResponseCodec::default()) {
+            Ok(Response::Data(data)) => Ok(Event::Data(data.into_static())),
+            Ok(Response::Status(status)) => Ok(Event::Status(status.into_static())),
+            Ok(Response::CommandContinuationRequest(cont)) => {
+                Ok(Event::Continuation(cont.into_static()))
+            }
+            Err(err) => {
+                Err(self.malformed(matches!(err, DecodeMessageError::MessageTooLong { .. })))
+            }
+        }
+    }
+
+    fn malformed(&self, too_long: bool) -> ProtocolError {
+        if too_long {
+            return ProtocolError::ResponseTooLarge { limit: self.limit };
+        }
+        let bytes = self.fragmentizer.message_bytes();
+        let shown = &bytes[..bytes.len().min(120)];
+        ProtocolError::Malformed {
+            excerpt: String::from_utf8_lossy(shown).into_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use imap_codec::imap_types::core::Literal;
+    use imap_codec::imap_types::response::StatusKind;
+
+    fn greeted() -> ClientConnection {
+        let mut conn = ClientConnection::new(1024 * 1024);
+        conn.feed(b"* OK [CAPABILITY IMAP4rev1 LITERAL+] ready\r\n");
+        assert!(matches!(conn.next_event(), Ok(Some(Event::Greeting(_)))));
+        conn
+    }
+
+    fn tagged(event: Option<Event>) -> (String, StatusKind) {
+        match event {
+            Some(Event::Status(Status::Tagged(t))) => (t.tag.inner().to_string(), t.body.kind),
+            other => panic!("expected a tagged status, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn commands_are_pipelined_with_their_own_tags() {
+        let mut conn = greeted();
+        conn.enqueue(CommandBody::Noop);
+        conn.enqueue(CommandBody::Capability);
+        assert_eq!(conn.take_output(), b"F1 NOOP\r\nF2 CAPABILITY\r\n");
+        conn.feed(b"F1 OK done\r\n* CAPABILITY IMAP4rev1\r\nF2 OK done\r\n");
+        assert_eq!(
+            tagged(conn.next_event().unwrap()),
+            ("F1".into(), StatusKind::Ok)
+        );
+        assert!(matches!(
+            conn.next_event(),
+            Ok(Some(Event::Data(Data::Capability(_))))
+        ));
+        assert_eq!(
+            tagged(conn.next_event().unwrap()),
+            ("F2".into(), StatusKind::Ok)
+        );
+        assert_eq!(conn.next_event(), Ok(None));
+    }
+
+    #[test]
+    fn a_synchronizing_literal_waits_for_the_continuation() {
+        let mut conn = greeted();
+        let message = Literal::try_from(b"Subject: hi\r\n\r\nbody".to_vec()).unwrap();
+        conn.enqueue(CommandBody::append("INBOX", vec![], None, message).unwrap());
+        conn.enqueue(CommandBody::Noop);
+        assert_eq!(conn.take_output(), b"F1 APPEND INBOX {19}\r\n");
+        assert!(conn.is_blocked());
+        // Bytes arriving in pieces make no difference.
+        conn.feed(b"+ go");
+        assert_eq!(conn.next_event(), Ok(None));
+        conn.feed(b" ahead\r\n");
+        assert_eq!(conn.next_event(), Ok(None));
+        assert_eq!(
+            conn.take_output(),
+            b"Subject: hi\r\n\r\nbody\r\nF2 NOOP\r\n"
+        );
+        assert!(!conn.is_blocked());
+    }
+
+    #[test]
+    fn a_non_synchronizing_literal_goes_at_once() {
+        let mut conn = greeted();
+        let message = Literal::try_from(b"x".to_vec()).unwrap().into_non_sync();
+        conn.enqueue(CommandBody::append("INBOX", vec![], None, message).unwrap());
+        conn.enqueue(CommandBody::Noop);
+        assert_eq!(
+            conn.take_output(),
+            b"F1 APPEND INBOX {1+}\r\nx\r\nF2 NOOP\r\n"
+        );
+    }
+
+    #[test]
+    fn a_refused_literal_does_not_stall_the_queue() {
+        let mut conn = greeted();
+        let message = Literal::try_from(b"too big".to_vec()).unwrap();
+        conn.enqueue(CommandBody::append("INBOX", vec![], None, message).unwrap());
+        conn.enqueue(CommandBody::Noop);
+        let _ = conn.take_output();
+        conn.feed(b"F1 NO [TOOBIG] message too large\r\n");
+        assert_eq!(
+            tagged(conn.next_event().unwrap()),
+            ("F1".into(), StatusKind::No)
+        );
+        assert_eq!(conn.take_output(), b"F2 NOOP\r\n");
+    }
+
+    #[test]
+    fn fetch_literals_are_framed_across_reads() {
+        let mut conn = greeted();
+        let response = b"* 1 FETCH (UID 7 BODY[] {5}\r\nab\r\nc)\r\n";
+        for byte in response {
+            assert_eq!(conn.next_event(), Ok(None));
+            conn.feed(&[*byte]);
+        }
+        match conn.next_event() {
+            Ok(Some(Event::Data(Data::Fetch { seq, items }))) => {
+                assert_eq!(seq.get(), 1);
+                assert_eq!(items.as_ref().len(), 2);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn oversized_and_malformed_responses_are_errors() {
+        let mut conn = ClientConnection::new(64);
+        conn.feed(b"* OK hi\r\n");
+        assert!(conn.next_event().unwrap().is_some());
+        conn.feed(b"* 1 FETCH (BODY[] {100}\r\n");
+        conn.feed(&[b'a'; 100]);
+        conn.feed(b")\r\n");
+        assert_eq!(
+            conn.next_event(),
+            Err(ProtocolError::ResponseTooLarge { limit: 64 })
+        );
+
+        let mut conn = greeted();
+        conn.feed(b"HTTP/1.1 400 Bad Request\r\n");
+        assert!(matches!(
+            conn.next_event(),
+            Err(ProtocolError::Malformed { .. })
+        ));
+    }
+}
