@@ -80,6 +80,13 @@ impl ClientConnection {
         }
     }
 
+    /// A connection whose greeting was already handled (after STARTTLS).
+    pub fn without_greeting(max_response_size: u32) -> Self {
+        let mut conn = Self::new(max_response_size);
+        conn.greeted = true;
+        conn
+    }
+
     /// Queues a command and returns its tag. It goes out as soon as no
     /// earlier command waits for a continuation.
     pub fn enqueue(&mut self, body: CommandBody<'static>) -> Tag<'static> {

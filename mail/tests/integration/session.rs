@@ -1,0 +1,131 @@
+//! The IMAP session driver against Dovecot.
+
+use crate::{alice, endpoint, logged_in};
+use ferry_mail::imap::{Credentials, ImapError, Security, Session, SessionOptions};
+use ferry_testkit::dovecot::{Dovecot, DovecotOptions, Layout};
+use imap_codec::imap_types::command::CommandBody;
+use imap_codec::imap_types::core::Literal;
+use imap_codec::imap_types::fetch::{
+    MacroOrMessageDataItemNames, MessageDataItem, MessageDataItemName,
+};
+use imap_codec::imap_types::response::{Code, Data};
+use imap_codec::imap_types::sequence::SequenceSet;
+use secrecy::SecretString;
+
+fn server() -> Dovecot {
+    Dovecot::start(DovecotOptions::new(Layout::LegacyDotted)).expect("dovecot starts")
+}
+
+#[tokio::test]
+async fn logs_in_with_login_and_sasl_plain_and_refuses_bad_passwords() {
+    let server = server();
+    let session = logged_in(&server).await;
+    assert!(
+        session.capabilities().has("UIDPLUS"),
+        "{:?}",
+        session.capabilities()
+    );
+    session.logout().await;
+
+    let mut session = Session::connect(&endpoint(&server), SessionOptions::default())
+        .await
+        .unwrap();
+    let plain = Credentials::Plain {
+        authzid: None,
+        user: "alice".into(),
+        password: SecretString::from("alice-secret"),
+    };
+    session
+        .authenticate(&plain)
+        .await
+        .expect("SASL PLAIN works");
+
+    let mut session = Session::connect(&endpoint(&server), SessionOptions::default())
+        .await
+        .unwrap();
+    let wrong = Credentials::Login {
+        user: "alice".into(),
+        password: SecretString::from("wrong"),
+    };
+    let err = session.authenticate(&wrong).await.unwrap_err();
+    assert!(matches!(err, ImapError::AuthenticationFailed(_)), "{err}");
+    let _ = alice();
+}
+
+#[tokio::test]
+async fn starttls_is_mandatory_when_chosen() {
+    // The test server offers no TLS: choosing STARTTLS must fail rather
+    // than continue in plaintext.
+    let server = server();
+    let mut target = endpoint(&server);
+    target.security = Security::StartTls;
+    let err = Session::connect(&target, SessionOptions::default())
+        .await
+        .err()
+        .expect("refused");
+    assert!(matches!(err, ImapError::StartTlsUnavailable), "{err}");
+}
+
+#[tokio::test]
+async fn pipelined_appends_report_appenduid_and_fetch_returns_the_bytes() {
+    let server = server();
+    let mut session = logged_in(&server).await;
+    let messages: Vec<Vec<u8>> = (0..20)
+        .map(|i| {
+            format!("Subject: message {i}\r\nMessage-ID: <{i}@test>\r\n\r\nBody {i}\r\n")
+                .into_bytes()
+        })
+        .collect();
+    let literal_plus = session.capabilities().has("LITERAL+");
+    let appends = messages
+        .iter()
+        .map(|m| {
+            let literal = Literal::try_from(m.clone()).unwrap();
+            let literal = if literal_plus {
+                literal.into_non_sync()
+            } else {
+                literal
+            };
+            CommandBody::append("INBOX", vec![], None, literal).unwrap()
+        })
+        .collect();
+    let completions = session.pipeline(appends, |_, _| {}).await.unwrap();
+    let uids: Vec<u32> = completions
+        .iter()
+        .map(|c| match &c.code {
+            Some(Code::AppendUid { uid, .. }) => uid.get(),
+            other => panic!("no APPENDUID: {other:?}"),
+        })
+        .collect();
+    assert_eq!(uids, (1..=20).collect::<Vec<_>>());
+
+    session
+        .run("EXAMINE", CommandBody::examine("INBOX").unwrap())
+        .await
+        .unwrap();
+    let items = MacroOrMessageDataItemNames::MessageDataItemNames(vec![
+        MessageDataItemName::Uid,
+        MessageDataItemName::BodyExt {
+            section: None,
+            partial: None,
+            peek: true,
+        },
+    ]);
+    let fetch = CommandBody::fetch(SequenceSet::try_from("1:*").unwrap(), items, true).unwrap();
+    let mut bodies = Vec::new();
+    for data in session.run("FETCH", fetch).await.unwrap() {
+        if let Data::Fetch { items, .. } = data {
+            for item in items.into_iter() {
+                if let MessageDataItem::BodyExt { data, .. } = item {
+                    bodies.push(
+                        data.0
+                            .map(|d| d.into_inner().into_owned())
+                            .unwrap_or_default(),
+                    );
+                }
+            }
+        }
+    }
+    assert_eq!(bodies, messages);
+    session.logout().await;
+}
