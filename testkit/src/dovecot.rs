@@ -266,6 +266,9 @@ fn write_config(dir: &Path, port: u16, options: &DovecotOptions) -> io::Result<(
          default_internal_user = {internal_user}\n\
          default_internal_group = {internal_user}\n\
          imap_max_line_length = 1M\n\
+         # listescape: folder names may hold '/' and the other separator,
+         # as on the servers users migrate from.\n\
+         mail_plugins = $mail_plugins listescape\n\
          passdb {{\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u {passwd}\n}}\n\
          userdb {{\n  driver = static\n  args = home={home}/%u\n}}\n\
          namespace inbox {{\n  inbox = yes\n  separator = {separator}\n  prefix = {prefix}\n{special}}}\n\

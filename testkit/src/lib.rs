@@ -3,5 +3,12 @@
 //!
 //! * [`dovecot`] starts a real Dovecot IMAP server on 127.0.0.1 from a
 //!   generated configuration in a temporary folder: no system-wide change.
+//! * [`mailgen`] generates a seeded, realistic, awkward mailbox.
+//! * [`verify`] seeds servers and compares whole mailboxes strictly.
+//! * [`imap_client`] is the small blocking client those two use,
+//!   independent of Ferry's own.
 
 pub mod dovecot;
+pub mod imap_client;
+pub mod mailgen;
+pub mod verify;
