@@ -11,3 +11,4 @@
 
 pub mod folders;
 pub mod imap;
+pub mod sync;

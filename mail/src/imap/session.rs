@@ -173,6 +173,22 @@ impl Completion {
     }
 }
 
+/// What a command said besides its completion.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Untagged {
+    Data(Data<'static>),
+    /// The code of an untagged OK/NO/BAD, e.g. `[UIDVALIDITY 3]`.
+    Code(Code<'static>),
+}
+
+/// Everything one command returned.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Output {
+    pub data: Vec<Data<'static>>,
+    /// Codes of untagged statuses and of the completion.
+    pub codes: Vec<Code<'static>>,
+}
+
 /// A logged-in (or not yet) IMAP session.
 pub struct Session {
     io: Transport,
@@ -268,8 +284,8 @@ impl Session {
 
     /// Asks the server for its capabilities.
     pub async fn refresh_capabilities(&mut self) -> Result<(), ImapError> {
-        let data = self.run("CAPABILITY", CommandBody::Capability).await?;
-        for item in data {
+        let output = self.run("CAPABILITY", CommandBody::Capability).await?;
+        for item in output.data {
             if let Data::Capability(caps) = item {
                 self.capabilities.replace(caps.as_ref());
             }
@@ -360,21 +376,25 @@ impl Session {
         }
     }
 
-    /// Runs one command; its untagged data are returned. NO and BAD are
-    /// errors.
+    /// Runs one command; its untagged data and codes are returned. NO and
+    /// BAD are errors.
     pub async fn run(
         &mut self,
         name: &'static str,
         body: CommandBody<'static>,
-    ) -> Result<Vec<Data<'static>>, ImapError> {
-        let mut data = Vec::new();
+    ) -> Result<Output, ImapError> {
+        let mut output = Output::default();
         let completion = self
-            .pipeline(vec![body], |_, item| data.push(item))
+            .pipeline(vec![body], |_, item| match item {
+                Untagged::Data(data) => output.data.push(data),
+                Untagged::Code(code) => output.codes.push(code),
+            })
             .await?
             .pop()
             .expect("one command, one completion");
         if completion.is_ok() {
-            Ok(data)
+            output.codes.extend(completion.code);
+            Ok(output)
         } else {
             Err(refused(name, completion))
         }
@@ -397,7 +417,7 @@ impl Session {
     pub async fn pipeline(
         &mut self,
         bodies: Vec<CommandBody<'static>>,
-        mut on_data: impl FnMut(usize, Data<'static>),
+        mut on_data: impl FnMut(usize, Untagged),
     ) -> Result<Vec<Completion>, ImapError> {
         let mut outstanding: VecDeque<(usize, Tag<'static>)> = VecDeque::new();
         for (index, body) in bodies.into_iter().enumerate() {
@@ -408,7 +428,13 @@ impl Session {
             match self.next_event().await? {
                 Event::Data(data) => {
                     let index = outstanding.front().map_or(0, |(i, _)| *i);
-                    on_data(index, data);
+                    on_data(index, Untagged::Data(data));
+                }
+                Event::Status(Status::Untagged(StatusBody {
+                    code: Some(code), ..
+                })) => {
+                    let index = outstanding.front().map_or(0, |(i, _)| *i);
+                    on_data(index, Untagged::Code(code));
                 }
                 Event::Status(Status::Tagged(tagged)) => {
                     if let Some(position) = outstanding.iter().position(|(_, t)| *t == tagged.tag) {

@@ -1,6 +1,7 @@
 //! The mail engine against real Dovecot servers on loopback, in one test
 //! binary.
 
+mod copy;
 mod session;
 
 use ferry_mail::imap::{Credentials, Endpoint, Security, Session, SessionOptions};

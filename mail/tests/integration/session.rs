@@ -113,7 +113,7 @@ async fn pipelined_appends_report_appenduid_and_fetch_returns_the_bytes() {
     ]);
     let fetch = CommandBody::fetch(SequenceSet::try_from("1:*").unwrap(), items, true).unwrap();
     let mut bodies = Vec::new();
-    for data in session.run("FETCH", fetch).await.unwrap() {
+    for data in session.run("FETCH", fetch).await.unwrap().data {
         if let Data::Fetch { items, .. } = data {
             for item in items.into_iter() {
                 if let MessageDataItem::BodyExt { data, .. } = item {

@@ -1,0 +1,530 @@
+//! The copy engine: drives a source and a target session through the folder
+//! map and each folder's plan, recording every copy in the state store as
+//! soon as the target confirms it.
+//!
+//! The source is only ever opened with EXAMINE and read with BODY.PEEK; the
+//! target only receives CREATE, SUBSCRIBE, APPEND and STORE of flags on
+//! messages Ferry copied. Nothing is ever deleted.
+
+use super::plan::{self, CopiedMessage, FolderPlan, MessageFilter, SkipReason};
+use super::state::{FolderKey, FolderState, StateStore, StoreError};
+use super::wire::{self, FetchedMessage, FolderStatus};
+use crate::folders::mapping::{FolderMap, MappingRules, map_folders};
+use crate::imap::{ImapError, Session};
+use imap_codec::imap_types::command::CommandBody;
+use imap_codec::imap_types::response::Code;
+use serde::Serialize;
+use std::collections::{BTreeSet, HashMap};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use thiserror::Error;
+
+/// How a run behaves. Defaults copy everything.
+#[derive(Debug, Clone)]
+pub struct SyncOptions {
+    /// Names the account pair in the state store.
+    pub pair: String,
+    pub rules: MappingRules,
+    pub filter: MessageFilter,
+    /// Only print what would be done.
+    pub dry_run: bool,
+    /// Create folders, copy no messages.
+    pub just_folders: bool,
+    /// Most bytes fetched in one batch (bounds memory). Default 4 MiB.
+    pub batch_bytes: u64,
+    /// Most messages in one batch. Default 256.
+    pub batch_messages: usize,
+}
+
+impl SyncOptions {
+    pub fn new(pair: impl Into<String>) -> Self {
+        Self {
+            pair: pair.into(),
+            rules: MappingRules::default(),
+            filter: MessageFilter::default(),
+            dry_run: false,
+            just_folders: false,
+            batch_bytes: 4 * 1024 * 1024,
+            batch_messages: 256,
+        }
+    }
+}
+
+/// Progress, as it happens.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum SyncEvent {
+    FolderStarted {
+        source: String,
+        target: String,
+        to_copy: usize,
+        bytes: u64,
+    },
+    Copied {
+        folder: String,
+        messages: usize,
+        bytes: u64,
+    },
+    MessageFailed {
+        folder: String,
+        uid: u32,
+        reason: String,
+    },
+    FolderDone {
+        source: String,
+    },
+}
+
+/// What happened in one folder.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct FolderReport {
+    pub source: String,
+    pub target: String,
+    pub created: bool,
+    pub copied: usize,
+    pub bytes: u64,
+    /// Found already on the target and recorded, not copied again.
+    pub adopted: usize,
+    pub flags_updated: usize,
+    pub skipped: Vec<(u32, String)>,
+    pub failed: Vec<(u32, String)>,
+    /// Nothing changed since the last run: the folder was not read.
+    pub unchanged: bool,
+}
+
+/// The whole run.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SyncReport {
+    pub map: FolderMap,
+    pub folders: Vec<FolderReport>,
+    pub duration_secs: f64,
+}
+
+impl SyncReport {
+    pub fn copied(&self) -> usize {
+        self.folders.iter().map(|f| f.copied).sum()
+    }
+    pub fn bytes(&self) -> u64 {
+        self.folders.iter().map(|f| f.bytes).sum()
+    }
+    pub fn failed(&self) -> usize {
+        self.folders.iter().map(|f| f.failed.len()).sum()
+    }
+}
+
+#[derive(Debug, Error)]
+pub enum SyncError {
+    #[error("source server: {0}")]
+    Source(ImapError),
+    #[error("target server: {0}")]
+    Target(ImapError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl SyncError {
+    /// A new connection may get further (state makes the rerun resume).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            SyncError::Source(e) | SyncError::Target(e) => e.is_transient(),
+            SyncError::Store(_) => false,
+        }
+    }
+}
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or(Duration::ZERO)
+        .as_secs() as i64
+}
+
+/// Copies the mailbox from `source` to `target` (both logged in).
+pub async fn sync_mailbox<S: StateStore>(
+    source: &mut Session,
+    target: &mut Session,
+    store: &S,
+    options: &SyncOptions,
+    on_event: &mut (dyn FnMut(&SyncEvent) + Send),
+) -> Result<SyncReport, SyncError> {
+    let started = Instant::now();
+    let source_folders = wire::list_folders(source)
+        .await
+        .map_err(SyncError::Source)?;
+    let target_folders = wire::list_folders(target)
+        .await
+        .map_err(SyncError::Target)?;
+    let map = map_folders(&source_folders, &target_folders, &options.rules);
+    let mut report = SyncReport {
+        map: map.clone(),
+        ..SyncReport::default()
+    };
+    for folder in &map.plans {
+        let mut folder_report = FolderReport {
+            source: folder.source.clone(),
+            target: folder.target.clone(),
+            ..FolderReport::default()
+        };
+        if options.dry_run {
+            report.folders.push(folder_report);
+            continue;
+        }
+        if folder.create {
+            create_folder(target, &folder.target_wire).await?;
+            folder_report.created = true;
+        }
+        if folder.subscribe && folder.target != "INBOX" {
+            // Best effort: a server without subscriptions still gets the mail.
+            let Ok(body) = CommandBody::subscribe(
+                wire::mailbox(&folder.target_wire).map_err(SyncError::Target)?,
+            );
+            let _ = target.run("SUBSCRIBE", body).await;
+        }
+        if !options.just_folders {
+            let source_wire = source_wire_name(&folder.source);
+            sync_folder(
+                source,
+                target,
+                store,
+                options,
+                &source_wire,
+                &folder.target_wire,
+                &mut folder_report,
+                on_event,
+            )
+            .await?;
+        }
+        on_event(&SyncEvent::FolderDone {
+            source: folder.source.clone(),
+        });
+        report.folders.push(folder_report);
+    }
+    report.duration_secs = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+fn source_wire_name(name: &str) -> String {
+    if name.eq_ignore_ascii_case("INBOX") {
+        "INBOX".to_string()
+    } else {
+        crate::folders::name::encode_utf7(name)
+    }
+}
+
+async fn create_folder(target: &mut Session, wire_name: &str) -> Result<(), SyncError> {
+    let body = CommandBody::create(wire::mailbox(wire_name).map_err(SyncError::Target)?)
+        .map_err(|_| SyncError::Target(ImapError::InvalidInput("folder".into())))?;
+    match target.run("CREATE", body).await {
+        Ok(_) => Ok(()),
+        // Created meanwhile (or by the server, e.g. auto-created role
+        // folders): SELECT will tell if it really is missing.
+        Err(ImapError::Refused { .. }) => Ok(()),
+        Err(err) => Err(SyncError::Target(err)),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn sync_folder<S: StateStore>(
+    source: &mut Session,
+    target: &mut Session,
+    store: &S,
+    options: &SyncOptions,
+    source_wire: &str,
+    target_wire: &str,
+    report: &mut FolderReport,
+    on_event: &mut (dyn FnMut(&SyncEvent) + Send),
+) -> Result<(), SyncError> {
+    let key = FolderKey {
+        pair: options.pair.clone(),
+        source_folder: report.source.clone(),
+    };
+    let source_status = wire::open_folder(source, source_wire, true)
+        .await
+        .map_err(SyncError::Source)?;
+    let mut state = store.folder(&key).await?;
+    if let Some(previous) = &state
+        && (previous.source_uidvalidity != source_status.uidvalidity
+            || previous.target_folder != report.target)
+    {
+        // Old UIDs mean nothing now; what is already on the target is
+        // found again by signature.
+        store.forget(&key).await?;
+        state = None;
+    }
+    if let Some(previous) = &state
+        && previous.complete
+        && previous.source_uidnext == source_status.uidnext
+        && previous.source_highestmodseq.is_some()
+        && previous.source_highestmodseq == source_status.highestmodseq
+    {
+        report.unchanged = true;
+        return Ok(());
+    }
+
+    let messages = wire::list_messages(source, source_status.exists)
+        .await
+        .map_err(SyncError::Source)?;
+    let copied = store.copied(&key).await?;
+    let mut plan = plan::classify(&messages, &copied, &options.filter, now());
+    for (uid, reason) in &plan.skipped {
+        report.skipped.push((*uid, skip_text(*reason).to_string()));
+    }
+
+    let target_status = wire::open_folder(target, target_wire, false)
+        .await
+        .map_err(SyncError::Target)?;
+    let target_known = state.as_ref().is_some_and(|s| {
+        s.target_uidvalidity == target_status.uidvalidity
+            && s.target_uidnext == target_status.uidnext
+    });
+    if !target_known && !plan.copy.is_empty() && target_status.exists > 0 {
+        adopt_existing(
+            source,
+            target,
+            store,
+            &key,
+            &target_status,
+            &copied,
+            &messages,
+            &mut plan,
+        )
+        .await?;
+        report.adopted = plan.adopt.len();
+    }
+
+    // Flag changes on messages copied earlier.
+    if !plan.update_flags.is_empty() {
+        let by_target: HashMap<u32, u32> = copied.iter().map(|(s, c)| (c.target_uid, *s)).collect();
+        let commands: Vec<_> = plan
+            .update_flags
+            .iter()
+            .filter_map(|(uid, flags)| wire::store_flags(*uid, &target_status.storable(flags)))
+            .collect();
+        let completions = target
+            .pipeline(commands, |_, _| {})
+            .await
+            .map_err(SyncError::Target)?;
+        let mut updated = Vec::new();
+        for ((target_uid, flags), completion) in plan.update_flags.iter().zip(completions) {
+            if completion.is_ok()
+                && let Some(source_uid) = by_target.get(target_uid)
+            {
+                updated.push((
+                    *source_uid,
+                    CopiedMessage {
+                        target_uid: *target_uid,
+                        flags: flags.clone(),
+                    },
+                ));
+            }
+        }
+        report.flags_updated = updated.len();
+        store.record(&key, &updated).await?;
+    }
+
+    let sizes: HashMap<u32, u32> = messages.iter().map(|m| (m.uid, m.size)).collect();
+    let total_bytes: u64 = plan.copy.iter().map(|uid| u64::from(sizes[uid])).sum();
+    on_event(&SyncEvent::FolderStarted {
+        source: report.source.clone(),
+        target: report.target.clone(),
+        to_copy: plan.copy.len(),
+        bytes: total_bytes,
+    });
+    let literal_plus = target.capabilities().has("LITERAL+");
+    for batch in batches(&plan.copy, &sizes, options) {
+        let fetched = wire::fetch_messages(source, &batch)
+            .await
+            .map_err(SyncError::Source)?;
+        copy_batch(
+            target,
+            store,
+            &key,
+            target_wire,
+            &target_status,
+            literal_plus,
+            fetched,
+            report,
+            on_event,
+        )
+        .await?;
+    }
+
+    // Remember where both folders stand, for the next run's quick check.
+    let target_after = wire::open_folder(target, target_wire, false)
+        .await
+        .map_err(SyncError::Target)?;
+    store
+        .save_folder(
+            &key,
+            &FolderState {
+                target_folder: report.target.clone(),
+                source_uidvalidity: source_status.uidvalidity,
+                target_uidvalidity: target_after.uidvalidity,
+                source_uidnext: source_status.uidnext,
+                source_highestmodseq: source_status.highestmodseq,
+                target_uidnext: target_after.uidnext,
+                complete: report.failed.is_empty(),
+            },
+        )
+        .await?;
+    Ok(())
+}
+
+/// Matches target messages the state does not know to source candidates.
+#[allow(clippy::too_many_arguments)]
+async fn adopt_existing<S: StateStore>(
+    source: &mut Session,
+    target: &mut Session,
+    store: &S,
+    key: &FolderKey,
+    target_status: &FolderStatus,
+    copied: &HashMap<u32, CopiedMessage>,
+    messages: &[plan::SourceMessage],
+    plan: &mut FolderPlan,
+) -> Result<(), SyncError> {
+    let known: BTreeSet<u32> = copied.values().map(|c| c.target_uid).collect();
+    let unknown: Vec<u32> = wire::all_uid_list(target, target_status.exists)
+        .await
+        .map_err(SyncError::Target)?
+        .into_iter()
+        .filter(|uid| !known.contains(uid))
+        .collect();
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    let target_signatures = wire::signatures(target, &unknown)
+        .await
+        .map_err(SyncError::Target)?;
+    let candidates = wire::signatures(source, &plan.copy)
+        .await
+        .map_err(SyncError::Source)?;
+    plan::reconcile(plan, &candidates, &target_signatures);
+    let flags: HashMap<u32, &BTreeSet<String>> =
+        messages.iter().map(|m| (m.uid, &m.flags)).collect();
+    let adopted: Vec<(u32, CopiedMessage)> = plan
+        .adopt
+        .iter()
+        .map(|(source_uid, target_uid)| {
+            (
+                *source_uid,
+                CopiedMessage {
+                    target_uid: *target_uid,
+                    // Unknown: the next run compares and corrects them.
+                    flags: flags
+                        .get(source_uid)
+                        .map(|f| (*f).clone())
+                        .unwrap_or_default(),
+                },
+            )
+        })
+        .collect();
+    store.record(key, &adopted).await?;
+    Ok(())
+}
+
+/// Splits UIDs into batches bounded by bytes and count.
+fn batches(uids: &[u32], sizes: &HashMap<u32, u32>, options: &SyncOptions) -> Vec<Vec<u32>> {
+    let mut out = Vec::new();
+    let mut current = Vec::new();
+    let mut bytes = 0u64;
+    for uid in uids {
+        let size = u64::from(sizes.get(uid).copied().unwrap_or(0));
+        if !current.is_empty()
+            && (bytes + size > options.batch_bytes || current.len() >= options.batch_messages)
+        {
+            out.push(std::mem::take(&mut current));
+            bytes = 0;
+        }
+        current.push(*uid);
+        bytes += size;
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// Appends one batch, pipelined, and records each confirmed copy.
+#[allow(clippy::too_many_arguments)]
+async fn copy_batch<S: StateStore>(
+    target: &mut Session,
+    store: &S,
+    key: &FolderKey,
+    target_wire: &str,
+    target_status: &FolderStatus,
+    literal_plus: bool,
+    fetched: Vec<FetchedMessage>,
+    report: &mut FolderReport,
+    on_event: &mut (dyn FnMut(&SyncEvent) + Send),
+) -> Result<(), SyncError> {
+    let mut commands = Vec::new();
+    let mut sent = Vec::new();
+    for message in &fetched {
+        let flags = target_status.storable(&message.flags);
+        match wire::append_command(target_wire, message, &flags, literal_plus) {
+            Ok(command) => {
+                commands.push(command);
+                sent.push((message.uid, flags, message.bytes.len() as u64));
+            }
+            Err(err) => report.failed.push((message.uid, err.to_string())),
+        }
+    }
+    drop(fetched);
+    let completions = target
+        .pipeline(commands, |_, _| {})
+        .await
+        .map_err(SyncError::Target)?;
+    let mut recorded = Vec::new();
+    let mut bytes = 0;
+    for ((uid, flags, size), completion) in sent.into_iter().zip(completions) {
+        match (&completion.code, completion.is_ok()) {
+            (
+                Some(Code::AppendUid {
+                    uid: target_uid, ..
+                }),
+                true,
+            ) => {
+                recorded.push((
+                    uid,
+                    CopiedMessage {
+                        target_uid: target_uid.get(),
+                        flags,
+                    },
+                ));
+                bytes += size;
+            }
+            (_, true) => {
+                // Without UIDPLUS the target UID is unknown; the copy is
+                // still counted, and a rerun adopts it by signature.
+                bytes += size;
+                report.copied += 1;
+            }
+            (_, false) => {
+                let reason = format!("the target refused it: {}", completion.text);
+                on_event(&SyncEvent::MessageFailed {
+                    folder: report.source.clone(),
+                    uid,
+                    reason: reason.clone(),
+                });
+                report.failed.push((uid, reason));
+            }
+        }
+    }
+    store.record(key, &recorded).await?;
+    report.copied += recorded.len();
+    report.bytes += bytes;
+    on_event(&SyncEvent::Copied {
+        folder: report.source.clone(),
+        messages: recorded.len(),
+        bytes,
+    });
+    Ok(())
+}
+
+fn skip_text(reason: SkipReason) -> &'static str {
+    match reason {
+        SkipReason::TooLarge => "larger than --maxsize",
+        SkipReason::TooSmall => "smaller than --minsize",
+        SkipReason::TooOld => "older than --maxage",
+        SkipReason::TooNew => "newer than --minage",
+    }
+}

@@ -1,0 +1,438 @@
+//! Translating between the engine's plain types and IMAP commands and
+//! responses (through imap-codec's typed values; no protocol text is
+//! formatted from user data here).
+
+use super::plan::{Signature, SourceMessage};
+use crate::folders::mapping::{ServerFolder, ServerFolders};
+use crate::folders::name::decode_utf7;
+use crate::imap::{ImapError, Session};
+use bounded_static::IntoBoundedStatic;
+use imap_codec::imap_types::command::CommandBody;
+use imap_codec::imap_types::core::{AString, Literal, Vec1};
+use imap_codec::imap_types::datetime::DateTime;
+use imap_codec::imap_types::fetch::{
+    MacroOrMessageDataItemNames, MessageDataItem, MessageDataItemName, Section,
+};
+use imap_codec::imap_types::flag::{Flag, FlagFetch, FlagPerm, StoreResponse, StoreType};
+use imap_codec::imap_types::mailbox::Mailbox;
+use imap_codec::imap_types::response::{Code, Data};
+use imap_codec::imap_types::sequence::SequenceSet;
+use std::collections::{BTreeSet, HashSet};
+
+/// The mailbox value for a wire (modified UTF-7) name.
+pub fn mailbox(wire: &str) -> Result<Mailbox<'static>, ImapError> {
+    Mailbox::try_from(wire.to_string())
+        .map_err(|_| ImapError::InvalidInput(format!("“{wire}” cannot be used as a folder name")))
+}
+
+/// A UID set such as `1:5,9,12:14` from UIDs (any order).
+pub fn uid_set(uids: &[u32]) -> Option<SequenceSet> {
+    // Digits, colons and commas only: always a valid sequence set.
+    SequenceSet::try_from(uid_set_text(uids).as_str()).ok()
+}
+
+fn uid_set_text(uids: &[u32]) -> String {
+    let mut sorted = uids.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut parts: Vec<String> = Vec::new();
+    let mut iter = sorted.into_iter().peekable();
+    while let Some(start) = iter.next() {
+        let mut end = start;
+        while iter.peek() == Some(&(end + 1)) {
+            end = iter.next().expect("peeked");
+        }
+        parts.push(if start == end {
+            start.to_string()
+        } else {
+            format!("{start}:{end}")
+        });
+    }
+    parts.join(",")
+}
+
+/// Lists a server's personal folders with their attributes and
+/// subscriptions, and its namespace prefix and separator.
+pub async fn list_folders(session: &mut Session) -> Result<ServerFolders, ImapError> {
+    let mut prefix = String::new();
+    let mut separator = None;
+    if session.capabilities().has("NAMESPACE") {
+        for data in session.run("NAMESPACE", CommandBody::Namespace).await?.data {
+            if let Data::Namespace { personal, .. } = data
+                && let Some(first) = personal.first()
+            {
+                prefix = String::from_utf8_lossy(first.prefix.as_ref()).into_owned();
+                separator = first.delimiter.as_ref().map(|c| c.inner());
+            }
+        }
+    }
+    let list = CommandBody::list("", "*").map_err(|_| ImapError::InvalidInput("LIST".into()))?;
+    let mut folders = Vec::new();
+    for data in session.run("LIST", list.into_static()).await?.data {
+        if let Data::List {
+            items,
+            delimiter,
+            mailbox,
+        } = data
+        {
+            if separator.is_none() {
+                separator = delimiter.as_ref().map(|c| c.inner());
+            }
+            folders.push(ServerFolder {
+                name: mailbox_name(&mailbox),
+                attributes: items.iter().map(|a| a.to_string()).collect(),
+                subscribed: false,
+            });
+        }
+    }
+    let lsub = CommandBody::lsub("", "*").map_err(|_| ImapError::InvalidInput("LSUB".into()))?;
+    let mut subscribed = HashSet::new();
+    for data in session.run("LSUB", lsub.into_static()).await?.data {
+        if let Data::Lsub { mailbox, .. } = data {
+            subscribed.insert(mailbox_name(&mailbox));
+        }
+    }
+    for folder in &mut folders {
+        folder.subscribed = subscribed.contains(&folder.name) || folder.name == "INBOX";
+    }
+    Ok(ServerFolders {
+        prefix,
+        separator,
+        folders,
+    })
+}
+
+fn mailbox_name(mailbox: &Mailbox<'_>) -> String {
+    match mailbox {
+        Mailbox::Inbox => "INBOX".to_string(),
+        Mailbox::Other(other) => decode_utf7(&String::from_utf8_lossy(other.as_ref())),
+    }
+}
+
+/// What SELECT/EXAMINE said about a folder.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FolderStatus {
+    pub exists: u32,
+    pub uidvalidity: u32,
+    pub uidnext: u32,
+    pub highestmodseq: Option<u64>,
+    /// `None`: any flag or keyword may be stored (`\*`), else the list.
+    pub permanent_flags: Option<BTreeSet<String>>,
+}
+
+impl FolderStatus {
+    /// Keeps the flags the folder can store.
+    pub fn storable(&self, flags: &BTreeSet<String>) -> BTreeSet<String> {
+        match &self.permanent_flags {
+            None => flags.clone(),
+            Some(allowed) => flags
+                .iter()
+                .filter(|f| allowed.iter().any(|a| a.eq_ignore_ascii_case(f)))
+                .cloned()
+                .collect(),
+        }
+    }
+}
+
+/// Opens a folder: read-only (EXAMINE) on the source, read-write on the target.
+pub async fn open_folder(
+    session: &mut Session,
+    wire: &str,
+    read_only: bool,
+) -> Result<FolderStatus, ImapError> {
+    let body = if read_only {
+        CommandBody::examine(mailbox(wire)?)
+    } else {
+        CommandBody::select(mailbox(wire)?)
+    }
+    .map_err(|_| ImapError::InvalidInput("folder".into()))?;
+    let output = session
+        .run(if read_only { "EXAMINE" } else { "SELECT" }, body)
+        .await?;
+    let mut status = FolderStatus {
+        permanent_flags: Some(BTreeSet::new()),
+        ..FolderStatus::default()
+    };
+    for data in output.data {
+        if let Data::Exists(n) = data {
+            status.exists = n;
+        }
+    }
+    for code in output.codes {
+        match code {
+            Code::UidValidity(v) => status.uidvalidity = v.get(),
+            Code::UidNext(v) => status.uidnext = v.get(),
+            Code::HighestModSeq(v) => status.highestmodseq = Some(v.get()),
+            Code::PermanentFlags(flags) => {
+                if flags.iter().any(|f| matches!(f, FlagPerm::Asterisk)) {
+                    status.permanent_flags = None;
+                } else {
+                    status.permanent_flags = Some(
+                        flags
+                            .iter()
+                            .filter_map(|f| match f {
+                                FlagPerm::Flag(flag) => Some(flag.to_string()),
+                                FlagPerm::Asterisk => None,
+                            })
+                            .collect(),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(status)
+}
+
+fn fetch_command(
+    uids: &[u32],
+    items: Vec<MessageDataItemName<'static>>,
+) -> Option<CommandBody<'static>> {
+    let set = uid_set(uids)?;
+    CommandBody::fetch(
+        set,
+        MacroOrMessageDataItemNames::MessageDataItemNames(items),
+        true,
+    )
+    .ok()
+}
+
+fn all_uids() -> CommandBody<'static> {
+    CommandBody::fetch(
+        SequenceSet::try_from("1:*").expect("valid"),
+        MacroOrMessageDataItemNames::MessageDataItemNames(vec![
+            MessageDataItemName::Uid,
+            MessageDataItemName::Flags,
+            MessageDataItemName::Rfc822Size,
+            MessageDataItemName::InternalDate,
+        ]),
+        true,
+    )
+    .expect("valid fetch")
+}
+
+/// Every message of the open folder: UID, flags, size, date (no bodies).
+pub async fn list_messages(
+    session: &mut Session,
+    exists: u32,
+) -> Result<Vec<SourceMessage>, ImapError> {
+    if exists == 0 {
+        return Ok(Vec::new());
+    }
+    let mut messages = Vec::new();
+    for data in session.run("FETCH", all_uids()).await?.data {
+        if let Data::Fetch { items, .. } = data {
+            let mut m = SourceMessage {
+                uid: 0,
+                flags: BTreeSet::new(),
+                size: 0,
+                internal_date: 0,
+            };
+            for item in items.into_iter() {
+                match item {
+                    MessageDataItem::Uid(uid) => m.uid = uid.get(),
+                    MessageDataItem::Flags(flags) => m.flags = flag_names(flags),
+                    MessageDataItem::Rfc822Size(size) => m.size = size,
+                    MessageDataItem::InternalDate(date) => {
+                        m.internal_date = date.as_ref().timestamp()
+                    }
+                    _ => {}
+                }
+            }
+            if m.uid != 0 {
+                messages.push(m);
+            }
+        }
+    }
+    messages.sort_by_key(|m| m.uid);
+    Ok(messages)
+}
+
+fn flag_names(flags: Vec<FlagFetch<'_>>) -> BTreeSet<String> {
+    flags
+        .into_iter()
+        .filter_map(|f| match f {
+            FlagFetch::Flag(flag) => Some(flag.to_string()),
+            FlagFetch::Recent => None,
+        })
+        .collect()
+}
+
+/// Signatures (Message-ID, Date, first Received, size) of `uids`.
+pub async fn signatures(
+    session: &mut Session,
+    uids: &[u32],
+) -> Result<Vec<(u32, Signature)>, ImapError> {
+    let fields = ["MESSAGE-ID", "DATE", "RECEIVED"]
+        .into_iter()
+        .map(|f| AString::try_from(f).expect("valid header name"))
+        .collect::<Vec<_>>();
+    let section = Section::HeaderFields(None, Vec1::try_from(fields).expect("three fields"));
+    let Some(command) = fetch_command(
+        uids,
+        vec![
+            MessageDataItemName::Uid,
+            MessageDataItemName::Rfc822Size,
+            MessageDataItemName::BodyExt {
+                section: Some(section),
+                partial: None,
+                peek: true,
+            },
+        ],
+    ) else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for data in session.run("FETCH", command).await?.data {
+        if let Data::Fetch { items, .. } = data {
+            let (mut uid, mut size, mut headers) = (0, 0, Vec::new());
+            for item in items.into_iter() {
+                match item {
+                    MessageDataItem::Uid(u) => uid = u.get(),
+                    MessageDataItem::Rfc822Size(s) => size = s,
+                    MessageDataItem::BodyExt { data, .. } => {
+                        headers = data
+                            .0
+                            .map(|d| d.into_inner().into_owned())
+                            .unwrap_or_default();
+                    }
+                    _ => {}
+                }
+            }
+            if uid != 0 {
+                out.push((uid, Signature::from_headers(&headers, size)));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// UIDs of every message of the open folder.
+pub async fn all_uid_list(session: &mut Session, exists: u32) -> Result<Vec<u32>, ImapError> {
+    Ok(list_messages(session, exists)
+        .await?
+        .into_iter()
+        .map(|m| m.uid)
+        .collect())
+}
+
+/// A message fetched for copying.
+#[derive(Debug, Clone)]
+pub struct FetchedMessage {
+    pub uid: u32,
+    pub flags: BTreeSet<String>,
+    pub internal_date: Option<DateTime>,
+    pub bytes: Vec<u8>,
+}
+
+/// Bodies, flags and dates of `uids`, read with BODY.PEEK (the source's
+/// \Seen flags never change).
+pub async fn fetch_messages(
+    session: &mut Session,
+    uids: &[u32],
+) -> Result<Vec<FetchedMessage>, ImapError> {
+    let Some(command) = fetch_command(
+        uids,
+        vec![
+            MessageDataItemName::Uid,
+            MessageDataItemName::Flags,
+            MessageDataItemName::InternalDate,
+            MessageDataItemName::BodyExt {
+                section: None,
+                partial: None,
+                peek: true,
+            },
+        ],
+    ) else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for data in session.run("FETCH", command).await?.data {
+        if let Data::Fetch { items, .. } = data {
+            let mut m = FetchedMessage {
+                uid: 0,
+                flags: BTreeSet::new(),
+                internal_date: None,
+                bytes: Vec::new(),
+            };
+            for item in items.into_iter() {
+                match item {
+                    MessageDataItem::Uid(u) => m.uid = u.get(),
+                    MessageDataItem::Flags(flags) => m.flags = flag_names(flags),
+                    MessageDataItem::InternalDate(date) => m.internal_date = Some(date),
+                    MessageDataItem::BodyExt { data, .. } => {
+                        m.bytes = data
+                            .0
+                            .map(|d| d.into_inner().into_owned())
+                            .unwrap_or_default();
+                    }
+                    _ => {}
+                }
+            }
+            if m.uid != 0 {
+                out.push(m);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Flags as typed values; names that are not valid flags are dropped.
+pub fn typed_flags(flags: &BTreeSet<String>) -> Vec<Flag<'static>> {
+    flags
+        .iter()
+        .filter(|f| !f.eq_ignore_ascii_case("\\Recent"))
+        .filter_map(|f| {
+            Flag::try_from(f.as_str())
+                .ok()
+                .map(IntoBoundedStatic::into_static)
+        })
+        .collect()
+}
+
+/// APPEND of one message, with a non-synchronizing literal when allowed.
+pub fn append_command(
+    wire: &str,
+    message: &FetchedMessage,
+    flags: &BTreeSet<String>,
+    literal_plus: bool,
+) -> Result<CommandBody<'static>, ImapError> {
+    let literal = Literal::try_from(message.bytes.clone())
+        .map_err(|_| ImapError::InvalidInput("the message holds a NUL byte".into()))?;
+    let literal = if literal_plus {
+        literal.into_non_sync()
+    } else {
+        literal
+    };
+    CommandBody::append(
+        mailbox(wire)?,
+        typed_flags(flags),
+        message.internal_date.clone(),
+        literal,
+    )
+    .map_err(|_| ImapError::InvalidInput("the message cannot be appended".into()))
+}
+
+/// Replaces the flags of one target message.
+pub fn store_flags(target_uid: u32, flags: &BTreeSet<String>) -> Option<CommandBody<'static>> {
+    CommandBody::store(
+        uid_set(&[target_uid])?,
+        StoreType::Replace,
+        StoreResponse::Silent,
+        typed_flags(flags),
+        true,
+    )
+    .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uid_sets_are_compact_ranges() {
+        assert_eq!(uid_set_text(&[5, 1, 2, 3, 9, 11, 12, 12]), "1:3,5,9,11:12");
+        assert!(uid_set(&[7]).is_some());
+        assert!(uid_set(&[]).is_none());
+    }
+}
