@@ -37,6 +37,201 @@ pub enum Command {
     /// Exits with status 1 if any file cannot be read at all; its entry then
     /// carries an "error" with a stable "code" and a plain "message".
     Inspect(InspectArgs),
+    /// Copy a whole mailbox from one IMAP server to another (imapsync's
+    /// option names work).
+    ///
+    /// Every message is copied exactly once, byte for byte, with its flags
+    /// and date. The source is only read (EXAMINE, BODY.PEEK): nothing on it
+    /// changes. Nothing is ever deleted on the target. Re-running copies
+    /// only what is new and carries flag changes, so it serves for an
+    /// incremental cut-over; a run that was interrupted or killed resumes
+    /// without duplicates. State is kept in --state-dir.
+    ///
+    /// Security: TLS certificates are verified. Without --ssl1/--tls1/--notls1
+    /// the connection uses TLS on port 993 and STARTTLS (mandatory) otherwise.
+    /// Passwords are read from --passfile1/2 or FERRY_PASSWORD1/2; --password1/2
+    /// also works but shows in the process list.
+    #[command(after_help = SYNC_EXAMPLES)]
+    Sync(Box<SyncArgs>),
+}
+
+const SYNC_EXAMPLES: &str = "Examples:
+  Copy everything, mapping Sent/Drafts/Trash/Junk to the target's own folders:
+    FERRY_PASSWORD1=... FERRY_PASSWORD2=... ferry sync \\
+      --host1 imap.old.example --user1 zyg --host2 outlook.office365.com --user2 zyg@new.example --automap
+  See what would happen:
+    ferry sync ... --dry
+  An admin account acting for a user (SASL PLAIN authorization identity):
+    ferry sync --host1 old --user1 zyg --authuser1 admin --passfile1 admin.pass ...";
+
+/// The options of one side (1 = source, 2 = target). clap cannot repeat a
+/// flattened struct with different names, so both sides are spelled out.
+#[derive(Debug, Default, Clone, Args)]
+pub struct SyncArgs {
+    /// Source server host name.
+    #[arg(long, help_heading = "Source (1)")]
+    pub host1: String,
+    /// Source port. [default: 993 with --ssl1, else 143]
+    #[arg(long, help_heading = "Source (1)")]
+    pub port1: Option<u16>,
+    /// Source user (the mailbox to copy).
+    #[arg(long, help_heading = "Source (1)")]
+    pub user1: String,
+    /// Source password (visible to other users in the process list; prefer
+    /// --passfile1 or FERRY_PASSWORD1).
+    #[arg(
+        long,
+        env = "FERRY_PASSWORD1",
+        hide_env_values = true,
+        help_heading = "Source (1)"
+    )]
+    pub password1: Option<String>,
+    /// File whose first line is the source password.
+    #[arg(long, help_heading = "Source (1)")]
+    pub passfile1: Option<PathBuf>,
+    /// Implicit TLS (port 993).
+    #[arg(long, help_heading = "Source (1)")]
+    pub ssl1: bool,
+    /// STARTTLS, mandatory.
+    #[arg(long, help_heading = "Source (1)")]
+    pub tls1: bool,
+    /// No encryption at all (trusted networks and tests only).
+    #[arg(long, conflicts_with_all = ["ssl1", "tls1"], help_heading = "Source (1)")]
+    pub notls1: bool,
+    /// Log in as this admin user and act for --user1 (SASL PLAIN with an
+    /// authorization identity).
+    #[arg(long, help_heading = "Source (1)")]
+    pub authuser1: Option<String>,
+    /// LOGIN, PLAIN, XOAUTH2 or OAUTHBEARER. [default: LOGIN, or PLAIN with
+    /// --authuser1, or XOAUTH2 with --oauthaccesstoken1]
+    #[arg(long, help_heading = "Source (1)")]
+    pub authmech1: Option<String>,
+    /// OAuth2 access token, or a file holding it.
+    #[arg(
+        long,
+        env = "FERRY_OAUTH_TOKEN1",
+        hide_env_values = true,
+        help_heading = "Source (1)"
+    )]
+    pub oauthaccesstoken1: Option<String>,
+    /// DER certificate to trust for the source (self-signed servers).
+    #[arg(long, help_heading = "Source (1)")]
+    pub certificate1: Option<PathBuf>,
+    /// Seconds to wait for the source before giving up. [default: 120]
+    #[arg(long, help_heading = "Source (1)")]
+    pub timeout1: Option<u64>,
+
+    /// Target server host name.
+    #[arg(long, help_heading = "Target (2)")]
+    pub host2: String,
+    /// Target port. [default: 993 with --ssl2, else 143]
+    #[arg(long, help_heading = "Target (2)")]
+    pub port2: Option<u16>,
+    /// Target user.
+    #[arg(long, help_heading = "Target (2)")]
+    pub user2: String,
+    /// Target password (prefer --passfile2 or FERRY_PASSWORD2).
+    #[arg(
+        long,
+        env = "FERRY_PASSWORD2",
+        hide_env_values = true,
+        help_heading = "Target (2)"
+    )]
+    pub password2: Option<String>,
+    /// File whose first line is the target password.
+    #[arg(long, help_heading = "Target (2)")]
+    pub passfile2: Option<PathBuf>,
+    /// Implicit TLS (port 993).
+    #[arg(long, help_heading = "Target (2)")]
+    pub ssl2: bool,
+    /// STARTTLS, mandatory.
+    #[arg(long, help_heading = "Target (2)")]
+    pub tls2: bool,
+    /// No encryption at all (trusted networks and tests only).
+    #[arg(long, conflicts_with_all = ["ssl2", "tls2"], help_heading = "Target (2)")]
+    pub notls2: bool,
+    /// Log in as this admin user and act for --user2.
+    #[arg(long, help_heading = "Target (2)")]
+    pub authuser2: Option<String>,
+    /// LOGIN, PLAIN, XOAUTH2 or OAUTHBEARER.
+    #[arg(long, help_heading = "Target (2)")]
+    pub authmech2: Option<String>,
+    /// OAuth2 access token, or a file holding it.
+    #[arg(
+        long,
+        env = "FERRY_OAUTH_TOKEN2",
+        hide_env_values = true,
+        help_heading = "Target (2)"
+    )]
+    pub oauthaccesstoken2: Option<String>,
+    /// DER certificate to trust for the target.
+    #[arg(long, help_heading = "Target (2)")]
+    pub certificate2: Option<PathBuf>,
+    /// Seconds to wait for the target before giving up. [default: 120]
+    #[arg(long, help_heading = "Target (2)")]
+    pub timeout2: Option<u64>,
+
+    /// Copy only these folders (source names; repeatable).
+    #[arg(long, help_heading = "Folders")]
+    pub folder: Vec<String>,
+    /// Copy only folders matching this regex (repeatable).
+    #[arg(long, help_heading = "Folders")]
+    pub include: Vec<String>,
+    /// Skip folders matching this regex (repeatable).
+    #[arg(long, help_heading = "Folders")]
+    pub exclude: Vec<String>,
+    /// Map Sent, Drafts, Trash, Junk and Archive to the target's folders
+    /// of the same role, whatever their names or language.
+    #[arg(long, help_heading = "Folders")]
+    pub automap: bool,
+    /// Rename target folders with a substitution, e.g. 's/^Archive/Old/'
+    /// (repeatable, applied in order).
+    #[arg(long, help_heading = "Folders")]
+    pub regextrans2: Vec<String>,
+    /// Map one folder explicitly: 'SOURCE=TARGET' (repeatable).
+    #[arg(long, help_heading = "Folders")]
+    pub f1f2: Vec<String>,
+    /// Create the folders only, copy no messages.
+    #[arg(long, help_heading = "Folders")]
+    pub justfolders: bool,
+
+    /// Skip messages larger than this many bytes.
+    #[arg(long, help_heading = "Messages")]
+    pub maxsize: Option<u32>,
+    /// Skip messages smaller than this many bytes.
+    #[arg(long, help_heading = "Messages")]
+    pub minsize: Option<u32>,
+    /// Skip messages older than this many days.
+    #[arg(long, help_heading = "Messages")]
+    pub maxage: Option<u32>,
+    /// Skip messages newer than this many days.
+    #[arg(long, help_heading = "Messages")]
+    pub minage: Option<u32>,
+
+    /// Show the folder plan, copy nothing.
+    #[arg(long, help_heading = "Run")]
+    pub dry: bool,
+    /// Log in to both servers and stop.
+    #[arg(long, help_heading = "Run")]
+    pub justlogin: bool,
+    /// Folder for the sync state (SQLite). [default: ferry-data]
+    #[arg(long, env = "FERRY_DATA_DIR", help_heading = "Run")]
+    pub state_dir: Option<PathBuf>,
+    /// Reconnect this many times after a dropped connection. [default: 5]
+    #[arg(long, default_value_t = 5, help_heading = "Run")]
+    pub retries: u32,
+    /// Print progress as JSON lines on stdout (for programs).
+    #[arg(long, help_heading = "Run")]
+    pub json: bool,
+    /// Largest response held in memory, in bytes. [default: 67108864]
+    #[arg(long, help_heading = "Run")]
+    pub max_response_size: Option<u32>,
+    /// Most messages fetched and appended per batch. [default: 256]
+    #[arg(long, help_heading = "Run")]
+    pub batch_messages: Option<usize>,
+    /// Most bytes fetched per batch (bounds memory). [default: 4194304]
+    #[arg(long, help_heading = "Run")]
+    pub batch_bytes: Option<u64>,
 }
 
 /// Options of `ferry serve`.

@@ -7,6 +7,7 @@
 //!   Trunk-built web page.
 //! * [`store`] — job and sync state behind one interface (SQLite by default).
 //! * [`inspect`] — `ferry inspect`: the browser's parsing, on the command line.
+//! * [`sync_command`] — `ferry sync`: the mail engine on the command line.
 //! * [`error`] — the crate's error type.
 
 pub mod cli;
@@ -15,5 +16,6 @@ pub mod error;
 pub mod inspect;
 pub mod server;
 pub mod store;
+pub mod sync_command;
 
 pub use error::BackendError;

@@ -29,6 +29,45 @@ fn main() -> anyhow::Result<ExitCode> {
             }))?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Sync(args) => {
+            let runtime = tokio::runtime::Runtime::new().context("cannot start the runtime")?;
+            match runtime.block_on(ferry_backend::sync_command::run(&args)) {
+                Ok(report) => {
+                    if args.json {
+                        println!(
+                            "{}",
+                            serde_json::json!({ "event": "report", "report": report })
+                        );
+                    }
+                    if args.dry {
+                        for plan in &report.map.plans {
+                            let note = if plan.create {
+                                " (will be created)"
+                            } else {
+                                ""
+                            };
+                            eprintln!("{} → {}{note}", plan.source, plan.target);
+                        }
+                        for (folder, reason) in &report.map.skipped {
+                            eprintln!("{folder}: skipped ({reason:?})");
+                        }
+                    } else if args.justlogin {
+                        eprintln!("Logged in to both servers.");
+                    } else {
+                        eprintln!("{}", ferry_backend::sync_command::summary(&report));
+                    }
+                    Ok(if report.failed() == 0 {
+                        ExitCode::SUCCESS
+                    } else {
+                        ExitCode::FAILURE
+                    })
+                }
+                Err(err) => {
+                    eprintln!("ferry sync: {err}");
+                    Ok(ExitCode::from(2))
+                }
+            }
+        }
         Command::Inspect(args) => match inspect(&args) {
             // `ferry inspect … | head` closes the pipe early: not an error.
             Err(err) if is_broken_pipe(&err) => Ok(ExitCode::SUCCESS),

@@ -4,7 +4,10 @@
 use sqlx::SqlitePool;
 
 /// `(version, SQL)`, ascending.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("sql/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("sql/0001_init.sql")),
+    (2, include_str!("sql/0002_sync_state.sql")),
+];
 
 /// Latest schema version this binary knows.
 pub fn latest() -> i64 {

@@ -5,6 +5,7 @@
 //! queue for many `ferry` workers can slot in behind the same methods.
 
 pub mod migrations;
+mod sync_state;
 
 use crate::error::BackendError;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -18,7 +19,7 @@ pub const DATABASE_FILE: &str = "ferry.sqlite3";
 /// Handle to the store; cheap to clone (a connection pool).
 #[derive(Debug, Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    pub(crate) pool: SqlitePool,
     path: PathBuf,
 }
 

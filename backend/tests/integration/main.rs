@@ -3,10 +3,12 @@
 //! * `api` drives the router in-process with `Router::oneshot`.
 //! * `inspect_cli` runs the real `ferry inspect` on corpus files.
 //! * `serve_cli` starts the real `ferry serve` on a free port.
+//! * `sync_cli` runs the real `ferry sync` between Dovecot servers.
 
 mod api;
 mod inspect_cli;
 mod serve_cli;
+mod sync_cli;
 
 use std::path::PathBuf;
 

@@ -1,0 +1,225 @@
+//! `ferry sync` run as an admin runs it, between real Dovecot servers.
+
+use ferry_testkit::dovecot::{Dovecot, DovecotOptions, Layout};
+use ferry_testkit::mailgen::{MailboxSpec, generate};
+use ferry_testkit::verify::{compare, seed, snapshot};
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+struct Setup {
+    source: Dovecot,
+    target: Dovecot,
+    dir: tempfile::TempDir,
+}
+
+fn setup(spec: MailboxSpec) -> Setup {
+    let source = Dovecot::start(DovecotOptions::new(Layout::LegacyDotted)).unwrap();
+    let target = Dovecot::start(DovecotOptions::new(Layout::Slash)).unwrap();
+    seed(&source, &generate(&spec)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("pass1"), "alice-secret\n").unwrap();
+    std::fs::write(dir.path().join("pass2"), "alice-secret\n").unwrap();
+    Setup {
+        source,
+        target,
+        dir,
+    }
+}
+
+fn sync_command(s: &Setup, extra: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ferry"));
+    let dir = s.dir.path();
+    command
+        .arg("sync")
+        .args([
+            "--host1",
+            "127.0.0.1",
+            "--port1",
+            &s.source.addr().port().to_string(),
+            "--notls1",
+        ])
+        .args(["--user1", "alice", "--passfile1"])
+        .arg(dir.join("pass1"))
+        .args([
+            "--host2",
+            "127.0.0.1",
+            "--port2",
+            &s.target.addr().port().to_string(),
+            "--notls2",
+        ])
+        .args(["--user2", "alice", "--passfile2"])
+        .arg(dir.join("pass2"))
+        .arg("--state-dir")
+        .arg(dir.join("state"))
+        .args(extra)
+        .env_remove("FERRY_PASSWORD1")
+        .env_remove("FERRY_PASSWORD2");
+    command
+}
+
+fn run(s: &Setup, extra: &[&str]) -> Output {
+    sync_command(s, extra).output().expect("ferry runs")
+}
+
+fn mapped(name: &str) -> String {
+    if name == "INBOX" {
+        return name.to_string();
+    }
+    let relative = name.strip_prefix("INBOX.").unwrap_or(name);
+    relative
+        .split('.')
+        .map(|c| c.replace('/', "_"))
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn assert_exact(s: &Setup) {
+    let source = snapshot(&s.source, "alice", "alice-secret").unwrap();
+    let target = snapshot(&s.target, "alice", "alice-secret").unwrap();
+    let problems = compare(&source, &target, mapped);
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn copies_everything_then_nothing_and_reports_statistics() {
+    let s = setup(MailboxSpec::small(11));
+    let first = run(&s, &[]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(
+        stderr(&first).contains("Messages copied: 1"),
+        "{}",
+        stderr(&first)
+    );
+    assert_exact(&s);
+
+    let second = run(&s, &["--json"]);
+    assert!(second.status.success(), "{}", stderr(&second));
+    assert!(stderr(&second).is_empty() || !stderr(&second).contains("copying"));
+    let last = String::from_utf8_lossy(&second.stdout)
+        .lines()
+        .last()
+        .unwrap()
+        .to_string();
+    let report: serde_json::Value = serde_json::from_str(&last).unwrap();
+    let copied: u64 = report["report"]["folders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["copied"].as_u64().unwrap())
+        .sum();
+    assert_eq!(copied, 0, "a rerun appends nothing");
+    assert_exact(&s);
+}
+
+#[test]
+fn killed_mid_copy_resumes_without_loss_or_duplicates() {
+    let s = setup(MailboxSpec {
+        messages: 600,
+        ..MailboxSpec::small(12)
+    });
+    let mut child = sync_command(&s, &["--json", "--batch-messages", "10"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until some batches are confirmed, then kill -9.
+    let stdout = child.stdout.take().unwrap();
+    let mut copied_events = 0;
+    for line in BufReader::new(stdout).lines() {
+        if line.unwrap().contains("\"event\":\"copied\"") {
+            copied_events += 1;
+            if copied_events == 5 {
+                break;
+            }
+        }
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    assert_eq!(copied_events, 5, "the run was still copying when killed");
+
+    let resumed = run(&s, &[]);
+    assert!(resumed.status.success(), "{}", stderr(&resumed));
+    assert_exact(&s);
+}
+
+#[test]
+fn filters_dry_run_just_folders_and_just_login() {
+    let s = setup(MailboxSpec::small(13));
+
+    let dry = run(&s, &["--dry"]);
+    assert!(dry.status.success(), "{}", stderr(&dry));
+    assert!(
+        stderr(&dry).contains("INBOX.Sent Items → Sent Items (will be created)"),
+        "{}",
+        stderr(&dry)
+    );
+    let target = snapshot(&s.target, "alice", "alice-secret").unwrap();
+    assert_eq!(
+        target.len(),
+        1,
+        "a dry run creates nothing: {:?}",
+        target.keys()
+    );
+
+    let login = run(&s, &["--justlogin"]);
+    assert!(login.status.success());
+    assert!(stderr(&login).contains("Logged in to both servers"));
+
+    let folders = run(&s, &["--justfolders"]);
+    assert!(folders.status.success(), "{}", stderr(&folders));
+    let target = snapshot(&s.target, "alice", "alice-secret").unwrap();
+    assert!(
+        target.contains_key("Projects/Ferry/Specs"),
+        "{:?}",
+        target.keys()
+    );
+    assert!(target.contains_key("Q1_Q2 Reports"), "{:?}", target.keys());
+    assert!(target.values().all(|f| f.messages.is_empty()));
+
+    // The one large message (2–3 MB) is skipped with its reason.
+    let sized = run(&s, &["--maxsize", "1000000", "--json"]);
+    assert!(sized.status.success(), "{}", stderr(&sized));
+    let last = String::from_utf8_lossy(&sized.stdout)
+        .lines()
+        .last()
+        .unwrap()
+        .to_string();
+    let report: serde_json::Value = serde_json::from_str(&last).unwrap();
+    let skipped: Vec<String> = report["report"]["folders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| {
+            f["skipped"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s[1].as_str().unwrap().to_string())
+        })
+        .collect();
+    assert_eq!(skipped, ["larger than --maxsize"]);
+}
+
+#[test]
+fn a_wrong_password_is_a_plain_error_that_never_shows_the_secret() {
+    let s = setup(MailboxSpec {
+        messages: 5,
+        large_messages: 0,
+        ..MailboxSpec::small(14)
+    });
+    std::fs::write(s.dir.path().join("pass2"), "canary-7f3a9\n").unwrap();
+    let output = run(&s, &["--retries", "0"]);
+    assert_eq!(output.status.code(), Some(2));
+    let text = stderr(&output);
+    assert!(text.contains("target: login failed"), "{text}");
+    assert!(!text.contains("canary"), "{text}");
+    assert!(!String::from_utf8_lossy(&output.stdout).contains("canary"));
+    let db = std::fs::read(s.dir.path().join("state/ferry.sqlite3")).unwrap_or_default();
+    assert!(!db.windows(12).any(|w| w == b"canary-7f3a9"));
+    let _ = Path::new("");
+}
