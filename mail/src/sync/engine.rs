@@ -147,6 +147,9 @@ pub async fn sync_mailbox<S: StateStore>(
     on_event: &mut (dyn FnMut(&SyncEvent) + Send),
 ) -> Result<SyncReport, SyncError> {
     let started = Instant::now();
+    // With CONDSTORE, EXAMINE reports HIGHESTMODSEQ: an unchanged folder is
+    // then recognised without listing its messages.
+    enable_condstore(source).await.map_err(SyncError::Source)?;
     let source_folders = wire::list_folders(source)
         .await
         .map_err(SyncError::Source)?;
@@ -200,6 +203,17 @@ pub async fn sync_mailbox<S: StateStore>(
     }
     report.duration_secs = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+async fn enable_condstore(session: &mut Session) -> Result<(), ImapError> {
+    if session.capabilities().has("CONDSTORE") && session.capabilities().has("ENABLE") {
+        let body = CommandBody::enable(vec![
+            imap_codec::imap_types::extensions::enable::CapabilityEnable::CondStore,
+        ])
+        .map_err(|_| ImapError::InvalidInput("ENABLE".into()))?;
+        session.run("ENABLE", body).await?;
+    }
+    Ok(())
 }
 
 fn source_wire_name(name: &str) -> String {

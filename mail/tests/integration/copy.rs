@@ -72,9 +72,11 @@ async fn full_copy_is_exact_and_reruns_add_nothing() {
     let problems = compare(&after, &target, mapped);
     assert!(problems.is_empty(), "{problems:#?}");
 
-    // A second run copies nothing and changes nothing.
+    // A second run copies nothing and changes nothing; with CONDSTORE it
+    // does not even list the folders' messages.
     let again = run(&pair, &store).await;
     assert_eq!(again.copied(), 0, "{again:#?}");
+    assert!(again.folders.iter().all(|f| f.unchanged), "{again:#?}");
     assert_eq!(
         snapshot(&pair.target, "alice", "alice-secret").unwrap(),
         target
