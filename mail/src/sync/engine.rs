@@ -344,22 +344,55 @@ async fn sync_folder<S: StateStore>(
         bytes: total_bytes,
     });
     let literal_plus = target.capabilities().has("LITERAL+");
-    for batch in batches(&plan.copy, &sizes, options) {
-        let fetched = wire::fetch_messages(source, &batch)
-            .await
-            .map_err(SyncError::Source)?;
-        copy_batch(
-            target,
-            store,
-            &key,
-            target_wire,
-            &target_status,
-            literal_plus,
-            fetched,
-            report,
-            on_event,
-        )
-        .await?;
+    // The source reads batch n+1 while the target appends batch n.
+    let mut to_fetch = batches(&plan.copy, &sizes, options).into_iter();
+    let mut fetched: Option<Vec<FetchedMessage>> = None;
+    let mut next = to_fetch.next();
+    loop {
+        match (fetched.take(), next.take()) {
+            (None, None) => break,
+            (None, Some(uids)) => {
+                fetched = Some(
+                    wire::fetch_messages(source, &uids)
+                        .await
+                        .map_err(SyncError::Source)?,
+                );
+                next = to_fetch.next();
+            }
+            (Some(batch), Some(uids)) => {
+                let (read, written) = tokio::join!(
+                    wire::fetch_messages(source, &uids),
+                    copy_batch(
+                        target,
+                        store,
+                        &key,
+                        target_wire,
+                        &target_status,
+                        literal_plus,
+                        batch,
+                        report,
+                        on_event
+                    ),
+                );
+                written?;
+                fetched = Some(read.map_err(SyncError::Source)?);
+                next = to_fetch.next();
+            }
+            (Some(batch), None) => {
+                copy_batch(
+                    target,
+                    store,
+                    &key,
+                    target_wire,
+                    &target_status,
+                    literal_plus,
+                    batch,
+                    report,
+                    on_event,
+                )
+                .await?;
+            }
+        }
     }
 
     // Remember where both folders stand, for the next run's quick check.
