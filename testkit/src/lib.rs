@@ -5,10 +5,12 @@
 //!   generated configuration in a temporary folder: no system-wide change.
 //! * [`mailgen`] generates a seeded, realistic, awkward mailbox.
 //! * [`verify`] seeds servers and compares whole mailboxes strictly.
+//! * [`proxy`] cuts a connection mid-transfer, to test reconnecting.
 //! * [`imap_client`] is the small blocking client those two use,
 //!   independent of Ferry's own.
 
 pub mod dovecot;
 pub mod imap_client;
 pub mod mailgen;
+pub mod proxy;
 pub mod verify;

@@ -148,6 +148,38 @@ fn killed_mid_copy_resumes_without_loss_or_duplicates() {
 }
 
 #[test]
+fn a_connection_dropped_mid_copy_is_resumed_by_reconnecting() {
+    let s = setup(MailboxSpec::small(15));
+    // The source connection dies after 1.5 MB, in the middle of a batch.
+    let proxy = ferry_testkit::proxy::CuttingProxy::start(s.source.addr(), 1_500_000).unwrap();
+    let mut command = sync_command(&s, &["--batch-messages", "20"]);
+    let args: Vec<String> = command
+        .get_args()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let port = s.source.addr().port().to_string();
+    let mut patched = Command::new(env!("CARGO_BIN_EXE_ferry"));
+    let proxy_port = proxy.addr().port().to_string();
+    patched.args(args.iter().map(|a| {
+        if *a == port {
+            proxy_port.clone()
+        } else {
+            a.clone()
+        }
+    }));
+    command = patched;
+    let output = command.output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(proxy.cuts(), 1, "the connection was cut");
+    assert!(
+        stderr(&output).contains("reconnecting"),
+        "{}",
+        stderr(&output)
+    );
+    assert_exact(&s);
+}
+
+#[test]
 fn filters_dry_run_just_folders_and_just_login() {
     let s = setup(MailboxSpec::small(13));
 
