@@ -40,6 +40,9 @@ pub struct DovecotOptions {
     /// Mark `Sent`, `Drafts`, `Trash`, `Junk`, `Archive` with SPECIAL-USE
     /// flags, under these names (relative to the personal namespace).
     pub special_use: Vec<(&'static str, &'static str)>,
+    /// Refuse messages larger than this (quota plugin's
+    /// `quota_max_mail_size`): APPEND answers NO.
+    pub max_mail_size: Option<u64>,
 }
 
 impl DovecotOptions {
@@ -50,6 +53,7 @@ impl DovecotOptions {
             fsync: true,
             compress: false,
             special_use: Vec::new(),
+            max_mail_size: None,
         }
     }
 }
@@ -234,8 +238,15 @@ fn write_config(dir: &Path, port: u16, options: &DovecotOptions) -> io::Result<(
         Layout::LegacyDotted => (".", "INBOX.", "maildir:~/Maildir"),
         Layout::Slash => ("/", "", "maildir:~/Maildir:LAYOUT=fs"),
     };
-    let plugins = if options.compress {
-        "protocol imap {\n  mail_plugins = $mail_plugins imap_zlib\n}\n"
+    let mut plugins = String::new();
+    if options.compress {
+        plugins.push_str("protocol imap {\n  mail_plugins = $mail_plugins imap_zlib\n}\n");
+    }
+    let quota_plugin = if let Some(max) = options.max_mail_size {
+        plugins.push_str(&format!(
+            "plugin {{\n  quota = count:User quota\n  quota_vsizes = yes\n  quota_max_mail_size = {max}\n}}\n"
+        ));
+        " quota"
     } else {
         ""
     };
@@ -268,7 +279,7 @@ fn write_config(dir: &Path, port: u16, options: &DovecotOptions) -> io::Result<(
          imap_max_line_length = 1M\n\
          # listescape: folder names may hold '/' and the other separator,
          # as on the servers users migrate from.\n\
-         mail_plugins = $mail_plugins listescape\n\
+         mail_plugins = $mail_plugins listescape{quota_plugin}\n\
          passdb {{\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u {passwd}\n}}\n\
          userdb {{\n  driver = static\n  args = home={home}/%u\n}}\n\
          namespace inbox {{\n  inbox = yes\n  separator = {separator}\n  prefix = {prefix}\n{special}}}\n\

@@ -14,8 +14,12 @@ struct Setup {
 }
 
 fn setup(spec: MailboxSpec) -> Setup {
+    setup_with(spec, DovecotOptions::new(Layout::Slash))
+}
+
+fn setup_with(spec: MailboxSpec, target_options: DovecotOptions) -> Setup {
     let source = Dovecot::start(DovecotOptions::new(Layout::LegacyDotted)).unwrap();
-    let target = Dovecot::start(DovecotOptions::new(Layout::Slash)).unwrap();
+    let target = Dovecot::start(target_options).unwrap();
     seed(&source, &generate(&spec)).unwrap();
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("pass1"), "alice-secret\n").unwrap();
@@ -235,6 +239,58 @@ fn filters_dry_run_just_folders_and_just_login() {
         })
         .collect();
     assert_eq!(skipped, ["larger than --maxsize"]);
+}
+
+#[test]
+fn a_refused_append_is_reported_and_the_run_goes_on() {
+    let mut target = DovecotOptions::new(Layout::Slash);
+    target.max_mail_size = Some(1_000_000);
+    let s = setup_with(MailboxSpec::small(16), target);
+    let output = run(&s, &[]);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "some messages failed: {}",
+        stderr(&output)
+    );
+    let text = stderr(&output);
+    assert_eq!(
+        text.matches("not copied: the target refused it").count(),
+        1,
+        "{text}"
+    );
+    assert!(text.contains("failed: 1"), "{text}");
+    let source = snapshot(&s.source, "alice", "alice-secret").unwrap();
+    let copy = snapshot(&s.target, "alice", "alice-secret").unwrap();
+    let problems = compare(&source, &copy, mapped);
+    assert_eq!(
+        problems.len(),
+        1,
+        "only the refused message is missing: {problems:#?}"
+    );
+    assert!(problems[0].contains("missing"));
+}
+
+#[test]
+fn automap_sends_role_folders_to_the_targets_own() {
+    let mut target = DovecotOptions::new(Layout::Slash);
+    target.special_use = vec![("Gesendete Elemente", "\\Sent"), ("Papierkorb", "\\Trash")];
+    let s = setup_with(MailboxSpec::small(17), target);
+    let output = run(&s, &["--automap"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let source = snapshot(&s.source, "alice", "alice-secret").unwrap();
+    let copy = snapshot(&s.target, "alice", "alice-secret").unwrap();
+    assert!(
+        !copy.contains_key("Sent Items") && !copy.contains_key("Trash"),
+        "{:?}",
+        copy.keys()
+    );
+    let problems = compare(&source, &copy, |name| match name {
+        "INBOX.Sent Items" => "Gesendete Elemente".to_string(),
+        "INBOX.Trash" => "Papierkorb".to_string(),
+        other => mapped(other),
+    });
+    assert!(problems.is_empty(), "{problems:#?}");
 }
 
 #[test]
