@@ -316,7 +316,8 @@ pub async fn run(args: &SyncArgs) -> Result<SyncReport, SyncCommandError> {
         match outcome {
             Err(err) if attempt < args.retries && is_transient(&err) => {
                 attempt += 1;
-                let wait = Duration::from_secs(1 << attempt.min(6));
+                // The server's own request (throttling) wins over back-off.
+                let wait = backoff(&err).unwrap_or(Duration::from_secs(1 << attempt.min(6)));
                 eprintln!(
                     "{err}; reconnecting in {} s (attempt {attempt} of {})",
                     wait.as_secs(),
@@ -329,6 +330,14 @@ pub async fn run(args: &SyncArgs) -> Result<SyncReport, SyncCommandError> {
                 return other;
             }
         }
+    }
+}
+
+fn backoff(err: &SyncCommandError) -> Option<Duration> {
+    match err {
+        SyncCommandError::Sync(e) => e.backoff(),
+        SyncCommandError::Connect { source, .. } => source.backoff(),
+        _ => None,
     }
 }
 

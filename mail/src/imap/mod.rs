@@ -4,6 +4,7 @@
 
 pub mod connection;
 pub mod session;
+pub mod throttle;
 pub mod transport;
 
 pub use connection::{ClientConnection, Event, ProtocolError};

@@ -122,7 +122,17 @@ impl ImapError {
         matches!(
             self,
             ImapError::Connect(_) | ImapError::Timeout(_) | ImapError::Io(_) | ImapError::Closed(_)
-        )
+        ) || self.backoff().is_some()
+    }
+
+    /// The wait the server asked for, when it throttles.
+    pub fn backoff(&self) -> Option<Duration> {
+        match self {
+            ImapError::Refused { text, .. }
+            | ImapError::Closed(text)
+            | ImapError::AuthenticationFailed(text) => super::throttle::backoff(text),
+            _ => None,
+        }
     }
 }
 

@@ -129,6 +129,14 @@ impl SyncError {
             SyncError::Store(_) => false,
         }
     }
+
+    /// The wait a throttling server asked for.
+    pub fn backoff(&self) -> Option<Duration> {
+        match self {
+            SyncError::Source(e) | SyncError::Target(e) => e.backoff(),
+            SyncError::Store(_) => None,
+        }
+    }
 }
 
 fn now() -> i64 {
@@ -515,11 +523,14 @@ async fn copy_batch<S: StateStore>(
             Err(err) => report.failed.push((message.uid, err.to_string())),
         }
     }
+    let by_uid: HashMap<u32, &FetchedMessage> = fetched.iter().map(|m| (m.uid, m)).collect();
+    let rebuild = |index: usize| {
+        let (uid, flags, _) = &sent[index];
+        wire::append_command(target_wire, by_uid.get(uid)?, flags, literal_plus).ok()
+    };
+    let completions = append_with_backoff(target, commands, rebuild).await?;
+    drop(by_uid);
     drop(fetched);
-    let completions = target
-        .pipeline(commands, |_, _| {})
-        .await
-        .map_err(SyncError::Target)?;
     let mut recorded = Vec::new();
     let mut bytes = 0;
     for ((uid, flags, size), completion) in sent.into_iter().zip(completions) {
@@ -565,6 +576,51 @@ async fn copy_batch<S: StateStore>(
         bytes,
     });
     Ok(())
+}
+
+/// Most rounds of waiting for a throttling target within one batch.
+const THROTTLE_ROUNDS: usize = 6;
+
+/// Sends APPENDs; those the target refuses because it throttles are sent
+/// again (rebuilt by `rebuild`, so the first round needs no copy) after the
+/// wait it asks for. Other completions are final.
+async fn append_with_backoff(
+    target: &mut Session,
+    commands: Vec<CommandBody<'static>>,
+    rebuild: impl Fn(usize) -> Option<CommandBody<'static>>,
+) -> Result<Vec<crate::imap::Completion>, SyncError> {
+    let mut results: Vec<Option<crate::imap::Completion>> = vec![None; commands.len()];
+    let mut pending: Vec<usize> = (0..commands.len()).collect();
+    let mut batch = commands;
+    for round in 0..=THROTTLE_ROUNDS {
+        let completions = target
+            .pipeline(batch, |_, _| {})
+            .await
+            .map_err(SyncError::Target)?;
+        let mut wait = None;
+        let mut again = Vec::new();
+        for (index, completion) in pending.iter().zip(completions) {
+            match crate::imap::throttle::backoff(&completion.text) {
+                Some(backoff) if !completion.is_ok() && round < THROTTLE_ROUNDS => {
+                    wait = Some(wait.map_or(backoff, |w: Duration| w.max(backoff)));
+                    again.push(*index);
+                }
+                _ => results[*index] = Some(completion),
+            }
+        }
+        let Some(wait) = wait else { break };
+        tracing::warn!(
+            seconds = wait.as_secs_f64(),
+            "the target throttles; waiting"
+        );
+        tokio::time::sleep(wait).await;
+        pending = again;
+        batch = pending.iter().filter_map(|i| rebuild(*i)).collect();
+    }
+    Ok(results
+        .into_iter()
+        .map(|c| c.expect("every append completed"))
+        .collect())
 }
 
 fn skip_text(reason: SkipReason) -> &'static str {
