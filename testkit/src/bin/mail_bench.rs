@@ -9,6 +9,7 @@
 //! each tool's copy by the strict verifier.
 //!
 //! Usage: mail_bench FERRY_BINARY [MESSAGES]
+//! With MAIL_BENCH_PROFILE=FILE, Ferry's full copy runs under `perf record`.
 
 use ferry_testkit::dovecot::{Dovecot, DovecotOptions, Layout};
 use ferry_testkit::imap_client::TestClient;
@@ -168,7 +169,21 @@ fn main() {
     let state = work.path().join("ferry-state");
 
     eprintln!("full copy…");
-    let ferry_full = timed(ferry(&ferry_bin, &source, &ferry_target, &state), "ferry");
+    let ferry_full = match std::env::var_os("MAIL_BENCH_PROFILE") {
+        // Profile Ferry's full copy with `perf record` instead of timing it.
+        Some(path) => {
+            let plain = ferry(&ferry_bin, &source, &ferry_target, &state);
+            let mut perf = Command::new("perf");
+            perf.args(["record", "-F", "999", "-g", "-o"]).arg(path).arg(plain.get_program()).args(plain.get_args());
+            for (key, value) in plain.get_envs() {
+                if let Some(value) = value {
+                    perf.env(key, value);
+                }
+            }
+            timed(perf, "ferry under perf")
+        }
+        None => timed(ferry(&ferry_bin, &source, &ferry_target, &state), "ferry"),
+    };
     let mbsync_full = timed(mbsync(&config), "mbsync");
     eprintln!("no-change rerun…");
     let ferry_again = timed(ferry(&ferry_bin, &source, &ferry_target, &state), "ferry");
