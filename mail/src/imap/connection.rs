@@ -3,8 +3,8 @@
 //!
 //! imap-codec encodes commands and decodes responses; this module owns the
 //! message flow around them:
-//! * framing of incoming bytes into lines and literals (imap-codec's
-//!   fragmentizer), with a size limit per response;
+//! * framing of incoming bytes into whole responses ([`super::framing`]),
+//!   with a size limit per response;
 //! * tags for commands;
 //! * synchronizing literals: the rest of a command waits for the server's
 //!   `+` continuation, while non-synchronizing ones (LITERAL+) go at once;
@@ -15,9 +15,10 @@
 //! and writes the bytes, and feeds what it reads to
 //! [`ClientConnection::feed`], then drains [`ClientConnection::next_event`].
 
+use super::framing::Framer;
 use bounded_static::IntoBoundedStatic;
+use imap_codec::decode::Decoder;
 use imap_codec::encode::{Encoder, Fragment};
-use imap_codec::fragmentizer::{DecodeMessageError, Fragmentizer};
 use imap_codec::imap_types::command::{Command, CommandBody};
 use imap_codec::imap_types::core::{LiteralMode, Tag};
 use imap_codec::imap_types::response::{
@@ -54,11 +55,12 @@ type Pending = (Option<Tag<'static>>, VecDeque<Fragment>);
 
 /// The connection state machine.
 pub struct ClientConnection {
-    fragmentizer: Fragmentizer,
+    framer: Framer,
     limit: u32,
     greeted: bool,
     next_tag: u64,
-    output: Vec<u8>,
+    /// Chunks to write, in order; large literals stay their own chunk.
+    output: Vec<Vec<u8>>,
     /// The command whose synchronizing literal (at the front) awaits `+`.
     blocked: Option<Pending>,
     /// Commands not yet started, in order.
@@ -70,7 +72,7 @@ impl ClientConnection {
     /// bounds one response (line plus literals) in memory.
     pub fn new(max_response_size: u32) -> Self {
         Self {
-            fragmentizer: Fragmentizer::new(max_response_size),
+            framer: Framer::new(max_response_size as usize),
             limit: max_response_size,
             greeted: false,
             next_tag: 1,
@@ -89,7 +91,7 @@ impl ClientConnection {
 
     /// Queues a command and returns its tag. It goes out as soon as no
     /// earlier command waits for a continuation.
-    pub fn enqueue(&mut self, body: CommandBody<'static>) -> Tag<'static> {
+    pub fn enqueue(&mut self, body: CommandBody<'_>) -> Tag<'static> {
         let tag = self.new_tag();
         let command = Command {
             tag: tag.clone(),
@@ -141,7 +143,7 @@ impl ClientConnection {
             }
             match fragments.pop_front() {
                 Some(Fragment::Line { data } | Fragment::Literal { data, .. }) => {
-                    self.output.extend_from_slice(&data);
+                    self.push_output(data)
                 }
                 None => unreachable!("front() was Some"),
             }
@@ -152,15 +154,27 @@ impl ClientConnection {
     fn continue_blocked(&mut self) {
         if let Some((tag, mut fragments)) = self.blocked.take() {
             if let Some(Fragment::Literal { data, .. }) = fragments.pop_front() {
-                self.output.extend_from_slice(&data);
+                self.push_output(data);
             }
             self.write((tag, fragments));
             self.pump();
         }
     }
 
-    /// Bytes to write to the server now (possibly empty).
-    pub fn take_output(&mut self) -> Vec<u8> {
+    /// Small pieces are joined; large ones (message literals) are moved
+    /// as they are, never copied again.
+    fn push_output(&mut self, data: Vec<u8>) {
+        const JOIN_BELOW: usize = 16 * 1024;
+        match self.output.last_mut() {
+            Some(last) if data.len() < JOIN_BELOW && last.len() < JOIN_BELOW => {
+                last.extend_from_slice(&data)
+            }
+            _ => self.output.push(data),
+        }
+    }
+
+    /// Chunks to write to the server now, in order (possibly none).
+    pub fn take_output(&mut self) -> Vec<Vec<u8>> {
         std::mem::take(&mut self.output)
     }
 
@@ -171,22 +185,22 @@ impl ClientConnection {
 
     /// Hands bytes read from the server to the connection.
     pub fn feed(&mut self, bytes: &[u8]) {
-        self.fragmentizer.enqueue_bytes(bytes);
+        self.framer.feed(bytes);
     }
 
     /// The next complete event, `Ok(None)` when more bytes are needed.
     pub fn next_event(&mut self) -> Result<Option<Event>, ProtocolError> {
         loop {
-            if self.fragmentizer.progress().is_none() {
-                return Ok(None);
-            }
-            if !self.fragmentizer.is_message_complete() {
-                continue;
-            }
+            let range = match self.framer.next_response() {
+                Ok(Some(range)) => range,
+                Ok(None) => return Ok(None),
+                Err(_) => return Err(ProtocolError::ResponseTooLarge { limit: self.limit }),
+            };
+            let bytes = &self.framer.bytes()[range];
             let event = if self.greeted {
-                self.decode_response()?
+                decode_response(bytes)?
             } else {
-                let greeting = self.decode_greeting()?;
+                let greeting = decode_greeting(bytes)?;
                 self.greeted = true;
                 Event::Greeting(greeting)
             };
@@ -212,38 +226,30 @@ impl ClientConnection {
             return Ok(Some(event));
         }
     }
+}
 
-    fn decode_greeting(&self) -> Result<Greeting<'static>, ProtocolError> {
-        match self.fragmentizer.decode_message(&GreetingCodec::default()) {
-            Ok(greeting) => Ok(greeting.into_static()),
-            Err(err) => {
-                Err(self.malformed(matches!(err, DecodeMessageError::MessageTooLong { .. })))
-            }
-        }
+fn decode_greeting(bytes: &[u8]) -> Result<Greeting<'static>, ProtocolError> {
+    match GreetingCodec::default().decode(bytes) {
+        Ok((&[], greeting)) => Ok(greeting.into_static()),
+        _ => Err(malformed(bytes)),
     }
+}
 
-    fn decode_response(&self) -> Result<Event, ProtocolError> {
-        match self.fragmentizer.decode_message(&ResponseCodec::default()) {
-            Ok(Response::Data(data)) => Ok(Event::Data(data.into_static())),
-            Ok(Response::Status(status)) => Ok(Event::Status(status.into_static())),
-            Ok(Response::CommandContinuationRequest(cont)) => {
-                Ok(Event::Continuation(cont.into_static()))
-            }
-            Err(err) => {
-                Err(self.malformed(matches!(err, DecodeMessageError::MessageTooLong { .. })))
-            }
-        }
+fn decode_response(bytes: &[u8]) -> Result<Event, ProtocolError> {
+    match ResponseCodec::default().decode(bytes) {
+        Ok((&[], response)) => Ok(match response {
+            Response::Data(data) => Event::Data(data.into_static()),
+            Response::Status(status) => Event::Status(status.into_static()),
+            Response::CommandContinuationRequest(cont) => Event::Continuation(cont.into_static()),
+        }),
+        _ => Err(malformed(bytes)),
     }
+}
 
-    fn malformed(&self, too_long: bool) -> ProtocolError {
-        if too_long {
-            return ProtocolError::ResponseTooLarge { limit: self.limit };
-        }
-        let bytes = self.fragmentizer.message_bytes();
-        let shown = &bytes[..bytes.len().min(120)];
-        ProtocolError::Malformed {
-            excerpt: String::from_utf8_lossy(shown).into_owned(),
-        }
+fn malformed(bytes: &[u8]) -> ProtocolError {
+    let shown = &bytes[..bytes.len().min(120)];
+    ProtocolError::Malformed {
+        excerpt: String::from_utf8_lossy(shown).into_owned(),
     }
 }
 
@@ -252,6 +258,10 @@ mod tests {
     use super::*;
     use imap_codec::imap_types::core::Literal;
     use imap_codec::imap_types::response::StatusKind;
+
+    fn out(conn: &mut ClientConnection) -> Vec<u8> {
+        conn.take_output().concat()
+    }
 
     fn greeted() -> ClientConnection {
         let mut conn = ClientConnection::new(1024 * 1024);
@@ -272,7 +282,7 @@ mod tests {
         let mut conn = greeted();
         conn.enqueue(CommandBody::Noop);
         conn.enqueue(CommandBody::Capability);
-        assert_eq!(conn.take_output(), b"F1 NOOP\r\nF2 CAPABILITY\r\n");
+        assert_eq!(out(&mut conn), b"F1 NOOP\r\nF2 CAPABILITY\r\n");
         conn.feed(b"F1 OK done\r\n* CAPABILITY IMAP4rev1\r\nF2 OK done\r\n");
         assert_eq!(
             tagged(conn.next_event().unwrap()),
@@ -295,17 +305,14 @@ mod tests {
         let message = Literal::try_from(b"Subject: hi\r\n\r\nbody".to_vec()).unwrap();
         conn.enqueue(CommandBody::append("INBOX", vec![], None, message).unwrap());
         conn.enqueue(CommandBody::Noop);
-        assert_eq!(conn.take_output(), b"F1 APPEND INBOX {19}\r\n");
+        assert_eq!(out(&mut conn), b"F1 APPEND INBOX {19}\r\n");
         assert!(conn.is_blocked());
         // Bytes arriving in pieces make no difference.
         conn.feed(b"+ go");
         assert_eq!(conn.next_event(), Ok(None));
         conn.feed(b" ahead\r\n");
         assert_eq!(conn.next_event(), Ok(None));
-        assert_eq!(
-            conn.take_output(),
-            b"Subject: hi\r\n\r\nbody\r\nF2 NOOP\r\n"
-        );
+        assert_eq!(out(&mut conn), b"Subject: hi\r\n\r\nbody\r\nF2 NOOP\r\n");
         assert!(!conn.is_blocked());
     }
 
@@ -315,10 +322,7 @@ mod tests {
         let message = Literal::try_from(b"x".to_vec()).unwrap().into_non_sync();
         conn.enqueue(CommandBody::append("INBOX", vec![], None, message).unwrap());
         conn.enqueue(CommandBody::Noop);
-        assert_eq!(
-            conn.take_output(),
-            b"F1 APPEND INBOX {1+}\r\nx\r\nF2 NOOP\r\n"
-        );
+        assert_eq!(out(&mut conn), b"F1 APPEND INBOX {1+}\r\nx\r\nF2 NOOP\r\n");
     }
 
     #[test]
@@ -327,13 +331,13 @@ mod tests {
         let message = Literal::try_from(b"too big".to_vec()).unwrap();
         conn.enqueue(CommandBody::append("INBOX", vec![], None, message).unwrap());
         conn.enqueue(CommandBody::Noop);
-        let _ = conn.take_output();
+        let _ = out(&mut conn);
         conn.feed(b"F1 NO [TOOBIG] message too large\r\n");
         assert_eq!(
             tagged(conn.next_event().unwrap()),
             ("F1".into(), StatusKind::No)
         );
-        assert_eq!(conn.take_output(), b"F2 NOOP\r\n");
+        assert_eq!(out(&mut conn), b"F2 NOOP\r\n");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! its async driver ([`session`]) over TCP, TLS or STARTTLS ([`transport`]).
 
 pub mod connection;
+pub mod framing;
 pub mod session;
 pub mod throttle;
 pub mod transport;

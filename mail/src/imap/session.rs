@@ -391,7 +391,7 @@ impl Session {
     pub async fn run(
         &mut self,
         name: &'static str,
-        body: CommandBody<'static>,
+        body: CommandBody<'_>,
     ) -> Result<Output, ImapError> {
         let mut output = Output::default();
         let completion = self
@@ -410,10 +410,7 @@ impl Session {
         }
     }
 
-    async fn run_completion(
-        &mut self,
-        body: CommandBody<'static>,
-    ) -> Result<Completion, ImapError> {
+    async fn run_completion(&mut self, body: CommandBody<'_>) -> Result<Completion, ImapError> {
         Ok(self
             .pipeline(vec![body], |_, _| {})
             .await?
@@ -426,7 +423,7 @@ impl Session {
     /// still running (the one they belong to in a FETCH pipeline).
     pub async fn pipeline(
         &mut self,
-        bodies: Vec<CommandBody<'static>>,
+        bodies: Vec<CommandBody<'_>>,
         mut on_data: impl FnMut(usize, Untagged),
     ) -> Result<Vec<Completion>, ImapError> {
         let mut outstanding: VecDeque<(usize, Tag<'static>)> = VecDeque::new();
@@ -481,12 +478,15 @@ impl Session {
 
     async fn flush(&mut self) -> Result<(), ImapError> {
         let output = self.conn.take_output();
-        if !output.is_empty() {
-            tokio::time::timeout(self.options.io_timeout, self.io.write_all(&output))
+        if output.is_empty() {
+            return Ok(());
+        }
+        for chunk in &output {
+            tokio::time::timeout(self.options.io_timeout, self.io.write_all(chunk))
                 .await
                 .map_err(|_| ImapError::Timeout(self.options.io_timeout))??;
-            self.io.flush().await?;
         }
+        self.io.flush().await?;
         Ok(())
     }
 

@@ -584,10 +584,10 @@ const THROTTLE_ROUNDS: usize = 6;
 /// Sends APPENDs; those the target refuses because it throttles are sent
 /// again (rebuilt by `rebuild`, so the first round needs no copy) after the
 /// wait it asks for. Other completions are final.
-async fn append_with_backoff(
+async fn append_with_backoff<'m>(
     target: &mut Session,
-    commands: Vec<CommandBody<'static>>,
-    rebuild: impl Fn(usize) -> Option<CommandBody<'static>>,
+    commands: Vec<CommandBody<'m>>,
+    rebuild: impl Fn(usize) -> Option<CommandBody<'m>>,
 ) -> Result<Vec<crate::imap::Completion>, SyncError> {
     let mut results: Vec<Option<crate::imap::Completion>> = vec![None; commands.len()];
     let mut pending: Vec<usize> = (0..commands.len()).collect();

@@ -391,14 +391,20 @@ pub fn typed_flags(flags: &BTreeSet<String>) -> Vec<Flag<'static>> {
 }
 
 /// APPEND of one message, with a non-synchronizing literal when allowed.
-pub fn append_command(
+/// The message is borrowed: it is encoded once, straight into the output.
+pub fn append_command<'a>(
     wire: &str,
-    message: &FetchedMessage,
+    message: &'a FetchedMessage,
     flags: &BTreeSet<String>,
     literal_plus: bool,
-) -> Result<CommandBody<'static>, ImapError> {
-    let literal = Literal::try_from(message.bytes.clone())
-        .map_err(|_| ImapError::InvalidInput("the message holds a NUL byte".into()))?;
+) -> Result<CommandBody<'a>, ImapError> {
+    if memchr::memchr(0, &message.bytes).is_some() {
+        return Err(ImapError::InvalidInput(
+            "the message holds a NUL byte".into(),
+        ));
+    }
+    // Checked just above (and the bytes came from a server's literal).
+    let literal = Literal::unvalidated(message.bytes.as_slice());
     let literal = if literal_plus {
         literal.into_non_sync()
     } else {

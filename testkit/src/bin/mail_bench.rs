@@ -174,7 +174,10 @@ fn main() {
         Some(path) => {
             let plain = ferry(&ferry_bin, &source, &ferry_target, &state);
             let mut perf = Command::new("perf");
-            perf.args(["record", "-F", "999", "-g", "-o"]).arg(path).arg(plain.get_program()).args(plain.get_args());
+            perf.args(["record", "-F", "999", "-g", "-o"])
+                .arg(path)
+                .arg(plain.get_program())
+                .args(plain.get_args());
             for (key, value) in plain.get_envs() {
                 if let Some(value) = value {
                     perf.env(key, value);
