@@ -22,6 +22,8 @@ use std::time::Instant;
 #[derive(Debug, Clone, Copy, Default)]
 struct Measure {
     seconds: f64,
+    /// User plus system CPU time of the tool itself.
+    cpu_seconds: f64,
     peak_rss_kb: u64,
 }
 
@@ -43,7 +45,7 @@ fn timed(command: Command, label: &str) -> Measure {
     let mut wrapped = Command::new("/usr/bin/time");
     wrapped
         .arg("-f")
-        .arg("%e %M")
+        .arg("%e %M %U %S")
         .arg("-o")
         .arg(report.path())
         .arg(program)
@@ -64,15 +66,22 @@ fn timed(command: Command, label: &str) -> Measure {
         );
     }
     let text = std::fs::read_to_string(report.path()).unwrap_or_default();
-    let peak = text
+    let fields: Vec<&str> = text
         .lines()
         .last()
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect();
+    let number = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
     Measure {
         seconds,
-        peak_rss_kb: peak,
+        cpu_seconds: number(2) + number(3),
+        peak_rss_kb: number(1) as u64,
     }
 }
 
@@ -222,8 +231,10 @@ fn main() {
 
     let rate = |m: &Measure, n: usize| n as f64 / m.seconds;
     let mbs = |m: &Measure, b: usize| b as f64 / 1e6 / m.seconds;
-    println!("| scenario | tool | wall s | msg/s | MB/s | peak RSS MB | Ferry/mbsync speed |");
-    println!("|---|---|---:|---:|---:|---:|---:|");
+    println!(
+        "| scenario | tool | wall s | msg/s | MB/s | CPU s | peak RSS MB | Ferry/mbsync speed |"
+    );
+    println!("|---|---|---:|---:|---:|---:|---:|---:|");
     for (name, f, m, n, b) in [
         (
             "full copy",
@@ -243,17 +254,19 @@ fn main() {
     ] {
         let ratio = m.seconds / f.seconds;
         println!(
-            "| {name} | Ferry | {:.2} | {:.0} | {:.1} | {:.1} | {ratio:.2}× |",
+            "| {name} | Ferry | {:.2} | {:.0} | {:.1} | {:.2} | {:.1} | {ratio:.2}× |",
             f.seconds,
             rate(&f, n),
             mbs(&f, b),
+            f.cpu_seconds,
             f.peak_rss_kb as f64 / 1024.0
         );
         println!(
-            "| {name} | mbsync | {:.2} | {:.0} | {:.1} | {:.1} | |",
+            "| {name} | mbsync | {:.2} | {:.0} | {:.1} | {:.2} | {:.1} | |",
             m.seconds,
             rate(&m, n),
             mbs(&m, b),
+            m.cpu_seconds,
             m.peak_rss_kb as f64 / 1024.0
         );
     }
