@@ -103,6 +103,86 @@ impl ClientConnection {
         tag
     }
 
+    /// Queues one MULTIAPPEND (RFC 3502) of `messages` to `mailbox`: one
+    /// command, one transaction on the server. imap-types has no MULTIAPPEND,
+    /// so each message is encoded by imap-codec as its own APPEND with the
+    /// same tag and mailbox; the shared `TAG APPEND mailbox ` prefix is kept
+    /// once and the per-message parts (flags, date, literal) follow it, as
+    /// RFC 3502's grammar has them. No text comes from anywhere but the
+    /// encoder. Returns `None` if the encoding is not as expected (then the
+    /// caller appends one by one).
+    pub fn enqueue_multiappend(&mut self, bodies: Vec<CommandBody<'_>>) -> Option<Tag<'static>> {
+        let tag = self.new_tag();
+        let codec = CommandCodec::default();
+        let mut combined: VecDeque<Fragment> = VecDeque::new();
+        let mut prefix: Option<Vec<u8>> = None;
+        let count = bodies.len();
+        for (index, body) in bodies.into_iter().enumerate() {
+            let CommandBody::Append { mailbox, .. } = &body else {
+                return None;
+            };
+            let expected_prefix = match &prefix {
+                Some(p) => p.clone(),
+                None => {
+                    let probe = CommandBody::append(
+                        mailbox.clone(),
+                        Vec::new(),
+                        None,
+                        imap_codec::imap_types::core::Literal::unvalidated(&b"x"[..])
+                            .into_non_sync(),
+                    )
+                    .ok()?;
+                    let line = match codec
+                        .encode(&Command {
+                            tag: tag.clone(),
+                            body: probe,
+                        })
+                        .next()?
+                    {
+                        Fragment::Line { data } => data,
+                        Fragment::Literal { .. } => return None,
+                    };
+                    let p = line.strip_suffix(b"{1+}\r\n")?.to_vec();
+                    prefix = Some(p.clone());
+                    p
+                }
+            };
+            let mut fragments: VecDeque<Fragment> = codec
+                .encode(&Command {
+                    tag: tag.clone(),
+                    body,
+                })
+                .collect();
+            // Each APPEND is [line with options and announcement, literal, "\r\n"].
+            let Some(Fragment::Line { data: last }) = fragments.pop_back() else {
+                return None;
+            };
+            if last != b"\r\n" {
+                return None;
+            }
+            if index > 0 {
+                let Some(Fragment::Line { data: first }) = fragments.pop_front() else {
+                    return None;
+                };
+                let options = first.strip_prefix(expected_prefix.as_slice())?;
+                let mut joined = Vec::with_capacity(options.len() + 1);
+                joined.push(b' ');
+                joined.extend_from_slice(options);
+                fragments.push_front(Fragment::Line { data: joined });
+            }
+            combined.extend(fragments);
+            if index + 1 == count {
+                combined.push_back(Fragment::Line { data: last });
+            }
+        }
+        if combined.is_empty() {
+            return None;
+        }
+        self.queued.push_back((Some(tag.clone()), combined));
+        self.pump();
+        Some(tag)
+    }
+
     /// Queues bytes that continue the conversation outside a command, such
     /// as an answer to an AUTHENTICATE challenge (encoded by imap-codec's
     /// `AuthenticateDataCodec`).
@@ -314,6 +394,32 @@ mod tests {
         assert_eq!(conn.next_event(), Ok(None));
         assert_eq!(out(&mut conn), b"Subject: hi\r\n\r\nbody\r\nF2 NOOP\r\n");
         assert!(!conn.is_blocked());
+    }
+
+    #[test]
+    fn multiappend_joins_messages_in_one_command() {
+        use imap_codec::imap_types::flag::Flag;
+        let mut conn = greeted();
+        let a = CommandBody::append(
+            "Sent Items",
+            vec![Flag::Seen],
+            None,
+            Literal::unvalidated(&b"one"[..]).into_non_sync(),
+        )
+        .unwrap();
+        let b = CommandBody::append(
+            "Sent Items",
+            vec![],
+            None,
+            Literal::unvalidated(&b"two!"[..]).into_non_sync(),
+        )
+        .unwrap();
+        let tag = conn.enqueue_multiappend(vec![a, b]).unwrap();
+        assert_eq!(tag.inner(), "F1");
+        assert_eq!(
+            out(&mut conn),
+            b"F1 APPEND \"Sent Items\" (\\Seen) {3+}\r\none {4+}\r\ntwo!\r\n".to_vec()
+        );
     }
 
     #[test]

@@ -461,6 +461,28 @@ impl Session {
             .collect())
     }
 
+    /// One MULTIAPPEND of all `appends` (APPEND commands to one mailbox).
+    /// `None` when the commands could not be joined (use single APPENDs).
+    pub async fn multiappend(
+        &mut self,
+        appends: Vec<CommandBody<'_>>,
+    ) -> Result<Option<Completion>, ImapError> {
+        let Some(tag) = self.conn.enqueue_multiappend(appends) else {
+            return Ok(None);
+        };
+        loop {
+            match self.next_event().await? {
+                Event::Status(Status::Tagged(tagged)) if tagged.tag == tag => {
+                    return Ok(Some(completion(tagged.body)));
+                }
+                Event::Status(Status::Bye(bye)) => {
+                    return Err(ImapError::Closed(bye.text.to_string()));
+                }
+                _ => {}
+            }
+        }
+    }
+
     /// Says goodbye; errors are ignored, the session ends either way.
     pub async fn logout(mut self) {
         self.conn.enqueue(CommandBody::Logout);

@@ -528,7 +528,25 @@ async fn copy_batch<S: StateStore>(
         let (uid, flags, _) = &sent[index];
         wire::append_command(target_wire, by_uid.get(uid)?, flags, literal_plus).ok()
     };
-    let completions = append_with_backoff(target, commands, rebuild).await?;
+    // MULTIAPPEND: one command and one transaction for the whole batch.
+    // It is all or nothing, so on a refusal the batch goes again message by
+    // message, which isolates the one the target does not take.
+    let mut completions = None;
+    if target.capabilities().has("MULTIAPPEND") && commands.len() > 1 {
+        if let Some(done) = multiappend_with_backoff(target, commands, &rebuild, sent.len()).await?
+        {
+            completions = Some(done);
+        }
+    } else {
+        completions = Some(append_with_backoff(target, commands, &rebuild).await?);
+    }
+    let completions = match completions {
+        Some(done) => done,
+        None => {
+            let singles: Vec<_> = (0..sent.len()).filter_map(&rebuild).collect();
+            append_with_backoff(target, singles, &rebuild).await?
+        }
+    };
     drop(by_uid);
     drop(fetched);
     let mut recorded = Vec::new();
@@ -578,6 +596,82 @@ async fn copy_batch<S: StateStore>(
     Ok(())
 }
 
+/// Sends one MULTIAPPEND (again after a throttling wait). Returns one
+/// completion per message when the target took the batch, `None` when it
+/// refused it or the batch could not be joined.
+async fn multiappend_with_backoff<'m>(
+    target: &mut Session,
+    commands: Vec<CommandBody<'m>>,
+    rebuild: &impl Fn(usize) -> Option<CommandBody<'m>>,
+    count: usize,
+) -> Result<Option<Vec<crate::imap::Completion>>, SyncError> {
+    let mut batch = commands;
+    for round in 0..=THROTTLE_ROUNDS {
+        let Some(done) = target.multiappend(batch).await.map_err(SyncError::Target)? else {
+            return Ok(None);
+        };
+        if done.is_ok() {
+            let uids = appended_uids(done.code.as_ref()).filter(|uids| uids.len() == count);
+            let per_message = (0..count)
+                .map(|i| crate::imap::Completion {
+                    kind: done.kind,
+                    code: uids.as_ref().and_then(|u| {
+                        let uid = std::num::NonZeroU32::new(u[i])?;
+                        let uid_validity = std::num::NonZeroU32::new(1)?;
+                        Some(Code::AppendUid { uid_validity, uid })
+                    }),
+                    text: done.text.clone(),
+                })
+                .collect();
+            return Ok(Some(per_message));
+        }
+        match crate::imap::throttle::backoff(&done.text) {
+            Some(wait) if round < THROTTLE_ROUNDS => {
+                tracing::warn!(
+                    seconds = wait.as_secs_f64(),
+                    "the target throttles; waiting"
+                );
+                tokio::time::sleep(wait).await;
+                batch = (0..count).filter_map(rebuild).collect();
+            }
+            _ => return Ok(None),
+        }
+    }
+    Ok(None)
+}
+
+/// UIDs from an APPENDUID code: one UID, or RFC 4315's uid-set after a
+/// MULTIAPPEND (which imap-codec leaves as an unparsed code).
+fn appended_uids(code: Option<&Code<'_>>) -> Option<Vec<u32>> {
+    match code? {
+        Code::AppendUid { uid, .. } => Some(vec![uid.get()]),
+        Code::Other(other) => {
+            let text = std::str::from_utf8(other.inner()).ok()?;
+            let mut words = text.split_ascii_whitespace();
+            if !words.next()?.eq_ignore_ascii_case("APPENDUID") {
+                return None;
+            }
+            words.next()?; // UIDVALIDITY
+            let mut uids = Vec::new();
+            for part in words.next()?.split(',') {
+                match part.split_once(':') {
+                    Some((a, b)) => {
+                        let (a, b): (u32, u32) = (a.parse().ok()?, b.parse().ok()?);
+                        let (low, high) = (a.min(b), a.max(b));
+                        if high - low > 1_000_000 {
+                            return None;
+                        }
+                        uids.extend(low..=high);
+                    }
+                    None => uids.push(part.parse().ok()?),
+                }
+            }
+            Some(uids)
+        }
+        _ => None,
+    }
+}
+
 /// Most rounds of waiting for a throttling target within one batch.
 const THROTTLE_ROUNDS: usize = 6;
 
@@ -587,7 +681,7 @@ const THROTTLE_ROUNDS: usize = 6;
 async fn append_with_backoff<'m>(
     target: &mut Session,
     commands: Vec<CommandBody<'m>>,
-    rebuild: impl Fn(usize) -> Option<CommandBody<'m>>,
+    rebuild: &impl Fn(usize) -> Option<CommandBody<'m>>,
 ) -> Result<Vec<crate::imap::Completion>, SyncError> {
     let mut results: Vec<Option<crate::imap::Completion>> = vec![None; commands.len()];
     let mut pending: Vec<usize> = (0..commands.len()).collect();
@@ -621,6 +715,31 @@ async fn append_with_backoff<'m>(
         .into_iter()
         .map(|c| c.expect("every append completed"))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use imap_codec::imap_types::response::CodeOther;
+
+    #[test]
+    fn appenduid_sets_from_multiappend_are_expanded() {
+        let code = Code::Other(CodeOther::unvalidated(
+            &b"APPENDUID 38505 3955:3957,3960"[..],
+        ));
+        assert_eq!(
+            appended_uids(Some(&code)),
+            Some(vec![3955, 3956, 3957, 3960])
+        );
+        let single = Code::AppendUid {
+            uid_validity: std::num::NonZeroU32::new(1).unwrap(),
+            uid: std::num::NonZeroU32::new(9).unwrap(),
+        };
+        assert_eq!(appended_uids(Some(&single)), Some(vec![9]));
+        let other = Code::Other(CodeOther::unvalidated(&b"OVERQUOTA"[..]));
+        assert_eq!(appended_uids(Some(&other)), None);
+        assert_eq!(appended_uids(None), None);
+    }
 }
 
 fn skip_text(reason: SkipReason) -> &'static str {
