@@ -717,6 +717,15 @@ async fn append_with_backoff<'m>(
         .collect())
 }
 
+fn skip_text(reason: SkipReason) -> &'static str {
+    match reason {
+        SkipReason::TooLarge => "larger than --maxsize",
+        SkipReason::TooSmall => "smaller than --minsize",
+        SkipReason::TooOld => "older than --maxage",
+        SkipReason::TooNew => "newer than --minage",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -739,14 +748,5 @@ mod tests {
         let other = Code::Other(CodeOther::unvalidated(&b"OVERQUOTA"[..]));
         assert_eq!(appended_uids(Some(&other)), None);
         assert_eq!(appended_uids(None), None);
-    }
-}
-
-fn skip_text(reason: SkipReason) -> &'static str {
-    match reason {
-        SkipReason::TooLarge => "larger than --maxsize",
-        SkipReason::TooSmall => "smaller than --minsize",
-        SkipReason::TooOld => "older than --maxage",
-        SkipReason::TooNew => "newer than --minage",
     }
 }
