@@ -45,6 +45,11 @@ impl Framer {
             self.buffer.drain(..self.start);
             self.scanned -= self.start;
             self.start = 0;
+            // After a large response, give the memory back.
+            const KEEP: usize = 1 << 20;
+            if self.buffer.capacity() > 4 * KEEP && self.buffer.len() < KEEP {
+                self.buffer.shrink_to(KEEP);
+            }
         }
         self.buffer.extend_from_slice(bytes);
     }
