@@ -183,6 +183,40 @@ impl ClientConnection {
         Some(tag)
     }
 
+    /// Queues only the first line of an APPEND whose message (of `size`
+    /// bytes) the caller will stream itself: `TAG APPEND mailbox (flags)
+    /// date {size+}` (or `{size}`, after which the caller waits for `+`).
+    /// `probe` is the APPEND encoded with a one-byte non-synchronizing
+    /// literal; its announcement is replaced by the real size.
+    pub fn enqueue_append_header(
+        &mut self,
+        probe: CommandBody<'_>,
+        size: u64,
+        non_sync: bool,
+    ) -> Option<Tag<'static>> {
+        let tag = self.new_tag();
+        let mut fragments = CommandCodec::default().encode(&Command {
+            tag: tag.clone(),
+            body: probe,
+        });
+        let Some(Fragment::Line { data }) = fragments.next() else {
+            return None;
+        };
+        let mut line = data.strip_suffix(b"{1+}\r\n")?.to_vec();
+        line.push(b'{');
+        line.extend_from_slice(size.to_string().as_bytes());
+        if non_sync {
+            line.push(b'+');
+        }
+        line.extend_from_slice(b"}\r\n");
+        self.queued.push_back((
+            Some(tag.clone()),
+            VecDeque::from([Fragment::Line { data: line }]),
+        ));
+        self.pump();
+        Some(tag)
+    }
+
     /// Queues bytes that continue the conversation outside a command, such
     /// as an answer to an AUTHENTICATE challenge (encoded by imap-codec's
     /// `AuthenticateDataCodec`).
@@ -420,6 +454,21 @@ mod tests {
             out(&mut conn),
             b"F1 APPEND \"Sent Items\" (\\Seen) {3+}\r\none {4+}\r\ntwo!\r\n".to_vec()
         );
+    }
+
+    #[test]
+    fn a_streamed_append_announces_the_real_size() {
+        let mut conn = greeted();
+        let probe = CommandBody::append(
+            "INBOX",
+            vec![],
+            None,
+            Literal::unvalidated(&b"x"[..]).into_non_sync(),
+        )
+        .unwrap();
+        let tag = conn.enqueue_append_header(probe, 20_000_000, true).unwrap();
+        assert_eq!(tag.inner(), "F1");
+        assert_eq!(out(&mut conn), b"F1 APPEND INBOX {20000000+}\r\n".to_vec());
     }
 
     #[test]

@@ -483,6 +483,65 @@ impl Session {
         }
     }
 
+    /// Starts an APPEND whose message the caller streams with
+    /// [`Session::write_raw`] and ends with [`Session::finish_append`].
+    /// With LITERAL+ the data may follow at once; otherwise this waits for
+    /// the server's `+`. A refusal before any data is returned as an error.
+    pub async fn begin_append(
+        &mut self,
+        probe: CommandBody<'_>,
+        size: u64,
+    ) -> Result<Tag<'static>, ImapError> {
+        let non_sync = self.capabilities.has("LITERAL+")
+            || (self.capabilities.has("LITERAL-") && size <= 4096);
+        let tag = self
+            .conn
+            .enqueue_append_header(probe, size, non_sync)
+            .ok_or_else(|| ImapError::InvalidInput("the APPEND could not be encoded".into()))?;
+        self.flush().await?;
+        if !non_sync {
+            loop {
+                match self.next_event().await? {
+                    Event::Continuation(_) => break,
+                    Event::Status(Status::Tagged(tagged)) if tagged.tag == tag => {
+                        return Err(refused("APPEND", completion(tagged.body)));
+                    }
+                    Event::Status(Status::Bye(bye)) => {
+                        return Err(ImapError::Closed(bye.text.to_string()));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Ok(tag)
+    }
+
+    /// Writes literal bytes of a streamed APPEND.
+    pub async fn write_raw(&mut self, bytes: &[u8]) -> Result<(), ImapError> {
+        self.flush().await?;
+        tokio::time::timeout(self.options.io_timeout, self.io.write_all(bytes))
+            .await
+            .map_err(|_| ImapError::Timeout(self.options.io_timeout))??;
+        Ok(())
+    }
+
+    /// Ends a streamed APPEND and waits for its completion.
+    pub async fn finish_append(&mut self, tag: Tag<'static>) -> Result<Completion, ImapError> {
+        self.write_raw(b"\r\n").await?;
+        self.io.flush().await?;
+        loop {
+            match self.next_event().await? {
+                Event::Status(Status::Tagged(tagged)) if tagged.tag == tag => {
+                    return Ok(completion(tagged.body));
+                }
+                Event::Status(Status::Bye(bye)) => {
+                    return Err(ImapError::Closed(bye.text.to_string()));
+                }
+                _ => {}
+            }
+        }
+    }
+
     /// Says goodbye; errors are ignored, the session ends either way.
     pub async fn logout(mut self) {
         self.conn.enqueue(CommandBody::Logout);

@@ -33,6 +33,9 @@ pub struct SyncOptions {
     pub batch_bytes: u64,
     /// Most messages in one batch. Default 256.
     pub batch_messages: usize,
+    /// Messages larger than this are streamed in chunks of this size, so
+    /// memory stays bounded whatever their size. Default 1 MiB.
+    pub stream_threshold: u32,
 }
 
 impl SyncOptions {
@@ -45,6 +48,7 @@ impl SyncOptions {
             just_folders: false,
             batch_bytes: 4 * 1024 * 1024,
             batch_messages: 256,
+            stream_threshold: 1024 * 1024,
         }
     }
 }
@@ -352,8 +356,28 @@ async fn sync_folder<S: StateStore>(
         bytes: total_bytes,
     });
     let literal_plus = target.capabilities().has("LITERAL+");
+    let (large, small): (Vec<u32>, Vec<u32>) = plan
+        .copy
+        .iter()
+        .partition(|uid| sizes[uid] > options.stream_threshold);
+    for uid in large {
+        copy_streamed(
+            source,
+            target,
+            store,
+            &key,
+            target_wire,
+            &target_status,
+            uid,
+            sizes[&uid],
+            options,
+            report,
+            on_event,
+        )
+        .await?;
+    }
     // The source reads batch n+1 while the target appends batch n.
-    let mut to_fetch = batches(&plan.copy, &sizes, options).into_iter();
+    let mut to_fetch = batches(&small, &sizes, options).into_iter();
     let mut fetched: Option<Vec<FetchedMessage>> = None;
     let mut next = to_fetch.next();
     loop {
@@ -421,6 +445,130 @@ async fn sync_folder<S: StateStore>(
             },
         )
         .await?;
+    Ok(())
+}
+
+/// Copies one large message in chunks: each chunk read from the source
+/// (BODY.PEEK[]<offset.length>) is written straight into the target's
+/// APPEND literal, so memory holds one chunk, not the message.
+#[allow(clippy::too_many_arguments)]
+async fn copy_streamed<S: StateStore>(
+    source: &mut Session,
+    target: &mut Session,
+    store: &S,
+    key: &FolderKey,
+    target_wire: &str,
+    target_status: &FolderStatus,
+    uid: u32,
+    size: u32,
+    options: &SyncOptions,
+    report: &mut FolderReport,
+    on_event: &mut (dyn FnMut(&SyncEvent) + Send),
+) -> Result<(), SyncError> {
+    // The announced literal must be exact: check that the message ends at
+    // RFC822.SIZE (its last byte exists, nothing follows). A server whose
+    // sizes are off gets the in-memory copy instead.
+    let tail = wire::fetch_chunk(source, uid, size.saturating_sub(1), 2)
+        .await
+        .map_err(SyncError::Source)?;
+    if size == 0 || tail.len() != 1 {
+        let fetched = wire::fetch_messages(source, &[uid])
+            .await
+            .map_err(SyncError::Source)?;
+        let literal_plus = target.capabilities().has("LITERAL+");
+        return copy_batch(
+            target,
+            store,
+            key,
+            target_wire,
+            target_status,
+            literal_plus,
+            fetched,
+            report,
+            on_event,
+        )
+        .await;
+    }
+    let (flags, date) = wire::fetch_meta(source, uid)
+        .await
+        .map_err(SyncError::Source)?;
+    let flags = target_status.storable(&flags);
+    let probe = wire::append_probe(target_wire, &flags, date).map_err(SyncError::Target)?;
+    let tag = match target.begin_append(probe, u64::from(size)).await {
+        Ok(tag) => tag,
+        Err(ImapError::Refused { text, .. }) => {
+            let reason = format!("the target refused it: {text}");
+            on_event(&SyncEvent::MessageFailed {
+                folder: report.source.clone(),
+                uid,
+                reason: reason.clone(),
+            });
+            report.failed.push((uid, reason));
+            return Ok(());
+        }
+        Err(err) => return Err(SyncError::Target(err)),
+    };
+    let chunk = options.stream_threshold.max(64 * 1024);
+    let mut offset = 0u32;
+    while offset < size {
+        let len = chunk.min(size - offset);
+        let bytes = wire::fetch_chunk(source, uid, offset, len)
+            .await
+            .map_err(SyncError::Source)?;
+        if bytes.is_empty() || bytes.len() > len as usize || memchr::memchr(0, &bytes).is_some() {
+            // The message is not what its size said: the announced literal
+            // cannot be completed honestly, so the target connection is
+            // dropped (the server discards the unfinished APPEND).
+            return Err(SyncError::Target(ImapError::Closed(format!(
+                "message UID {uid} changed size while it was being copied"
+            ))));
+        }
+        target.write_raw(&bytes).await.map_err(SyncError::Target)?;
+        offset += bytes.len() as u32;
+    }
+    let completion = target.finish_append(tag).await.map_err(SyncError::Target)?;
+    match (&completion.code, completion.is_ok()) {
+        (
+            Some(Code::AppendUid {
+                uid: target_uid, ..
+            }),
+            true,
+        ) => {
+            store
+                .record(
+                    key,
+                    &[(
+                        uid,
+                        CopiedMessage {
+                            target_uid: target_uid.get(),
+                            flags,
+                        },
+                    )],
+                )
+                .await?;
+            report.copied += 1;
+            report.bytes += u64::from(size);
+        }
+        (_, true) => {
+            report.copied += 1;
+            report.bytes += u64::from(size);
+        }
+        (_, false) => {
+            let reason = format!("the target refused it: {}", completion.text);
+            on_event(&SyncEvent::MessageFailed {
+                folder: report.source.clone(),
+                uid,
+                reason: reason.clone(),
+            });
+            report.failed.push((uid, reason));
+            return Ok(());
+        }
+    }
+    on_event(&SyncEvent::Copied {
+        folder: report.source.clone(),
+        messages: 1,
+        bytes: u64::from(size),
+    });
     Ok(())
 }
 

@@ -377,6 +377,91 @@ pub async fn fetch_messages(
     Ok(out)
 }
 
+/// `len` bytes of message `uid` from `offset` (BODY.PEEK[]<offset.len>).
+pub async fn fetch_chunk(
+    session: &mut Session,
+    uid: u32,
+    offset: u32,
+    len: u32,
+) -> Result<Vec<u8>, ImapError> {
+    let Some(length) = std::num::NonZeroU32::new(len) else {
+        return Ok(Vec::new());
+    };
+    let Some(command) = fetch_command(
+        &[uid],
+        vec![
+            MessageDataItemName::Uid,
+            MessageDataItemName::BodyExt {
+                section: None,
+                partial: Some((offset, length)),
+                peek: true,
+            },
+        ],
+    ) else {
+        return Ok(Vec::new());
+    };
+    for data in session.run("FETCH", command).await?.data {
+        if let Data::Fetch { items, .. } = data {
+            for item in items.into_iter() {
+                if let MessageDataItem::BodyExt { data, .. } = item {
+                    return Ok(data
+                        .0
+                        .map(|d| d.into_inner().into_owned())
+                        .unwrap_or_default());
+                }
+            }
+        }
+    }
+    Ok(Vec::new())
+}
+
+/// The APPEND of a message that is streamed: imap-codec encodes mailbox,
+/// flags and date around a one-byte stand-in literal, whose announcement
+/// the connection replaces with the real size.
+pub fn append_probe(
+    wire: &str,
+    flags: &BTreeSet<String>,
+    date: Option<DateTime>,
+) -> Result<CommandBody<'static>, ImapError> {
+    CommandBody::append(
+        mailbox(wire)?,
+        typed_flags(flags),
+        date,
+        Literal::unvalidated(&b"x"[..]).into_non_sync(),
+    )
+    .map_err(|_| ImapError::InvalidInput("the message cannot be appended".into()))
+}
+
+/// Flags and INTERNALDATE of one message (for a streamed copy).
+pub async fn fetch_meta(
+    session: &mut Session,
+    uid: u32,
+) -> Result<(BTreeSet<String>, Option<DateTime>), ImapError> {
+    let Some(command) = fetch_command(
+        &[uid],
+        vec![
+            MessageDataItemName::Uid,
+            MessageDataItemName::Flags,
+            MessageDataItemName::InternalDate,
+        ],
+    ) else {
+        return Ok((BTreeSet::new(), None));
+    };
+    let (mut flags, mut date) = (BTreeSet::new(), None);
+    for data in session.run("FETCH", command).await?.data {
+        if let Data::Fetch { items, .. } = data {
+            for item in items.into_iter() {
+                match item {
+                    MessageDataItem::Flags(f) => flags = flag_names(f),
+                    MessageDataItem::InternalDate(d) => date = Some(d),
+                    _ => {}
+                }
+            }
+        }
+    }
+    Ok((flags, date))
+}
+
 /// Flags as typed values; names that are not valid flags are dropped.
 pub fn typed_flags(flags: &BTreeSet<String>) -> Vec<Flag<'static>> {
     flags
