@@ -191,6 +191,19 @@ pub struct SyncArgs {
     /// Map one folder explicitly: 'SOURCE=TARGET' (repeatable).
     #[arg(long, help_heading = "Folders")]
     pub f1f2: Vec<String>,
+    /// The source's hierarchy separator, when it announces a wrong one.
+    #[arg(long, help_heading = "Folders")]
+    pub sep1: Option<char>,
+    /// The target's hierarchy separator, when it announces a wrong one.
+    #[arg(long, help_heading = "Folders")]
+    pub sep2: Option<char>,
+    /// The source's personal namespace prefix (e.g. 'INBOX.'), when it
+    /// announces a wrong one.
+    #[arg(long, help_heading = "Folders")]
+    pub prefix1: Option<String>,
+    /// The target's personal namespace prefix.
+    #[arg(long, help_heading = "Folders")]
+    pub prefix2: Option<String>,
     /// Create the folders only, copy no messages.
     #[arg(long, help_heading = "Folders")]
     pub justfolders: bool,

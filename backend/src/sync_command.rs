@@ -245,6 +245,14 @@ pub async fn run(args: &SyncArgs) -> Result<SyncReport, SyncCommandError> {
         max_age_days: args.maxage,
         min_age_days: args.minage,
     };
+    options.source_namespace = ferry_mail::sync::NamespaceOverride {
+        prefix: args.prefix1.clone(),
+        separator: args.sep1,
+    };
+    options.target_namespace = ferry_mail::sync::NamespaceOverride {
+        prefix: args.prefix2.clone(),
+        separator: args.sep2,
+    };
     options.dry_run = args.dry;
     options.just_folders = args.justfolders;
     if let Some(n) = args.batch_messages {
@@ -260,33 +268,52 @@ pub async fn run(args: &SyncArgs) -> Result<SyncReport, SyncCommandError> {
         .unwrap_or_else(|| PathBuf::from("ferry-data"));
     let store = Store::open(&state_dir).await?;
     let json = args.json;
+    let progress = progress_bar(json);
+    let bar = progress.clone();
     let mut on_event = move |event: &SyncEvent| {
         if json {
             if let Ok(line) = serde_json::to_string(event) {
                 println!("{line}");
             }
-        } else {
-            match event {
-                SyncEvent::FolderStarted {
-                    source,
-                    target,
-                    to_copy,
-                    bytes,
-                } if *to_copy > 0 => {
-                    eprintln!(
-                        "{source} → {target}: copying {to_copy} messages ({})",
-                        human_bytes(*bytes)
-                    );
+            return;
+        }
+        match event {
+            SyncEvent::FolderStarted {
+                source,
+                target,
+                to_copy,
+                bytes,
+            } if *to_copy > 0 => {
+                let line = format!(
+                    "{source} → {target}: copying {to_copy} messages ({})",
+                    human_bytes(*bytes)
+                );
+                match &bar {
+                    Some(bar) => {
+                        bar.inc_length(*bytes);
+                        bar.set_message(source.clone());
+                        bar.println(line);
+                    }
+                    None => eprintln!("{line}"),
                 }
-                SyncEvent::MessageFailed {
-                    folder,
-                    uid,
-                    reason,
-                } => {
-                    eprintln!("{folder}: message UID {uid} not copied: {reason}");
-                }
-                _ => {}
             }
+            SyncEvent::Copied { bytes, .. } => {
+                if let Some(bar) = &bar {
+                    bar.inc(*bytes);
+                }
+            }
+            SyncEvent::MessageFailed {
+                folder,
+                uid,
+                reason,
+            } => {
+                let line = format!("{folder}: message UID {uid} not copied: {reason}");
+                match &bar {
+                    Some(bar) => bar.println(line),
+                    None => eprintln!("{line}"),
+                }
+            }
+            _ => {}
         }
     };
 
@@ -326,11 +353,30 @@ pub async fn run(args: &SyncArgs) -> Result<SyncReport, SyncCommandError> {
                 tokio::time::sleep(wait).await;
             }
             other => {
+                if let Some(bar) = &progress {
+                    bar.finish_and_clear();
+                }
                 store.close().await;
                 return other;
             }
         }
     }
+}
+
+/// A progress bar on a terminal; plain lines (or JSON) otherwise.
+fn progress_bar(json: bool) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if json || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    let style = indicatif::ProgressStyle::with_template(
+        "{msg:24!} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} ETA {eta}",
+    )
+    .ok()?
+    .progress_chars("=> ");
+    bar.set_style(style);
+    Some(bar)
 }
 
 fn backoff(err: &SyncCommandError) -> Option<Duration> {

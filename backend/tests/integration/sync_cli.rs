@@ -294,6 +294,25 @@ fn automap_sends_role_folders_to_the_targets_own() {
 }
 
 #[test]
+fn prefix_and_separator_overrides_place_the_folders() {
+    let s = setup(MailboxSpec {
+        messages: 20,
+        large_messages: 0,
+        ..MailboxSpec::small(18)
+    });
+    let output = run(&s, &["--justfolders", "--prefix2", "Migrated/"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let target = snapshot(&s.target, "alice", "alice-secret").unwrap();
+    assert!(
+        target.contains_key("Migrated/Projects/Ferry/Specs"),
+        "{:?}",
+        target.keys()
+    );
+    assert!(target.contains_key("INBOX"));
+    assert!(!target.contains_key("Projects"), "{:?}", target.keys());
+}
+
+#[test]
 fn a_wrong_password_is_a_plain_error_that_never_shows_the_secret() {
     let s = setup(MailboxSpec {
         messages: 5,

@@ -33,6 +33,10 @@ pub struct SyncOptions {
     pub batch_bytes: u64,
     /// Most messages in one batch. Default 256.
     pub batch_messages: usize,
+    /// Overrides of the source's namespace (imapsync's --prefix1/--sep1).
+    pub source_namespace: NamespaceOverride,
+    /// Overrides of the target's namespace (--prefix2/--sep2).
+    pub target_namespace: NamespaceOverride,
     /// Messages larger than this are streamed in chunks of this size, so
     /// memory stays bounded whatever their size. Default 1 MiB.
     pub stream_threshold: u32,
@@ -49,6 +53,27 @@ impl SyncOptions {
             batch_bytes: 4 * 1024 * 1024,
             batch_messages: 256,
             stream_threshold: 1024 * 1024,
+            source_namespace: NamespaceOverride::default(),
+            target_namespace: NamespaceOverride::default(),
+        }
+    }
+}
+
+/// A prefix and separator to use instead of what the server announces
+/// (for servers that announce them wrongly, or not at all).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NamespaceOverride {
+    pub prefix: Option<String>,
+    pub separator: Option<char>,
+}
+
+impl NamespaceOverride {
+    fn apply(&self, folders: &mut crate::folders::ServerFolders) {
+        if let Some(prefix) = &self.prefix {
+            folders.prefix = prefix.clone();
+        }
+        if let Some(separator) = self.separator {
+            folders.separator = Some(separator);
         }
     }
 }
@@ -162,12 +187,14 @@ pub async fn sync_mailbox<S: StateStore>(
     // With CONDSTORE, EXAMINE reports HIGHESTMODSEQ: an unchanged folder is
     // then recognised without listing its messages.
     enable_condstore(source).await.map_err(SyncError::Source)?;
-    let source_folders = wire::list_folders(source)
+    let mut source_folders = wire::list_folders(source)
         .await
         .map_err(SyncError::Source)?;
-    let target_folders = wire::list_folders(target)
+    let mut target_folders = wire::list_folders(target)
         .await
         .map_err(SyncError::Target)?;
+    options.source_namespace.apply(&mut source_folders);
+    options.target_namespace.apply(&mut target_folders);
     let map = map_folders(&source_folders, &target_folders, &options.rules);
     let mut report = SyncReport {
         map: map.clone(),

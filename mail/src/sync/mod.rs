@@ -6,5 +6,5 @@ pub mod plan;
 pub mod state;
 pub mod wire;
 
-pub use engine::{SyncOptions, SyncReport, sync_mailbox};
+pub use engine::{NamespaceOverride, SyncOptions, SyncReport, sync_mailbox};
 pub use state::{FolderKey, FolderState, MemoryStore, StateStore, StoreError};
