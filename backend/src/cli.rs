@@ -117,6 +117,10 @@ pub struct SyncArgs {
     /// DER certificate to trust for the source (self-signed servers).
     #[arg(long, help_heading = "Source (1)")]
     pub certificate1: Option<PathBuf>,
+    /// Compress the source connection (COMPRESS=DEFLATE), when offered.
+    /// Worth it over slow networks; costs CPU.
+    #[arg(long, help_heading = "Source (1)")]
+    pub compress1: bool,
     /// Seconds to wait for the source before giving up. [default: 120]
     #[arg(long, help_heading = "Source (1)")]
     pub timeout1: Option<u64>,
@@ -167,6 +171,9 @@ pub struct SyncArgs {
     /// DER certificate to trust for the target.
     #[arg(long, help_heading = "Target (2)")]
     pub certificate2: Option<PathBuf>,
+    /// Compress the target connection (COMPRESS=DEFLATE), when offered.
+    #[arg(long, help_heading = "Target (2)")]
+    pub compress2: bool,
     /// Seconds to wait for the target before giving up. [default: 120]
     #[arg(long, help_heading = "Target (2)")]
     pub timeout2: Option<u64>,

@@ -190,7 +190,11 @@ fn rules(args: &SyncArgs) -> Result<MappingRules, SyncCommandError> {
     })
 }
 
-async fn connect(name: &'static str, side: &Side) -> Result<Session, SyncCommandError> {
+async fn connect(
+    name: &'static str,
+    side: &Side,
+    compress: bool,
+) -> Result<Session, SyncCommandError> {
     let wrap = |source| SyncCommandError::Connect { side: name, source };
     let mut session = Session::connect(&side.endpoint, side.options)
         .await
@@ -199,9 +203,12 @@ async fn connect(name: &'static str, side: &Side) -> Result<Session, SyncCommand
         .authenticate(&side.credentials)
         .await
         .map_err(wrap)?;
+    session.identify().await;
+    if compress {
+        session.compress().await.map_err(wrap)?;
+    }
     Ok(session)
 }
-
 /// Runs `ferry sync`; returns the final report.
 pub async fn run(args: &SyncArgs) -> Result<SyncReport, SyncCommandError> {
     let source = side(
@@ -320,8 +327,8 @@ pub async fn run(args: &SyncArgs) -> Result<SyncReport, SyncCommandError> {
     let mut attempt = 0;
     loop {
         let outcome = async {
-            let mut source_session = connect("source", &source).await?;
-            let mut target_session = connect("target", &target).await?;
+            let mut source_session = connect("source", &source, args.compress1).await?;
+            let mut target_session = connect("target", &target, args.compress2).await?;
             if args.justlogin {
                 source_session.logout().await;
                 target_session.logout().await;

@@ -313,6 +313,28 @@ fn prefix_and_separator_overrides_place_the_folders() {
 }
 
 #[test]
+fn compressed_connections_copy_exactly() {
+    let mut source_options = DovecotOptions::new(Layout::LegacyDotted);
+    source_options.compress = true;
+    let mut target_options = DovecotOptions::new(Layout::Slash);
+    target_options.compress = true;
+    let source = Dovecot::start(source_options).unwrap();
+    let target = Dovecot::start(target_options).unwrap();
+    seed(&source, &generate(&MailboxSpec::small(19))).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("pass1"), "alice-secret\n").unwrap();
+    std::fs::write(dir.path().join("pass2"), "alice-secret\n").unwrap();
+    let s = Setup {
+        source,
+        target,
+        dir,
+    };
+    let output = run(&s, &["--compress1", "--compress2"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_exact(&s);
+}
+
+#[test]
 fn a_wrong_password_is_a_plain_error_that_never_shows_the_secret() {
     let s = setup(MailboxSpec {
         messages: 5,

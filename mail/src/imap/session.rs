@@ -199,6 +199,62 @@ pub struct Output {
     pub codes: Vec<Code<'static>>,
 }
 
+/// COMPRESS=DEFLATE state (RFC 4978): raw DEFLATE both ways, with a sync
+/// flush after every write so the server sees each command at once.
+struct Deflate {
+    compress: flate2::Compress,
+    decompress: flate2::Decompress,
+}
+
+impl Deflate {
+    fn new() -> Self {
+        Self {
+            compress: flate2::Compress::new(flate2::Compression::fast(), false),
+            decompress: flate2::Decompress::new(false),
+        }
+    }
+
+    fn deflate(&mut self, input: &[u8]) -> io::Result<Vec<u8>> {
+        let mut out = Vec::with_capacity(input.len() / 2 + 64);
+        let mut consumed = 0;
+        loop {
+            if out.capacity() - out.len() < 64 {
+                out.reserve(input.len().max(1024));
+            }
+            let before = self.compress.total_in();
+            self.compress
+                .compress_vec(&input[consumed..], &mut out, flate2::FlushCompress::Sync)
+                .map_err(io::Error::other)?;
+            consumed += (self.compress.total_in() - before) as usize;
+            if consumed == input.len() && out.capacity() > out.len() {
+                return Ok(out);
+            }
+        }
+    }
+
+    fn inflate(&mut self, input: &[u8], out: &mut Vec<u8>) -> io::Result<()> {
+        let mut consumed = 0;
+        loop {
+            let spare = ((input.len() - consumed) * 4).max(64 * 1024);
+            out.reserve(spare);
+            let (in_before, out_before) = (self.decompress.total_in(), self.decompress.total_out());
+            self.decompress
+                .decompress_vec(&input[consumed..], out, flate2::FlushDecompress::Sync)
+                .map_err(io::Error::other)?;
+            consumed += (self.decompress.total_in() - in_before) as usize;
+            let produced = self.decompress.total_out() - out_before;
+            // Done when all input is in and the decompressor left room in
+            // the output (so it holds nothing back).
+            if consumed == input.len() && out.len() < out.capacity() {
+                return Ok(());
+            }
+            if produced == 0 && self.decompress.total_in() == in_before {
+                return Err(io::Error::other("the compressed stream is corrupt"));
+            }
+        }
+    }
+}
+
 /// A logged-in (or not yet) IMAP session.
 pub struct Session {
     io: Transport,
@@ -206,6 +262,7 @@ pub struct Session {
     buf: Vec<u8>,
     capabilities: Capabilities,
     options: SessionOptions,
+    deflate: Option<Deflate>,
 }
 
 impl Session {
@@ -241,6 +298,7 @@ impl Session {
             buf: vec![0; 256 * 1024],
             capabilities: Capabilities::default(),
             options,
+            deflate: None,
         };
         session.read_greeting().await?;
         if endpoint.security == Security::StartTls {
@@ -271,6 +329,55 @@ impl Session {
 
     pub fn is_encrypted(&self) -> bool {
         self.io.is_encrypted()
+    }
+
+    /// True once COMPRESS=DEFLATE is active.
+    pub fn is_compressed(&self) -> bool {
+        self.deflate.is_some()
+    }
+
+    /// Turns on COMPRESS=DEFLATE when the server offers it (after login).
+    /// Worth it over real networks: mail text shrinks to a third or less.
+    pub async fn compress(&mut self) -> Result<bool, ImapError> {
+        if self.deflate.is_some() || !self.capabilities.has("COMPRESS=DEFLATE") {
+            return Ok(false);
+        }
+        let body = CommandBody::compress(
+            imap_codec::imap_types::extensions::compress::CompressionAlgorithm::Deflate,
+        );
+        self.run("COMPRESS", body).await?;
+        self.deflate = Some(Deflate::new());
+        Ok(true)
+    }
+
+    /// Tells the server who is calling (RFC 2971), when it offers ID: some
+    /// providers require it, and it makes Ferry visible in their logs.
+    pub async fn identify(&mut self) {
+        if !self.capabilities.has("ID") {
+            return;
+        }
+        let pair = |k: &'static str, v: &'static str| -> Option<_> {
+            Some((
+                imap_codec::imap_types::core::IString::try_from(k).ok()?,
+                imap_codec::imap_types::core::NString::try_from(v).ok()?,
+            ))
+        };
+        let parameters = [
+            pair("name", "Ferry"),
+            pair("version", env!("CARGO_PKG_VERSION")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        // A server that dislikes our ID is not a reason to stop.
+        let _ = self
+            .run(
+                "ID",
+                CommandBody::Id {
+                    parameters: Some(parameters),
+                },
+            )
+            .await;
     }
 
     async fn read_greeting(&mut self) -> Result<(), ImapError> {
@@ -519,6 +626,19 @@ impl Session {
     /// Writes literal bytes of a streamed APPEND.
     pub async fn write_raw(&mut self, bytes: &[u8]) -> Result<(), ImapError> {
         self.flush().await?;
+        self.write_bytes(bytes).await
+    }
+
+    /// Writes to the socket, through DEFLATE when it is on.
+    async fn write_bytes(&mut self, bytes: &[u8]) -> Result<(), ImapError> {
+        let compressed;
+        let bytes = match self.deflate.as_mut() {
+            Some(deflate) => {
+                compressed = deflate.deflate(bytes)?;
+                compressed.as_slice()
+            }
+            None => bytes,
+        };
         tokio::time::timeout(self.options.io_timeout, self.io.write_all(bytes))
             .await
             .map_err(|_| ImapError::Timeout(self.options.io_timeout))??;
@@ -563,9 +683,7 @@ impl Session {
             return Ok(());
         }
         for chunk in &output {
-            tokio::time::timeout(self.options.io_timeout, self.io.write_all(chunk))
-                .await
-                .map_err(|_| ImapError::Timeout(self.options.io_timeout))??;
+            self.write_bytes(chunk).await?;
         }
         self.io.flush().await?;
         Ok(())
@@ -588,7 +706,14 @@ impl Session {
                     "connection closed without BYE".to_string(),
                 ));
             }
-            self.conn.feed(&self.buf[..n]);
+            match self.deflate.as_mut() {
+                Some(deflate) => {
+                    let mut plain = Vec::new();
+                    deflate.inflate(&self.buf[..n], &mut plain)?;
+                    self.conn.feed(&plain);
+                }
+                None => self.conn.feed(&self.buf[..n]),
+            }
         }
     }
 }

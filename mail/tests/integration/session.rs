@@ -129,3 +129,55 @@ async fn pipelined_appends_report_appenduid_and_fetch_returns_the_bytes() {
     assert_eq!(bodies, messages);
     session.logout().await;
 }
+
+#[tokio::test]
+async fn compress_deflate_carries_commands_and_large_responses() {
+    let mut options = DovecotOptions::new(Layout::Slash);
+    options.compress = true;
+    let server = Dovecot::start(options).unwrap();
+    let mut session = logged_in(&server).await;
+    session.identify().await;
+    assert!(
+        session.compress().await.unwrap(),
+        "the server offers COMPRESS=DEFLATE"
+    );
+    assert!(session.is_compressed());
+    // A 300 KB message goes through compressed APPEND and FETCH intact.
+    let message: Vec<u8> = (0..6000)
+        .flat_map(|i| format!("line {i} of a long compressed message\r\n").into_bytes())
+        .collect();
+    let literal = Literal::try_from(message.clone()).unwrap().into_non_sync();
+    session
+        .run(
+            "APPEND",
+            CommandBody::append("INBOX", vec![], None, literal).unwrap(),
+        )
+        .await
+        .unwrap();
+    session
+        .run("EXAMINE", CommandBody::examine("INBOX").unwrap())
+        .await
+        .unwrap();
+    let items =
+        MacroOrMessageDataItemNames::MessageDataItemNames(vec![MessageDataItemName::BodyExt {
+            section: None,
+            partial: None,
+            peek: true,
+        }]);
+    let fetch = CommandBody::fetch(SequenceSet::try_from("1").unwrap(), items, false).unwrap();
+    let mut got = Vec::new();
+    for data in session.run("FETCH", fetch).await.unwrap().data {
+        if let Data::Fetch { items, .. } = data {
+            for item in items.into_iter() {
+                if let MessageDataItem::BodyExt { data, .. } = item {
+                    got = data
+                        .0
+                        .map(|d| d.into_inner().into_owned())
+                        .unwrap_or_default();
+                }
+            }
+        }
+    }
+    assert_eq!(got, message);
+    session.logout().await;
+}
