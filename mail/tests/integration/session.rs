@@ -1,7 +1,7 @@
 //! The IMAP session driver against Dovecot.
 
 use crate::{alice, endpoint, logged_in};
-use ferry_mail::imap::{Credentials, ImapError, Security, Session, SessionOptions};
+use ferry_mail::imap::{Credentials, Endpoint, ImapError, Security, Session, SessionOptions};
 use ferry_testkit::dovecot::{Dovecot, DovecotOptions, Layout};
 use imap_codec::imap_types::command::CommandBody;
 use imap_codec::imap_types::core::Literal;
@@ -179,5 +179,69 @@ async fn compress_deflate_carries_commands_and_large_responses() {
         }
     }
     assert_eq!(got, message);
+    session.logout().await;
+}
+
+fn tls_server() -> Dovecot {
+    let mut options = DovecotOptions::new(Layout::Slash);
+    options.tls = true;
+    Dovecot::start(options).expect("dovecot with TLS starts")
+}
+
+#[tokio::test]
+async fn a_self_signed_server_is_trusted_only_when_pinned() {
+    let server = tls_server();
+    let other = tls_server();
+    let implicit = |pinned: Option<Vec<u8>>| Endpoint {
+        host: "127.0.0.1".into(),
+        port: server.tls_addr().unwrap().port(),
+        security: Security::Tls,
+        pinned_certificate: pinned,
+    };
+
+    // Not pinned: the certificate is not from a trusted authority.
+    let err = Session::connect(&implicit(None), SessionOptions::default())
+        .await
+        .err()
+        .expect("refused");
+    assert!(matches!(err, ImapError::Tls(_)), "{err}");
+    // Pinned to another server's certificate: refused too.
+    let err = Session::connect(
+        &implicit(other.certificate_der()),
+        SessionOptions::default(),
+    )
+    .await
+    .err()
+    .expect("refused");
+    assert!(matches!(err, ImapError::Tls(_)), "{err}");
+
+    // Pinned to its own: implicit TLS and STARTTLS both work.
+    let mut session = Session::connect(
+        &implicit(server.certificate_der()),
+        SessionOptions::default(),
+    )
+    .await
+    .expect("implicit TLS");
+    assert!(session.is_encrypted());
+    session
+        .authenticate(&alice())
+        .await
+        .expect("login over TLS");
+    session.logout().await;
+
+    let starttls = Endpoint {
+        host: "127.0.0.1".into(),
+        port: server.addr().port(),
+        security: Security::StartTls,
+        pinned_certificate: server.certificate_der(),
+    };
+    let mut session = Session::connect(&starttls, SessionOptions::default())
+        .await
+        .expect("STARTTLS");
+    assert!(session.is_encrypted());
+    session
+        .authenticate(&alice())
+        .await
+        .expect("login after STARTTLS");
     session.logout().await;
 }
