@@ -2,6 +2,7 @@
 //! Exchange-like (`/`) Dovecot, checked by the strict verifier.
 
 use crate::logged_in;
+use bounded_static::IntoBoundedStatic;
 use ferry_mail::sync::{MemoryStore, SyncOptions, sync_mailbox};
 use ferry_testkit::dovecot::{Dovecot, DovecotOptions, Layout};
 use ferry_testkit::imap_client::TestClient;
@@ -9,6 +10,8 @@ use ferry_testkit::mailgen::{GeneratedMessage, MailboxSpec, generate};
 use ferry_testkit::verify::{append_all, compare, seed, snapshot};
 use imap_codec::imap_types::command::CommandBody;
 use imap_codec::imap_types::flag::{Flag, StoreResponse, StoreType};
+use imap_codec::imap_types::mailbox::Mailbox;
+use imap_codec::imap_types::response::Data;
 use imap_codec::imap_types::sequence::SequenceSet;
 
 struct Pair {
@@ -134,4 +137,39 @@ async fn a_fresh_state_adopts_what_an_earlier_run_copied() {
     let target = snapshot(&pair.target, "alice", "alice-secret").unwrap();
     let problems = compare(&source, &target, mapped);
     assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn subscriptions_follow_the_source() {
+    let pair = pair(4);
+    let mut client = TestClient::login(pair.source.addr(), "alice", "alice-secret").unwrap();
+    for folder in ["INBOX.Projects.Ferry", "INBOX.Réunions"] {
+        let wire = utf7_imap::encode_utf7_imap(folder.to_string());
+        client
+            .run(CommandBody::subscribe(wire.as_str()).unwrap().into_static())
+            .unwrap();
+    }
+    drop(client);
+    run(&pair, &MemoryStore::default()).await;
+
+    let mut client = TestClient::login(pair.target.addr(), "alice", "alice-secret").unwrap();
+    let mut subscribed: Vec<String> = client
+        .run(CommandBody::lsub("", "*").unwrap())
+        .unwrap()
+        .into_iter()
+        .filter_map(|data| match data {
+            Data::Lsub { mailbox, .. } => Some(match mailbox {
+                Mailbox::Inbox => "INBOX".to_string(),
+                Mailbox::Other(other) => utf7_imap::decode_utf7_imap(
+                    String::from_utf8_lossy(other.as_ref()).into_owned(),
+                ),
+            }),
+            _ => None,
+        })
+        .collect();
+    subscribed.sort();
+    // The target's own role folders (auto-subscribed by its configuration)
+    // aside, exactly the source's subscriptions are copied.
+    subscribed.retain(|name| name != "Sent" && name != "Deleted Items");
+    assert_eq!(subscribed, ["Projects/Ferry", "Réunions"]);
 }
