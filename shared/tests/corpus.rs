@@ -112,3 +112,22 @@ fn vcard_files_are_refused_with_a_plain_reason() {
         }
     }
 }
+
+#[test]
+fn inputs_found_by_fuzzing_are_read_without_panic() {
+    // fixtures/broken/fuzz-*.ics: crashes the ical_inspect target found.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/broken");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(dir).expect("fixtures/broken exists") {
+        let path = entry.expect("entry").path();
+        if path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("fuzz-"))
+        {
+            let bytes = std::fs::read(&path).expect("readable");
+            let _ = inspect_ics(&bytes, &ParseLimits::default());
+            seen += 1;
+        }
+    }
+    assert!(seen >= 1);
+}

@@ -105,9 +105,13 @@ fn strip_prefix_ignoring_inbox_case<'a>(full: &'a str, prefix: &str) -> Option<&
     }
     if full.len() >= prefix.len() && full.is_char_boundary(prefix.len()) {
         let (head, rest) = full.split_at(prefix.len());
-        let inbox_prefix = prefix.len() > 5 && prefix[..5].eq_ignore_ascii_case("INBOX");
+        // Compared as bytes: a name such as "INBÖX…" must not be cut inside
+        // a character.
+        let (head_bytes, prefix_bytes) = (head.as_bytes(), prefix.as_bytes());
+        let inbox_prefix =
+            prefix_bytes.len() > 5 && prefix_bytes[..5].eq_ignore_ascii_case(b"INBOX");
         let same = if inbox_prefix {
-            head[..5].eq_ignore_ascii_case("INBOX") && head[5..] == prefix[5..]
+            head_bytes[..5].eq_ignore_ascii_case(b"INBOX") && head_bytes[5..] == prefix_bytes[5..]
         } else {
             head == prefix
         };
@@ -118,19 +122,99 @@ fn strip_prefix_ignoring_inbox_case<'a>(full: &'a str, prefix: &str) -> Option<&
     None
 }
 
+/// The modified BASE64 alphabet of RFC 3501 §5.1.3 (`,` instead of `/`).
+const MB64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+,";
+
 /// Decodes a mailbox name from IMAP's modified UTF-7 (RFC 3501 §5.1.3).
-/// Names that are not valid modified UTF-7 are kept as they are.
+/// A name that is not valid modified UTF-7 is kept as it is.
 pub fn decode_utf7(raw: &str) -> String {
-    if raw.contains('&') {
-        utf7_imap::decode_utf7_imap(raw.to_string())
-    } else {
-        raw.to_string()
+    decode_strict(raw).unwrap_or_else(|| raw.to_string())
+}
+
+fn decode_strict(raw: &str) -> Option<String> {
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let shifted = &rest[at + 1..];
+        let end = shifted.find('-')?;
+        let encoded = &shifted[..end];
+        if encoded.is_empty() {
+            out.push('&');
+        } else {
+            let mut bits: u32 = 0;
+            let mut count = 0;
+            let mut units: Vec<u16> = Vec::new();
+            let mut bytes: Vec<u8> = Vec::new();
+            for c in encoded.bytes() {
+                let value = MB64.iter().position(|b| *b == c)? as u32;
+                bits = (bits << 6) | value;
+                count += 6;
+                if count >= 8 {
+                    count -= 8;
+                    bytes.push((bits >> count) as u8);
+                    bits &= (1 << count) - 1;
+                }
+            }
+            if !bytes.len().is_multiple_of(2) || bits != 0 {
+                return None;
+            }
+            for pair in bytes.chunks(2) {
+                units.push(u16::from_be_bytes([pair[0], pair[1]]));
+            }
+            let decoded = String::from_utf16(&units).ok()?;
+            // Printable ASCII must not be encoded (it would not round-trip).
+            if decoded.chars().any(|c| (' '..='~').contains(&c)) {
+                return None;
+            }
+            out.push_str(&decoded);
+        }
+        rest = &shifted[end + 1..];
     }
+    out.push_str(rest);
+    Some(out)
 }
 
 /// Encodes a mailbox name to IMAP's modified UTF-7.
 pub fn encode_utf7(name: &str) -> String {
-    utf7_imap::encode_utf7_imap(name.to_string())
+    let mut out = String::with_capacity(name.len() + 8);
+    let mut pending: Vec<u16> = Vec::new();
+    let flush = |pending: &mut Vec<u16>, out: &mut String| {
+        if pending.is_empty() {
+            return;
+        }
+        out.push('&');
+        let bytes: Vec<u8> = pending.iter().flat_map(|u| u.to_be_bytes()).collect();
+        for chunk in bytes.chunks(3) {
+            let n = chunk.len();
+            let b = [
+                chunk[0],
+                *chunk.get(1).unwrap_or(&0),
+                *chunk.get(2).unwrap_or(&0),
+            ];
+            let v = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+            for i in 0..=n {
+                out.push(MB64[((v >> (18 - 6 * i)) & 63) as usize] as char);
+            }
+        }
+        out.push('-');
+        pending.clear();
+    };
+    for c in name.chars() {
+        if (' '..='~').contains(&c) {
+            flush(&mut pending, &mut out);
+            if c == '&' {
+                out.push_str("&-");
+            } else {
+                out.push(c);
+            }
+        } else {
+            let mut buf = [0u16; 2];
+            pending.extend_from_slice(c.encode_utf16(&mut buf));
+        }
+    }
+    flush(&mut pending, &mut out);
+    out
 }
 
 #[cfg(test)]
@@ -163,6 +247,13 @@ mod tests {
     }
 
     #[test]
+    fn non_ascii_near_the_prefix_does_not_split_a_character() {
+        // Found by the folder_rules fuzz target: "INBÖ" cut at byte 5.
+        let name = FolderName::from_server("INBÖX.a", Some('.'), "INBOX.");
+        assert_eq!(name.components(), ["INBÖX", "a"]);
+    }
+
+    #[test]
     fn a_separator_inside_a_component_is_replaced() {
         // "Q1/Q2" is one folder on a '.' server; on a '/' server it would
         // be two levels.
@@ -183,5 +274,16 @@ mod tests {
         );
         assert_eq!(decode_utf7(&encode_utf7("A & B")), "A & B");
         assert_eq!(encode_utf7("A & B"), "A &- B");
+        // RFC 3501's own example, and characters outside the BMP.
+        assert_eq!(
+            encode_utf7("~peter/mail/台北/日本語"),
+            "~peter/mail/&U,BTFw-/&ZeVnLIqe-"
+        );
+        assert_eq!(decode_utf7(&encode_utf7("📧 Inbox 😀")), "📧 Inbox 😀");
+        // Found by the folder_rules fuzz target: a leading U+FEFF was lost.
+        assert_eq!(decode_utf7(&encode_utf7("\u{feff}:\0")), "\u{feff}:\0");
+        // Invalid encodings are kept as they are.
+        assert_eq!(decode_utf7("&Jjo"), "&Jjo");
+        assert_eq!(decode_utf7("&AEE-"), "&AEE-", "encoded ASCII is not valid");
     }
 }

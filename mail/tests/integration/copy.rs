@@ -144,7 +144,7 @@ async fn subscriptions_follow_the_source() {
     let pair = pair(4);
     let mut client = TestClient::login(pair.source.addr(), "alice", "alice-secret").unwrap();
     for folder in ["INBOX.Projects.Ferry", "INBOX.Réunions"] {
-        let wire = utf7_imap::encode_utf7_imap(folder.to_string());
+        let wire = ferry_mail::folders::name::encode_utf7(folder);
         client
             .run(CommandBody::subscribe(wire.as_str()).unwrap().into_static())
             .unwrap();
@@ -160,9 +160,9 @@ async fn subscriptions_follow_the_source() {
         .filter_map(|data| match data {
             Data::Lsub { mailbox, .. } => Some(match mailbox {
                 Mailbox::Inbox => "INBOX".to_string(),
-                Mailbox::Other(other) => utf7_imap::decode_utf7_imap(
-                    String::from_utf8_lossy(other.as_ref()).into_owned(),
-                ),
+                Mailbox::Other(other) => {
+                    ferry_mail::folders::name::decode_utf7(&String::from_utf8_lossy(other.as_ref()))
+                }
             }),
             _ => None,
         })

@@ -38,17 +38,24 @@ pub(super) fn read_item(span: &ComponentSpan<'_>, kind: ItemKind) -> Item {
         closed.as_str()
     };
 
+    // The scanner and calcard may disagree on a mangled BEGIN line; then
+    // the item is kept, marked as unreadable, rather than misread.
     let component = match Parser::new(text).entry() {
-        Entry::ICalendar(mut ical) if !ical.components.is_empty() => ical.components.swap_remove(0),
+        Entry::ICalendar(mut ical)
+            if ical.components.first().is_some_and(|c| {
+                matches!(
+                    c.component_type,
+                    ICalendarComponentType::VEvent | ICalendarComponentType::VTodo
+                )
+            }) =>
+        {
+            ical.components.swap_remove(0)
+        }
         _ => {
             item.notes.push("This item could not be read".to_string());
             return item;
         }
     };
-    debug_assert!(matches!(
-        component.component_type,
-        ICalendarComponentType::VEvent | ICalendarComponentType::VTodo
-    ));
     fill(&mut item, &component);
     item
 }
