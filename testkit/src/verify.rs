@@ -45,6 +45,21 @@ fn mailbox(name: &str) -> Mailbox<'static> {
     Mailbox::try_from(wire).expect("valid mailbox name")
 }
 
+/// The default folder mapping from a legacy server (`.`, `INBOX.`) to a
+/// slash one, as the verifier expects it: `INBOX.Projects.2024` →
+/// `Projects/2024`, a `/` inside a name becomes `_`.
+pub fn legacy_to_slash(name: &str) -> String {
+    if name == "INBOX" {
+        return name.to_string();
+    }
+    let relative = name.strip_prefix("INBOX.").unwrap_or(name);
+    relative
+        .split('.')
+        .map(|c| c.replace('/', "_"))
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// Appends `folders` to the first user of `server`, creating folders.
 pub fn seed(server: &Dovecot, folders: &[GeneratedFolder]) -> io::Result<()> {
     let (user, password) = &server.options().users[0];

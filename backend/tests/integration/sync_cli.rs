@@ -2,7 +2,7 @@
 
 use ferry_testkit::dovecot::{Dovecot, DovecotOptions, Layout};
 use ferry_testkit::mailgen::{MailboxSpec, generate};
-use ferry_testkit::verify::{compare, seed, snapshot};
+use ferry_testkit::verify::{compare, legacy_to_slash as mapped, seed, snapshot};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -64,18 +64,6 @@ fn sync_command(s: &Setup, extra: &[&str]) -> Command {
 
 fn run(s: &Setup, extra: &[&str]) -> Output {
     sync_command(s, extra).output().expect("ferry runs")
-}
-
-fn mapped(name: &str) -> String {
-    if name == "INBOX" {
-        return name.to_string();
-    }
-    let relative = name.strip_prefix("INBOX.").unwrap_or(name);
-    relative
-        .split('.')
-        .map(|c| c.replace('/', "_"))
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 fn assert_exact(s: &Setup) {

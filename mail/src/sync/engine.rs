@@ -382,7 +382,12 @@ async fn sync_folder<S: StateStore>(
         to_copy: plan.copy.len(),
         bytes: total_bytes,
     });
-    let literal_plus = target.capabilities().has("LITERAL+");
+    let to = Destination {
+        key: &key,
+        wire: target_wire,
+        status: &target_status,
+        literal_plus: target.capabilities().has("LITERAL+"),
+    };
     let (large, small): (Vec<u32>, Vec<u32>) = plan
         .copy
         .iter()
@@ -392,9 +397,7 @@ async fn sync_folder<S: StateStore>(
             source,
             target,
             store,
-            &key,
-            target_wire,
-            &target_status,
+            &to,
             uid,
             sizes[&uid],
             options,
@@ -421,35 +424,14 @@ async fn sync_folder<S: StateStore>(
             (Some(batch), Some(uids)) => {
                 let (read, written) = tokio::join!(
                     wire::fetch_messages(source, &uids),
-                    copy_batch(
-                        target,
-                        store,
-                        &key,
-                        target_wire,
-                        &target_status,
-                        literal_plus,
-                        batch,
-                        report,
-                        on_event
-                    ),
+                    copy_batch(target, store, &to, batch, report, on_event),
                 );
                 written?;
                 fetched = Some(read.map_err(SyncError::Source)?);
                 next = to_fetch.next();
             }
             (Some(batch), None) => {
-                copy_batch(
-                    target,
-                    store,
-                    &key,
-                    target_wire,
-                    &target_status,
-                    literal_plus,
-                    batch,
-                    report,
-                    on_event,
-                )
-                .await?;
+                copy_batch(target, store, &to, batch, report, on_event).await?;
             }
         }
     }
@@ -483,9 +465,7 @@ async fn copy_streamed<S: StateStore>(
     source: &mut Session,
     target: &mut Session,
     store: &S,
-    key: &FolderKey,
-    target_wire: &str,
-    target_status: &FolderStatus,
+    to: &Destination<'_>,
     uid: u32,
     size: u32,
     options: &SyncOptions,
@@ -502,35 +482,18 @@ async fn copy_streamed<S: StateStore>(
         let fetched = wire::fetch_messages(source, &[uid])
             .await
             .map_err(SyncError::Source)?;
-        let literal_plus = target.capabilities().has("LITERAL+");
-        return copy_batch(
-            target,
-            store,
-            key,
-            target_wire,
-            target_status,
-            literal_plus,
-            fetched,
-            report,
-            on_event,
-        )
-        .await;
+        return copy_batch(target, store, to, fetched, report, on_event).await;
     }
     let (flags, date) = wire::fetch_meta(source, uid)
         .await
         .map_err(SyncError::Source)?;
-    let flags = target_status.storable(&flags);
-    let probe = wire::append_probe(target_wire, &flags, date).map_err(SyncError::Target)?;
+    let flags = to.status.storable(&flags);
+    let probe = wire::append_probe(to.wire, &flags, date).map_err(SyncError::Target)?;
     let tag = match target.begin_append(probe, u64::from(size)).await {
         Ok(tag) => tag,
         Err(ImapError::Refused { text, .. }) => {
             let reason = format!("the target refused it: {text}");
-            on_event(&SyncEvent::MessageFailed {
-                folder: report.source.clone(),
-                uid,
-                reason: reason.clone(),
-            });
-            report.failed.push((uid, reason));
+            fail(report, on_event, uid, reason);
             return Ok(());
         }
         Err(err) => return Err(SyncError::Target(err)),
@@ -563,7 +526,7 @@ async fn copy_streamed<S: StateStore>(
         ) => {
             store
                 .record(
-                    key,
+                    to.key,
                     &[(
                         uid,
                         CopiedMessage {
@@ -582,12 +545,7 @@ async fn copy_streamed<S: StateStore>(
         }
         (_, false) => {
             let reason = format!("the target refused it: {}", completion.text);
-            on_event(&SyncEvent::MessageFailed {
-                folder: report.source.clone(),
-                uid,
-                reason: reason.clone(),
-            });
-            report.failed.push((uid, reason));
+            fail(report, on_event, uid, reason);
             return Ok(());
         }
     }
@@ -651,6 +609,29 @@ async fn adopt_existing<S: StateStore>(
     Ok(())
 }
 
+/// Where copies go: the target folder, its state key, and what it accepts.
+struct Destination<'a> {
+    key: &'a FolderKey,
+    wire: &'a str,
+    status: &'a FolderStatus,
+    literal_plus: bool,
+}
+
+/// Records a message that could not be copied, and says so.
+fn fail(
+    report: &mut FolderReport,
+    on_event: &mut (dyn FnMut(&SyncEvent) + Send),
+    uid: u32,
+    reason: String,
+) {
+    on_event(&SyncEvent::MessageFailed {
+        folder: report.source.clone(),
+        uid,
+        reason: reason.clone(),
+    });
+    report.failed.push((uid, reason));
+}
+
 /// Splits UIDs into batches bounded by bytes and count.
 fn batches(uids: &[u32], sizes: &HashMap<u32, u32>, options: &SyncOptions) -> Vec<Vec<u32>> {
     let mut out = Vec::new();
@@ -678,10 +659,7 @@ fn batches(uids: &[u32], sizes: &HashMap<u32, u32>, options: &SyncOptions) -> Ve
 async fn copy_batch<S: StateStore>(
     target: &mut Session,
     store: &S,
-    key: &FolderKey,
-    target_wire: &str,
-    target_status: &FolderStatus,
-    literal_plus: bool,
+    to: &Destination<'_>,
     fetched: Vec<FetchedMessage>,
     report: &mut FolderReport,
     on_event: &mut (dyn FnMut(&SyncEvent) + Send),
@@ -689,8 +667,8 @@ async fn copy_batch<S: StateStore>(
     let mut commands = Vec::new();
     let mut sent = Vec::new();
     for message in &fetched {
-        let flags = target_status.storable(&message.flags);
-        match wire::append_command(target_wire, message, &flags, literal_plus) {
+        let flags = to.status.storable(&message.flags);
+        match wire::append_command(to.wire, message, &flags, to.literal_plus) {
             Ok(command) => {
                 commands.push(command);
                 sent.push((message.uid, flags, message.bytes.len() as u64));
@@ -701,7 +679,7 @@ async fn copy_batch<S: StateStore>(
     let by_uid: HashMap<u32, &FetchedMessage> = fetched.iter().map(|m| (m.uid, m)).collect();
     let rebuild = |index: usize| {
         let (uid, flags, _) = &sent[index];
-        wire::append_command(target_wire, by_uid.get(uid)?, flags, literal_plus).ok()
+        wire::append_command(to.wire, by_uid.get(uid)?, flags, to.literal_plus).ok()
     };
     // MULTIAPPEND: one command and one transaction for the whole batch.
     // It is all or nothing, so on a refusal the batch goes again message by
@@ -751,16 +729,11 @@ async fn copy_batch<S: StateStore>(
             }
             (_, false) => {
                 let reason = format!("the target refused it: {}", completion.text);
-                on_event(&SyncEvent::MessageFailed {
-                    folder: report.source.clone(),
-                    uid,
-                    reason: reason.clone(),
-                });
-                report.failed.push((uid, reason));
+                fail(report, on_event, uid, reason);
             }
         }
     }
-    store.record(key, &recorded).await?;
+    store.record(to.key, &recorded).await?;
     report.copied += recorded.len();
     report.bytes += bytes;
     on_event(&SyncEvent::Copied {

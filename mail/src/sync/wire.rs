@@ -291,10 +291,7 @@ pub async fn signatures(
                     MessageDataItem::Uid(u) => uid = u.get(),
                     MessageDataItem::Rfc822Size(s) => size = s,
                     MessageDataItem::BodyExt { data, .. } => {
-                        headers = data
-                            .0
-                            .map(|d| d.into_inner().into_owned())
-                            .unwrap_or_default();
+                        headers = body_bytes(data);
                     }
                     _ => {}
                 }
@@ -361,10 +358,7 @@ pub async fn fetch_messages(
                     MessageDataItem::Flags(flags) => m.flags = flag_names(flags),
                     MessageDataItem::InternalDate(date) => m.internal_date = Some(date),
                     MessageDataItem::BodyExt { data, .. } => {
-                        m.bytes = data
-                            .0
-                            .map(|d| d.into_inner().into_owned())
-                            .unwrap_or_default();
+                        m.bytes = body_bytes(data);
                     }
                     _ => {}
                 }
@@ -404,10 +398,7 @@ pub async fn fetch_chunk(
         if let Data::Fetch { items, .. } = data {
             for item in items.into_iter() {
                 if let MessageDataItem::BodyExt { data, .. } = item {
-                    return Ok(data
-                        .0
-                        .map(|d| d.into_inner().into_owned())
-                        .unwrap_or_default());
+                    return Ok(body_bytes(data));
                 }
             }
         }
@@ -460,6 +451,13 @@ pub async fn fetch_meta(
         }
     }
     Ok((flags, date))
+}
+
+/// The octets of a FETCH body item (NIL is empty).
+fn body_bytes(data: imap_codec::imap_types::core::NString<'_>) -> Vec<u8> {
+    data.0
+        .map(|d| d.into_inner().into_owned())
+        .unwrap_or_default()
 }
 
 /// Flags as typed values; names that are not valid flags are dropped.

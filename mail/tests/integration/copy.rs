@@ -7,7 +7,7 @@ use ferry_mail::sync::{MemoryStore, SyncOptions, sync_mailbox};
 use ferry_testkit::dovecot::{Dovecot, DovecotOptions, Layout};
 use ferry_testkit::imap_client::TestClient;
 use ferry_testkit::mailgen::{GeneratedMessage, MailboxSpec, generate};
-use ferry_testkit::verify::{append_all, compare, seed, snapshot};
+use ferry_testkit::verify::{append_all, compare, legacy_to_slash as mapped, seed, snapshot};
 use imap_codec::imap_types::command::CommandBody;
 use imap_codec::imap_types::flag::{Flag, StoreResponse, StoreType};
 use imap_codec::imap_types::mailbox::Mailbox;
@@ -26,19 +26,6 @@ fn pair(seed_value: u64) -> Pair {
     let target = Dovecot::start(target_options).unwrap();
     seed(&source, &generate(&MailboxSpec::small(seed_value))).unwrap();
     Pair { source, target }
-}
-
-/// Source folder name → target folder name, for the default mapping.
-fn mapped(name: &str) -> String {
-    if name == "INBOX" {
-        return name.to_string();
-    }
-    let relative = name.strip_prefix("INBOX.").unwrap_or(name);
-    relative
-        .split('.')
-        .map(|c| c.replace('/', "_"))
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 async fn run(pair: &Pair, store: &MemoryStore) -> ferry_mail::sync::SyncReport {
