@@ -184,7 +184,15 @@ pub fn generate(spec: &MailboxSpec) -> Vec<GeneratedFolder> {
     // Messages sharing a Message-ID: resends with other content, and
     // byte-identical duplicates (a common result of old client bugs).
     for folder in folders.iter_mut().filter(|f| f.messages.len() > 4) {
-        let original = folder.messages[0].clone();
+        // The first message with a Message-ID is duplicated and resent.
+        let Some(first) = folder
+            .messages
+            .iter()
+            .position(|m| message_id(&m.bytes).is_some())
+        else {
+            continue;
+        };
+        let original = folder.messages[first].clone();
         let mut twin = original.clone();
         twin.flags = vec!["\\Seen".to_string()];
         folder.messages.push(twin);
@@ -209,8 +217,9 @@ pub fn generate(spec: &MailboxSpec) -> Vec<GeneratedFolder> {
 }
 
 fn ordinary_size(rng: &mut Rng) -> usize {
-    // Log-normal around 20 KB, clipped to 600 B … 1.5 MB.
-    let size = (20_000f64.ln() + rng.normal()).exp();
+    // Log-normal with a median of 20 KB and a long tail (σ = 1.25, mean
+    // ≈ 43 KB, as in real mailboxes), clipped to 600 B … 1.5 MB.
+    let size = (20_000f64.ln() + 1.25 * rng.normal()).exp();
     size.clamp(600.0, 1_500_000.0) as usize
 }
 
@@ -313,6 +322,11 @@ fn replace_message_id(bytes: &[u8], id: &str) -> Vec<u8> {
             out.push_str(line);
         }
     }
+    if !replaced {
+        // The message had none: give it the shared one.
+        let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
+        out.insert_str(0, &format!("Message-ID: {id}{eol}"));
+    }
     out.into_bytes()
 }
 
@@ -352,7 +366,11 @@ mod tests {
             "keywords"
         );
         let inbox = &a[0].messages;
-        let first = &inbox[0].bytes;
+        let first = &inbox
+            .iter()
+            .find(|m| message_id(&m.bytes).is_some())
+            .unwrap()
+            .bytes;
         assert!(
             inbox.iter().filter(|m| &m.bytes == first).count() >= 3,
             "byte-identical duplicates"
