@@ -228,6 +228,13 @@ pub struct SyncArgs {
     #[arg(long, help_heading = "Messages")]
     pub minage: Option<u32>,
 
+    /// Copy at most this many bytes per second (averaged over the run).
+    #[arg(long, help_heading = "Messages")]
+    pub maxbytespersecond: Option<u64>,
+    /// Copy at most this many messages per second (averaged over the run).
+    #[arg(long, help_heading = "Messages")]
+    pub maxmessagespersecond: Option<f64>,
+
     /// Show the folder plan, copy nothing.
     #[arg(long, help_heading = "Run")]
     pub dry: bool,

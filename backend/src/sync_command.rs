@@ -260,6 +260,10 @@ pub async fn run(args: &SyncArgs) -> Result<SyncReport, SyncCommandError> {
         prefix: args.prefix2.clone(),
         separator: args.sep2,
     };
+    options.rate = ferry_mail::sync::rate::RateLimit {
+        bytes_per_second: args.maxbytespersecond,
+        messages_per_second: args.maxmessagespersecond,
+    };
     options.dry_run = args.dry;
     options.just_folders = args.justfolders;
     if let Some(n) = args.batch_messages {

@@ -33,6 +33,9 @@ pub struct SyncOptions {
     pub batch_bytes: u64,
     /// Most messages in one batch. Default 256.
     pub batch_messages: usize,
+    /// Copy-rate limits (imapsync's --maxbytespersecond and
+    /// --maxmessagespersecond). Default: unlimited.
+    pub rate: super::rate::RateLimit,
     /// Overrides of the source's namespace (imapsync's --prefix1/--sep1).
     pub source_namespace: NamespaceOverride,
     /// Overrides of the target's namespace (--prefix2/--sep2).
@@ -55,6 +58,7 @@ impl SyncOptions {
             stream_threshold: 1024 * 1024,
             source_namespace: NamespaceOverride::default(),
             target_namespace: NamespaceOverride::default(),
+            rate: super::rate::RateLimit::default(),
         }
     }
 }
@@ -184,6 +188,7 @@ pub async fn sync_mailbox<S: StateStore>(
     on_event: &mut (dyn FnMut(&SyncEvent) + Send),
 ) -> Result<SyncReport, SyncError> {
     let started = Instant::now();
+    let mut pacer = super::rate::Pacer::new(options.rate);
     // With CONDSTORE, EXAMINE reports HIGHESTMODSEQ: an unchanged folder is
     // then recognised without listing its messages.
     enable_condstore(source).await.map_err(SyncError::Source)?;
@@ -223,11 +228,13 @@ pub async fn sync_mailbox<S: StateStore>(
         }
         if !options.just_folders {
             let source_wire = source_wire_name(&folder.source);
+            pacer.next_folder();
             sync_folder(
                 source,
                 target,
                 store,
                 options,
+                &mut pacer,
                 &source_wire,
                 &folder.target_wire,
                 &mut folder_report,
@@ -281,6 +288,7 @@ async fn sync_folder<S: StateStore>(
     target: &mut Session,
     store: &S,
     options: &SyncOptions,
+    pacer: &mut super::rate::Pacer,
     source_wire: &str,
     target_wire: &str,
     report: &mut FolderReport,
@@ -393,6 +401,7 @@ async fn sync_folder<S: StateStore>(
         .iter()
         .partition(|uid| sizes[uid] > options.stream_threshold);
     for uid in large {
+        pacer.pace(report.bytes, report.copied as u64).await;
         copy_streamed(
             source,
             target,
@@ -411,6 +420,7 @@ async fn sync_folder<S: StateStore>(
     let mut fetched: Option<Vec<FetchedMessage>> = None;
     let mut next = to_fetch.next();
     loop {
+        pacer.pace(report.bytes, report.copied as u64).await;
         match (fetched.take(), next.take()) {
             (None, None) => break,
             (None, Some(uids)) => {
@@ -632,15 +642,20 @@ fn fail(
     report.failed.push((uid, reason));
 }
 
-/// Splits UIDs into batches bounded by bytes and count.
+/// Splits UIDs into batches bounded by bytes and count (and by one
+/// second's worth of bytes under a rate limit, so pacing stays smooth).
 fn batches(uids: &[u32], sizes: &HashMap<u32, u32>, options: &SyncOptions) -> Vec<Vec<u32>> {
+    let batch_bytes = match options.rate.bytes_per_second {
+        Some(rate) if rate > 0 => options.batch_bytes.min(rate),
+        _ => options.batch_bytes,
+    };
     let mut out = Vec::new();
     let mut current = Vec::new();
     let mut bytes = 0u64;
     for uid in uids {
         let size = u64::from(sizes.get(uid).copied().unwrap_or(0));
         if !current.is_empty()
-            && (bytes + size > options.batch_bytes || current.len() >= options.batch_messages)
+            && (bytes + size > batch_bytes || current.len() >= options.batch_messages)
         {
             out.push(std::mem::take(&mut current));
             bytes = 0;

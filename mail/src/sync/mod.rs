@@ -3,6 +3,7 @@
 
 pub mod engine;
 pub mod plan;
+pub mod rate;
 pub mod state;
 pub mod wire;
 

@@ -160,3 +160,45 @@ async fn subscriptions_follow_the_source() {
     subscribed.retain(|name| name != "Sent" && name != "Deleted Items");
     assert_eq!(subscribed, ["Projects/Ferry", "Réunions"]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_message_rate_limit_is_kept() {
+    let pair = pair(5);
+    let source_before = snapshot(&pair.source, "alice", "alice-secret").unwrap();
+    let total: usize = source_before.values().map(|f| f.messages.len()).sum();
+    let largest = source_before
+        .values()
+        .map(|f| f.messages.len())
+        .max()
+        .unwrap();
+    let mut options = SyncOptions::new("alice");
+    options.rate.messages_per_second = Some(100.0);
+    let mut source = logged_in(&pair.source).await;
+    let mut target = logged_in(&pair.target).await;
+    let started = std::time::Instant::now();
+    let report = sync_mailbox(
+        &mut source,
+        &mut target,
+        &MemoryStore::default(),
+        &options,
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    let elapsed = started.elapsed().as_secs_f64();
+    assert_eq!(report.copied(), total);
+    // A lower bound only: the run may be slower, never faster than allowed
+    // (less one batch, which may start at once).
+    let least = (total as f64 - 256.0).max(0.0) / 100.0;
+    let fastest_allowed = (total as f64 / 100.0 - 1.0).max(least);
+    assert!(
+        elapsed >= fastest_allowed,
+        "{total} messages in {elapsed:.2} s"
+    );
+    let problems = compare(
+        &snapshot(&pair.source, "alice", "alice-secret").unwrap(),
+        &snapshot(&pair.target, "alice", "alice-secret").unwrap(),
+        mapped,
+    );
+    assert!(problems.is_empty(), "{problems:#?}");
+}
