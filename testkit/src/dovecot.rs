@@ -40,6 +40,9 @@ pub struct DovecotOptions {
     /// Mark `Sent`, `Drafts`, `Trash`, `Junk`, `Archive` with SPECIAL-USE
     /// flags, under these names (relative to the personal namespace).
     pub special_use: Vec<(&'static str, &'static str)>,
+    /// An admin account that may log in as any user (Dovecot master user;
+    /// SASL PLAIN with an authorization identity): `(name, password)`.
+    pub master_user: Option<(String, String)>,
     /// Serve TLS (a fresh self-signed certificate for 127.0.0.1): STARTTLS
     /// on the plain port, implicit TLS on [`Dovecot::tls_addr`].
     pub tls: bool,
@@ -58,6 +61,7 @@ impl DovecotOptions {
             special_use: Vec::new(),
             max_mail_size: None,
             tls: false,
+            master_user: None,
         }
     }
 }
@@ -321,6 +325,19 @@ fn write_config(
             "  mailbox \"{name}\" {{\n    special_use = {flag}\n    auto = create\n  }}\n"
         );
     }
+    let master = match &options.master_user {
+        Some((name, password)) => {
+            std::fs::write(
+                path("master-users"),
+                format!("{name}:{{PLAIN}}{password}::::::\n"),
+            )?;
+            format!(
+                "passdb {{\n  driver = passwd-file\n  master = yes\n  pass = yes\n  args = scheme=PLAIN username_format=%u {}\n}}\n",
+                path("master-users").display()
+            )
+        }
+        None => String::new(),
+    };
     let ssl = match tls_port {
         Some(_) => {
             make_certificate(dir)?;
@@ -356,7 +373,7 @@ fn write_config(
          # listescape: folder names may hold '/' and the other separator,
          # as on the servers users migrate from.\n\
          mail_plugins = $mail_plugins listescape{quota_plugin}\n\
-         passdb {{\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u {passwd}\n}}\n\
+         {master}passdb {{\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u {passwd}\n}}\n\
          userdb {{\n  driver = static\n  args = home={home}/%u\n}}\n\
          namespace inbox {{\n  inbox = yes\n  separator = {separator}\n  prefix = {prefix}\n{special}}}\n\
          service imap-login {{\n  chroot =\n  inet_listener imap {{\n    address = 127.0.0.1\n    port = {port}\n  }}\n  inet_listener imaps {{\n    address = 127.0.0.1\n    port = {imaps_port}\n  }}\n}}\n\

@@ -324,6 +324,35 @@ fn compressed_connections_copy_exactly() {
 }
 
 #[test]
+fn an_admin_acts_for_the_user_with_sasl_plain_authorization() {
+    let mut source = DovecotOptions::new(Layout::LegacyDotted);
+    source.master_user = Some(("admin".into(), "admin-secret".into()));
+    let source = Dovecot::start(source).unwrap();
+    let target = Dovecot::start(DovecotOptions::new(Layout::Slash)).unwrap();
+    seed(
+        &source,
+        &generate(&MailboxSpec {
+            messages: 30,
+            large_messages: 0,
+            ..MailboxSpec::small(20)
+        }),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("pass1"), "admin-secret\n").unwrap();
+    std::fs::write(dir.path().join("pass2"), "alice-secret\n").unwrap();
+    let s = Setup {
+        source,
+        target,
+        dir,
+    };
+    // The admin's password opens alice's mailbox; alice's is never given.
+    let output = run(&s, &["--authuser1", "admin"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_exact(&s);
+}
+
+#[test]
 fn a_wrong_password_is_a_plain_error_that_never_shows_the_secret() {
     let s = setup(MailboxSpec {
         messages: 5,
