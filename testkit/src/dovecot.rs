@@ -43,6 +43,10 @@ pub struct DovecotOptions {
     /// An admin account that may log in as any user (Dovecot master user;
     /// SASL PLAIN with an authorization identity): `(name, password)`.
     pub master_user: Option<(String, String)>,
+    /// Accept OAuth2 bearer tokens (XOAUTH2, OAUTHBEARER): JWTs signed with
+    /// HS256 and this key, validated locally by Dovecot's oauth2 passdb.
+    /// Make tokens with [`Dovecot::oauth2_token`].
+    pub oauth2_key: Option<Vec<u8>>,
     /// Serve TLS (a fresh self-signed certificate for 127.0.0.1): STARTTLS
     /// on the plain port, implicit TLS on [`Dovecot::tls_addr`].
     pub tls: bool,
@@ -62,6 +66,7 @@ impl DovecotOptions {
             max_mail_size: None,
             tls: false,
             master_user: None,
+            oauth2_key: None,
         }
     }
 }
@@ -137,6 +142,22 @@ impl Dovecot {
         std::fs::read(self.dir.path().join("cert.der")).ok()
     }
 
+    /// A signed access token for `user`, valid for an hour, when started
+    /// with `oauth2_key`.
+    pub fn oauth2_token(&self, user: &str) -> Option<String> {
+        let key = self.options.oauth2_key.as_ref()?;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?
+            .as_secs();
+        let header = base64url(br#"{"alg":"HS256","typ":"JWT","kid":"default"}"#);
+        // Test user names are plain words: no JSON escaping needed.
+        let claims = format!(r#"{{"sub":"{user}","iat":{now},"exp":{}}}"#, now + 3600);
+        let signed = format!("{header}.{}", base64url(claims.as_bytes()));
+        let signature = base64url(&hmac_sha256(key, signed.as_bytes()));
+        Some(format!("{signed}.{signature}"))
+    }
+
     /// The options it was started with.
     pub fn options(&self) -> &DovecotOptions {
         &self.options
@@ -195,6 +216,55 @@ impl Drop for Dovecot {
         // before the folder is removed.
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let mut block = [0u8; 64];
+    if key.len() > 64 {
+        block[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        block[..key.len()].copy_from_slice(key);
+    }
+    let pad = |byte: u8| block.map(|b| b ^ byte);
+    let inner = Sha256::new()
+        .chain_update(pad(0x36))
+        .chain_update(message)
+        .finalize();
+    Sha256::new()
+        .chain_update(pad(0x5c))
+        .chain_update(inner)
+        .finalize()
+        .into()
+}
+
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+fn base64_with(bytes: &[u8], alphabet: &[u8; 64], pad: bool) -> String {
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let v = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(alphabet[((v >> (18 - 6 * i)) & 63) as usize] as char);
+            } else if pad {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+fn base64url(bytes: &[u8]) -> String {
+    let mut alphabet = *B64;
+    alphabet[62] = b'-';
+    alphabet[63] = b'_';
+    base64_with(bytes, &alphabet, false)
 }
 
 fn free_port() -> io::Result<u16> {
@@ -325,6 +395,38 @@ fn write_config(
             "  mailbox \"{name}\" {{\n    special_use = {flag}\n    auto = create\n  }}\n"
         );
     }
+    let oauth2 = match &options.oauth2_key {
+        Some(key) => {
+            // Dovecot looks HS256 keys up as <prefix>/<azp>/<alg>/<kid>.
+            let keys = path("oauth2-keys").join("default").join("HS256");
+            std::fs::create_dir_all(&keys)?;
+            std::fs::write(keys.join("default"), base64_with(key, B64, true))?;
+            if as_root {
+                Command::new("chmod")
+                    .arg("-R")
+                    .arg("a+rX")
+                    .arg(path("oauth2-keys"))
+                    .status()?;
+            }
+            std::fs::write(
+                path("oauth2.conf"),
+                format!(
+                    "introspection_mode = local\nlocal_validation_key_dict = fs:posix:prefix={}/\nusername_attribute = sub\nusername_format = %u\n",
+                    path("oauth2-keys").display()
+                ),
+            )?;
+            format!(
+                "passdb {{\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = {}\n}}\n",
+                path("oauth2.conf").display()
+            )
+        }
+        None => String::new(),
+    };
+    let mechanisms = if options.oauth2_key.is_some() {
+        "plain login xoauth2 oauthbearer"
+    } else {
+        "plain login"
+    };
     let master = match &options.master_user {
         Some((name, password)) => {
             std::fs::write(
@@ -360,7 +462,7 @@ fn write_config(
          listen = 127.0.0.1\n\
          {ssl}\
          disable_plaintext_auth = no\n\
-         auth_mechanisms = plain login\n\
+         auth_mechanisms = {mechanisms}\n\
          mail_location = {location}\n\
          mail_fsync = {fsync}\n\
          first_valid_uid = 0\n\
@@ -373,7 +475,7 @@ fn write_config(
          # listescape: folder names may hold '/' and the other separator,
          # as on the servers users migrate from.\n\
          mail_plugins = $mail_plugins listescape{quota_plugin}\n\
-         {master}passdb {{\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u {passwd}\n}}\n\
+         {oauth2}{master}passdb {{\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u {passwd}\n}}\n\
          userdb {{\n  driver = static\n  args = home={home}/%u\n}}\n\
          namespace inbox {{\n  inbox = yes\n  separator = {separator}\n  prefix = {prefix}\n{special}}}\n\
          service imap-login {{\n  chroot =\n  inet_listener imap {{\n    address = 127.0.0.1\n    port = {port}\n  }}\n  inet_listener imaps {{\n    address = 127.0.0.1\n    port = {imaps_port}\n  }}\n}}\n\

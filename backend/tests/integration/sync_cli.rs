@@ -352,6 +352,71 @@ fn an_admin_acts_for_the_user_with_sasl_plain_authorization() {
     assert_exact(&s);
 }
 
+/// The token with one signature character changed (not the last one, whose
+/// low bits are padding in base64url).
+fn tampered(token: &str) -> String {
+    let mut bytes = token.as_bytes().to_vec();
+    let at = bytes.len() - 10;
+    bytes[at] = if bytes[at] == b'A' { b'B' } else { b'A' };
+    String::from_utf8(bytes).unwrap()
+}
+
+#[test]
+fn oauth2_access_tokens_log_in_with_xoauth2_and_oauthbearer() {
+    let key = b"ferry-test-signing-key-0123456789".to_vec();
+    let mut source = DovecotOptions::new(Layout::LegacyDotted);
+    source.oauth2_key = Some(key.clone());
+    let mut target = DovecotOptions::new(Layout::Slash);
+    target.oauth2_key = Some(key);
+    let source = Dovecot::start(source).unwrap();
+    let target = Dovecot::start(target).unwrap();
+    seed(
+        &source,
+        &generate(&MailboxSpec {
+            messages: 30,
+            large_messages: 0,
+            ..MailboxSpec::small(21)
+        }),
+    )
+    .unwrap();
+    let token1 = source.oauth2_token("alice").unwrap();
+    let token2 = target.oauth2_token("alice").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // No passwords at all: the tokens are the credentials.
+    std::fs::write(dir.path().join("pass1"), "wrong\n").unwrap();
+    std::fs::write(dir.path().join("pass2"), "wrong\n").unwrap();
+    let s = Setup {
+        source,
+        target,
+        dir,
+    };
+    let output = sync_command(&s, &[])
+        .args(["--authmech1", "XOAUTH2", "--authmech2", "OAUTHBEARER"])
+        .env("FERRY_OAUTH_TOKEN1", &token1)
+        .env("FERRY_OAUTH_TOKEN2", &token2)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_exact(&s);
+    assert!(
+        !stderr(&output).contains(&token1[token1.len() - 20..]),
+        "the token is never printed"
+    );
+
+    // A token signed with another key is refused with a plain error.
+    let output = sync_command(&s, &["--retries", "0"])
+        .args(["--authmech1", "XOAUTH2"])
+        .env("FERRY_OAUTH_TOKEN1", tampered(&token1))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("source: login failed"),
+        "{}",
+        stderr(&output)
+    );
+}
+
 #[test]
 fn a_wrong_password_is_a_plain_error_that_never_shows_the_secret() {
     let s = setup(MailboxSpec {
