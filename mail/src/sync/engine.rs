@@ -122,6 +122,9 @@ pub struct FolderReport {
     pub failed: Vec<(u32, String)>,
     /// Nothing changed since the last run: the folder was not read.
     pub unchanged: bool,
+    /// Source messages listed (all, or only those changed since the last
+    /// run when the server has CONDSTORE).
+    pub listed: usize,
 }
 
 /// The whole run.
@@ -321,9 +324,18 @@ async fn sync_folder<S: StateStore>(
         return Ok(());
     }
 
-    let messages = wire::list_messages(source, source_status.exists)
+    // After a complete run, CONDSTORE lists only what is new or changed
+    // since; otherwise every message is listed.
+    let changed_since = match &state {
+        Some(previous) if previous.complete && source_status.highestmodseq.is_some() => {
+            previous.source_highestmodseq
+        }
+        _ => None,
+    };
+    let messages = wire::list_messages(source, source_status.exists, changed_since)
         .await
         .map_err(SyncError::Source)?;
+    report.listed = messages.len();
     let copied = store.copied(&key).await?;
     let mut plan = plan::classify(&messages, &copied, &options.filter, now());
     for (uid, reason) in &plan.skipped {
@@ -460,7 +472,8 @@ async fn sync_folder<S: StateStore>(
                 source_uidnext: source_status.uidnext,
                 source_highestmodseq: source_status.highestmodseq,
                 target_uidnext: target_after.uidnext,
-                complete: report.failed.is_empty(),
+                // Skipped messages (filters) must be listed again next time.
+                complete: report.failed.is_empty() && report.skipped.is_empty(),
             },
         )
         .await?;

@@ -212,15 +212,24 @@ fn all_uids() -> CommandBody<'static> {
 }
 
 /// Every message of the open folder: UID, flags, size, date (no bodies).
+/// With `changed_since` (CONDSTORE), only messages new or changed since
+/// that HIGHESTMODSEQ are listed.
 pub async fn list_messages(
     session: &mut Session,
     exists: u32,
+    changed_since: Option<u64>,
 ) -> Result<Vec<SourceMessage>, ImapError> {
     if exists == 0 {
         return Ok(Vec::new());
     }
+    let mut command = all_uids();
+    if let (Some(modseq), CommandBody::Fetch { modifiers, .. }) = (changed_since, &mut command)
+        && let Some(modseq) = std::num::NonZeroU64::new(modseq)
+    {
+        modifiers.push(imap_codec::imap_types::command::FetchModifier::ChangedSince(modseq));
+    }
     let mut messages = Vec::new();
-    for data in session.run("FETCH", all_uids()).await?.data {
+    for data in session.run("FETCH", command).await?.data {
         if let Data::Fetch { items, .. } = data {
             let mut m = SourceMessage {
                 uid: 0,
@@ -306,7 +315,8 @@ pub async fn signatures(
 
 /// UIDs of every message of the open folder.
 pub async fn all_uid_list(session: &mut Session, exists: u32) -> Result<Vec<u32>, ImapError> {
-    Ok(list_messages(session, exists)
+    // Every UID, changed or not.
+    Ok(list_messages(session, exists, None)
         .await?
         .into_iter()
         .map(|m| m.uid)

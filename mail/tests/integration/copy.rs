@@ -101,6 +101,9 @@ async fn incremental_rerun_copies_new_mail_and_carries_flag_changes() {
 
     let report = run(&pair, &store).await;
     assert_eq!(report.copied(), 7, "{report:#?}");
+    // CONDSTORE: only new and changed messages were listed.
+    let inbox = report.folders.iter().find(|f| f.source == "INBOX").unwrap();
+    assert!(inbox.listed <= 8, "listed {} of the inbox", inbox.listed);
     let flags_updated: usize = report.folders.iter().map(|f| f.flags_updated).sum();
     assert!((1..=3).contains(&flags_updated), "{flags_updated}");
     let source = snapshot(&pair.source, "alice", "alice-secret").unwrap();
