@@ -281,6 +281,7 @@ pub async fn run(args: &SyncArgs) -> Result<SyncReport, SyncCommandError> {
     let json = args.json;
     let progress = progress_bar(json);
     let bar = progress.clone();
+    let (mut folders_done, mut folders_total) = (0usize, 0usize);
     let mut on_event = move |event: &SyncEvent| {
         if json {
             if let Ok(line) = serde_json::to_string(event) {
@@ -302,12 +303,18 @@ pub async fn run(args: &SyncArgs) -> Result<SyncReport, SyncCommandError> {
                 match &bar {
                     Some(bar) => {
                         bar.inc_length(*bytes);
-                        bar.set_message(source.clone());
+                        bar.set_message(format!("[{}/{folders_total}] {source}", folders_done + 1));
                         bar.println(line);
                     }
                     None => eprintln!("{line}"),
                 }
             }
+            SyncEvent::Planned { folders } => {
+                // Also after a reconnect: the run starts over (and resumes).
+                folders_total = *folders;
+                folders_done = 0;
+            }
+            SyncEvent::FolderDone { .. } => folders_done += 1,
             SyncEvent::Copied { bytes, .. } => {
                 if let Some(bar) = &bar {
                     bar.inc(*bytes);

@@ -86,6 +86,10 @@ impl NamespaceOverride {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum SyncEvent {
+    /// The folder map is made: this many folders will be visited.
+    Planned {
+        folders: usize,
+    },
     FolderStarted {
         source: String,
         target: String,
@@ -204,6 +208,9 @@ pub async fn sync_mailbox<S: StateStore>(
     options.source_namespace.apply(&mut source_folders);
     options.target_namespace.apply(&mut target_folders);
     let map = map_folders(&source_folders, &target_folders, &options.rules);
+    on_event(&SyncEvent::Planned {
+        folders: map.plans.len(),
+    });
     let mut report = SyncReport {
         map: map.clone(),
         ..SyncReport::default()
