@@ -104,6 +104,16 @@ function showDate(value) {
 
 const RECURRING = { none: 'No', series: 'Yes', exception: 'Changed occurrence' };
 
+/** Mirrors `Item::end_for_display`: all-day events show their last day. */
+function shownEnd(item) {
+  const end = item.end;
+  if (!end || !item.all_day || item.kind !== 'event' || end.local.includes('T')) return showDate(end);
+  const day = new Date(`${end.local}T00:00:00Z`);
+  day.setUTCDate(day.getUTCDate() - 1);
+  const last = day.toISOString().slice(0, 10);
+  return last < (item.start?.local ?? '') ? end.local : last;
+}
+
 async function rowsOf(page, fileName) {
   const section = page.locator(`section.file-report[data-file="${fileName}"]`);
   await section.locator('table.items, .file-error, .no-items').first().waitFor();
@@ -166,7 +176,7 @@ test('uploaded corpus files show one row per item, as ferry inspect reads them',
         status: item.notes.length === 0 ? 'Ready' : 'Check',
         summary: item.summary ?? '(no title)',
         start: showDate(item.start),
-        end: showDate(item.end),
+        end: shownEnd(item),
         organizer: item.organizer ?? '—',
         attendees: item.attendees,
         recurring: RECURRING[item.recurrence],
@@ -187,6 +197,7 @@ test('uploaded corpus files show one row per item, as ferry inspect reads them',
   });
   assert.equal(team[1].recurring, 'Changed occurrence');
   assert.equal(team[2].start, '2026-12-03');
+  assert.equal(team[2].end, '2026-12-04', 'the last day of a two-day offsite');
   assert.equal(team[3].end, '2026-11-17 16:00 UTC');
   assert.equal((await rowsOf(page, '150.ics')).length, 186);
   const noAddress = await rowsOf(page, '028.ics');

@@ -84,6 +84,35 @@ pub struct Item {
     pub notes: Vec<String>,
 }
 
+impl Item {
+    /// The end as people read it. iCalendar's end of an all-day event is
+    /// exclusive (a one-day event on the 3rd ends on the 4th); people expect
+    /// the last day, so all-day events show the day before.
+    pub fn end_for_display(&self) -> Option<DateValue> {
+        let end = self.end.as_ref()?;
+        if !(self.all_day && self.kind == ItemKind::Event) || end.local.contains('T') {
+            return Some(end.clone());
+        }
+        let exclusive = chrono::NaiveDate::parse_from_str(&end.local, "%Y-%m-%d").ok()?;
+        let start = self
+            .start
+            .as_ref()
+            .map(|s| s.local.as_str())
+            .unwrap_or_default();
+        let last = exclusive.pred_opt()?;
+        let last_text = last.format("%Y-%m-%d").to_string();
+        // Never before the start (a malformed end equal to the start).
+        Some(DateValue {
+            local: if last_text.as_str() < start {
+                end.local.clone()
+            } else {
+                last_text
+            },
+            zone: end.zone.clone(),
+        })
+    }
+}
+
 /// A date or date-time as written in the file, with its zone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DateValue {
@@ -159,6 +188,41 @@ mod tests {
             zone: zone.map(Into::into),
         }
         .to_string()
+    }
+
+    #[test]
+    fn all_day_events_show_their_last_day() {
+        let item = |start: &str, end: &str, all_day: bool| Item {
+            kind: ItemKind::Event,
+            line: 1,
+            uid: None,
+            summary: None,
+            start: Some(DateValue {
+                local: start.into(),
+                zone: None,
+            }),
+            end: Some(DateValue {
+                local: end.into(),
+                zone: None,
+            }),
+            all_day,
+            organizer: None,
+            attendees: 0,
+            recurrence: Recurrence::None,
+            notes: Vec::new(),
+        };
+        let shown = |i: Item| i.end_for_display().unwrap().local;
+        assert_eq!(shown(item("2026-12-03", "2026-12-05", true)), "2026-12-04");
+        assert_eq!(shown(item("2026-12-31", "2027-01-01", true)), "2026-12-31");
+        assert_eq!(
+            shown(item("2026-12-03", "2026-12-03", true)),
+            "2026-12-03",
+            "never before the start"
+        );
+        assert_eq!(
+            shown(item("2026-12-03T10:00:00", "2026-12-03T11:00:00", false)),
+            "2026-12-03T11:00:00"
+        );
     }
 
     #[test]

@@ -36,7 +36,7 @@ fn row(item: &Item) -> impl IntoView + use<> {
         .unwrap_or_else(|| "(no title)".to_string());
     let kind = (item.kind == ItemKind::Task).then_some("Task");
     let start = date_cell(item.start.as_ref());
-    let end = date_cell(item.end.as_ref());
+    let end = date_cell(item.end_for_display().as_ref());
     let organizer = organizer_cell(item.organizer.as_deref());
     let recurring = match item.recurrence {
         Recurrence::None => "No",
