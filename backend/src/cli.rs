@@ -85,7 +85,7 @@ pub struct SyncArgs {
         hide_env_values = true,
         help_heading = "Source (1)"
     )]
-    pub password1: Option<String>,
+    pub password1: Option<Redacted>,
     /// File whose first line is the source password.
     #[arg(long, help_heading = "Source (1)")]
     pub passfile1: Option<PathBuf>,
@@ -113,7 +113,7 @@ pub struct SyncArgs {
         hide_env_values = true,
         help_heading = "Source (1)"
     )]
-    pub oauthaccesstoken1: Option<String>,
+    pub oauthaccesstoken1: Option<Redacted>,
     /// DER certificate to trust for the source (self-signed servers).
     #[arg(long, help_heading = "Source (1)")]
     pub certificate1: Option<PathBuf>,
@@ -141,7 +141,7 @@ pub struct SyncArgs {
         hide_env_values = true,
         help_heading = "Target (2)"
     )]
-    pub password2: Option<String>,
+    pub password2: Option<Redacted>,
     /// File whose first line is the target password.
     #[arg(long, help_heading = "Target (2)")]
     pub passfile2: Option<PathBuf>,
@@ -167,7 +167,7 @@ pub struct SyncArgs {
         hide_env_values = true,
         help_heading = "Target (2)"
     )]
-    pub oauthaccesstoken2: Option<String>,
+    pub oauthaccesstoken2: Option<Redacted>,
     /// DER certificate to trust for the target.
     #[arg(long, help_heading = "Target (2)")]
     pub certificate2: Option<PathBuf>,
@@ -329,6 +329,32 @@ impl LimitArgs {
     }
 }
 
+/// A secret given on the command line or in the environment: its `Debug`
+/// output never shows it, so printing the parsed arguments is safe.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Redacted(String);
+
+impl Redacted {
+    /// The secret itself, for the one place that sends it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::str::FromStr for Redacted {
+    type Err = std::convert::Infallible;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self(s.to_string()))
+    }
+}
+
+impl std::fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
 /// Options of `ferry inspect`.
 #[derive(Debug, Args)]
 pub struct InspectArgs {
@@ -350,5 +376,34 @@ mod tests {
     #[test]
     fn command_line_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn parsed_arguments_never_show_secrets_in_debug_output() {
+        let cli = Cli::parse_from([
+            "ferry",
+            "sync",
+            "--host1",
+            "a",
+            "--user1",
+            "u",
+            "--password1",
+            "canary-pw-1",
+            "--host2",
+            "b",
+            "--user2",
+            "v",
+            "--oauthaccesstoken2",
+            "canary-token-2",
+        ]);
+        let shown = format!("{cli:?}");
+        assert!(!shown.contains("canary"), "{shown}");
+        let Command::Sync(args) = cli.command else {
+            panic!("sync")
+        };
+        assert_eq!(
+            args.password1.as_ref().map(Redacted::expose),
+            Some("canary-pw-1")
+        );
     }
 }

@@ -5,7 +5,7 @@
 //! per event and a final report go to stdout. Secrets are read from files or
 //! the environment and are never printed.
 
-use crate::cli::SyncArgs;
+use crate::cli::{Redacted, SyncArgs};
 use crate::store::Store;
 use ferry_mail::folders::mapping::{MappingRules, Substitution};
 use ferry_mail::imap::{Credentials, Endpoint, ImapError, Security, Session, SessionOptions};
@@ -60,12 +60,12 @@ fn side(
     host: &str,
     port: Option<u16>,
     user: &str,
-    password: Option<&String>,
+    password: Option<&Redacted>,
     passfile: Option<&PathBuf>,
     (ssl, tls, notls): (bool, bool, bool),
     authuser: Option<&String>,
     authmech: Option<&String>,
-    token: Option<&String>,
+    token: Option<&Redacted>,
     certificate: Option<&PathBuf>,
     timeout: Option<u64>,
     max_response_size: Option<u32>,
@@ -79,12 +79,14 @@ fn side(
     };
     let port = port.unwrap_or(if security == Security::Tls { 993 } else { 143 });
     let token = match token {
-        Some(value) if Path::new(value).is_file() => Some(read_first_line(Path::new(value))?),
-        other => other.cloned(),
+        Some(value) if Path::new(value.expose()).is_file() => {
+            Some(read_first_line(Path::new(value.expose()))?)
+        }
+        other => other.map(|t| t.expose().to_string()),
     };
     let password = match (password, passfile) {
         (_, Some(file)) => Some(read_first_line(file)?),
-        (Some(password), None) => Some(password.clone()),
+        (Some(password), None) => Some(password.expose().to_string()),
         (None, None) => None,
     };
     let mechanism = authmech.map(|m| m.to_ascii_uppercase()).unwrap_or_else(|| {
