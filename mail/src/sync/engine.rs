@@ -505,18 +505,16 @@ async fn copy_streamed<S: StateStore>(
     // The announced literal must be exact: check that the message ends at
     // RFC822.SIZE (its last byte exists, nothing follows). A server whose
     // sizes are off gets the in-memory copy instead.
-    let tail = wire::fetch_chunk(source, uid, size.saturating_sub(1), 2)
+    let head = wire::fetch_meta_and_tail(source, uid, size)
         .await
         .map_err(SyncError::Source)?;
-    if size == 0 || tail.len() != 1 {
+    if size == 0 || head.bytes.len() != 1 {
         let fetched = wire::fetch_messages(source, &[uid])
             .await
             .map_err(SyncError::Source)?;
         return copy_batch(target, store, to, fetched, report, on_event).await;
     }
-    let (flags, date) = wire::fetch_meta(source, uid)
-        .await
-        .map_err(SyncError::Source)?;
+    let (flags, date) = (head.flags, head.internal_date);
     let flags = to.status.storable(&flags);
     let probe = wire::append_probe(to.wire, &flags, date).map_err(SyncError::Target)?;
     let tag = match target.begin_append(probe, u64::from(size)).await {

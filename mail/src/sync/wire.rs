@@ -228,31 +228,16 @@ pub async fn list_messages(
     {
         modifiers.push(imap_codec::imap_types::command::FetchModifier::ChangedSince(modseq));
     }
-    let mut messages = Vec::new();
-    for data in session.run("FETCH", command).await?.data {
-        if let Data::Fetch { items, .. } = data {
-            let mut m = SourceMessage {
-                uid: 0,
-                flags: BTreeSet::new(),
-                size: 0,
-                internal_date: 0,
-            };
-            for item in items.into_iter() {
-                match item {
-                    MessageDataItem::Uid(uid) => m.uid = uid.get(),
-                    MessageDataItem::Flags(flags) => m.flags = flag_names(flags),
-                    MessageDataItem::Rfc822Size(size) => m.size = size,
-                    MessageDataItem::InternalDate(date) => {
-                        m.internal_date = date.as_ref().timestamp()
-                    }
-                    _ => {}
-                }
-            }
-            if m.uid != 0 {
-                messages.push(m);
-            }
-        }
-    }
+    let mut messages: Vec<SourceMessage> = fetch(session, command)
+        .await?
+        .into_iter()
+        .map(|m| SourceMessage {
+            uid: m.uid,
+            flags: m.flags,
+            size: m.size,
+            internal_date: m.internal_date.map_or(0, |d| d.as_ref().timestamp()),
+        })
+        .collect();
     messages.sort_by_key(|m| m.uid);
     Ok(messages)
 }
@@ -291,26 +276,11 @@ pub async fn signatures(
     ) else {
         return Ok(Vec::new());
     };
-    let mut out = Vec::new();
-    for data in session.run("FETCH", command).await?.data {
-        if let Data::Fetch { items, .. } = data {
-            let (mut uid, mut size, mut headers) = (0, 0, Vec::new());
-            for item in items.into_iter() {
-                match item {
-                    MessageDataItem::Uid(u) => uid = u.get(),
-                    MessageDataItem::Rfc822Size(s) => size = s,
-                    MessageDataItem::BodyExt { data, .. } => {
-                        headers = body_bytes(data);
-                    }
-                    _ => {}
-                }
-            }
-            if uid != 0 {
-                out.push((uid, Signature::from_headers(&headers, size)));
-            }
-        }
-    }
-    Ok(out)
+    Ok(fetch(session, command)
+        .await?
+        .into_iter()
+        .map(|m| (m.uid, Signature::from_headers(&m.bytes, m.size)))
+        .collect())
 }
 
 /// UIDs of every message of the open folder.
@@ -323,13 +293,45 @@ pub async fn all_uid_list(session: &mut Session, exists: u32) -> Result<Vec<u32>
         .collect())
 }
 
-/// A message fetched for copying.
-#[derive(Debug, Clone)]
+/// What one untagged FETCH response said about a message. Items that were
+/// not asked for keep their empty value.
+#[derive(Debug, Clone, Default)]
 pub struct FetchedMessage {
     pub uid: u32,
     pub flags: BTreeSet<String>,
+    pub size: u32,
     pub internal_date: Option<DateTime>,
+    /// The body item asked for: the whole message, a section or a part.
     pub bytes: Vec<u8>,
+}
+
+/// Runs a UID FETCH and decodes every response that carries a UID. The one
+/// place FETCH items are read.
+async fn fetch(
+    session: &mut Session,
+    command: CommandBody<'_>,
+) -> Result<Vec<FetchedMessage>, ImapError> {
+    let mut out = Vec::new();
+    for data in session.run("FETCH", command).await?.data {
+        let Data::Fetch { items, .. } = data else {
+            continue;
+        };
+        let mut m = FetchedMessage::default();
+        for item in items.into_iter() {
+            match item {
+                MessageDataItem::Uid(uid) => m.uid = uid.get(),
+                MessageDataItem::Flags(flags) => m.flags = flag_names(flags),
+                MessageDataItem::Rfc822Size(size) => m.size = size,
+                MessageDataItem::InternalDate(date) => m.internal_date = Some(date),
+                MessageDataItem::BodyExt { data, .. } => m.bytes = body_bytes(data),
+                _ => {}
+            }
+        }
+        if m.uid != 0 {
+            out.push(m);
+        }
+    }
+    Ok(out)
 }
 
 /// Bodies, flags and dates of `uids`, read with BODY.PEEK (the source's
@@ -353,32 +355,7 @@ pub async fn fetch_messages(
     ) else {
         return Ok(Vec::new());
     };
-    let mut out = Vec::new();
-    for data in session.run("FETCH", command).await?.data {
-        if let Data::Fetch { items, .. } = data {
-            let mut m = FetchedMessage {
-                uid: 0,
-                flags: BTreeSet::new(),
-                internal_date: None,
-                bytes: Vec::new(),
-            };
-            for item in items.into_iter() {
-                match item {
-                    MessageDataItem::Uid(u) => m.uid = u.get(),
-                    MessageDataItem::Flags(flags) => m.flags = flag_names(flags),
-                    MessageDataItem::InternalDate(date) => m.internal_date = Some(date),
-                    MessageDataItem::BodyExt { data, .. } => {
-                        m.bytes = body_bytes(data);
-                    }
-                    _ => {}
-                }
-            }
-            if m.uid != 0 {
-                out.push(m);
-            }
-        }
-    }
-    Ok(out)
+    fetch(session, command).await
 }
 
 /// `len` bytes of message `uid` from `offset` (BODY.PEEK[]<offset.len>).
@@ -404,16 +381,12 @@ pub async fn fetch_chunk(
     ) else {
         return Ok(Vec::new());
     };
-    for data in session.run("FETCH", command).await?.data {
-        if let Data::Fetch { items, .. } = data {
-            for item in items.into_iter() {
-                if let MessageDataItem::BodyExt { data, .. } = item {
-                    return Ok(body_bytes(data));
-                }
-            }
-        }
-    }
-    Ok(Vec::new())
+    Ok(fetch(session, command)
+        .await?
+        .into_iter()
+        .next()
+        .map(|m| m.bytes)
+        .unwrap_or_default())
 }
 
 /// The APPEND of a message that is streamed: imap-codec encodes mailbox,
@@ -433,34 +406,37 @@ pub fn append_probe(
     .map_err(|_| ImapError::InvalidInput("the message cannot be appended".into()))
 }
 
-/// Flags and INTERNALDATE of one message (for a streamed copy).
-pub async fn fetch_meta(
+/// Flags, INTERNALDATE and the bytes from `size - 1` on of one message, in
+/// one FETCH: what a streamed copy needs before it starts. `bytes` holds
+/// exactly one byte when the message really is `size` bytes long.
+pub async fn fetch_meta_and_tail(
     session: &mut Session,
     uid: u32,
-) -> Result<(BTreeSet<String>, Option<DateTime>), ImapError> {
+    size: u32,
+) -> Result<FetchedMessage, ImapError> {
     let Some(command) = fetch_command(
         &[uid],
         vec![
             MessageDataItemName::Uid,
             MessageDataItemName::Flags,
             MessageDataItemName::InternalDate,
+            MessageDataItemName::BodyExt {
+                section: None,
+                partial: Some((
+                    size.saturating_sub(1),
+                    std::num::NonZeroU32::new(2).expect("2 > 0"),
+                )),
+                peek: true,
+            },
         ],
     ) else {
-        return Ok((BTreeSet::new(), None));
+        return Ok(FetchedMessage::default());
     };
-    let (mut flags, mut date) = (BTreeSet::new(), None);
-    for data in session.run("FETCH", command).await?.data {
-        if let Data::Fetch { items, .. } = data {
-            for item in items.into_iter() {
-                match item {
-                    MessageDataItem::Flags(f) => flags = flag_names(f),
-                    MessageDataItem::InternalDate(d) => date = Some(d),
-                    _ => {}
-                }
-            }
-        }
-    }
-    Ok((flags, date))
+    Ok(fetch(session, command)
+        .await?
+        .into_iter()
+        .next()
+        .unwrap_or_default())
 }
 
 /// The octets of a FETCH body item (NIL is empty).
