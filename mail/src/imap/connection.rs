@@ -121,32 +121,17 @@ impl ClientConnection {
             let CommandBody::Append { mailbox, .. } = &body else {
                 return None;
             };
-            let expected_prefix = match &prefix {
-                Some(p) => p.clone(),
-                None => {
-                    let probe = CommandBody::append(
-                        mailbox.clone(),
-                        Vec::new(),
-                        None,
-                        imap_codec::imap_types::core::Literal::unvalidated(&b"x"[..])
-                            .into_non_sync(),
-                    )
-                    .ok()?;
-                    let line = match codec
-                        .encode(&Command {
-                            tag: tag.clone(),
-                            body: probe,
-                        })
-                        .next()?
-                    {
-                        Fragment::Line { data } => data,
-                        Fragment::Literal { .. } => return None,
-                    };
-                    let p = line.strip_suffix(b"{1+}\r\n")?.to_vec();
-                    prefix = Some(p.clone());
-                    p
-                }
-            };
+            if prefix.is_none() {
+                let probe = CommandBody::append(
+                    mailbox.clone(),
+                    Vec::new(),
+                    None,
+                    imap_codec::imap_types::core::Literal::unvalidated(&b"x"[..]).into_non_sync(),
+                )
+                .ok()?;
+                prefix = Some(line_before_probe_literal(&tag, probe)?);
+            }
+            let expected_prefix = prefix.as_deref()?;
             let mut fragments: VecDeque<Fragment> = codec
                 .encode(&Command {
                     tag: tag.clone(),
@@ -164,7 +149,7 @@ impl ClientConnection {
                 let Some(Fragment::Line { data: first }) = fragments.pop_front() else {
                     return None;
                 };
-                let options = first.strip_prefix(expected_prefix.as_slice())?;
+                let options = first.strip_prefix(expected_prefix)?;
                 let mut joined = Vec::with_capacity(options.len() + 1);
                 joined.push(b' ');
                 joined.extend_from_slice(options);
@@ -195,14 +180,7 @@ impl ClientConnection {
         non_sync: bool,
     ) -> Option<Tag<'static>> {
         let tag = self.new_tag();
-        let mut fragments = CommandCodec::default().encode(&Command {
-            tag: tag.clone(),
-            body: probe,
-        });
-        let Some(Fragment::Line { data }) = fragments.next() else {
-            return None;
-        };
-        let mut line = data.strip_suffix(b"{1+}\r\n")?.to_vec();
+        let mut line = line_before_probe_literal(&tag, probe)?;
         line.push(b'{');
         line.extend_from_slice(size.to_string().as_bytes());
         if non_sync {
@@ -339,6 +317,20 @@ impl ClientConnection {
             }
             return Ok(Some(event));
         }
+    }
+}
+
+/// Encodes `probe` (an APPEND with a one-byte non-synchronizing literal)
+/// under `tag` and returns its first line without the `{1+}` announcement:
+/// `TAG APPEND mailbox (flags) date `, every piece encoded by imap-codec.
+fn line_before_probe_literal(tag: &Tag<'static>, probe: CommandBody<'_>) -> Option<Vec<u8>> {
+    let command = Command {
+        tag: tag.clone(),
+        body: probe,
+    };
+    match CommandCodec::default().encode(&command).next()? {
+        Fragment::Line { data } => Some(data.strip_suffix(b"{1+}\r\n")?.to_vec()),
+        Fragment::Literal { .. } => None,
     }
 }
 

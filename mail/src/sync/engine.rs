@@ -706,7 +706,7 @@ async fn copy_batch<S: StateStore>(
                 commands.push(command);
                 sent.push((message.uid, flags, message.bytes.len() as u64));
             }
-            Err(err) => report.failed.push((message.uid, err.to_string())),
+            Err(err) => fail(report, on_event, message.uid, err.to_string()),
         }
     }
     let by_uid: HashMap<u32, &FetchedMessage> = fetched.iter().map(|m| (m.uid, m)).collect();
