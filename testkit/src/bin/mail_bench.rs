@@ -85,6 +85,25 @@ fn timed(command: Command, label: &str) -> Measure {
     }
 }
 
+/// One line of the Markdown table for `messages` messages and `bytes` bytes.
+fn row(
+    scenario: &str,
+    tool: &str,
+    m: &Measure,
+    messages: usize,
+    bytes: usize,
+    ratio: &str,
+) -> String {
+    format!(
+        "| {scenario} | {tool} | {:.2} | {:.0} | {:.1} | {:.2} | {:.1} | {ratio} |",
+        m.seconds,
+        messages as f64 / m.seconds,
+        bytes as f64 / 1e6 / m.seconds,
+        m.cpu_seconds,
+        m.peak_rss_kb as f64 / 1024.0
+    )
+}
+
 fn ferry(bin: &Path, source: &Dovecot, target: &Dovecot, state: &Path) -> Command {
     let mut command = Command::new(bin);
     command
@@ -229,8 +248,6 @@ fn main() {
             != Some(&folder.messages[..])
     });
 
-    let rate = |m: &Measure, n: usize| n as f64 / m.seconds;
-    let mbs = |m: &Measure, b: usize| b as f64 / 1e6 / m.seconds;
     println!(
         "| scenario | tool | wall s | msg/s | MB/s | CPU s | peak RSS MB | Ferry/mbsync speed |"
     );
@@ -252,23 +269,9 @@ fn main() {
         ),
         ("+100 rerun", ferry_plus, mbsync_plus, 100, plus_bytes),
     ] {
-        let ratio = m.seconds / f.seconds;
-        println!(
-            "| {name} | Ferry | {:.2} | {:.0} | {:.1} | {:.2} | {:.1} | {ratio:.2}× |",
-            f.seconds,
-            rate(&f, n),
-            mbs(&f, b),
-            f.cpu_seconds,
-            f.peak_rss_kb as f64 / 1024.0
-        );
-        println!(
-            "| {name} | mbsync | {:.2} | {:.0} | {:.1} | {:.2} | {:.1} | |",
-            m.seconds,
-            rate(&m, n),
-            mbs(&m, b),
-            m.cpu_seconds,
-            m.peak_rss_kb as f64 / 1024.0
-        );
+        let ratio = format!("{:.2}×", m.seconds / f.seconds);
+        println!("{}", row(name, "Ferry", &f, n, b, &ratio));
+        println!("{}", row(name, "mbsync", &m, n, b, ""));
     }
     println!();
     println!(
