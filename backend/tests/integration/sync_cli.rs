@@ -435,3 +435,45 @@ fn a_wrong_password_is_a_plain_error_that_never_shows_the_secret() {
     assert!(!db.windows(12).any(|w| w == b"canary-7f3a9"));
     let _ = Path::new("");
 }
+
+/// Quotes one argument for `sh -c` (single quotes, with `'` spelled out).
+fn shell_quote(arg: &std::ffi::OsStr) -> String {
+    format!("'{}'", arg.to_string_lossy().replace('\'', r"'\''"))
+}
+
+#[test]
+fn a_terminal_gets_a_progress_bar_and_a_pipe_gets_plain_lines() {
+    let s = setup(MailboxSpec::small(12));
+    // Under `script`, ferry's stderr is a pseudo-terminal, as in a shell.
+    let command = sync_command(&s, &[]);
+    let line = std::iter::once(command.get_program())
+        .chain(command.get_args())
+        .map(shell_quote)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let output = Command::new("script")
+        .args(["--quiet", "--return", "--command", &line, "/dev/null"])
+        .env_remove("FERRY_PASSWORD1")
+        .env_remove("FERRY_PASSWORD2")
+        .env("COLUMNS", "120")
+        .output()
+        .expect("script (util-linux) runs");
+    let shown = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{shown}");
+    // The bar: folder counter, the bar itself, bytes and an ETA, redrawn in
+    // place (carriage return or cursor movement), then the summary.
+    assert!(shown.contains("ETA"), "{shown}");
+    assert!(
+        shown.contains(&format!("/{}] ", 15)) || shown.contains("] INBOX"),
+        "{shown}"
+    );
+    assert!(shown.contains("\u{1b}[") || shown.contains('\r'), "{shown}");
+    assert!(shown.contains("Messages copied"), "{shown}");
+    assert_exact(&s);
+
+    // Through a pipe the same run prints plain lines and no bar.
+    let piped = run(&s, &[]);
+    assert!(piped.status.success(), "{}", stderr(&piped));
+    assert!(!stderr(&piped).contains("ETA"), "{}", stderr(&piped));
+    assert!(!stderr(&piped).contains('\u{1b}'), "{}", stderr(&piped));
+}

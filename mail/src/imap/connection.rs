@@ -195,6 +195,30 @@ impl ClientConnection {
         Some(tag)
     }
 
+    /// Queues `XLIST "" "*"`, the folder listing of servers that announce
+    /// roles through XLIST (older Gmail) rather than SPECIAL-USE. imap-types
+    /// has no XLIST: imap-codec encodes `LIST "" "*"` and the command name
+    /// is swapped; its `* XLIST` answers are read as `* LIST` (see
+    /// [`ClientConnection::next_event`]). No user data is involved.
+    pub fn enqueue_xlist(&mut self) -> Option<Tag<'static>> {
+        let tag = self.new_tag();
+        let list = CommandBody::list("", "*").ok()?;
+        let command = Command {
+            tag: tag.clone(),
+            body: list,
+        };
+        let mut fragments: VecDeque<Fragment> = CommandCodec::default().encode(&command).collect();
+        let Some(Fragment::Line { data }) = fragments.front_mut() else {
+            return None;
+        };
+        let list_prefix = [tag.inner().as_bytes(), b" LIST "].concat();
+        let rest = data.strip_prefix(list_prefix.as_slice())?.to_vec();
+        *data = [tag.inner().as_bytes(), b" XLIST ", rest.as_slice()].concat();
+        self.queued.push_back((Some(tag.clone()), fragments));
+        self.pump();
+        Some(tag)
+    }
+
     /// Queues bytes that continue the conversation outside a command, such
     /// as an answer to an AUTHENTICATE challenge (encoded by imap-codec's
     /// `AuthenticateDataCodec`).
@@ -290,7 +314,11 @@ impl ClientConnection {
             };
             let bytes = &self.framer.bytes()[range];
             let event = if self.greeted {
-                decode_response(bytes)?
+                match bytes.strip_prefix(b"* XLIST ") {
+                    // XLIST's answer has LIST's grammar under another name.
+                    Some(rest) => decode_response(&[b"* LIST ", rest].concat())?,
+                    None => decode_response(bytes)?,
+                }
             } else {
                 let greeting = decode_greeting(bytes)?;
                 self.greeted = true;
@@ -381,6 +409,24 @@ mod tests {
             Some(Event::Status(Status::Tagged(t))) => (t.tag.inner().to_string(), t.body.kind),
             other => panic!("expected a tagged status, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn xlist_is_sent_and_its_answers_read_as_list() {
+        let mut conn = greeted();
+        conn.enqueue_xlist().expect("XLIST encodes");
+        assert_eq!(out(&mut conn), b"F1 XLIST \"\" *\r\n");
+        conn.feed(b"* XLIST (\\HasNoChildren \\Inbox) \"/\" \"Inbox\"\r\n");
+        conn.feed(b"* XLIST (\\HasNoChildren \\Sent) \"/\" \"[Gmail]/Gesendet\"\r\nF1 OK done\r\n");
+        let mut names = Vec::new();
+        while let Ok(Some(Event::Data(Data::List { mailbox, items, .. }))) = conn.next_event() {
+            let attributes: Vec<String> = items.iter().map(|a| a.to_string()).collect();
+            names.push((format!("{mailbox:?}"), attributes));
+        }
+        assert_eq!(names.len(), 2, "{names:?}");
+        assert!(names[0].1.contains(&"\\Inbox".to_string()), "{names:?}");
+        assert!(names[1].0.contains("[Gmail]/Gesendet"), "{names:?}");
+        assert!(names[1].1.contains(&"\\Sent".to_string()), "{names:?}");
     }
 
     #[test]

@@ -263,6 +263,8 @@ pub struct Session {
     capabilities: Capabilities,
     options: SessionOptions,
     deflate: Option<Deflate>,
+    /// ENABLE UTF8=ACCEPT succeeded: folder names travel as UTF-8.
+    utf8_names: bool,
 }
 
 impl Session {
@@ -299,6 +301,7 @@ impl Session {
             capabilities: Capabilities::default(),
             options,
             deflate: None,
+            utf8_names: false,
         };
         session.read_greeting().await?;
         if endpoint.security == Security::StartTls {
@@ -325,6 +328,56 @@ impl Session {
 
     pub fn capabilities(&self) -> &Capabilities {
         &self.capabilities
+    }
+
+    /// True once the server accepted `ENABLE UTF8=ACCEPT` (RFC 9755):
+    /// folder names are then sent and received as UTF-8, not modified
+    /// UTF-7.
+    pub fn utf8_names(&self) -> bool {
+        self.utf8_names
+    }
+
+    /// Turns on the extensions Ferry uses that need ENABLE (RFC 5161):
+    /// CONDSTORE when `condstore` is asked for, and UTF8=ACCEPT whenever
+    /// the server offers it, so that the server never downgrades a message
+    /// with UTF-8 headers (RFC 6855/9755) and names are plain UTF-8.
+    /// Without ENABLE, or when nothing applies, nothing is sent.
+    pub async fn enable_extensions(&mut self, condstore: bool) -> Result<(), ImapError> {
+        use imap_codec::imap_types::extensions::enable::CapabilityEnable;
+        use imap_codec::imap_types::extensions::utf8::Utf8Kind;
+        if !self.capabilities.has("ENABLE") {
+            return Ok(());
+        }
+        let mut wanted = Vec::new();
+        if condstore && self.capabilities.has("CONDSTORE") {
+            wanted.push(CapabilityEnable::CondStore);
+        }
+        if self.capabilities.has("UTF8=ACCEPT") {
+            wanted.push(CapabilityEnable::Utf8(Utf8Kind::Accept));
+        }
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        let body =
+            CommandBody::enable(wanted).map_err(|_| ImapError::InvalidInput("ENABLE".into()))?;
+        for data in self.run("ENABLE", body).await?.data {
+            if let Data::Enabled { capabilities } = data {
+                self.utf8_names |= capabilities
+                    .iter()
+                    .any(|c| matches!(c, CapabilityEnable::Utf8(Utf8Kind::Accept)));
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs `XLIST "" "*"` (see [`ClientConnection::enqueue_xlist`]); its
+    /// answers arrive as LIST data.
+    pub async fn xlist(&mut self) -> Result<Output, ImapError> {
+        let tag = self
+            .conn
+            .enqueue_xlist()
+            .ok_or_else(|| ImapError::InvalidInput("XLIST".into()))?;
+        self.finish("XLIST", tag).await
     }
 
     pub fn is_encrypted(&self) -> bool {
@@ -500,9 +553,16 @@ impl Session {
         name: &'static str,
         body: CommandBody<'_>,
     ) -> Result<Output, ImapError> {
+        let tag = self.conn.enqueue(body);
+        self.finish(name, tag).await
+    }
+
+    /// Waits for the command queued under `tag` and collects its output
+    /// as [`Session::run`] does.
+    async fn finish(&mut self, name: &'static str, tag: Tag<'static>) -> Result<Output, ImapError> {
         let mut output = Output::default();
         let completion = self
-            .pipeline(vec![body], |_, item| match item {
+            .collect(VecDeque::from([(0, tag)]), |_, item| match item {
                 Untagged::Data(data) => output.data.push(data),
                 Untagged::Code(code) => output.codes.push(code),
             })
@@ -531,12 +591,23 @@ impl Session {
     pub async fn pipeline(
         &mut self,
         bodies: Vec<CommandBody<'_>>,
-        mut on_data: impl FnMut(usize, Untagged),
+        on_data: impl FnMut(usize, Untagged),
     ) -> Result<Vec<Completion>, ImapError> {
         let mut outstanding: VecDeque<(usize, Tag<'static>)> = VecDeque::new();
         for (index, body) in bodies.into_iter().enumerate() {
             outstanding.push_back((index, self.conn.enqueue(body)));
         }
+        self.collect(outstanding, on_data).await
+    }
+
+    /// Waits for the completions of the `outstanding` commands (index,
+    /// tag), passing untagged data to `on_data` as [`Session::pipeline`]
+    /// describes.
+    async fn collect(
+        &mut self,
+        mut outstanding: VecDeque<(usize, Tag<'static>)>,
+        mut on_data: impl FnMut(usize, Untagged),
+    ) -> Result<Vec<Completion>, ImapError> {
         let mut done: Vec<Option<Completion>> = vec![None; outstanding.len()];
         while !outstanding.is_empty() {
             match self.next_event().await? {

@@ -198,7 +198,14 @@ pub async fn sync_mailbox<S: StateStore>(
     let mut pacer = super::rate::Pacer::new(options.rate);
     // With CONDSTORE, EXAMINE reports HIGHESTMODSEQ: an unchanged folder is
     // then recognised without listing its messages.
-    enable_condstore(source).await.map_err(SyncError::Source)?;
+    source
+        .enable_extensions(true)
+        .await
+        .map_err(SyncError::Source)?;
+    target
+        .enable_extensions(false)
+        .await
+        .map_err(SyncError::Target)?;
     let mut source_folders = wire::list_folders(source)
         .await
         .map_err(SyncError::Source)?;
@@ -232,7 +239,8 @@ pub async fn sync_mailbox<S: StateStore>(
         if folder.subscribe && folder.target != "INBOX" {
             // Best effort: a server without subscriptions still gets the mail.
             let Ok(body) = CommandBody::subscribe(
-                wire::mailbox(&folder.target_wire).map_err(SyncError::Target)?,
+                wire::mailbox(&folder.target_wire, target.utf8_names())
+                    .map_err(SyncError::Target)?,
             );
             let _ = target.run("SUBSCRIBE", body).await;
         }
@@ -261,17 +269,6 @@ pub async fn sync_mailbox<S: StateStore>(
     Ok(report)
 }
 
-async fn enable_condstore(session: &mut Session) -> Result<(), ImapError> {
-    if session.capabilities().has("CONDSTORE") && session.capabilities().has("ENABLE") {
-        let body = CommandBody::enable(vec![
-            imap_codec::imap_types::extensions::enable::CapabilityEnable::CondStore,
-        ])
-        .map_err(|_| ImapError::InvalidInput("ENABLE".into()))?;
-        session.run("ENABLE", body).await?;
-    }
-    Ok(())
-}
-
 fn source_wire_name(name: &str) -> String {
     if name.eq_ignore_ascii_case("INBOX") {
         "INBOX".to_string()
@@ -281,8 +278,10 @@ fn source_wire_name(name: &str) -> String {
 }
 
 async fn create_folder(target: &mut Session, wire_name: &str) -> Result<(), SyncError> {
-    let body = CommandBody::create(wire::mailbox(wire_name).map_err(SyncError::Target)?)
-        .map_err(|_| SyncError::Target(ImapError::InvalidInput("folder".into())))?;
+    let body = CommandBody::create(
+        wire::mailbox(wire_name, target.utf8_names()).map_err(SyncError::Target)?,
+    )
+    .map_err(|_| SyncError::Target(ImapError::InvalidInput("folder".into())))?;
     match target.run("CREATE", body).await {
         Ok(_) => Ok(()),
         // Created meanwhile (or by the server, e.g. auto-created role
@@ -414,6 +413,7 @@ async fn sync_folder<S: StateStore>(
         wire: target_wire,
         status: &target_status,
         literal_plus: target.capabilities().has("LITERAL+"),
+        utf8_names: target.utf8_names(),
     };
     let (large, small): (Vec<u32>, Vec<u32>) = plan
         .copy
@@ -516,7 +516,8 @@ async fn copy_streamed<S: StateStore>(
     }
     let (flags, date) = (head.flags, head.internal_date);
     let flags = to.status.storable(&flags);
-    let probe = wire::append_probe(to.wire, &flags, date).map_err(SyncError::Target)?;
+    let probe =
+        wire::append_probe(to.wire, to.utf8_names, &flags, date).map_err(SyncError::Target)?;
     let tag = match target.begin_append(probe, u64::from(size)).await {
         Ok(tag) => tag,
         Err(ImapError::Refused { text, .. }) => {
@@ -643,6 +644,8 @@ struct Destination<'a> {
     wire: &'a str,
     status: &'a FolderStatus,
     literal_plus: bool,
+    /// The target enabled UTF8=ACCEPT (names go as UTF-8).
+    utf8_names: bool,
 }
 
 /// Records a message that could not be copied, and says so.
@@ -701,7 +704,7 @@ async fn copy_batch<S: StateStore>(
     let mut sent = Vec::new();
     for message in &fetched {
         let flags = to.status.storable(&message.flags);
-        match wire::append_command(to.wire, message, &flags, to.literal_plus) {
+        match wire::append_command(to.wire, to.utf8_names, message, &flags, to.literal_plus) {
             Ok(command) => {
                 commands.push(command);
                 sent.push((message.uid, flags, message.bytes.len() as u64));
@@ -712,7 +715,14 @@ async fn copy_batch<S: StateStore>(
     let by_uid: HashMap<u32, &FetchedMessage> = fetched.iter().map(|m| (m.uid, m)).collect();
     let rebuild = |index: usize| {
         let (uid, flags, _) = &sent[index];
-        wire::append_command(to.wire, by_uid.get(uid)?, flags, to.literal_plus).ok()
+        wire::append_command(
+            to.wire,
+            to.utf8_names,
+            by_uid.get(uid)?,
+            flags,
+            to.literal_plus,
+        )
+        .ok()
     };
     // MULTIAPPEND: one command and one transaction for the whole batch.
     // It is all or nothing, so on a refusal the batch goes again message by

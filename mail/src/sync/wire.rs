@@ -8,8 +8,9 @@ use crate::folders::name::decode_utf7;
 use crate::imap::{ImapError, Session};
 use bounded_static::IntoBoundedStatic;
 use imap_codec::imap_types::command::CommandBody;
-use imap_codec::imap_types::core::{AString, Literal, Vec1};
+use imap_codec::imap_types::core::{AString, IString, Literal, Vec1};
 use imap_codec::imap_types::datetime::DateTime;
+use imap_codec::imap_types::extensions::utf8::QuotedUtf8;
 use imap_codec::imap_types::fetch::{
     MacroOrMessageDataItemNames, MessageDataItem, MessageDataItemName, Section,
 };
@@ -19,10 +20,19 @@ use imap_codec::imap_types::response::{Code, Data};
 use imap_codec::imap_types::sequence::SequenceSet;
 use std::collections::{BTreeSet, HashSet};
 
-/// The mailbox value for a wire (modified UTF-7) name.
-pub fn mailbox(wire: &str) -> Result<Mailbox<'static>, ImapError> {
-    Mailbox::try_from(wire.to_string())
-        .map_err(|_| ImapError::InvalidInput(format!("“{wire}” cannot be used as a folder name")))
+/// The mailbox value for a wire (modified UTF-7) name. With `utf8_names`
+/// (the session enabled UTF8=ACCEPT) the name is sent as a UTF-8 quoted
+/// string instead, as RFC 9755 asks.
+pub fn mailbox(wire: &str, utf8_names: bool) -> Result<Mailbox<'static>, ImapError> {
+    let refused = || ImapError::InvalidInput(format!("“{wire}” cannot be used as a folder name"));
+    if utf8_names && !wire.eq_ignore_ascii_case("INBOX") {
+        let name = crate::folders::name::decode_utf7(wire);
+        if !name.is_ascii() {
+            let quoted = QuotedUtf8::try_from(name).map_err(|_| refused())?;
+            return Ok(Mailbox::from(AString::String(IString::QuotedUtf8(quoted))));
+        }
+    }
+    Mailbox::try_from(wire.to_string()).map_err(|_| refused())
 }
 
 /// A UID set such as `1:5,9,12:14` from UIDs (any order).
@@ -66,9 +76,18 @@ pub async fn list_folders(session: &mut Session) -> Result<ServerFolders, ImapEr
             }
         }
     }
-    let list = CommandBody::list("", "*").map_err(|_| ImapError::InvalidInput("LIST".into()))?;
+    // XLIST only where it adds roles that SPECIAL-USE does not give.
+    let caps = session.capabilities();
+    let listed = if caps.has("XLIST") && !caps.has("SPECIAL-USE") {
+        session.xlist().await?
+    } else {
+        let list =
+            CommandBody::list("", "*").map_err(|_| ImapError::InvalidInput("LIST".into()))?;
+        session.run("LIST", list.into_static()).await?
+    };
+    let utf8_names = session.utf8_names();
     let mut folders = Vec::new();
-    for data in session.run("LIST", list.into_static()).await?.data {
+    for data in listed.data {
         if let Data::List {
             items,
             delimiter,
@@ -79,7 +98,7 @@ pub async fn list_folders(session: &mut Session) -> Result<ServerFolders, ImapEr
                 separator = delimiter.as_ref().map(|c| c.inner());
             }
             folders.push(ServerFolder {
-                name: mailbox_name(&mailbox),
+                name: mailbox_name(&mailbox, utf8_names),
                 attributes: items.iter().map(|a| a.to_string()).collect(),
                 subscribed: false,
             });
@@ -89,7 +108,7 @@ pub async fn list_folders(session: &mut Session) -> Result<ServerFolders, ImapEr
     let mut subscribed = HashSet::new();
     for data in session.run("LSUB", lsub.into_static()).await?.data {
         if let Data::Lsub { mailbox, .. } = data {
-            subscribed.insert(mailbox_name(&mailbox));
+            subscribed.insert(mailbox_name(&mailbox, utf8_names));
         }
     }
     for folder in &mut folders {
@@ -102,10 +121,19 @@ pub async fn list_folders(session: &mut Session) -> Result<ServerFolders, ImapEr
     })
 }
 
-fn mailbox_name(mailbox: &Mailbox<'_>) -> String {
+/// A folder's name as people read it: from modified UTF-7, or as it is
+/// when the session enabled UTF8=ACCEPT (then `&` is just a character).
+fn mailbox_name(mailbox: &Mailbox<'_>, utf8_names: bool) -> String {
     match mailbox {
         Mailbox::Inbox => "INBOX".to_string(),
-        Mailbox::Other(other) => decode_utf7(&String::from_utf8_lossy(other.as_ref())),
+        Mailbox::Other(other) => {
+            let raw = String::from_utf8_lossy(other.as_ref());
+            if utf8_names {
+                raw.into_owned()
+            } else {
+                decode_utf7(&raw)
+            }
+        }
     }
 }
 
@@ -141,9 +169,9 @@ pub async fn open_folder(
     read_only: bool,
 ) -> Result<FolderStatus, ImapError> {
     let body = if read_only {
-        CommandBody::examine(mailbox(wire)?)
+        CommandBody::examine(mailbox(wire, session.utf8_names())?)
     } else {
-        CommandBody::select(mailbox(wire)?)
+        CommandBody::select(mailbox(wire, session.utf8_names())?)
     }
     .map_err(|_| ImapError::InvalidInput("folder".into()))?;
     let output = session
@@ -394,11 +422,12 @@ pub async fn fetch_chunk(
 /// the connection replaces with the real size.
 pub fn append_probe(
     wire: &str,
+    utf8_names: bool,
     flags: &BTreeSet<String>,
     date: Option<DateTime>,
 ) -> Result<CommandBody<'static>, ImapError> {
     CommandBody::append(
-        mailbox(wire)?,
+        mailbox(wire, utf8_names)?,
         typed_flags(flags),
         date,
         Literal::unvalidated(&b"x"[..]).into_non_sync(),
@@ -463,6 +492,7 @@ pub fn typed_flags(flags: &BTreeSet<String>) -> Vec<Flag<'static>> {
 /// The message is borrowed: it is encoded once, straight into the output.
 pub fn append_command<'a>(
     wire: &str,
+    utf8_names: bool,
     message: &'a FetchedMessage,
     flags: &BTreeSet<String>,
     literal_plus: bool,
@@ -480,7 +510,7 @@ pub fn append_command<'a>(
         literal
     };
     CommandBody::append(
-        mailbox(wire)?,
+        mailbox(wire, utf8_names)?,
         typed_flags(flags),
         message.internal_date.clone(),
         literal,

@@ -2,6 +2,7 @@
 //! binary.
 
 mod copy;
+mod scripted;
 mod session;
 
 use ferry_mail::imap::{Credentials, Endpoint, Security, Session, SessionOptions};
