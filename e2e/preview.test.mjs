@@ -114,6 +114,14 @@ function shownEnd(item) {
   return last < (item.start?.local ?? '') ? end.local : last;
 }
 
+/** Mirrors `Person`'s Display: `Name <address>`, the address, or the name. */
+function showPerson(person) {
+  if (!person) return '—';
+  const { name, email } = person;
+  if (name && email && name.toLowerCase() !== email.toLowerCase()) return `${name} <${email}>`;
+  return email ?? name ?? '(nobody)';
+}
+
 async function rowsOf(page, fileName) {
   const section = page.locator(`section.file-report[data-file="${fileName}"]`);
   await section.locator('table.items, .file-error, .no-items').first().waitFor();
@@ -173,12 +181,12 @@ test('uploaded corpus files show one row per item, as ferry inspect reads them',
       const item = items[n];
       assert.deepEqual(row, {
         line: item.line,
-        status: item.notes.length === 0 ? 'Ready' : 'Check',
+        status: (item.notes ?? []).length === 0 ? 'Ready' : 'Check',
         summary: item.summary ?? '(no title)',
         start: showDate(item.start),
         end: shownEnd(item),
-        organizer: item.organizer ?? '—',
-        attendees: item.attendees,
+        organizer: showPerson(item.organizer),
+        attendees: (item.attendees ?? []).length,
         recurring: RECURRING[item.recurrence],
       }, `${name}, row ${n + 1}`);
     });

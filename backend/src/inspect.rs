@@ -1,7 +1,7 @@
 //! `ferry inspect FILE…`: the same per-item result the preview page shows,
 //! as JSON, computed by the same `ferry-shared` code.
 
-use ferry_shared::{CalendarReport, InspectError, ParseLimits, inspect_ics};
+use ferry_shared::{FileReport, InspectError, ParseLimits, inspect};
 use serde::Serialize;
 use std::path::Path;
 
@@ -16,7 +16,7 @@ pub struct FileResult {
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
-    Report(CalendarReport),
+    Report(FileReport),
     Error(FileError),
 }
 
@@ -44,7 +44,7 @@ impl From<InspectError> for FileError {
 pub fn inspect_file(path: &Path, limits: &ParseLimits) -> FileResult {
     let file = path.display().to_string();
     let outcome = match read_within_limit(path, limits) {
-        Ok(bytes) => match inspect_ics(&bytes, limits) {
+        Ok(bytes) => match inspect(&bytes, limits) {
             Ok(report) => Outcome::Report(report),
             Err(err) => Outcome::Error(err.into()),
         },

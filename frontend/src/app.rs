@@ -5,7 +5,7 @@
 
 use crate::components::{DropZone, EmptyState, FileReport};
 use crate::{api, files};
-use ferry_shared::{CalendarReport, ParseLimits, inspect_ics};
+use ferry_shared::{FileReport, ParseLimits, inspect};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::Arc;
@@ -14,7 +14,7 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub enum FileState {
     Reading,
-    Read(Arc<CalendarReport>),
+    Read(Arc<FileReport>),
     Failed(String),
 }
 
@@ -143,7 +143,7 @@ async fn read_and_parse(source: Source, size: f64, limits: &ParseLimits) -> File
         Source::Sample(_, path) => files::fetch_bytes(path).await,
     };
     match bytes {
-        Ok(bytes) => match inspect_ics(&bytes, limits) {
+        Ok(bytes) => match inspect(&bytes, limits) {
             Ok(report) => FileState::Read(Arc::new(report)),
             Err(err) => FileState::Failed(err.to_string()),
         },

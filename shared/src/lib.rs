@@ -8,17 +8,31 @@
 //!
 //! * [`text`] turns raw file bytes into text (byte-order mark, UTF-8 or the
 //!   Windows-1252 fallback legacy exports need).
-//! * [`ical`] reads iCalendar files: a line scanner that knows where every
-//!   item starts and what is broken, and per-item parsing with `calcard`.
+//! * [`model`] is the one item model for events, tasks and contacts.
+//! * Readers, one per format, each producing a [`FileReport`]:
+//!   [`ical`] (iCalendar: a line scanner that knows where every item starts
+//!   and what is broken, and per-item parsing with `calcard`), [`xcal`],
+//!   [`vcard`] and [`csv`] (Outlook and MDaemon exports). [`inspect`] picks
+//!   the reader from the file's content.
+//! * [`mapping`] holds the user's rules (user map, domain rewrites, default
+//!   time zone, full or flat attendees) and applies them, item by item,
+//!   with warnings in plain words.
 //! * [`report`] is the serialisable result shown in the preview table and
 //!   printed by `ferry inspect`.
 //! * [`limits`] holds every input limit, each with a documented default.
 
+pub mod csv;
 pub mod ical;
+pub mod inspect;
 pub mod limits;
+pub mod mapping;
+pub mod model;
 pub mod report;
 pub mod text;
+pub mod vcard;
+pub mod xcal;
 
-pub use ical::{InspectError, inspect_ics};
+pub use inspect::{InspectError, inspect, inspect_ics};
 pub use limits::ParseLimits;
-pub use report::{CalendarReport, DateValue, Item, ItemKind, Warning};
+pub use model::{DateValue, Item, ItemKind};
+pub use report::{FileFormat, FileReport, Warning};

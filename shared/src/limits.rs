@@ -21,6 +21,9 @@ pub struct ParseLimits {
     /// Most warnings kept for one file; later ones are counted, not stored.
     /// Default: 1,000.
     pub max_warnings: usize,
+    /// Largest contact photo kept with the contact, in bytes; larger ones
+    /// are noted and left out (targets refuse big photos). Default: 256 KiB.
+    pub max_photo_bytes: usize,
 }
 
 impl ParseLimits {
@@ -32,6 +35,8 @@ impl ParseLimits {
     pub const DEFAULT_MAX_ITEMS: usize = 500_000;
     /// Default for [`ParseLimits::max_warnings`].
     pub const DEFAULT_MAX_WARNINGS: usize = 1_000;
+    /// Default for [`ParseLimits::max_photo_bytes`].
+    pub const DEFAULT_MAX_PHOTO_BYTES: usize = 256 * 1024;
 }
 
 impl Default for ParseLimits {
@@ -41,6 +46,7 @@ impl Default for ParseLimits {
             max_line_bytes: Self::DEFAULT_MAX_LINE_BYTES,
             max_items: Self::DEFAULT_MAX_ITEMS,
             max_warnings: Self::DEFAULT_MAX_WARNINGS,
+            max_photo_bytes: Self::DEFAULT_MAX_PHOTO_BYTES,
         }
     }
 }

@@ -2,7 +2,7 @@
 //! results as natively (headless Chromium through wasm-bindgen-test).
 #![cfg(target_arch = "wasm32")]
 
-use ferry_shared::report::Recurrence;
+use ferry_shared::model::Recurrence;
 use ferry_shared::text::SourceEncoding;
 use ferry_shared::{InspectError, ItemKind, ParseLimits, inspect_ics};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -20,7 +20,7 @@ fn sample_calendar_reads_as_natively() {
     let standup = &report.items[0];
     assert_eq!(standup.summary.as_deref(), Some("Team stand-up"));
     assert_eq!(standup.recurrence, Recurrence::Series);
-    assert_eq!(standup.attendees, 3);
+    assert_eq!(standup.attendees.len(), 3);
     assert_eq!(
         standup.start.as_ref().unwrap().to_string(),
         "2026-11-02 09:30 Europe/Berlin"

@@ -33,17 +33,20 @@ fn prints_every_event_of_a_real_export() {
 
 #[test]
 fn a_file_that_is_not_a_calendar_fails_with_its_line() {
-    let bad = fixtures().join("corpora/calcard/vcard/001.vcf");
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("notes.txt");
+    std::fs::write(&bad, "\nMeeting notes\nnothing here is a calendar\n").unwrap();
     let good = fixtures().join("corpora/biweekly/rfc5545-example1.ics");
     let (ok, json) = inspect(&["--compact", bad.to_str().unwrap(), good.to_str().unwrap()]);
     assert!(!ok, "exit status reports the failed file");
     assert_eq!(json[0]["error"]["code"], "not_a_calendar");
-    assert_eq!(json[0]["error"]["line"], 1);
+    assert_eq!(json[0]["error"]["line"], 2);
     assert!(
         json[0]["error"]["message"]
             .as_str()
             .unwrap()
-            .contains("vCard")
+            .contains("“Meeting notes”"),
+        "{json}"
     );
     assert!(json[1]["report"]["items"].is_array());
 }

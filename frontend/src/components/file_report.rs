@@ -4,7 +4,7 @@
 use super::item_table::ItemTable;
 use crate::app::{FileState, LoadedFile};
 use ferry_shared::text::SourceEncoding;
-use ferry_shared::{CalendarReport, ItemKind};
+use ferry_shared::{FileReport as Report, ItemKind};
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -53,7 +53,7 @@ pub fn FileReport(file: LoadedFile, on_remove: Callback<usize>) -> impl IntoView
 }
 
 #[component]
-fn ReportBody(report: Arc<CalendarReport>) -> impl IntoView {
+fn ReportBody(report: Arc<Report>) -> impl IntoView {
     let count = |kind| report.items.iter().filter(|i| i.kind == kind).count();
     let events = count(ItemKind::Event);
     let tasks = count(ItemKind::Task);

@@ -1,12 +1,13 @@
 //! The items of one file as a table: one row per event or task.
 
-use ferry_shared::report::Recurrence;
-use ferry_shared::{CalendarReport, DateValue, Item, ItemKind};
+use ferry_shared::model::Person;
+use ferry_shared::model::Recurrence;
+use ferry_shared::{DateValue, FileReport, Item, ItemKind};
 use leptos::prelude::*;
 use std::sync::Arc;
 
 #[component]
-pub fn ItemTable(report: Arc<CalendarReport>) -> impl IntoView {
+pub fn ItemTable(report: Arc<FileReport>) -> impl IntoView {
     let rows = report.items.iter().map(row).collect_view();
     view! {
         <div class="table-wrap" tabindex="0" role="region" aria-label="Items in this file">
@@ -37,7 +38,7 @@ fn row(item: &Item) -> impl IntoView + use<> {
     let kind = (item.kind == ItemKind::Task).then_some("Task");
     let start = date_cell(item.start.as_ref());
     let end = date_cell(item.end_for_display().as_ref());
-    let organizer = organizer_cell(item.organizer.as_deref());
+    let organizer = organizer_cell(item.organizer.as_ref());
     let recurring = match item.recurrence {
         Recurrence::None => "No",
         Recurrence::Series => "Yes",
@@ -62,7 +63,7 @@ fn row(item: &Item) -> impl IntoView + use<> {
             <td class="date" data-label="Start">{start}</td>
             <td class="date" data-label="End">{end}</td>
             <td class="organizer" data-label="Organizer">{organizer}</td>
-            <td class="num attendees" data-label="Attendees">{item.attendees}</td>
+            <td class="num attendees" data-label="Attendees">{item.attendees.len()}</td>
             <td class="recurring" data-label="Recurring">{recurring}</td>
         </tr>
     }
@@ -83,15 +84,15 @@ fn date_cell(value: Option<&DateValue>) -> AnyView {
 }
 
 /// The organizer's name, with the address below it when both are known.
-fn organizer_cell(organizer: Option<&str>) -> AnyView {
+fn organizer_cell(organizer: Option<&Person>) -> AnyView {
     let Some(organizer) = organizer else {
         return view! { "—" }.into_any();
     };
-    match organizer.strip_suffix('>').and_then(|o| o.split_once(" <")) {
-        Some((name, address)) => view! {
-            {name.to_string()} " " <span class="address">{format!("<{address}>")}</span>
+    match (&organizer.name, &organizer.email) {
+        (Some(name), Some(address)) if !name.eq_ignore_ascii_case(address) => view! {
+            {name.clone()} " " <span class="address">{format!("<{address}>")}</span>
         }
         .into_any(),
-        None => view! { <span class="address">{organizer.to_string()}</span> }.into_any(),
+        _ => view! { <span class="address">{organizer.to_string()}</span> }.into_any(),
     }
 }

@@ -1,31 +1,26 @@
 //! One event or task: parsed with `calcard` from its own text slice and
-//! reduced to the [`Item`] the preview shows.
+//! turned into the [`Item`] model.
 
 use super::scan::ComponentSpan;
-use crate::report::{DateValue, Item, ItemKind, Recurrence};
+use crate::limits::ParseLimits;
+use crate::model::{
+    Attendee, AttendeeRole, DateValue, Frequency, Item, ItemKind, Participation, Person,
+    Recurrence, RecurrenceRule, Sensitivity, ShowAs, TaskFields, TaskStatus, Weekday, WeekdayNum,
+};
 use calcard::common::PartialDateTime;
 use calcard::icalendar::{
-    ICalendarComponent, ICalendarComponentType, ICalendarEntry, ICalendarParameterName,
-    ICalendarProperty, ICalendarValue,
+    ICalendar, ICalendarClassification, ICalendarComponent, ICalendarComponentType, ICalendarEntry,
+    ICalendarFrequency, ICalendarParameterName, ICalendarParameterValue,
+    ICalendarParticipationRole, ICalendarParticipationStatus, ICalendarProperty,
+    ICalendarRecurrenceRule, ICalendarRelated, ICalendarStatus, ICalendarTransparency,
+    ICalendarUserTypes, ICalendarValue, ICalendarWeekday,
 };
 use calcard::{Entry, Parser};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
 
 /// Parses the span of a `VEVENT` or `VTODO` into an [`Item`].
-pub(super) fn read_item(span: &ComponentSpan<'_>, kind: ItemKind) -> Item {
-    let mut item = Item {
-        kind,
-        line: span.line,
-        uid: None,
-        summary: None,
-        start: None,
-        end: None,
-        all_day: false,
-        organizer: None,
-        attendees: 0,
-        recurrence: Recurrence::None,
-        notes: Vec::new(),
-    };
+pub(super) fn read_item(span: &ComponentSpan<'_>, kind: ItemKind, _limits: &ParseLimits) -> Item {
+    let mut item = Item::new(kind, span.line);
     let closed;
     let text = if span.complete {
         span.text
@@ -40,8 +35,8 @@ pub(super) fn read_item(span: &ComponentSpan<'_>, kind: ItemKind) -> Item {
 
     // The scanner and calcard may disagree on a mangled BEGIN line; then
     // the item is kept, marked as unreadable, rather than misread.
-    let component = match Parser::new(text).entry() {
-        Entry::ICalendar(mut ical)
+    let calendar = match Parser::new(text).entry() {
+        Entry::ICalendar(ical)
             if ical.components.first().is_some_and(|c| {
                 matches!(
                     c.component_type,
@@ -49,25 +44,28 @@ pub(super) fn read_item(span: &ComponentSpan<'_>, kind: ItemKind) -> Item {
                 )
             }) =>
         {
-            ical.components.swap_remove(0)
+            ical
         }
         _ => {
             item.notes.push("This item could not be read".to_string());
             return item;
         }
     };
-    fill(&mut item, &component);
+    fill(&mut item, &calendar);
     item
 }
 
-fn fill(item: &mut Item, c: &ICalendarComponent) {
+fn fill(item: &mut Item, calendar: &ICalendar) {
+    let c = &calendar.components[0];
     item.uid = text(c, &ICalendarProperty::Uid).map(str::to_string);
     item.summary = text(c, &ICalendarProperty::Summary).map(str::to_string);
+    item.description = text(c, &ICalendarProperty::Description).map(str::to_string);
+    item.location = text(c, &ICalendarProperty::Location).map(str::to_string);
 
     let start = c.property(&ICalendarProperty::Dtstart).and_then(date_value);
     let end_property = match item.kind {
-        ItemKind::Event => ICalendarProperty::Dtend,
         ItemKind::Task => ICalendarProperty::Due,
+        _ => ICalendarProperty::Dtend,
     };
     let mut end = c.property(&end_property).and_then(date_value);
     if let (None, Some((start, _))) = (&end, &start) {
@@ -90,14 +88,33 @@ fn fill(item: &mut Item, c: &ICalendarComponent) {
     item.end = end.map(|(value, _)| value);
 
     if let Some(organizer) = c.property(&ICalendarProperty::Organizer) {
-        item.organizer = person(organizer);
-        if !has_address(organizer) {
+        let person = person(organizer);
+        if person.email.is_none() {
             item.notes
                 .push("The organizer has no e-mail address".to_string());
         }
+        item.organizer = Some(person);
     }
-    item.attendees = c.properties(&ICalendarProperty::Attendee).count();
-    item.recurrence = if c.has_property(&ICalendarProperty::RecurrenceId) {
+    item.attendees = c
+        .properties(&ICalendarProperty::Attendee)
+        .map(attendee)
+        .collect();
+
+    item.recurrence_id = c
+        .property(&ICalendarProperty::RecurrenceId)
+        .and_then(date_value)
+        .map(|(value, _)| value);
+    item.rule = c
+        .property(&ICalendarProperty::Rrule)
+        .and_then(|entry| entry.values.first())
+        .and_then(|value| match value {
+            ICalendarValue::RecurrenceRule(rule) => Some(recurrence_rule(rule)),
+            _ => None,
+        });
+    item.rdates = dates(c, &ICalendarProperty::Rdate);
+    item.exdates = dates(c, &ICalendarProperty::Exdate);
+    item.exrule = c.has_property(&ICalendarProperty::Exrule);
+    item.recurrence = if item.recurrence_id.is_some() {
         Recurrence::Exception
     } else if c.has_property(&ICalendarProperty::Rrule) || c.has_property(&ICalendarProperty::Rdate)
     {
@@ -105,6 +122,212 @@ fn fill(item: &mut Item, c: &ICalendarComponent) {
     } else {
         Recurrence::None
     };
+    if c.has_property(&ICalendarProperty::Rrule) && item.rule.is_none() {
+        item.notes
+            .push("The repeat rule (RRULE) could not be read".to_string());
+    }
+
+    let alarms = calendar.alarms_for_id(0).count();
+    item.reminders = calendar
+        .alarms_for_id(0)
+        .filter_map(|alarm| reminder_minutes(alarm, item.end.is_some()))
+        .collect();
+    if item.reminders.len() < alarms {
+        item.notes.push(format!(
+            "{} of {alarms} reminders are set at a fixed time or relative to the end; only reminders before the start can be copied",
+            alarms - item.reminders.len()
+        ));
+    }
+    item.categories = c
+        .properties(&ICalendarProperty::Categories)
+        .flat_map(|entry| entry.values.iter().filter_map(ICalendarValue::as_text))
+        .flat_map(|text| text.split(','))
+        .map(str::trim)
+        .filter(|text| !text.is_empty())
+        .map(str::to_string)
+        .collect();
+    item.sensitivity = c
+        .property(&ICalendarProperty::Class)
+        .and_then(|entry| entry.values.first())
+        .and_then(|value| match value {
+            ICalendarValue::Classification(ICalendarClassification::Public) => {
+                Some(Sensitivity::Public)
+            }
+            ICalendarValue::Classification(ICalendarClassification::Private) => {
+                Some(Sensitivity::Private)
+            }
+            ICalendarValue::Classification(ICalendarClassification::Confidential) => {
+                Some(Sensitivity::Confidential)
+            }
+            _ => None,
+        });
+    item.show_as = show_as(c);
+    item.priority = c
+        .property(&ICalendarProperty::Priority)
+        .and_then(|entry| entry.values.first())
+        .and_then(ICalendarValue::as_integer)
+        .filter(|p| (1..=9).contains(p))
+        .map(|p| p as u8);
+    if item.kind == ItemKind::Task {
+        item.task = Some(task_fields(c));
+    }
+}
+
+fn task_fields(c: &ICalendarComponent) -> TaskFields {
+    let status = c.status().and_then(|status| match status {
+        ICalendarStatus::NeedsAction => Some(TaskStatus::NotStarted),
+        ICalendarStatus::InProcess => Some(TaskStatus::InProgress),
+        ICalendarStatus::Completed => Some(TaskStatus::Completed),
+        ICalendarStatus::Cancelled => Some(TaskStatus::Cancelled),
+        _ => None,
+    });
+    TaskFields {
+        status,
+        completed: c
+            .property(&ICalendarProperty::Completed)
+            .and_then(date_value)
+            .map(|(value, _)| value),
+        percent_complete: c
+            .property(&ICalendarProperty::PercentComplete)
+            .and_then(|entry| entry.values.first())
+            .and_then(ICalendarValue::as_integer)
+            .map(|p| p.clamp(0, 100) as u8),
+    }
+}
+
+/// Free/busy: Outlook's own property wins over TRANSP.
+fn show_as(c: &ICalendarComponent) -> Option<ShowAs> {
+    let outlook = ICalendarProperty::Other("X-MICROSOFT-CDO-BUSYSTATUS".to_string());
+    if let Some(value) = text(c, &outlook) {
+        match value.to_ascii_uppercase().as_str() {
+            "FREE" => return Some(ShowAs::Free),
+            "TENTATIVE" => return Some(ShowAs::Tentative),
+            "BUSY" => return Some(ShowAs::Busy),
+            "OOF" => return Some(ShowAs::OutOfOffice),
+            "WORKINGELSEWHERE" => return Some(ShowAs::WorkingElsewhere),
+            _ => {}
+        }
+    }
+    match c.transparency()? {
+        ICalendarTransparency::Transparent => Some(ShowAs::Free),
+        ICalendarTransparency::Opaque => Some(ShowAs::Busy),
+    }
+}
+
+/// A VALARM's trigger as minutes before the start (relative to the end
+/// when it says RELATED=END and the item has an end; absolute triggers
+/// are not reminders a target can hold relative to the item).
+fn reminder_minutes(alarm: &ICalendarComponent, has_end: bool) -> Option<i64> {
+    let trigger = alarm.property(&ICalendarProperty::Trigger)?;
+    let ICalendarValue::Duration(duration) = trigger.values.first()? else {
+        return None;
+    };
+    let seconds = duration.as_seconds();
+    let related_to_end = matches!(
+        trigger.parameter(&ICalendarParameterName::Related),
+        Some(ICalendarParameterValue::Related(ICalendarRelated::End))
+    );
+    if related_to_end && has_end {
+        return None;
+    }
+    Some(-seconds / 60)
+}
+
+fn recurrence_rule(rule: &ICalendarRecurrenceRule) -> RecurrenceRule {
+    RecurrenceRule {
+        frequency: match rule.freq {
+            ICalendarFrequency::Yearly => Frequency::Yearly,
+            ICalendarFrequency::Monthly => Frequency::Monthly,
+            ICalendarFrequency::Weekly => Frequency::Weekly,
+            ICalendarFrequency::Daily => Frequency::Daily,
+            ICalendarFrequency::Hourly => Frequency::Hourly,
+            ICalendarFrequency::Minutely => Frequency::Minutely,
+            ICalendarFrequency::Secondly => Frequency::Secondly,
+        },
+        interval: u32::from(rule.interval.unwrap_or(1).max(1)),
+        count: rule.count,
+        until: rule
+            .until
+            .as_ref()
+            .and_then(|until| partial_date(until, None)),
+        by_day: rule
+            .byday
+            .iter()
+            .map(|day| WeekdayNum {
+                ordinal: day.ordwk,
+                weekday: weekday(day.weekday),
+            })
+            .collect(),
+        by_month_day: rule.bymonthday.clone(),
+        by_month: rule.bymonth.iter().map(|m| m.month()).collect(),
+        by_set_pos: rule.bysetpos.clone(),
+        by_year_day: rule.byyearday.clone(),
+        by_week_no: rule.byweekno.clone(),
+        by_time: !(rule.byhour.is_empty() && rule.byminute.is_empty() && rule.bysecond.is_empty()),
+        week_start: rule.wkst.map(weekday),
+    }
+}
+
+fn weekday(day: ICalendarWeekday) -> Weekday {
+    match day {
+        ICalendarWeekday::Monday => Weekday::Monday,
+        ICalendarWeekday::Tuesday => Weekday::Tuesday,
+        ICalendarWeekday::Wednesday => Weekday::Wednesday,
+        ICalendarWeekday::Thursday => Weekday::Thursday,
+        ICalendarWeekday::Friday => Weekday::Friday,
+        ICalendarWeekday::Saturday => Weekday::Saturday,
+        ICalendarWeekday::Sunday => Weekday::Sunday,
+    }
+}
+
+/// Every date of every `property` line (RDATE/EXDATE may list several).
+fn dates(c: &ICalendarComponent, property: &ICalendarProperty) -> Vec<DateValue> {
+    c.properties(property)
+        .flat_map(|entry| {
+            let zone = tzid(entry);
+            entry
+                .values
+                .iter()
+                .filter_map(ICalendarValue::as_partial_date_time)
+                .filter_map(move |dt| partial_date(dt, zone.as_deref()))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+fn attendee(entry: &ICalendarEntry) -> Attendee {
+    let role = match entry.parameter(&ICalendarParameterName::Cutype) {
+        Some(ICalendarParameterValue::Cutype(
+            ICalendarUserTypes::Room | ICalendarUserTypes::Resource,
+        )) => AttendeeRole::Resource,
+        _ => match entry.parameter(&ICalendarParameterName::Role) {
+            Some(ICalendarParameterValue::Role(ICalendarParticipationRole::Chair)) => {
+                AttendeeRole::Chair
+            }
+            Some(ICalendarParameterValue::Role(ICalendarParticipationRole::OptParticipant)) => {
+                AttendeeRole::Optional
+            }
+            Some(ICalendarParameterValue::Role(ICalendarParticipationRole::NonParticipant)) => {
+                AttendeeRole::NonParticipant
+            }
+            _ => AttendeeRole::Required,
+        },
+    };
+    let status = match entry.parameter(&ICalendarParameterName::Partstat) {
+        Some(ICalendarParameterValue::Partstat(status)) => match status {
+            ICalendarParticipationStatus::Accepted => Participation::Accepted,
+            ICalendarParticipationStatus::Declined => Participation::Declined,
+            ICalendarParticipationStatus::Tentative => Participation::Tentative,
+            ICalendarParticipationStatus::Delegated => Participation::Delegated,
+            _ => Participation::NeedsAction,
+        },
+        _ => Participation::NeedsAction,
+    };
+    Attendee {
+        person: person(entry),
+        role,
+        status,
+    }
 }
 
 fn text<'c>(c: &'c ICalendarComponent, property: &ICalendarProperty) -> Option<&'c str> {
@@ -123,58 +346,57 @@ fn address(entry: &ICalendarEntry) -> Option<&str> {
         .filter(|a| !a.is_empty() && !a.eq_ignore_ascii_case("mailto"))
 }
 
-fn has_address(entry: &ICalendarEntry) -> bool {
-    address(entry).is_some()
-}
-
-/// `Name <address>`, or just the address, or just the name.
-fn person(entry: &ICalendarEntry) -> Option<String> {
-    let address = address(entry);
+/// The name (CN) and address of an organizer or attendee.
+fn person(entry: &ICalendarEntry) -> Person {
     let name = entry
         .parameter(&ICalendarParameterName::Cn)
         .and_then(|v| v.as_text())
-        .map(|n| n.trim().trim_matches('"'))
-        .filter(|n| !n.is_empty());
-    match (name, address) {
-        (Some(name), Some(address)) if !name.eq_ignore_ascii_case(address) => {
-            Some(format!("{name} <{address}>"))
-        }
-        (_, Some(address)) => Some(address.to_string()),
-        (Some(name), None) => Some(name.to_string()),
-        (None, None) => None,
+        .map(|n| n.trim().trim_matches('"').trim())
+        .filter(|n| !n.is_empty())
+        .map(str::to_string);
+    Person {
+        name,
+        email: address(entry).map(str::to_string),
     }
 }
 
 /// A date value plus whether it is date-only.
 fn date_value(entry: &ICalendarEntry) -> Option<(DateValue, bool)> {
     let dt = entry.values.first()?.as_partial_date_time()?;
+    let value = partial_date(dt, tzid(entry).as_deref())?;
+    let date_only = value.is_date();
+    Some((value, date_only))
+}
+
+/// The TZID parameter of a property, if any.
+fn tzid(entry: &ICalendarEntry) -> Option<String> {
+    entry
+        .parameter(&ICalendarParameterName::Tzid)
+        .and_then(|v| v.as_text())
+        .map(|tz| tz.trim().to_string())
+        .filter(|tz| !tz.is_empty())
+}
+
+/// A calcard date-time as a [`DateValue`] in `zone` (UTC when it says Z).
+fn partial_date(dt: &PartialDateTime, zone: Option<&str>) -> Option<DateValue> {
     let date = NaiveDate::from_ymd_opt(
         i32::from(dt.year?),
         u32::from(dt.month?),
         u32::from(dt.day?),
     )?;
     let Some(hour) = dt.hour else {
-        let local = date.format("%Y-%m-%d").to_string();
-        return Some((DateValue { local, zone: None }, true));
+        return Some(DateValue::new(date.format("%Y-%m-%d").to_string(), None));
     };
     let time = NaiveTime::from_hms_opt(
         u32::from(hour),
         u32::from(dt.minute.unwrap_or(0)),
         u32::from(dt.second.unwrap_or(0).min(59)),
     )?;
-    let zone = if is_utc(dt) {
-        Some("UTC".to_string())
-    } else {
-        entry
-            .parameter(&ICalendarParameterName::Tzid)
-            .and_then(|v| v.as_text())
-            .map(|tz| tz.trim().to_string())
-            .filter(|tz| !tz.is_empty())
-    };
+    let zone = if is_utc(dt) { Some("UTC") } else { zone };
     let local = NaiveDateTime::new(date, time)
         .format("%Y-%m-%dT%H:%M:%S")
         .to_string();
-    Some((DateValue { local, zone }, false))
+    Some(DateValue::new(local, zone))
 }
 
 fn is_utc(dt: &PartialDateTime) -> bool {

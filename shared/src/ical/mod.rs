@@ -12,56 +12,15 @@
 mod item;
 pub mod scan;
 
+use crate::inspect::InspectError;
 use crate::limits::ParseLimits;
-use crate::report::{CalendarReport, ItemKind, Skipped, Warning};
+use crate::model::ItemKind;
+use crate::report::{FileFormat, FileReport, Skipped, Warning};
 use crate::text::{SourceEncoding, decode_content_lines};
 use scan::{ScanError, scan};
-use thiserror::Error;
-
-/// Why a whole file could not be read. Messages are meant for the user.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum InspectError {
-    #[error("The file is empty.")]
-    Empty,
-    #[error(
-        "The file is {size} bytes; the limit is {limit} bytes. Split the export, or raise the limit."
-    )]
-    TooLarge { size: usize, limit: usize },
-    #[error("Line {line}: this line is longer than the limit of {limit} bytes.")]
-    LineTooLong { line: usize, limit: usize },
-    #[error(
-        "The file has more than {limit} items, the limit for one file. Split the export, or raise the limit."
-    )]
-    TooManyItems { limit: usize },
-    #[error("Line {line}: {reason}")]
-    NotCalendar { line: usize, reason: String },
-}
-
-impl InspectError {
-    /// Stable machine-readable code, e.g. for the JSON API.
-    pub fn code(&self) -> &'static str {
-        match self {
-            InspectError::Empty => "empty_file",
-            InspectError::TooLarge { .. } => "file_too_large",
-            InspectError::LineTooLong { .. } => "line_too_long",
-            InspectError::TooManyItems { .. } => "too_many_items",
-            InspectError::NotCalendar { .. } => "not_a_calendar",
-        }
-    }
-
-    /// The line the error is on, when it is on one.
-    pub fn line(&self) -> Option<usize> {
-        match self {
-            InspectError::LineTooLong { line, .. } | InspectError::NotCalendar { line, .. } => {
-                Some(*line)
-            }
-            _ => None,
-        }
-    }
-}
 
 /// Reads an iCalendar file.
-pub fn inspect_ics(bytes: &[u8], limits: &ParseLimits) -> Result<CalendarReport, InspectError> {
+pub fn inspect_ics(bytes: &[u8], limits: &ParseLimits) -> Result<FileReport, InspectError> {
     if bytes.len() > limits.max_file_bytes {
         return Err(InspectError::TooLarge {
             size: bytes.len(),
@@ -117,14 +76,15 @@ pub fn inspect_ics(bytes: &[u8], limits: &ParseLimits) -> Result<CalendarReport,
                 limit: limits.max_items,
             });
         }
-        items.push(item::read_item(span, kind));
+        items.push(item::read_item(span, kind, limits));
     }
 
     // File order; file-wide notes (no line) first.
     warnings.sort_by_key(|warning| warning.line);
     let more_warnings = warnings.len().saturating_sub(limits.max_warnings);
     warnings.truncate(limits.max_warnings);
-    Ok(CalendarReport {
+    Ok(FileReport {
+        format: FileFormat::ICalendar,
         encoding: decoded.encoding,
         calendars: outline.calendars,
         items,
