@@ -74,6 +74,10 @@ pub struct FileReport {
     pub warnings: Vec<Warning>,
     /// Warnings beyond [`crate::ParseLimits::max_warnings`], counted only.
     pub more_warnings: usize,
+    /// Time zones the file defines itself (TZIDs of its VTIMEZONEs), so
+    /// that the mapping knows them even when they are not standard names.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub time_zones: Vec<String>,
 }
 
 /// A component that is listed but not moved.

@@ -58,11 +58,15 @@ pub fn inspect_ics(bytes: &[u8], limits: &ParseLimits) -> Result<FileReport, Ins
     }
     let mut items = Vec::new();
     let mut skipped = Vec::new();
+    let mut time_zones = Vec::new();
     for span in &outline.components {
         let kind = match span.name.as_str() {
             "VEVENT" => ItemKind::Event,
             "VTODO" => ItemKind::Task,
-            "VTIMEZONE" => continue,
+            "VTIMEZONE" => {
+                time_zones.extend(scan::time_zone_id(span.text));
+                continue;
+            }
             _ => {
                 skipped.push(Skipped {
                     component: span.name.clone(),
@@ -91,6 +95,7 @@ pub fn inspect_ics(bytes: &[u8], limits: &ParseLimits) -> Result<FileReport, Ins
         skipped,
         warnings,
         more_warnings,
+        time_zones,
     })
 }
 

@@ -39,6 +39,16 @@ pub struct Outline<'a> {
     pub first_line: Option<(usize, String)>,
 }
 
+/// The TZID a VTIMEZONE's text declares (its first `TZID` line).
+pub fn time_zone_id(text: &str) -> Option<String> {
+    text.lines().find_map(|line| {
+        let (name, value) = line.split_once(':')?;
+        let name = name.split(';').next()?.trim();
+        (name.eq_ignore_ascii_case("TZID") && !value.trim().is_empty())
+            .then(|| value.trim().to_string())
+    })
+}
+
 /// A structural error that makes the file unreadable as a whole.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ScanError {
