@@ -308,6 +308,10 @@ pub struct LimitArgs {
     /// Most warnings listed for one file; more are only counted. [default: 1000]
     #[arg(long, env = "FERRY_MAX_WARNINGS", value_name = "COUNT")]
     pub max_warnings: Option<usize>,
+    /// Largest contact photo kept, in bytes; larger ones are left out.
+    /// [default: 262144 (256 KiB)]
+    #[arg(long, env = "FERRY_MAX_PHOTO_BYTES", value_name = "BYTES")]
+    pub max_photo_bytes: Option<usize>,
 }
 
 impl LimitArgs {
@@ -324,6 +328,9 @@ impl LimitArgs {
         }
         if let Some(v) = self.max_warnings {
             base.max_warnings = v;
+        }
+        if let Some(v) = self.max_photo_bytes {
+            base.max_photo_bytes = v;
         }
         base
     }
@@ -358,7 +365,8 @@ impl std::fmt::Debug for Redacted {
 /// Options of `ferry inspect`.
 #[derive(Debug, Args)]
 pub struct InspectArgs {
-    /// Calendar exports to read.
+    /// Exports to read: iCalendar (.ics), xCal, vCard (.vcf), Outlook or
+    /// MDaemon CSV.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Print one line of JSON instead of indented JSON.
@@ -366,6 +374,31 @@ pub struct InspectArgs {
     pub compact: bool,
     #[command(flatten)]
     pub limits: LimitArgs,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}
+
+/// The mapping rules, as on the preview page.
+#[derive(Debug, Args)]
+pub struct RuleArgs {
+    /// User map: `old=new` per line, `#` comments (the legacy
+    /// exceptions.txt format). A whole address may stand for a user.
+    #[arg(long, value_name = "FILE")]
+    pub users: Option<PathBuf>,
+    /// Domain rewrites: `old.domain=new.domain` per line.
+    #[arg(long, value_name = "FILE")]
+    pub domains: Option<PathBuf>,
+    /// Time zone for times written without one (and for CSV exports), as
+    /// an IANA or Windows name, e.g. Europe/Berlin.
+    #[arg(long, value_name = "ZONE")]
+    pub zone: Option<String>,
+    /// Write attendees into the description instead of inviting them
+    /// (required for Microsoft 365 through Graph).
+    #[arg(long)]
+    pub flat: bool,
+    /// Category for meetings kept despite a missing organizer.
+    #[arg(long, value_name = "NAME", default_value = "Meetings_MissingOrganizer")]
+    pub missing_organizer_category: String,
 }
 
 #[cfg(test)]

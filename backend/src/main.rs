@@ -4,7 +4,7 @@ use anyhow::Context;
 use clap::Parser;
 use ferry_backend::cli::{Cli, Command, InspectArgs};
 use ferry_backend::config::ServeConfig;
-use ferry_backend::inspect::{Outcome, inspect_file};
+use ferry_backend::inspect::{Outcome, inspect_file, rules};
 use ferry_shared::ParseLimits;
 use std::io::Write;
 use std::process::ExitCode;
@@ -90,14 +90,21 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 
 fn inspect(args: &InspectArgs) -> anyhow::Result<ExitCode> {
     let limits = args.limits.apply_to(ParseLimits::default());
+    let rules = match rules(&args.rules) {
+        Ok(rules) => rules,
+        Err(err) => {
+            eprintln!("ferry inspect: {err}");
+            return Ok(ExitCode::from(2));
+        }
+    };
     let results: Vec<_> = args
         .files
         .iter()
-        .map(|f| inspect_file(f, &limits))
+        .map(|f| inspect_file(f, &limits, &rules))
         .collect();
     let all_read = results
         .iter()
-        .all(|r| matches!(r.outcome, Outcome::Report(_)));
+        .all(|r| matches!(r.outcome, Outcome::Report { .. }));
     let mut out = std::io::stdout().lock();
     if args.compact {
         serde_json::to_writer(&mut out, &results)?;

@@ -40,7 +40,9 @@ impl RulePairs {
             let Some((old, new)) = content.split_once('=') else {
                 errors.push(RuleError {
                     line,
-                    message: format!("expected old{what}=new{what}, found “{content}”"),
+                    message: format!(
+                        "expected “old=new” (an old and a new {what}), found “{content}”"
+                    ),
                 });
                 continue;
             };
@@ -116,7 +118,7 @@ pub struct UserMap(pub RulePairs);
 
 impl UserMap {
     pub fn parse(text: &str) -> Result<Self, Vec<RuleError>> {
-        RulePairs::parse(text, " user", valid_user).map(Self)
+        RulePairs::parse(text, "user name", valid_user).map(Self)
     }
 }
 
