@@ -17,6 +17,8 @@
 //! * [`mapping`] holds the user's rules (user map, domain rewrites, default
 //!   time zone, full or flat attendees) and applies them, item by item,
 //!   with warnings in plain words.
+//! * [`preview`] is what the preview page shows: compact rows, counts, the
+//!   detail of one item and the conversion report as CSV.
 //! * [`report`] is the serialisable result shown in the preview table and
 //!   printed by `ferry inspect`.
 //! * [`limits`] holds every input limit, each with a documented default.
@@ -27,6 +29,7 @@ pub mod inspect;
 pub mod limits;
 pub mod mapping;
 pub mod model;
+pub mod preview;
 pub mod report;
 pub mod text;
 pub mod vcard;

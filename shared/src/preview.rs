@@ -1,0 +1,301 @@
+//! What the preview page shows for one file, kept small: one compact
+//! [`PreviewRow`] per item (what the table needs, with the mapping's
+//! status and warnings), counts by kind and status, and the conversion
+//! report as CSV. The full items are re-read on demand for the detail
+//! view ([`detail`]), so a file of 100,000 events never sits in memory
+//! twice.
+
+use crate::inspect::{InspectError, inspect};
+use crate::limits::ParseLimits;
+use crate::mapping::{ItemStatus, MappedItem, MappingRules, MappingWarning, map_report};
+use crate::model::{DateValue, Item, ItemKind, Recurrence};
+use crate::report::{FileFormat, FileReport, Skipped, Warning};
+use crate::text::SourceEncoding;
+use serde::{Deserialize, Serialize};
+
+/// One row of the preview table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreviewRow {
+    /// Position of the item in its file (0-based), for [`detail`].
+    pub index: usize,
+    pub line: usize,
+    pub kind: ItemKind,
+    pub status: ItemStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// Start as mapped (zone applied).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<DateValue>,
+    /// End as people read it (the last day of an all-day event).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<DateValue>,
+    /// Organizer as `Name <address>`, after mapping.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organizer: Option<String>,
+    /// Attendees in the source file (flat mode writes them as text).
+    pub attendees: usize,
+    pub recurrence: Recurrence,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<MappingWarning>,
+}
+
+impl PreviewRow {
+    fn new(index: usize, source: &Item, mapped: &MappedItem) -> Self {
+        let item = &mapped.item;
+        Self {
+            index,
+            line: source.line,
+            kind: source.kind,
+            status: mapped.status,
+            summary: item.summary.clone(),
+            start: item.start.clone(),
+            end: item.end_for_display(),
+            organizer: item.organizer.as_ref().map(ToString::to_string),
+            attendees: source.attendees.len(),
+            recurrence: item.recurrence,
+            warnings: mapped.warnings.clone(),
+        }
+    }
+
+    /// True when `query` (lower case) is in the summary, organizer or a
+    /// warning.
+    pub fn matches(&self, query: &str) -> bool {
+        let has = |text: &str| text.to_lowercase().contains(query);
+        query.is_empty()
+            || self.summary.as_deref().is_some_and(has)
+            || self.organizer.as_deref().is_some_and(has)
+            || self.warnings.iter().any(|w| has(&w.message))
+    }
+}
+
+/// Items of one kind, by status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusCounts {
+    pub ok: usize,
+    pub warning: usize,
+    pub cannot_convert: usize,
+}
+
+impl StatusCounts {
+    pub fn total(&self) -> usize {
+        self.ok + self.warning + self.cannot_convert
+    }
+
+    fn add(&mut self, status: ItemStatus) {
+        match status {
+            ItemStatus::Ok => self.ok += 1,
+            ItemStatus::Warning => self.warning += 1,
+            ItemStatus::CannotConvert => self.cannot_convert += 1,
+        }
+    }
+}
+
+/// Counts by kind and status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub events: StatusCounts,
+    pub tasks: StatusCounts,
+    pub contacts: StatusCounts,
+}
+
+impl Counts {
+    pub fn of(&self, kind: ItemKind) -> StatusCounts {
+        match kind {
+            ItemKind::Event => self.events,
+            ItemKind::Task => self.tasks,
+            ItemKind::Contact => self.contacts,
+        }
+    }
+
+    /// All items by status.
+    pub fn all(&self) -> StatusCounts {
+        StatusCounts {
+            ok: self.events.ok + self.tasks.ok + self.contacts.ok,
+            warning: self.events.warning + self.tasks.warning + self.contacts.warning,
+            cannot_convert: self.events.cannot_convert
+                + self.tasks.cannot_convert
+                + self.contacts.cannot_convert,
+        }
+    }
+}
+
+/// The preview of one file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FilePreview {
+    pub format: FileFormat,
+    pub encoding: SourceEncoding,
+    pub calendars: usize,
+    pub rows: Vec<PreviewRow>,
+    pub counts: Counts,
+    pub skipped: Vec<Skipped>,
+    pub warnings: Vec<Warning>,
+    pub more_warnings: usize,
+}
+
+/// Builds the preview of a report read with [`inspect`].
+pub fn preview(report: &FileReport, rules: &MappingRules) -> FilePreview {
+    let mapped = map_report(report, rules);
+    let mut counts = Counts::default();
+    let rows = report
+        .items
+        .iter()
+        .zip(&mapped)
+        .enumerate()
+        .map(|(index, (source, mapped))| {
+            match source.kind {
+                ItemKind::Event => counts.events.add(mapped.status),
+                ItemKind::Task => counts.tasks.add(mapped.status),
+                ItemKind::Contact => counts.contacts.add(mapped.status),
+            }
+            PreviewRow::new(index, source, mapped)
+        })
+        .collect();
+    FilePreview {
+        format: report.format,
+        encoding: report.encoding,
+        calendars: report.calendars,
+        rows,
+        counts,
+        skipped: report.skipped.clone(),
+        warnings: report.warnings.clone(),
+        more_warnings: report.more_warnings,
+    }
+}
+
+/// Reads `bytes` and builds its preview.
+pub fn preview_bytes(
+    bytes: &[u8],
+    limits: &ParseLimits,
+    rules: &MappingRules,
+) -> Result<FilePreview, InspectError> {
+    inspect(bytes, limits).map(|report| preview(&report, rules))
+}
+
+/// One item in full: as read, and as it will be written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemDetail {
+    pub original: Item,
+    pub mapped: MappedItem,
+}
+
+/// Reads `bytes` again and returns item `index` in full.
+pub fn detail(
+    bytes: &[u8],
+    limits: &ParseLimits,
+    rules: &MappingRules,
+    index: usize,
+) -> Result<Option<ItemDetail>, InspectError> {
+    let report = inspect(bytes, limits)?;
+    let Some(original) = report.items.get(index) else {
+        return Ok(None);
+    };
+    // Duplicate UIDs are found across the file, so map the whole report.
+    let mapped = map_report(&report, rules).swap_remove(index);
+    Ok(Some(ItemDetail {
+        original: original.clone(),
+        mapped,
+    }))
+}
+
+/// The conversion report as CSV (RFC 4180, UTF-8, header row): one row
+/// per item of every file, with status and warnings.
+pub fn report_csv<'a>(files: impl IntoIterator<Item = (&'a str, &'a FilePreview)>) -> String {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "File",
+        "Line",
+        "Kind",
+        "Status",
+        "Title",
+        "Start",
+        "End",
+        "Time zone",
+        "Organizer",
+        "Attendees",
+        "Repeats",
+        "Warnings",
+    ];
+    // Writing to a Vec cannot fail; a failure would only lose rows, never
+    // panic.
+    let _ = out.write_record(header);
+    for (name, file) in files {
+        for row in &file.rows {
+            let zone = row
+                .start
+                .as_ref()
+                .and_then(|s| s.zone_label())
+                .unwrap_or_default()
+                .to_string();
+            let warnings: Vec<&str> = row.warnings.iter().map(|w| w.message.as_str()).collect();
+            let _ = out.write_record([
+                name.to_string(),
+                row.line.to_string(),
+                row.kind.label().to_string(),
+                row.status.label().to_string(),
+                row.summary.clone().unwrap_or_default(),
+                row.start.as_ref().map(DateValue::when).unwrap_or_default(),
+                row.end.as_ref().map(DateValue::when).unwrap_or_default(),
+                zone,
+                row.organizer.clone().unwrap_or_default(),
+                row.attendees.to_string(),
+                match row.recurrence {
+                    Recurrence::None => "No",
+                    Recurrence::Series => "Yes",
+                    Recurrence::Exception => "Changed occurrence",
+                }
+                .to_string(),
+                warnings.join(" | "),
+            ]);
+        }
+    }
+    String::from_utf8(out.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEAM: &[u8] = include_bytes!("../../static/samples/team-calendar.ics");
+
+    #[test]
+    fn rows_counts_and_csv_agree() {
+        let rules = MappingRules {
+            default_zone: Some("Europe/Berlin".into()),
+            ..MappingRules::default()
+        };
+        let file = preview_bytes(TEAM, &ParseLimits::default(), &rules).unwrap();
+        assert_eq!(file.rows.len(), 6);
+        assert_eq!(file.counts.all().total(), 6);
+        assert_eq!(file.counts.tasks.total(), 1);
+        let csv = report_csv([("team-calendar.ics", &file)]);
+        let mut reader = csv::Reader::from_reader(csv.as_bytes());
+        let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(records.len(), 6);
+        assert_eq!(&records[0][4], "Team stand-up");
+        assert_eq!(&records[0][5], "2026-11-02 09:30");
+        assert_eq!(&records[0][7], "Europe/Berlin");
+        assert_eq!(&records[0][10], "Yes");
+        assert_eq!(&records[5][2], "Task");
+        let one = detail(TEAM, &ParseLimits::default(), &rules, 1)
+            .unwrap()
+            .unwrap();
+        assert_eq!(one.original.summary, file.rows[1].summary);
+        assert!(one.original.recurrence_id.is_some());
+        assert!(
+            detail(TEAM, &ParseLimits::default(), &rules, 6)
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn search_looks_at_titles_organizers_and_warnings() {
+        let file = preview_bytes(TEAM, &ParseLimits::default(), &MappingRules::default()).unwrap();
+        let hits = |q: &str| file.rows.iter().filter(|r| r.matches(q)).count();
+        assert_eq!(hits(""), 6);
+        assert_eq!(hits("stand-up"), 2);
+        assert_eq!(hits("zygmunt"), 2);
+        assert_eq!(hits("ana@sumatra"), 1);
+        assert_eq!(hits("no such thing"), 0);
+    }
+}
