@@ -1,11 +1,15 @@
-//! The page: header, drop zone, one report per file.
+//! The page: header, drop zone, mapping rules, one report per file, the
+//! conversion report download and the item detail view.
 //!
-//! Files are read and parsed here, in the browser, with the same
-//! `ferry-shared` code that `ferry inspect` runs on the server.
+//! Files are read, parsed and mapped in a Web Worker ([`crate::parser`])
+//! with the same `ferry-shared` code that `ferry inspect` runs on the
+//! server; the page stays responsive and shows each file's progress.
 
-use crate::components::{DropZone, EmptyState, FileReport};
-use crate::{api, files};
-use ferry_shared::{FileReport, ParseLimits, inspect};
+use crate::components::{DetailPanel, DropZone, EmptyState, FileReport, RulesPanel};
+use crate::{api, files, parser};
+use ferry_shared::ParseLimits;
+use ferry_shared::mapping::MappingRules;
+use ferry_shared::preview::{FilePreview, report_csv};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::Arc;
@@ -13,8 +17,12 @@ use std::sync::Arc;
 /// Where a file is in its short life on the page.
 #[derive(Debug, Clone)]
 pub enum FileState {
-    Reading,
-    Read(Arc<FileReport>),
+    /// Being read: bytes done of total (total 0 while unknown).
+    Reading {
+        done: f64,
+        total: f64,
+    },
+    Read(Arc<FilePreview>),
     Failed(String),
 }
 
@@ -27,26 +35,70 @@ pub struct LoadedFile {
     pub state: RwSignal<FileState>,
 }
 
-/// A file to load: its name, size and a way to get its bytes.
+/// The item shown in the detail view: file id and item index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Selected {
+    pub file: usize,
+    pub index: usize,
+}
+
+/// Page-wide state the components share.
+#[derive(Debug, Clone, Copy)]
+pub struct PageState {
+    pub limits: RwSignal<ParseLimits>,
+    pub rules: RwSignal<MappingRules>,
+    pub files: RwSignal<Vec<LoadedFile>>,
+    pub selected: RwSignal<Option<Selected>>,
+}
+
+/// A file to load: its name and where its bytes are.
 pub enum Source {
     Picked(web_sys::File),
     Sample(&'static str, &'static str),
 }
 
+/// (Re)reads file `id` in the worker and keeps the result in `state`.
+fn read_file(page: PageState, id: usize, state: RwSignal<FileState>) {
+    let Some(blob) = files::blob(id) else {
+        return;
+    };
+    let limits = page.limits.get_untracked();
+    let rules = page.rules.get_untracked();
+    state.set(FileState::Reading {
+        done: 0.0,
+        total: blob.size(),
+    });
+    spawn_local(async move {
+        let progress = move |done, total| {
+            // The file may have been removed meanwhile.
+            let _ = state.try_set(FileState::Reading { done, total });
+        };
+        let result = match parser::preview(&blob, &limits, &rules, progress).await {
+            Ok(preview) => FileState::Read(Arc::new(preview)),
+            Err(message) => FileState::Failed(message),
+        };
+        let _ = state.try_set(result);
+    });
+}
+
 #[component]
 pub fn App() -> impl IntoView {
-    let limits = RwSignal::new(ParseLimits::default());
+    let page = PageState {
+        limits: RwSignal::new(ParseLimits::default()),
+        rules: RwSignal::new(MappingRules::default()),
+        files: RwSignal::new(Vec::new()),
+        selected: RwSignal::new(None),
+    };
+    provide_context(page);
     let version = RwSignal::new(None::<String>);
     spawn_local(async move {
         if let Some(config) = api::page_config().await {
-            limits.set(config.limits);
+            page.limits.set(config.limits);
             version.set(Some(config.version));
         }
     });
 
-    let loaded = RwSignal::new(Vec::<LoadedFile>::new());
     let next_id = StoredValue::new(0usize);
-
     let load = move |sources: Vec<Source>| {
         for source in sources {
             let id = next_id.get_value();
@@ -55,8 +107,11 @@ pub fn App() -> impl IntoView {
                 Source::Picked(file) => (file.name(), file.size()),
                 Source::Sample(name, _) => ((*name).to_string(), 0.0),
             };
-            let state = RwSignal::new(FileState::Reading);
-            loaded.update(|list| {
+            let state = RwSignal::new(FileState::Reading {
+                done: 0.0,
+                total: size,
+            });
+            page.files.update(|list| {
                 list.push(LoadedFile {
                     id,
                     name,
@@ -64,10 +119,21 @@ pub fn App() -> impl IntoView {
                     state,
                 })
             });
-            let limits = limits.get_untracked();
-            spawn_local(async move {
-                state.set(read_and_parse(source, size, &limits).await);
-            });
+            match source {
+                Source::Picked(file) => {
+                    files::remember(id, file.into());
+                    read_file(page, id, state);
+                }
+                Source::Sample(_, path) => spawn_local(async move {
+                    match files::fetch_blob(path).await {
+                        Ok(blob) => {
+                            files::remember(id, blob);
+                            read_file(page, id, state);
+                        }
+                        Err(message) => state.set(FileState::Failed(message)),
+                    }
+                }),
+            }
         }
     };
     let on_files = Callback::new(move |picked: Vec<web_sys::File>| {
@@ -79,8 +145,41 @@ pub fn App() -> impl IntoView {
             "/samples/team-calendar.ics",
         )]);
     });
-    let remove = Callback::new(move |id: usize| loaded.update(|list| list.retain(|f| f.id != id)));
-    let clear = move |_| loaded.set(Vec::new());
+    let remove = Callback::new(move |id: usize| {
+        files::forget(id);
+        page.files.update(|list| list.retain(|f| f.id != id));
+    });
+    let clear = move |_| {
+        for file in page.files.get_untracked() {
+            files::forget(file.id);
+        }
+        page.files.set(Vec::new());
+    };
+    let on_rules = Callback::new(move |rules: MappingRules| {
+        page.rules.set(rules);
+        for file in page.files.get_untracked() {
+            read_file(page, file.id, file.state);
+        }
+    });
+    let download_error = RwSignal::new(None::<String>);
+    let download_report = move |_| {
+        let loaded = page.files.get_untracked();
+        let read: Vec<(String, Arc<FilePreview>)> = loaded
+            .iter()
+            .filter_map(|f| match f.state.get_untracked() {
+                FileState::Read(preview) => Some((f.name.clone(), preview)),
+                _ => None,
+            })
+            .collect();
+        let csv = report_csv(read.iter().map(|(name, p)| (name.as_str(), p.as_ref())));
+        download_error.set(files::download("ferry-conversion-report.csv", "text/csv", &csv).err());
+    };
+    let any_read = move || {
+        page.files.with(|list| {
+            list.iter()
+                .any(|f| f.state.with(|s| matches!(s, FileState::Read(_))))
+        })
+    };
 
     view! {
         <header class="site-header">
@@ -92,61 +191,52 @@ pub fn App() -> impl IntoView {
         </header>
         <main class="page">
             <section class="intro" aria-labelledby="preview-title">
-                <h1 id="preview-title">"Preview a calendar export"</h1>
+                <h1 id="preview-title">"Preview a calendar or contacts export"</h1>
                 <p class="lead">
-                    "See how each event and task will arrive before anything is written. "
+                    "See how each event, task and contact will arrive before anything is written. "
                     <strong>"Your files are read on this computer; nothing is uploaded at this step."</strong>
                 </p>
             </section>
             <DropZone on_files=on_files on_sample=on_sample/>
+            <RulesPanel on_apply=on_rules/>
             <Show
-                when=move || !loaded.with(Vec::is_empty)
+                when=move || !page.files.with(Vec::is_empty)
                 fallback=|| view! { <EmptyState/> }
             >
                 <div class="files-toolbar">
                     <span class="files-count">
-                        {move || match loaded.with(Vec::len) {
+                        {move || match page.files.with(Vec::len) {
                             1 => "1 file".to_string(),
                             n => format!("{n} files"),
                         }}
                     </span>
-                    <button type="button" class="button secondary" on:click=clear>"Clear all"</button>
+                    <div class="toolbar-actions">
+                        <button
+                            type="button"
+                            class="button secondary"
+                            disabled=move || !any_read()
+                            on:click=download_report
+                        >
+                            "Download report (CSV)"
+                        </button>
+                        <button type="button" class="button secondary" on:click=clear>"Clear all"</button>
+                    </div>
                 </div>
+                {move || download_error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
                 <For
-                    each=move || loaded.get()
+                    each=move || page.files.get()
                     key=|file| file.id
                     children=move |file| view! { <FileReport file=file on_remove=remove/> }
                 />
             </Show>
+            <DetailPanel/>
         </main>
         <footer class="site-footer">
             <p>
                 "Ferry"
                 {move || version.get().map(|v| format!(" {v}"))}
-                " · files are parsed in your browser with WebAssembly"
+                " · files are read in your browser with WebAssembly"
             </p>
         </footer>
-    }
-}
-
-async fn read_and_parse(source: Source, size: f64, limits: &ParseLimits) -> FileState {
-    // Checked before reading: a huge file is refused without loading it.
-    if size > limits.max_file_bytes as f64 {
-        let err = ferry_shared::InspectError::TooLarge {
-            size: size as usize,
-            limit: limits.max_file_bytes,
-        };
-        return FileState::Failed(err.to_string());
-    }
-    let bytes = match source {
-        Source::Picked(file) => files::read_bytes(&file).await,
-        Source::Sample(_, path) => files::fetch_bytes(path).await,
-    };
-    match bytes {
-        Ok(bytes) => match inspect(&bytes, limits) {
-            Ok(report) => FileState::Read(Arc::new(report)),
-            Err(err) => FileState::Failed(err.to_string()),
-        },
-        Err(message) => FileState::Failed(message),
     }
 }

@@ -20,7 +20,10 @@ fn renders_the_empty_state_and_file_picker() {
         leptos::mount::mount_to(container.clone().unchecked_into(), ferry_frontend::app::App);
 
     let text = container.text_content().unwrap_or_default();
-    assert!(text.contains("Preview a calendar export"), "{text}");
+    assert!(
+        text.contains("Preview a calendar or contacts export"),
+        "{text}"
+    );
     assert!(text.contains("No files yet"), "{text}");
     assert!(text.contains("nothing is uploaded"), "{text}");
 
@@ -30,7 +33,8 @@ fn renders_the_empty_state_and_file_picker() {
         .expect("file input is rendered")
         .unchecked_into::<web_sys::HtmlInputElement>();
     assert!(input.multiple());
-    assert_eq!(input.accept(), ".ics,text/calendar");
+    assert_eq!(input.accept(), ferry_frontend::components::ACCEPTED);
+    assert!(input.accept().contains(".vcf") && input.accept().contains(".csv"));
     // Reachable by keyboard: not removed from the tab order.
     assert!(input.tab_index() >= 0);
     drop(handle);

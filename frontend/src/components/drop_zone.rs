@@ -4,6 +4,9 @@ use crate::files;
 use leptos::prelude::*;
 use web_sys::{DragEvent, HtmlInputElement};
 
+/// File types the picker offers (anything can still be dropped).
+pub const ACCEPTED: &str = ".ics,.ical,.ifb,.vcf,.vcard,.xml,.xcs,.csv,.txt,text/calendar,text/vcard,text/csv,application/calendar+xml";
+
 #[component]
 pub fn DropZone(on_files: Callback<Vec<web_sys::File>>, on_sample: Callback<()>) -> impl IntoView {
     let dragging = RwSignal::new(false);
@@ -42,15 +45,15 @@ pub fn DropZone(on_files: Callback<Vec<web_sys::File>>, on_sample: Callback<()>)
                 <path d="M8 18h32M16 6v8M32 6v8"/>
                 <path d="M24 24v10M19 29l5 5 5-5"/>
             </svg>
-            <p class="drop-title">"Drop calendar files here"</p>
-            <p class="drop-hint">"iCalendar (.ics) exports from Outlook, Google, Apple, Thunderbird and others. Several at once is fine."</p>
+            <p class="drop-title">"Drop calendar and contact files here"</p>
+            <p class="drop-hint">"iCalendar (.ics), xCal (.xml), vCard (.vcf) and Outlook or MDaemon CSV exports. Several at once is fine."</p>
             <div class="drop-actions">
                 <label class="button primary file-picker">
                     <input
                         type="file"
                         id="file-input"
                         multiple
-                        accept=".ics,text/calendar"
+                        accept=ACCEPTED
                         on:change=on_change
                     />
                     "Choose files…"

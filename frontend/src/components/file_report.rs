@@ -1,10 +1,11 @@
-//! One file's result: a summary, its warnings and its items, or a plain
+//! One file's result: a progress bar while it is read, then a summary
+//! (counts by kind and status), its warnings and its items — or a plain
 //! explanation of why it could not be read.
 
 use super::item_table::ItemTable;
 use crate::app::{FileState, LoadedFile};
+use ferry_shared::preview::{FilePreview, StatusCounts};
 use ferry_shared::text::SourceEncoding;
-use ferry_shared::{FileReport as Report, ItemKind};
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -22,7 +23,13 @@ pub fn FileReport(file: LoadedFile, on_remove: Callback<usize>) -> impl IntoView
             <header class="file-header">
                 <div>
                     <h2 class="file-name">{title}</h2>
-                    <p class="file-meta">{human_size(size)}</p>
+                    <p class="file-meta">
+                        {human_size(size)}
+                        {move || state.with(|s| match s {
+                            FileState::Read(p) => format!(" · {}", p.format.label()),
+                            _ => String::new(),
+                        })}
+                    </p>
                 </div>
                 <button
                     type="button"
@@ -34,78 +41,119 @@ pub fn FileReport(file: LoadedFile, on_remove: Callback<usize>) -> impl IntoView
                 </button>
             </header>
             {move || match state.get() {
-                FileState::Reading => view! {
-                    <div class="reading" role="status">
-                        <div class="progress indeterminate"><div class="bar"></div></div>
-                        <span>"Reading…"</span>
-                    </div>
-                }.into_any(),
+                FileState::Reading { done, total } => reading(done, total).into_any(),
                 FileState::Failed(message) => view! {
                     <div class="file-error" role="alert">
                         <strong>"This file could not be read."</strong>
                         <p class="error-message">{message}</p>
                     </div>
                 }.into_any(),
-                FileState::Read(report) => view! { <ReportBody report=report/> }.into_any(),
+                FileState::Read(preview) => view! { <PreviewBody file=id preview=preview/> }.into_any(),
             }}
         </section>
     }
 }
 
-#[component]
-fn ReportBody(report: Arc<Report>) -> impl IntoView {
-    let count = |kind| report.items.iter().filter(|i| i.kind == kind).count();
-    let events = count(ItemKind::Event);
-    let tasks = count(ItemKind::Task);
-    let recurring = report
-        .items
-        .iter()
-        .filter(|i| i.recurrence.is_recurring())
-        .count();
-    let to_check = report.items.iter().filter(|i| !i.notes.is_empty()).count();
-    let warnings = report.warnings.len() + report.more_warnings;
-    let skipped = report.skipped.len();
-    let encoding_note = (report.encoding == SourceEncoding::Windows1252)
-        .then_some("Read as Windows-1252 (not UTF-8)");
+/// The progress bar: bytes read, then "Checking items…" while parsing.
+fn reading(done: f64, total: f64) -> impl IntoView {
+    let reading_done = total > 0.0 && done >= total;
+    let label = if reading_done {
+        "Checking items…".to_string()
+    } else if total > 0.0 {
+        format!("Reading… {} of {}", size_text(done), size_text(total))
+    } else {
+        "Reading…".to_string()
+    };
+    let percent = if total > 0.0 {
+        done / total * 100.0
+    } else {
+        0.0
+    };
+    view! {
+        <div class="reading" role="status" aria-live="polite">
+            {if reading_done || total <= 0.0 {
+                view! { <progress class="file-progress" aria-label="Reading the file"></progress> }.into_any()
+            } else {
+                view! {
+                    <progress class="file-progress" max="100" value=format!("{percent:.0}") aria-label="Reading the file"></progress>
+                }.into_any()
+            }}
+            <span>{label}</span>
+        </div>
+    }
+}
 
-    // (text, needs attention)
-    let chips = [
-        Some((plural(events, "event", "events"), false)),
-        (tasks > 0).then(|| (plural(tasks, "task", "tasks"), false)),
-        (recurring > 0).then(|| (format!("{recurring} recurring"), false)),
-        (to_check > 0).then(|| (format!("{to_check} to check"), true)),
-        (skipped > 0).then(|| (format!("{skipped} skipped"), true)),
-        encoding_note.map(|note| (note.to_string(), true)),
+#[component]
+fn PreviewBody(file: usize, preview: Arc<FilePreview>) -> impl IntoView {
+    let counts = preview.counts;
+    let warnings = preview.warnings.len() + preview.more_warnings;
+    let skipped = preview.skipped.len();
+    let encoding_note = (preview.encoding == SourceEncoding::Windows1252)
+        .then_some("Read as Windows-1252 (not UTF-8)");
+    let kinds = [
+        ("Events", counts.events),
+        ("Tasks", counts.tasks),
+        ("Contacts", counts.contacts),
     ];
-    let warning_list = report.warnings.clone();
-    let more = report.more_warnings;
-    let skipped_list = report.skipped.clone();
+    let all = counts.all();
+    let warning_list = preview.warnings.clone();
+    let more = preview.more_warnings;
+    let skipped_list = preview.skipped.clone();
+    let needs_zone = preview.format.needs_time_zone();
 
     view! {
-        <ul class="summary" aria-label="Summary">
-            {chips
-                .into_iter()
-                .flatten()
-                .map(|(text, attention)| view! { <li class="chip" class:attention=attention>{text}</li> })
-                .collect_view()}
-        </ul>
+        <table class="counts" aria-label="Summary by kind and status">
+            <thead>
+                <tr>
+                    <th scope="col">"Kind"</th>
+                    <th scope="col" class="num">"OK"</th>
+                    <th scope="col" class="num">"Warning"</th>
+                    <th scope="col" class="num">"Cannot convert"</th>
+                    <th scope="col" class="num">"Total"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {kinds
+                    .into_iter()
+                    .filter(|(_, c)| c.total() > 0)
+                    .map(|(kind, c)| count_row(kind, c))
+                    .collect_view()}
+                {(kinds.iter().filter(|(_, c)| c.total() > 0).count() > 1).then(|| count_row("All", all))}
+            </tbody>
+        </table>
+        {encoding_note.map(|note| view! { <p class="chip attention">{note}</p> })}
+        {needs_zone.then(|| view! {
+            <p class="notice">"CSV exports carry no time zone: choose the default time zone under “Mapping rules” above."</p>
+        })}
         <Show when=move || { warnings > 0 || skipped > 0 }>
             <details class="warnings">
-                <summary>{plural(warnings, "warning", "warnings")} " about this file"</summary>
+                <summary>{plural(warnings + skipped, "note", "notes")} " about this file"</summary>
                 <ul>
                     {warning_list.iter().map(|w| view! { <li>{w.to_string()}</li> }).collect_view()}
                     {skipped_list.iter().map(|s| view! {
-                        <li>{format!("Line {}: {} is not moved (Ferry moves events and tasks).", s.line, s.component)}</li>
+                        <li>{format!("Line {}: {} is not moved (Ferry moves events, tasks and contacts).", s.line, s.component)}</li>
                     }).collect_view()}
                     {(more > 0).then(|| view! { <li>{format!("…and {more} more.")}</li> })}
                 </ul>
             </details>
         </Show>
-        {if report.items.is_empty() {
-            view! { <p class="no-items">"This file holds no events or tasks."</p> }.into_any()
+        {if preview.rows.is_empty() {
+            view! { <p class="no-items">"This file holds no events, tasks or contacts."</p> }.into_any()
         } else {
-            view! { <ItemTable report=report.clone()/> }.into_any()
+            view! { <ItemTable file=file preview=preview.clone()/> }.into_any()
         }}
+    }
+}
+
+fn count_row(kind: &'static str, c: StatusCounts) -> impl IntoView {
+    view! {
+        <tr data-kind=kind>
+            <th scope="row">{kind}</th>
+            <td class="num ok">{c.ok}</td>
+            <td class="num warning">{c.warning}</td>
+            <td class="num cannot">{c.cannot_convert}</td>
+            <td class="num">{c.total()}</td>
+        </tr>
     }
 }
 
@@ -117,10 +165,14 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     }
 }
 
-fn human_size(bytes: f64) -> String {
+pub(crate) fn human_size(bytes: f64) -> String {
     if bytes <= 0.0 {
         return "sample file".to_string();
     }
+    size_text(bytes)
+}
+
+fn size_text(bytes: f64) -> String {
     const KB: f64 = 1024.0;
     if bytes < KB {
         format!("{bytes:.0} bytes")

@@ -122,6 +122,21 @@ pub fn classify(tzid: &str, file_zones: &[String]) -> ZoneKind {
     ZoneKind::Unknown
 }
 
+/// Every IANA zone name CLDR links to a Windows zone, sorted: the
+/// choices offered for the default time zone.
+pub fn iana_names() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = include_str!("../../data/windows_zones.tsv")
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .filter_map(|line| line.split('\t').nth(2))
+        .flat_map(|ianas| ianas.split(' '))
+        .filter(|name| name.contains('/') && !name.starts_with("Etc/"))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
 /// True when `tzid` is a zone name the user may pick as the default zone.
 pub fn is_known(tzid: &str) -> bool {
     !matches!(
@@ -159,6 +174,10 @@ mod tests {
         assert_eq!(classify("Custom Zone 7", &own), ZoneKind::DefinedInFile);
         assert_eq!(classify("Mars/Olympus", &own), ZoneKind::Unknown);
         assert!(is_known("Asia/Kolkata"));
+        let names = iana_names();
+        assert!(names.len() > 300, "{}", names.len());
+        assert!(names.contains(&"Europe/Berlin"));
+        assert!(names.iter().all(|n| is_known(n)));
         assert!(!is_known("Mars/Olympus"));
     }
 }
