@@ -1,5 +1,6 @@
 //! Golden tests of the mapping: real and hand-written files, with the
 //! rules a user would load, in full and flat mode.
+#![cfg(not(target_arch = "wasm32"))]
 
 use ferry_shared::mapping::{
     AttendeeMode, DomainRewrites, ItemStatus, MappedItem, MappingRules, UserMap, WarningCode,
