@@ -103,15 +103,17 @@ impl<'a> Iterator for LogicalLines<'a> {
         let mut parameters = Parameters::of(head, start);
         while let Some((next, next_end)) = self.physical_at(end) {
             let encoding = parameters.map_or(ValueEncoding::Plain, |p| p.encoding);
-            let continuation = if let Some(folded) = next.strip_prefix([' ', '\t']) {
-                folded
-            } else if encoding == ValueEncoding::QuotedPrintable
+            // A soft line break comes first: the next line continues the
+            // value as it is, leading blanks included (as calcard reads it).
+            let continuation = if encoding == ValueEncoding::QuotedPrintable
                 && text.ends_with('=')
                 && !is_card_boundary(next)
             {
                 // The soft line break itself is not part of the value.
                 text.to_mut().pop();
                 next
+            } else if let Some(folded) = next.strip_prefix([' ', '\t']) {
+                folded
             } else if encoding == ValueEncoding::Base64 && is_base64_run(next) {
                 next
             } else {
@@ -315,13 +317,16 @@ mod tests {
 
     #[test]
     fn quoted_printable_soft_breaks_continue_the_value() {
-        let src = "N;ENCODING=QUOTED-PRINTABLE:M=FC=\nller;J=\n=F6rg\nFN:x=\nEND:VCARD\n";
+        let src = "N;ENCODING=QUOTED-PRINTABLE:M=FC=\nller;J=\n=F6rg=\n and\nFN:x=\nEND:VCARD\n";
         assert_eq!(
             texts(src),
             [
-                (1, "N;ENCODING=QUOTED-PRINTABLE:M=FCller;J=F6rg".to_string()),
-                (4, "FN:x=".to_string()),
-                (5, "END:VCARD".to_string()),
+                (
+                    1,
+                    "N;ENCODING=QUOTED-PRINTABLE:M=FCller;J=F6rg and".to_string()
+                ),
+                (5, "FN:x=".to_string()),
+                (6, "END:VCARD".to_string()),
             ]
         );
         assert_eq!(lines(src)[0].encoding, ValueEncoding::QuotedPrintable);
