@@ -125,7 +125,9 @@ impl<'a> Iterator for LogicalLines<'a> {
             if text.len() > self.max_line_bytes {
                 break;
             }
-            if parameters.is_none() {
+            // Only the new piece can bring the first `:` (searching the
+            // whole line each time would be quadratic).
+            if parameters.is_none() && continuation.contains(':') {
                 // The parameters themselves were folded: read them from the
                 // joined text, where offsets no longer match the file (such
                 // a line is left as written).

@@ -61,6 +61,11 @@ pub(super) enum SplitError {
     TooManyCards,
 }
 
+/// Deepest nesting followed inside a card or a skipped component; deeper
+/// `BEGIN:` lines are ignored with a warning, so that matching `END:` lines
+/// stays cheap on hostile input.
+const MAX_NESTING: usize = 32;
+
 /// A component opened with `BEGIN:` and not closed yet.
 #[derive(Debug, Clone)]
 struct Open {
@@ -297,10 +302,14 @@ fn skipping(
             collector.open_card(line.number)
         }
         Kind::Begin(name) => {
-            stack.push(Open {
-                name,
-                line: line.number,
-            });
+            if stack.len() < MAX_NESTING {
+                stack.push(Open {
+                    name,
+                    line: line.number,
+                });
+            } else {
+                collector.warn(line.number, too_deep(&name));
+            }
             Ok(State::Skipping(stack))
         }
         Kind::End(name) => match stack.iter().rposition(|open| open.name == name) {
@@ -333,6 +342,9 @@ fn in_card(
             let closer = format!("the next BEGIN:VCARD on line {}", line.number);
             collector.close_card(card, Some(closer));
             return collector.open_card(line.number);
+        }
+        Kind::Begin(name) if card.nested.len() >= MAX_NESTING => {
+            collector.warn(line.number, too_deep(&name));
         }
         Kind::Begin(name) => {
             if card.nested.is_empty() && name == "VCARD" {
@@ -411,6 +423,10 @@ fn keep(span: &mut CardSpan, line: &LogicalLine<'_>) {
         span.ends_in_soft_break =
             line.encoding == ValueEncoding::QuotedPrintable && line.text.trim_end().ends_with('=');
     }
+}
+
+fn too_deep(name: &str) -> String {
+    format!("BEGIN:{name} is nested more than {MAX_NESTING} deep; it was ignored")
 }
 
 fn not_a_property(text: &str) -> String {
@@ -522,6 +538,21 @@ mod tests {
         assert!(!out.cards[0].complete);
         assert!(out.cards[0].ends_in_soft_break);
         assert!(out.warnings[0].message.contains("end of the file"));
+    }
+
+    #[test]
+    fn nesting_is_followed_only_so_deep() {
+        let deep = "BEGIN:X\n".repeat(MAX_NESTING + 2);
+        let src = format!("BEGIN:VCARD\n{deep}END:VCARD\nBEGIN:VCARD\nFN:B\nEND:VCARD\n");
+        let out = outline(&src);
+        let too_deep: Vec<_> = out
+            .warnings
+            .iter()
+            .filter(|warning| warning.message.contains("nested more than"))
+            .map(|warning| warning.line)
+            .collect();
+        assert_eq!(too_deep, [Some(MAX_NESTING + 2), Some(MAX_NESTING + 3)]);
+        assert_eq!(out.cards.len(), 2, "the next card is still found");
     }
 
     #[test]
