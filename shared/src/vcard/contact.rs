@@ -5,7 +5,7 @@ use super::photo::read_photo;
 use super::values::{Texts, clean, first_of, labels};
 use crate::limits::ParseLimits;
 use crate::model::{Contact, Labeled, Name, PostalAddress};
-use calcard::vcard::{VCard, VCardEntry, VCardParameterName, VCardProperty, VCardValue};
+use calcard::vcard::{VCard, VCardEntry, VCardKind, VCardParameterName, VCardProperty, VCardValue};
 use chrono::NaiveDate;
 
 /// What one card gives.
@@ -84,6 +84,12 @@ pub(super) fn read_contact(vcard: &VCard, limits: &ParseLimits) -> ReadContact {
     if display_name.is_none() {
         notes.push("This contact has no name and no e-mail address".to_string());
     }
+    if is_group(vcard) {
+        notes.push(
+            "This card is a contact group (KIND:group); it is read as one contact, without its members"
+                .to_string(),
+        );
+    }
     let uid =
         first_of(vcard, &VCardProperty::Uid, &mut notes).and_then(|entry| texts.joined(entry, ","));
     let note = clean(
@@ -116,6 +122,28 @@ pub(super) fn read_contact(vcard: &VCard, limits: &ParseLimits) -> ReadContact {
         categories,
         notes,
     }
+}
+
+/// A group card: vCard 4.0 `KIND:group`, or Apple's 3.0 spelling
+/// `X-ADDRESSBOOKSERVER-KIND:group`.
+fn is_group(vcard: &VCard) -> bool {
+    vcard
+        .entries
+        .iter()
+        .filter(|entry| {
+            entry.name == VCardProperty::Kind
+                || entry
+                    .name
+                    .as_str()
+                    .eq_ignore_ascii_case("X-ADDRESSBOOKSERVER-KIND")
+        })
+        .flat_map(|entry| entry.values.first())
+        .any(|value| match value {
+            VCardValue::Kind(kind) => *kind == VCardKind::Group,
+            other => other
+                .as_text()
+                .is_some_and(|text| text.trim().eq_ignore_ascii_case("group")),
+        })
 }
 
 /// `N`: family; given; additional; prefixes; suffixes.
@@ -357,6 +385,24 @@ mod tests {
             Some("--12-24")
         );
         assert_eq!(day("BDAY;VALUE=text:circa 1800\r\n"), None);
+    }
+
+    #[test]
+    fn groups_are_noted() {
+        let note = "This card is a contact group (KIND:group); it is read as one contact, without its members";
+        assert_eq!(
+            read("VERSION:4.0\r\nKIND:group\r\nFN:Team\r\n").notes,
+            [note]
+        );
+        assert_eq!(
+            read("VERSION:3.0\r\nX-ADDRESSBOOKSERVER-KIND:group\r\nFN:Team\r\n").notes,
+            [note]
+        );
+        assert!(
+            read("VERSION:4.0\r\nKIND:individual\r\nFN:Me\r\n")
+                .notes
+                .is_empty()
+        );
     }
 
     #[test]
