@@ -419,6 +419,50 @@ fn every_cut_of_a_file_is_read_or_refused_without_panic() {
     }
 }
 
+/// Applies `edits` (replace, insert or delete a byte) to `bytes`.
+fn mangled(bytes: &[u8], edits: &[(prop::sample::Index, u8, u8)]) -> Vec<u8> {
+    let mut out = bytes.to_vec();
+    for (at, byte, kind) in edits {
+        if out.is_empty() {
+            out.push(*byte);
+            continue;
+        }
+        let at = at.index(out.len());
+        match kind {
+            0 => out[at] = *byte,
+            1 => out.insert(at, *byte),
+            _ => {
+                out.remove(at);
+            }
+        }
+    }
+    out
+}
+
+proptest! {
+    /// What the fuzz target checks, on random edits of a real file.
+    #[test]
+    fn random_edits_are_read_or_refused_without_panic(
+        edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0..3u8), 1..8)
+    ) {
+        let bytes = mangled(&fixture("fixtures/xcal/meeting.xml"), &edits);
+        let lines = bytes.split(|b| *b == b'\n').count();
+        match inspect_xcal(&bytes, &ParseLimits::default()) {
+            Ok(report) => {
+                for item in &report.items {
+                    prop_assert!((1..=lines).contains(&item.line));
+                }
+                for warning in &report.warnings {
+                    prop_assert!(warning.line.is_none_or(|line| (1..=lines).contains(&line)));
+                }
+            }
+            Err(err) => {
+                prop_assert!(err.line().is_none_or(|line| (1..=lines).contains(&line)), "{}", err);
+            }
+        }
+    }
+}
+
 // --- Limits ---
 
 /// An xCal file with one event holding `summary` and `extra` properties.

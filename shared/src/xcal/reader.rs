@@ -257,11 +257,11 @@ impl<'a> XmlReader<'a> {
 
     /// Reads up to and including the closing tag of the element whose
     /// opening tag was the last event.
-    pub fn skip_element(&mut self) -> Result<usize, InspectError> {
+    pub fn skip_element(&mut self) -> Result<(), InspectError> {
         let depth = self.open.len();
         loop {
             match self.next()? {
-                XmlEvent::Close { line } if self.open.len() < depth => return Ok(line),
+                XmlEvent::Close { .. } if self.open.len() < depth => return Ok(()),
                 XmlEvent::End => {
                     return Err(InspectError::Malformed {
                         line: self.last_line(),
@@ -273,7 +273,7 @@ impl<'a> XmlReader<'a> {
         }
     }
 
-    fn not_utf8(&mut self, line: usize) -> InspectError {
+    fn not_utf8(&self, line: usize) -> InspectError {
         InspectError::Malformed {
             line,
             reason: "this text cannot be decoded.".to_string(),
