@@ -18,7 +18,7 @@ pub enum InspectError {
         "The file is {size} bytes; the limit is {limit} bytes. Split the export, or raise the limit."
     )]
     TooLarge { size: usize, limit: usize },
-    #[error("Line {line}: this line is longer than the limit of {limit} bytes.")]
+    #[error("Line {line}: this line or value is longer than the limit of {limit} bytes.")]
     LineTooLong { line: usize, limit: usize },
     #[error(
         "The file has more than {limit} items, the limit for one file. Split the export, or raise the limit."

@@ -11,7 +11,7 @@ use calcard::common::PartialDateTime;
 use calcard::icalendar::{
     ICalendar, ICalendarClassification, ICalendarComponent, ICalendarComponentType, ICalendarEntry,
     ICalendarFrequency, ICalendarParameterName, ICalendarParameterValue,
-    ICalendarParticipationRole, ICalendarParticipationStatus, ICalendarProperty,
+    ICalendarParticipationRole, ICalendarParticipationStatus, ICalendarPeriod, ICalendarProperty,
     ICalendarRecurrenceRule, ICalendarRelated, ICalendarStatus, ICalendarTransparency,
     ICalendarUserTypes, ICalendarValue, ICalendarWeekday,
 };
@@ -140,8 +140,8 @@ fn fill(item: &mut Item, calendar: &ICalendar) {
     }
     item.categories = c
         .properties(&ICalendarProperty::Categories)
+        // calcard splits the list at unescaped commas already.
         .flat_map(|entry| entry.values.iter().filter_map(ICalendarValue::as_text))
-        .flat_map(|text| text.split(','))
         .map(str::trim)
         .filter(|text| !text.is_empty())
         .map(str::to_string)
@@ -288,7 +288,15 @@ fn dates(c: &ICalendarComponent, property: &ICalendarProperty) -> Vec<DateValue>
             entry
                 .values
                 .iter()
-                .filter_map(ICalendarValue::as_partial_date_time)
+                .filter_map(|value| match value {
+                    // An RDATE period (start/end or start/duration) adds
+                    // an occurrence at its start.
+                    ICalendarValue::Period(
+                        ICalendarPeriod::Range { start, .. }
+                        | ICalendarPeriod::Duration { start, .. },
+                    ) => Some(start),
+                    other => other.as_partial_date_time(),
+                })
                 .filter_map(move |dt| partial_date(dt, zone.as_deref()))
                 .collect::<Vec<_>>()
         })

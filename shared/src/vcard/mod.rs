@@ -81,6 +81,7 @@ pub fn inspect_vcard(bytes: &[u8], limits: &ParseLimits) -> Result<FileReport, I
         skipped: outline.skipped,
         warnings,
         more_warnings,
+        time_zones: Vec::new(),
     })
 }
 

@@ -71,6 +71,7 @@ pub fn inspect_xcal(bytes: &[u8], limits: &ParseLimits) -> Result<FileReport, In
             skipped: Vec::new(),
             warnings: Vec::new(),
             more_warnings: 0,
+            time_zones: Vec::new(),
         }
     } else {
         // The XML was already held to the size limits; escaping can make

@@ -71,6 +71,7 @@ mod tests {
                     message: "y".into(),
                 },
             ],
+            time_zones: Vec::new(),
             more_warnings: 0,
         };
         let report = remap_report(report, &ics);
