@@ -93,6 +93,11 @@ fn full_year(year: u32, digits_written: usize) -> i32 {
     }
 }
 
+/// True for Outlook's "no date" (`0/0/00`, `0.0.00`, …).
+pub(super) fn is_no_date(value: &str) -> bool {
+    date_numbers(value.trim()).is_some_and(|date| date.numbers.iter().all(|&n| n == 0))
+}
+
 /// Reads a date written in `order` (or year first).
 pub(super) fn parse_date(value: &str, order: DateOrder) -> Parsed<NaiveDate> {
     let value = value.trim();
@@ -102,7 +107,7 @@ pub(super) fn parse_date(value: &str, order: DateOrder) -> Parsed<NaiveDate> {
     let Some(date) = date_numbers(value) else {
         return Parsed::Unreadable;
     };
-    if date.numbers.iter().all(|&n| n == 0) {
+    if is_no_date(value) {
         return Parsed::Blank;
     }
     let [a, b, c] = date.numbers;

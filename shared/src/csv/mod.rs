@@ -110,7 +110,7 @@ pub fn inspect_csv(bytes: &[u8], limits: &ParseLimits) -> Result<FileReport, Ins
             (
                 FileFormat::OutlookCalendarCsv,
                 items,
-                columns.unused_with_values(&rows),
+                columns.unused_with_values(&rows, holds_something),
             )
         }
         Layout::Contacts {
@@ -125,7 +125,11 @@ pub fn inspect_csv(bytes: &[u8], limits: &ParseLimits) -> Result<FileReport, Ins
                 message,
             }));
             let items = contacts::read_contacts(&rows, columns, order);
-            (*format, items, columns.unused_with_values(&rows))
+            (
+                *format,
+                items,
+                columns.unused_with_values(&rows, holds_something),
+            )
         }
     };
     if !unused.is_empty() {
@@ -148,6 +152,12 @@ pub fn inspect_csv(bytes: &[u8], limits: &ParseLimits) -> Result<FileReport, Ins
         warnings,
         more_warnings,
     })
+}
+
+/// Whether a value of an unused column is worth reporting: not blank, and
+/// not Outlook's "no date".
+fn holds_something(value: &str) -> bool {
+    !value.trim().is_empty() && !dates::is_no_date(value)
 }
 
 fn file_wide(message: &str) -> Warning {

@@ -6,7 +6,7 @@
 //! twelve, so columns are found by name, never by position. Where to find
 //! each name is documented in `fixtures/csv/README.md`.
 
-use super::{Column, Language, Table};
+use super::{Column, Handling, Language, Table};
 
 /// What a calendar column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -36,11 +36,11 @@ pub(in crate::csv) enum CalendarColumn {
 }
 
 impl Column for CalendarColumn {
-    fn carried(self) -> bool {
-        !matches!(
-            self,
-            CalendarColumn::BillingInformation | CalendarColumn::Mileage
-        )
+    fn handling(self) -> Handling {
+        match self {
+            CalendarColumn::BillingInformation | CalendarColumn::Mileage => Handling::Reported,
+            _ => Handling::Moved,
+        }
     }
 }
 

@@ -7,7 +7,7 @@
 //! Only the columns Ferry moves are listed: every other column is reported
 //! as unused when it holds a value.
 
-use super::{Column, Language, Table};
+use super::{Column, Handling, Language, Table};
 
 /// Which postal address a column belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -104,11 +104,24 @@ pub(in crate::csv) enum ContactColumn {
     Categories,
     Sensitivity,
     Private,
+    /// `SMTP` or `EX` for e-mail address 1, 2 or 3.
+    EmailType(u8),
+    /// "Jane Doe (jane@example.com)", made by Outlook from name and address.
+    EmailDisplayName(u8),
+    /// Made by Outlook from the name.
+    Initials,
+    /// Nearly always Outlook's "unspecified".
+    Gender,
+    /// Nearly always Outlook's "normal"; targets keep no priority on contacts.
+    Priority,
 }
 
 impl Column for ContactColumn {
-    fn carried(self) -> bool {
-        true
+    fn handling(self) -> Handling {
+        match self {
+            EmailType(_) | EmailDisplayName(_) | Initials | Gender | Priority => Handling::Ignored,
+            _ => Handling::Moved,
+        }
     }
 }
 
@@ -170,6 +183,15 @@ const ENGLISH: Table<ContactColumn> = &[
     ("Private", Private),
     ("Sensitivity", Sensitivity),
     ("Web Page", WebPage),
+    ("E-mail Type", EmailType(1)),
+    ("E-mail 2 Type", EmailType(2)),
+    ("E-mail 3 Type", EmailType(3)),
+    ("E-mail Display Name", EmailDisplayName(1)),
+    ("E-mail 2 Display Name", EmailDisplayName(2)),
+    ("E-mail 3 Display Name", EmailDisplayName(3)),
+    ("Initials", Initials),
+    ("Gender", Gender),
+    ("Priority", Priority),
 ];
 
 const GERMAN: Table<ContactColumn> = &[
@@ -225,6 +247,15 @@ const GERMAN: Table<ContactColumn> = &[
     ("Privat", Private),
     ("Vertraulichkeit", Sensitivity),
     ("Webseite", WebPage),
+    ("E-Mail-Typ", EmailType(1)),
+    ("E-Mail 2: Typ", EmailType(2)),
+    ("E-Mail 3: Typ", EmailType(3)),
+    ("E-Mail: Angezeigter Name", EmailDisplayName(1)),
+    ("E-Mail 2: Angezeigter Name", EmailDisplayName(2)),
+    ("E-Mail 3: Angezeigter Name", EmailDisplayName(3)),
+    ("Initialen", Initials),
+    ("Geschlecht", Gender),
+    ("Priorität", Priority),
 ];
 
 /// French Outlook writes `Titre` twice, like English writes `Title` and
@@ -281,6 +312,24 @@ const FRENCH: Table<ContactColumn> = &[
     ("Critère de diffusion", Sensitivity),
     ("Notes", Notes),
     ("Page Web", WebPage),
+    ("Type de messagerie", EmailType(1)),
+    ("Type de messagerie 2", EmailType(2)),
+    ("Type de messagerie 3", EmailType(3)),
+    (
+        "Nom complet de l'adresse de messagerie",
+        EmailDisplayName(1),
+    ),
+    (
+        "Nom complet de l'adresse de messagerie 2",
+        EmailDisplayName(2),
+    ),
+    (
+        "Nom complet de l'adresse de messagerie 3",
+        EmailDisplayName(3),
+    ),
+    ("Initiales", Initials),
+    ("Sexe", Gender),
+    ("Priorité", Priority),
 ];
 
 const DUTCH: Table<ContactColumn> = &[
@@ -335,6 +384,15 @@ const DUTCH: Table<ContactColumn> = &[
     ("Gevoeligheid", Sensitivity),
     ("Notities", Notes),
     ("Webpagina", WebPage),
+    ("E-mailtype", EmailType(1)),
+    ("E-mailtype 2", EmailType(2)),
+    ("E-mailtype 3", EmailType(3)),
+    ("Weergavenaam voor e-mail", EmailDisplayName(1)),
+    ("E-mail, weergegeven naam 2", EmailDisplayName(2)),
+    ("E-mail, weergegeven naam 3", EmailDisplayName(3)),
+    ("Initialen", Initials),
+    ("Geslacht", Gender),
+    ("Prioriteit", Priority),
 ];
 
 /// Every Outlook contacts table with its language, English first.

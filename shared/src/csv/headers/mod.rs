@@ -28,11 +28,22 @@ pub(super) enum Language {
     Dutch,
 }
 
+/// What Ferry does with a known column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Handling {
+    /// Its values go into the item.
+    Moved,
+    /// Its values are not moved (such as a meeting's mileage); like an
+    /// unknown column, it is reported when it holds a value.
+    Reported,
+    /// Its values are not moved and not reported: Outlook derives them from
+    /// other columns or fills in a default (an address's type, initials).
+    Ignored,
+}
+
 /// A field a column can hold.
 pub(super) trait Column: Copy + Eq + Hash {
-    /// `false` for a known column whose values Ferry does not move (such as
-    /// a meeting's mileage): it is reported like an unknown column.
-    fn carried(self) -> bool;
+    fn handling(self) -> Handling;
 }
 
 /// Column names as the exporting program writes them, each with the field
@@ -119,17 +130,24 @@ impl<F: Column> ColumnMap<F> {
         self.cell(row, field).map(|cell| cell.value)
     }
 
-    /// The names of the columns whose values Ferry does not move and that
-    /// hold a value in at least one row, in file order.
-    pub(super) fn unused_with_values(&self, rows: &[Row]) -> Vec<&str> {
+    /// The names of the columns that are unknown or [`Handling::Reported`]
+    /// and hold a value (one for which `holds_something` is true) in at
+    /// least one row, in file order.
+    pub(super) fn unused_with_values(
+        &self,
+        rows: &[Row],
+        holds_something: impl Fn(&str) -> bool,
+    ) -> Vec<&str> {
         self.names
             .iter()
             .zip(&self.fields)
             .enumerate()
-            .filter(|(_, (_, field))| !field.is_some_and(Column::carried))
+            .filter(|(_, (_, field))| {
+                field.is_none_or(|field| field.handling() == Handling::Reported)
+            })
             .filter(|(column, _)| {
                 rows.iter()
-                    .any(|row| row.get(*column).is_some_and(|v| !v.trim().is_empty()))
+                    .any(|row| row.get(*column).is_some_and(&holds_something))
             })
             .map(|(_, (name, _))| name.as_str())
             .collect()
