@@ -307,4 +307,27 @@ mod tests {
         };
         assert_eq!(language, Language::German);
     }
+
+    #[test]
+    fn every_table_is_recognised_as_itself_with_all_its_columns() {
+        for (expected, table) in calendar::TABLES {
+            let header: Vec<String> = table.iter().map(|(name, _)| name.to_string()).collect();
+            let Some(Layout::Calendar { language, columns }) = detect(&header) else {
+                panic!("{expected:?} calendar not detected");
+            };
+            assert_eq!(language, expected);
+            assert_eq!(columns.matched(), header.len(), "{expected:?} calendar");
+        }
+        for (expected, table) in contacts::OUTLOOK_TABLES {
+            let header: Vec<String> = table.iter().map(|(name, _)| name.to_string()).collect();
+            let Some(Layout::Contacts {
+                language, columns, ..
+            }) = detect(&header)
+            else {
+                panic!("{expected:?} contacts not detected");
+            };
+            assert_eq!(language, expected);
+            assert_eq!(columns.matched(), header.len(), "{expected:?} contacts");
+        }
+    }
 }
