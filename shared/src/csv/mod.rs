@@ -151,6 +151,7 @@ pub fn inspect_csv(bytes: &[u8], limits: &ParseLimits) -> Result<FileReport, Ins
         skipped: Vec::new(),
         warnings,
         more_warnings,
+        time_zones: Vec::new(),
     })
 }
 
