@@ -221,6 +221,10 @@ test('uploaded corpus files show one row per item, as ferry inspect reads them',
     path.join(corpus, 'calcard/ical/193.ics'), // Apple iCal, recurring events
     path.join(corpus, 'biweekly/outlook-2010.ics'), // Outlook 2010 export
     path.join(corpus, 'calcard/ical/028.ics'), // organizer without address
+    path.join(corpus, 'calcard/vcard/009.vcf'), // vCard 2.1, quoted-printable
+    path.join(root, 'fixtures/csv/outlook-calendar-de.csv'), // German Outlook CSV, Windows-1252
+    path.join(root, 'fixtures/csv/outlook-contacts-en.csv'), // Outlook contacts CSV
+    path.join(root, 'fixtures/xcal/meeting.xml'), // xCal
   ];
   const page = await openPage();
   await page.locator('#file-input').setInputFiles(files);
