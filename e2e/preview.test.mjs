@@ -435,5 +435,18 @@ test('100,000 events: a progress bar, then a table that only renders what is in 
   assert.equal(await last.locator('.item-summary').textContent(), 'Bulk event 99999');
   await section.locator('input.filter-search').fill('event 4242');
   assert.equal(await section.locator('.shown-count').textContent(), '11 of 100000 items');
+
+  // The window arithmetic relies on fixed row heights (item_table.rs and
+  // ferry.css): 60 px rows on a desktop, 220 px cards on a phone.
+  const heights = () => section.locator('tr.item-row').evaluateAll(
+    (rows) => rows.map((row) => Math.round(row.getBoundingClientRect().height)));
+  assert.deepEqual([...new Set(await heights())], [60]);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForFunction(() => document.querySelector('tr.item-row')?.getBoundingClientRect().height > 100);
+  assert.deepEqual([...new Set(await heights())], [220]);
+  await section.locator('input.filter-search').fill('');
+  await scroller.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await section.locator('tr.item-row[data-index="99999"]').waitFor();
+  await section.screenshot({ path: path.join(artifacts, 'bulk-phone.png') });
   await page.close();
 });

@@ -150,8 +150,8 @@ fn count_row(kind: &'static str, c: StatusCounts) -> impl IntoView {
         <tr data-kind=kind>
             <th scope="row">{kind}</th>
             <td class="num ok">{c.ok}</td>
-            <td class="num warning">{c.warning}</td>
-            <td class="num cannot">{c.cannot_convert}</td>
+            <td class="num warning" class:some={c.warning > 0}>{c.warning}</td>
+            <td class="num cannot" class:some={c.cannot_convert > 0}>{c.cannot_convert}</td>
             <td class="num">{c.total()}</td>
         </tr>
     }

@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 /// Row heights in CSS pixels; ferry.css sets the same (`.item-row`).
 const ROW_HEIGHT_WIDE: f64 = 60.0;
-const ROW_HEIGHT_NARROW: f64 = 196.0;
+const ROW_HEIGHT_NARROW: f64 = 220.0;
 /// Below this width rows are shown as cards (ferry.css's breakpoint).
 const NARROW_BELOW: f64 = 640.0;
 /// Rows rendered above and below the visible ones.
