@@ -95,6 +95,12 @@ fn sniff(bytes: &[u8]) -> Option<Sniffed> {
     }
 }
 
+/// True when `bytes` look like iCalendar (what [`inspect`] would read
+/// with [`inspect_ics`]).
+pub(crate) fn is_icalendar(bytes: &[u8]) -> bool {
+    sniff(bytes) == Some(Sniffed::ICalendar)
+}
+
 /// Reads an export of any supported format, chosen by its content.
 pub fn inspect(bytes: &[u8], limits: &ParseLimits) -> Result<FileReport, InspectError> {
     if bytes.len() > limits.max_file_bytes {

@@ -7,7 +7,7 @@
 
 use crate::inspect::{InspectError, inspect};
 use crate::limits::ParseLimits;
-use crate::mapping::{ItemStatus, MappedItem, MappingRules, MappingWarning, map_report};
+use crate::mapping::{ItemStatus, MappedItem, Mapper, MappingRules, MappingWarning, map_report};
 use crate::model::{DateValue, Item, ItemKind, Recurrence};
 use crate::report::{FileFormat, FileReport, Skipped, Warning};
 use crate::text::SourceEncoding;
@@ -40,20 +40,31 @@ pub struct PreviewRow {
 }
 
 impl PreviewRow {
-    fn new(index: usize, source: &Item, mapped: &MappedItem) -> Self {
-        let item = &mapped.item;
+    fn new(
+        index: usize,
+        line: usize,
+        kind: ItemKind,
+        attendees: usize,
+        mapped: MappedItem,
+    ) -> Self {
+        let end = mapped.item.end_for_display();
+        let MappedItem {
+            status,
+            warnings,
+            item,
+        } = mapped;
         Self {
             index,
-            line: source.line,
-            kind: source.kind,
-            status: mapped.status,
-            summary: item.summary.clone(),
-            start: item.start.clone(),
-            end: item.end_for_display(),
+            line,
+            kind,
+            status,
+            summary: item.summary,
+            start: item.start,
+            end,
             organizer: item.organizer.as_ref().map(ToString::to_string),
-            attendees: source.attendees.len(),
+            attendees,
             recurrence: item.recurrence,
-            warnings: mapped.warnings.clone(),
+            warnings,
         }
     }
 
@@ -132,42 +143,77 @@ pub struct FilePreview {
     pub more_warnings: usize,
 }
 
-/// Builds the preview of a report read with [`inspect`].
-pub fn preview(report: &FileReport, rules: &MappingRules) -> FilePreview {
-    let mapped = map_report(report, rules);
-    let mut counts = Counts::default();
-    let rows = report
-        .items
-        .iter()
-        .zip(&mapped)
-        .enumerate()
-        .map(|(index, (source, mapped))| {
-            match source.kind {
-                ItemKind::Event => counts.events.add(mapped.status),
-                ItemKind::Task => counts.tasks.add(mapped.status),
-                ItemKind::Contact => counts.contacts.add(mapped.status),
-            }
-            PreviewRow::new(index, source, mapped)
-        })
-        .collect();
-    FilePreview {
-        format: report.format,
-        encoding: report.encoding,
-        calendars: report.calendars,
-        rows,
-        counts,
-        skipped: report.skipped.clone(),
-        warnings: report.warnings.clone(),
-        more_warnings: report.more_warnings,
+/// Collects rows and counts item by item.
+struct PreviewBuilder<'a> {
+    rules: &'a MappingRules,
+    mapper: Option<Mapper<'a>>,
+    counts: Counts,
+    rows: Vec<PreviewRow>,
+}
+
+impl<'a> PreviewBuilder<'a> {
+    fn new(rules: &'a MappingRules) -> Self {
+        Self {
+            rules,
+            mapper: None,
+            counts: Counts::default(),
+            rows: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, source: Item, file_zones: &[String]) {
+        let rules = self.rules;
+        let mapper = self
+            .mapper
+            .get_or_insert_with(|| Mapper::new(rules, file_zones));
+        let (line, kind, attendees) = (source.line, source.kind, source.attendees.len());
+        let mapped = mapper.map(source);
+        match kind {
+            ItemKind::Event => self.counts.events.add(mapped.status),
+            ItemKind::Task => self.counts.tasks.add(mapped.status),
+            ItemKind::Contact => self.counts.contacts.add(mapped.status),
+        }
+        let index = self.rows.len();
+        self.rows
+            .push(PreviewRow::new(index, line, kind, attendees, mapped));
+    }
+
+    fn finish(self, report: &FileReport) -> FilePreview {
+        FilePreview {
+            format: report.format,
+            encoding: report.encoding,
+            calendars: report.calendars,
+            rows: self.rows,
+            counts: self.counts,
+            skipped: report.skipped.clone(),
+            warnings: report.warnings.clone(),
+            more_warnings: report.more_warnings,
+        }
     }
 }
 
-/// Reads `bytes` and builds its preview.
+/// Builds the preview of a report read with [`inspect`].
+pub fn preview(report: &FileReport, rules: &MappingRules) -> FilePreview {
+    let mut builder = PreviewBuilder::new(rules);
+    for item in &report.items {
+        builder.push(item.clone(), &report.time_zones);
+    }
+    builder.finish(report)
+}
+
+/// Reads `bytes` and builds its preview. iCalendar files, the large ones,
+/// are read item by item: only the rows stay in memory.
 pub fn preview_bytes(
     bytes: &[u8],
     limits: &ParseLimits,
     rules: &MappingRules,
 ) -> Result<FilePreview, InspectError> {
+    if crate::inspect::is_icalendar(bytes) {
+        let mut builder = PreviewBuilder::new(rules);
+        let report =
+            crate::ical::read_ics(bytes, limits, &mut |item, zones| builder.push(item, zones))?;
+        return Ok(builder.finish(&report));
+    }
     inspect(bytes, limits).map(|report| preview(&report, rules))
 }
 

@@ -201,3 +201,32 @@ fn every_corpus_file_maps_without_panic_and_statuses_follow_warnings() {
     }
     assert!(checked > 350, "{checked}");
 }
+
+#[test]
+fn the_streamed_preview_equals_the_preview_of_the_whole_report() {
+    use ferry_shared::preview::{preview, preview_bytes};
+    let rules = rules(AttendeeMode::Full, Some("Europe/Berlin"));
+    let mut compared = 0;
+    for dir in [
+        "fixtures/corpora/calcard/ical",
+        "fixtures/corpora/biweekly",
+        "fixtures/mapping",
+    ] {
+        for entry in std::fs::read_dir(root().join(dir)).unwrap() {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            let limits = ParseLimits::default();
+            match (
+                inspect(&bytes, &limits),
+                preview_bytes(&bytes, &limits, &rules),
+            ) {
+                (Ok(report), Ok(streamed)) => {
+                    assert_eq!(streamed, preview(&report, &rules));
+                    compared += 1;
+                }
+                (Err(a), Err(b)) => assert_eq!(a, b),
+                (a, b) => panic!("{a:?} vs {b:?}"),
+            }
+        }
+    }
+    assert!(compared > 250, "{compared}");
+}

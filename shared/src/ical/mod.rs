@@ -21,6 +21,22 @@ use scan::{ScanError, scan};
 
 /// Reads an iCalendar file.
 pub fn inspect_ics(bytes: &[u8], limits: &ParseLimits) -> Result<FileReport, InspectError> {
+    let mut items = Vec::new();
+    let mut report = read_ics(bytes, limits, &mut |item, _| items.push(item))?;
+    report.items = items;
+    Ok(report)
+}
+
+/// Reads an iCalendar file item by item: `on_item` gets each event and
+/// task in file order (with the zones the file defines), and the report
+/// returned holds everything else (its `items` stay empty). Nothing is
+/// handed out when the file fails as a whole, and at most one item is in
+/// memory at a time — what a preview of a very large file needs.
+pub fn read_ics(
+    bytes: &[u8],
+    limits: &ParseLimits,
+    on_item: &mut dyn FnMut(crate::model::Item, &[String]),
+) -> Result<FileReport, InspectError> {
     if bytes.len() > limits.max_file_bytes {
         return Err(InspectError::TooLarge {
             size: bytes.len(),
@@ -56,31 +72,33 @@ pub fn inspect_ics(bytes: &[u8], limits: &ParseLimits) -> Result<FileReport, Ins
             },
         );
     }
-    let mut items = Vec::new();
+    // First the zones, the skipped components and the count (so a file
+    // over the item limit fails before any item is handed out).
     let mut skipped = Vec::new();
     let mut time_zones = Vec::new();
+    let mut count = 0;
+    for span in &outline.components {
+        match span.name.as_str() {
+            "VEVENT" | "VTODO" => count += 1,
+            "VTIMEZONE" => time_zones.extend(scan::time_zone_id(span.text)),
+            _ => skipped.push(Skipped {
+                component: span.name.clone(),
+                line: span.line,
+            }),
+        }
+    }
+    if count > limits.max_items {
+        return Err(InspectError::TooManyItems {
+            limit: limits.max_items,
+        });
+    }
     for span in &outline.components {
         let kind = match span.name.as_str() {
             "VEVENT" => ItemKind::Event,
             "VTODO" => ItemKind::Task,
-            "VTIMEZONE" => {
-                time_zones.extend(scan::time_zone_id(span.text));
-                continue;
-            }
-            _ => {
-                skipped.push(Skipped {
-                    component: span.name.clone(),
-                    line: span.line,
-                });
-                continue;
-            }
+            _ => continue,
         };
-        if items.len() == limits.max_items {
-            return Err(InspectError::TooManyItems {
-                limit: limits.max_items,
-            });
-        }
-        items.push(item::read_item(span, kind, limits));
+        on_item(item::read_item(span, kind, limits), &time_zones);
     }
 
     // File order; file-wide notes (no line) first.
@@ -91,7 +109,7 @@ pub fn inspect_ics(bytes: &[u8], limits: &ParseLimits) -> Result<FileReport, Ins
         format: FileFormat::ICalendar,
         encoding: decoded.encoding,
         calendars: outline.calendars,
-        items,
+        items: Vec::new(),
         skipped,
         warnings,
         more_warnings,

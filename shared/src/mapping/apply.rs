@@ -64,32 +64,58 @@ pub struct MappedItem {
 
 /// Maps every item of `report`.
 pub fn map_report(report: &FileReport, rules: &MappingRules) -> Vec<MappedItem> {
-    let mut first_line_of: HashMap<(String, Option<String>), usize> = HashMap::new();
+    let mut mapper = Mapper::new(rules, &report.time_zones);
     report
         .items
         .iter()
-        .map(|item| {
-            let mut mapped = map_item(item, rules, &report.time_zones);
-            if let Some(uid) = &item.uid {
-                let key = (
-                    uid.clone(),
-                    item.recurrence_id.as_ref().map(|r| r.local.clone()),
-                );
-                match first_line_of.get(&key) {
-                    Some(first) => mapped.warn(
-                        WarningCode::DuplicateUid,
-                        format!(
-                            "The item on line {first} has the same UID; this one will be skipped as a duplicate"
-                        ),
-                    ),
-                    None => {
-                        first_line_of.insert(key, item.line);
-                    }
+        .map(|item| mapper.map(item.clone()))
+        .collect()
+}
+
+/// Maps the items of one file in order, one at a time; it remembers the
+/// UIDs seen so that duplicates are named.
+pub struct Mapper<'a> {
+    rules: &'a MappingRules,
+    file_zones: Vec<String>,
+    first_line_of: HashMap<(String, Option<String>), usize>,
+}
+
+impl<'a> Mapper<'a> {
+    /// A mapper for a file that defines `file_zones`.
+    pub fn new(rules: &'a MappingRules, file_zones: &[String]) -> Self {
+        Self {
+            rules,
+            file_zones: file_zones.to_vec(),
+            first_line_of: HashMap::new(),
+        }
+    }
+
+    /// Maps the next item of the file.
+    pub fn map(&mut self, item: Item) -> MappedItem {
+        let duplicate_of = item.uid.as_ref().and_then(|uid| {
+            let key = (
+                uid.clone(),
+                item.recurrence_id.as_ref().map(|r| r.local.clone()),
+            );
+            match self.first_line_of.get(&key) {
+                Some(first) => Some(*first),
+                None => {
+                    self.first_line_of.insert(key, item.line);
+                    None
                 }
             }
-            mapped
-        })
-        .collect()
+        });
+        let mut mapped = map_owned(item, self.rules, &self.file_zones);
+        if let Some(first) = duplicate_of {
+            mapped.warn(
+                WarningCode::DuplicateUid,
+                format!(
+                    "The item on line {first} has the same UID; this one will be skipped as a duplicate"
+                ),
+            );
+        }
+        mapped
+    }
 }
 
 impl MappedItem {
@@ -109,20 +135,28 @@ impl MappedItem {
     }
 }
 
-/// Maps one item. `file_zones` are the zones its file defines.
+/// Maps one item on its own (duplicates need a [`Mapper`]). `file_zones`
+/// are the zones its file defines.
 pub fn map_item(source: &Item, rules: &MappingRules, file_zones: &[String]) -> MappedItem {
+    map_owned(source.clone(), rules, file_zones)
+}
+
+fn map_owned(item: Item, rules: &MappingRules, file_zones: &[String]) -> MappedItem {
+    let notes: Vec<String> = item
+        .notes
+        .iter()
+        .map(|note| format!("Line {}: {note}", item.line))
+        .collect();
+    let kind = item.kind;
     let mut mapped = MappedItem {
         status: ItemStatus::Ok,
         warnings: Vec::new(),
-        item: source.clone(),
+        item,
     };
-    for note in &source.notes {
-        mapped.warn(
-            WarningCode::Malformed,
-            format!("Line {}: {note}", source.line),
-        );
+    for note in notes {
+        mapped.warn(WarningCode::Malformed, note);
     }
-    match source.kind {
+    match kind {
         ItemKind::Event | ItemKind::Task => map_calendar_item(&mut mapped, rules, file_zones),
         ItemKind::Contact => map_contact(&mut mapped, rules),
     }

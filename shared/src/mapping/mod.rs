@@ -14,7 +14,7 @@ pub mod recurrence;
 pub mod zones;
 
 pub use addresses::{DomainRewrites, RuleError, UserMap};
-pub use apply::{ItemStatus, MappedItem, MappingWarning, WarningCode, map_report};
+pub use apply::{ItemStatus, MappedItem, Mapper, MappingWarning, WarningCode, map_report};
 
 use serde::{Deserialize, Serialize};
 
