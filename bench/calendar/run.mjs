@@ -101,7 +101,7 @@ async function measure(fn) {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS,
   });
-  const browserPid = Number(execFileSync('pgrep', ['-f', `--user-data-dir=${profile}`]).toString().trim().split('\n')[0]);
+  const browserPid = Number(execFileSync('pgrep', ['-o', '-f', '--', `--user-data-dir=${profile}`]).toString().trim().split('\n')[0]);
   const page = await context.newPage();
   await page.goto(`${base}/bench`);
   await page.waitForFunction(() => window.benchReady === true);

@@ -210,8 +210,12 @@ pub fn preview_bytes(
 ) -> Result<FilePreview, InspectError> {
     if crate::inspect::is_icalendar(bytes) {
         let mut builder = PreviewBuilder::new(rules);
-        let report =
-            crate::ical::read_ics(bytes, limits, &mut |item, zones| builder.push(item, zones))?;
+        let report = crate::ical::read_ics(
+            bytes,
+            limits,
+            crate::ical::Detail::Rows,
+            &mut |item, zones| builder.push(item, zones),
+        )?;
         return Ok(builder.finish(&report));
     }
     inspect(bytes, limits).map(|report| preview(&report, rules))

@@ -18,10 +18,70 @@ use calcard::icalendar::{
 use calcard::{Entry, Parser};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_skip_long_text_and_its_folds() {
+        let text = "BEGIN:VEVENT\r\nSUMMARY:Keep\r\nDESCRIPTION:long\r\n  folded\r\nX-ALT-DESC;FMTTYPE=text/html:<p>\r\nX-MICROSOFT-CDO-BUSYSTATUS:OOF\r\nUID:1\r\nEND:VEVENT\r\n";
+        assert_eq!(
+            without_unused_properties(text),
+            "BEGIN:VEVENT\r\nSUMMARY:Keep\r\nX-MICROSOFT-CDO-BUSYSTATUS:OOF\r\nUID:1\r\nEND:VEVENT\r\n"
+        );
+    }
+}
+
+/// How much of each item to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Everything the model holds.
+    Full,
+    /// What the preview's rows and warnings need: long free-text
+    /// properties (descriptions, comments, attachments, most `X-` ones)
+    /// are left out before parsing, which is most of a calendar's bytes.
+    Rows,
+}
+
+/// Properties the preview rows never show nor check.
+fn unused_by_rows(name: &str) -> bool {
+    let upper = |n: &str| name.eq_ignore_ascii_case(n);
+    upper("DESCRIPTION")
+        || upper("X-ALT-DESC")
+        || upper("COMMENT")
+        || upper("ATTACH")
+        || (name.len() > 2
+            && name[..2].eq_ignore_ascii_case("X-")
+            && !upper("X-MICROSOFT-CDO-BUSYSTATUS"))
+}
+
+/// `text` without the (possibly folded) lines of properties the rows
+/// do not use.
+fn without_unused_properties(text: &str) -> String {
+    let mut kept = String::with_capacity(text.len() / 2);
+    let mut skipping = false;
+    for line in text.split_inclusive('\n') {
+        if !line.starts_with([' ', '\t']) {
+            let name_end = line.find([':', ';']).unwrap_or(line.len());
+            skipping = unused_by_rows(line[..name_end].trim());
+        }
+        if !skipping {
+            kept.push_str(line);
+        }
+    }
+    kept
+}
+
 /// Parses the span of a `VEVENT` or `VTODO` into an [`Item`].
-pub(super) fn read_item(span: &ComponentSpan<'_>, kind: ItemKind, _limits: &ParseLimits) -> Item {
+pub(super) fn read_item(
+    span: &ComponentSpan<'_>,
+    kind: ItemKind,
+    _limits: &ParseLimits,
+    detail: Detail,
+) -> Item {
     let mut item = Item::new(kind, span.line);
     let closed;
+    let reduced;
     let text = if span.complete {
         span.text
     } else {
@@ -31,6 +91,13 @@ pub(super) fn read_item(span: &ComponentSpan<'_>, kind: ItemKind, _limits: &Pars
         ));
         closed = format!("{}\r\nEND:{}\r\n", span.text.trim_end(), span.name);
         closed.as_str()
+    };
+    let text = match detail {
+        Detail::Full => text,
+        Detail::Rows => {
+            reduced = without_unused_properties(text);
+            reduced.as_str()
+        }
     };
 
     // The scanner and calcard may disagree on a mangled BEGIN line; then

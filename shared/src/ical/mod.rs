@@ -12,6 +12,8 @@
 mod item;
 pub mod scan;
 
+pub use item::Detail;
+
 use crate::inspect::InspectError;
 use crate::limits::ParseLimits;
 use crate::model::ItemKind;
@@ -22,7 +24,7 @@ use scan::{ScanError, scan};
 /// Reads an iCalendar file.
 pub fn inspect_ics(bytes: &[u8], limits: &ParseLimits) -> Result<FileReport, InspectError> {
     let mut items = Vec::new();
-    let mut report = read_ics(bytes, limits, &mut |item, _| items.push(item))?;
+    let mut report = read_ics(bytes, limits, Detail::Full, &mut |item, _| items.push(item))?;
     report.items = items;
     Ok(report)
 }
@@ -35,6 +37,7 @@ pub fn inspect_ics(bytes: &[u8], limits: &ParseLimits) -> Result<FileReport, Ins
 pub fn read_ics(
     bytes: &[u8],
     limits: &ParseLimits,
+    detail: Detail,
     on_item: &mut dyn FnMut(crate::model::Item, &[String]),
 ) -> Result<FileReport, InspectError> {
     if bytes.len() > limits.max_file_bytes {
@@ -98,7 +101,7 @@ pub fn read_ics(
             "VTODO" => ItemKind::Task,
             _ => continue,
         };
-        on_item(item::read_item(span, kind, limits), &time_zones);
+        on_item(item::read_item(span, kind, limits, detail), &time_zones);
     }
 
     // File order; file-wide notes (no line) first.
