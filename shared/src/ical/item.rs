@@ -60,14 +60,22 @@ fn unused_by_rows(name: &str) -> bool {
 fn without_unused_properties(text: &str) -> String {
     let mut kept = String::with_capacity(text.len() / 2);
     let mut skipping = false;
-    for line in text.split_inclusive('\n') {
+    let mut start = 0;
+    while start < text.len() {
+        let end =
+            memchr::memchr(b'\n', &text.as_bytes()[start..]).map_or(text.len(), |i| start + i + 1);
+        let line = &text[start..end];
         if !line.starts_with([' ', '\t']) {
-            let name_end = line.find([':', ';']).unwrap_or(line.len());
+            let name_end = line
+                .bytes()
+                .position(|b| b == b':' || b == b';')
+                .unwrap_or(line.len());
             skipping = unused_by_rows(line[..name_end].trim());
         }
         if !skipping {
             kept.push_str(line);
         }
+        start = end;
     }
     kept
 }

@@ -55,12 +55,42 @@ pub enum ScanError {
     LineTooLong { line: usize, limit: usize },
 }
 
-/// One unfolded line: where it starts and its text.
+/// One logical (unfolded) line: where it starts and ends, its first
+/// physical line, and its unfolded length. The unfolded text is only built
+/// when asked for ([`LogicalLine::text`]): most folded lines are long
+/// values the scanner never looks into.
 struct LogicalLine<'a> {
     number: usize,
     start: usize,
     end: usize,
-    text: Cow<'a, str>,
+    head: &'a str,
+    /// Length of the unfolded text in bytes.
+    len: usize,
+    folded: bool,
+}
+
+impl<'a> LogicalLine<'a> {
+    /// The unfolded text.
+    fn text(&self, src: &'a str) -> Cow<'a, str> {
+        if !self.folded {
+            return Cow::Borrowed(self.head);
+        }
+        let mut text = String::with_capacity(self.len);
+        let physical = LogicalLines::new(src);
+        let mut pos = self.start;
+        while let Some((content, next)) = physical.physical_at(pos) {
+            if pos >= self.end {
+                break;
+            }
+            if pos == self.start {
+                text.push_str(content);
+            } else {
+                text.push_str(content.get(1..).unwrap_or_default());
+            }
+            pos = next;
+        }
+        Cow::Owned(text)
+    }
 }
 
 /// Splits `src` into logical (unfolded) lines.
@@ -85,7 +115,7 @@ impl<'a> LogicalLines<'a> {
             return None;
         }
         let rest = &self.src[pos..];
-        let (content, consumed) = match rest.find('\n') {
+        let (content, consumed) = match memchr::memchr(b'\n', rest.as_bytes()) {
             Some(i) => (&rest[..i], i + 1),
             None => (rest, rest.len()),
         };
@@ -104,31 +134,36 @@ impl<'a> Iterator for LogicalLines<'a> {
         let (head, mut end) = self.physical_at(start)?;
         self.line += 1;
         let number = self.line;
-        let mut text = Cow::Borrowed(head);
+        let mut len = head.len();
+        let mut folded = false;
         while let Some((next, next_end)) = self.physical_at(end) {
-            match next.strip_prefix([' ', '\t']) {
-                Some(continuation) => {
-                    text.to_mut().push_str(continuation);
-                    self.line += 1;
-                    end = next_end;
-                }
-                None => break,
+            if !next.starts_with([' ', '\t']) {
+                break;
             }
+            // The space or tab that marks a continuation is not text.
+            len += next.len() - 1;
+            folded = true;
+            self.line += 1;
+            end = next_end;
         }
         self.pos = end;
         Some(LogicalLine {
             number,
             start,
             end,
-            text,
+            head,
+            len,
+            folded,
         })
     }
 }
 
 /// `NAME` of a content line `NAME[;params]:value`, if the line has that shape.
 fn property_name(line: &str) -> Option<&str> {
-    let name_end = line.find([':', ';'])?;
-    if !line[name_end..].contains(':') {
+    // Bytes, not chars: both separators are ASCII, and names are short.
+    let bytes = line.as_bytes();
+    let name_end = bytes.iter().position(|&b| b == b':' || b == b';')?;
+    if bytes[name_end] != b':' && !bytes[name_end..].contains(&b':') {
         return None;
     }
     let name = &line[..name_end];
@@ -157,15 +192,28 @@ pub fn scan<'a>(src: &'a str, limits: &ParseLimits) -> Result<Outline<'a>, ScanE
     let mut stack: Vec<Open> = Vec::new();
 
     for line in LogicalLines::new(src) {
-        if line.text.len() > limits.max_line_bytes {
+        if line.len > limits.max_line_bytes {
             return Err(ScanError::LineTooLong {
                 line: line.number,
                 limit: limits.max_line_bytes,
             });
         }
+        // Inside a component, an ordinary property (not BEGIN/END) needs no
+        // further look: its name is on its first physical line, and the
+        // rest is a value the scanner does not read.
+        if line.folded
+            && outline.first_line.is_some()
+            && !stack.is_empty()
+            && property_name(line.head.trim_matches([' ', '\t', '\u{feff}'])).is_some_and(|name| {
+                !name.eq_ignore_ascii_case("BEGIN") && !name.eq_ignore_ascii_case("END")
+            })
+        {
+            continue;
+        }
+        let unfolded = line.text(src);
         // Leading blanks can only remain on the file's first line (elsewhere
         // they mark a continuation); stray byte-order marks are dropped.
-        let text = line.text.trim_matches([' ', '\t', '\u{feff}']);
+        let text = unfolded.trim_matches([' ', '\t', '\u{feff}']);
         if text.is_empty() {
             continue;
         }
