@@ -5,9 +5,12 @@
 //! view ([`detail`]), so a file of 100,000 events never sits in memory
 //! twice.
 
+use crate::ical::scan::Part;
 use crate::inspect::{InspectError, inspect};
 use crate::limits::ParseLimits;
-use crate::mapping::{ItemStatus, MappedItem, Mapper, MappingRules, MappingWarning, map_report};
+use crate::mapping::{
+    DuplicateUids, ItemStatus, MappedItem, Mapper, MappingRules, MappingWarning, map_report,
+};
 use crate::model::{DateValue, Item, ItemKind, Recurrence};
 use crate::report::{FileFormat, FileReport, Skipped, Warning};
 use crate::text::SourceEncoding;
@@ -37,6 +40,9 @@ pub struct PreviewRow {
     pub recurrence: Recurrence,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<MappingWarning>,
+    /// What duplicates are found by (UID and occurrence).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uid_key: Option<String>,
 }
 
 impl PreviewRow {
@@ -45,6 +51,7 @@ impl PreviewRow {
         line: usize,
         kind: ItemKind,
         attendees: usize,
+        uid_key: Option<String>,
         mapped: MappedItem,
     ) -> Self {
         let end = mapped.item.end_for_display();
@@ -65,6 +72,7 @@ impl PreviewRow {
             attendees,
             recurrence: item.recurrence,
             warnings,
+            uid_key,
         }
     }
 
@@ -143,11 +151,10 @@ pub struct FilePreview {
     pub more_warnings: usize,
 }
 
-/// Collects rows and counts item by item.
+/// Collects rows item by item (duplicates are marked by [`merge_parts`]).
 struct PreviewBuilder<'a> {
     rules: &'a MappingRules,
     mapper: Option<Mapper<'a>>,
-    counts: Counts,
     rows: Vec<PreviewRow>,
 }
 
@@ -156,7 +163,6 @@ impl<'a> PreviewBuilder<'a> {
         Self {
             rules,
             mapper: None,
-            counts: Counts::default(),
             rows: Vec::new(),
         }
     }
@@ -167,15 +173,11 @@ impl<'a> PreviewBuilder<'a> {
             .mapper
             .get_or_insert_with(|| Mapper::new(rules, file_zones));
         let (line, kind, attendees) = (source.line, source.kind, source.attendees.len());
-        let mapped = mapper.map(source);
-        match kind {
-            ItemKind::Event => self.counts.events.add(mapped.status),
-            ItemKind::Task => self.counts.tasks.add(mapped.status),
-            ItemKind::Contact => self.counts.contacts.add(mapped.status),
-        }
+        let key = DuplicateUids::key(&source);
+        let mapped = mapper.map_alone(source);
         let index = self.rows.len();
         self.rows
-            .push(PreviewRow::new(index, line, kind, attendees, mapped));
+            .push(PreviewRow::new(index, line, kind, attendees, key, mapped));
     }
 
     fn finish(self, report: &FileReport) -> FilePreview {
@@ -184,7 +186,7 @@ impl<'a> PreviewBuilder<'a> {
             encoding: report.encoding,
             calendars: report.calendars,
             rows: self.rows,
-            counts: self.counts,
+            counts: Counts::default(),
             skipped: report.skipped.clone(),
             warnings: report.warnings.clone(),
             more_warnings: report.more_warnings,
@@ -198,7 +200,9 @@ pub fn preview(report: &FileReport, rules: &MappingRules) -> FilePreview {
     for item in &report.items {
         builder.push(item.clone(), &report.time_zones);
     }
-    builder.finish(report)
+    let mut whole = builder.finish(report);
+    finish_rows(&mut whole);
+    whole
 }
 
 /// Reads `bytes` and builds its preview. iCalendar files, the large ones,
@@ -209,16 +213,144 @@ pub fn preview_bytes(
     rules: &MappingRules,
 ) -> Result<FilePreview, InspectError> {
     if crate::inspect::is_icalendar(bytes) {
-        let mut builder = PreviewBuilder::new(rules);
-        let report = crate::ical::read_ics(
-            bytes,
-            limits,
-            crate::ical::Detail::Rows,
-            &mut |item, zones| builder.push(item, zones),
-        )?;
-        return Ok(builder.finish(&report));
+        let whole = preview_part(bytes, limits, rules, &Part::WHOLE, &[])?;
+        return merge_parts(vec![whole.preview], limits);
     }
     inspect(bytes, limits).map(|report| preview(&report, rules))
+}
+
+/// The preview of one part of an iCalendar file (see [`Part`]), before
+/// [`merge_parts`] joins the parts. `clean` is false when the cut was not
+/// between two items after all (a broken file): the caller then reads
+/// the file whole.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartPreview {
+    pub preview: FilePreview,
+    pub clean: bool,
+}
+
+/// Reads part of an iCalendar file; `other_zones` are the zones the other
+/// parts define ([`part_facts`]).
+pub fn preview_part(
+    bytes: &[u8],
+    limits: &ParseLimits,
+    rules: &MappingRules,
+    part: &Part,
+    other_zones: &[String],
+) -> Result<PartPreview, InspectError> {
+    let mut builder = PreviewBuilder::new(rules);
+    let (report, clean) = crate::ical::read_ics_part(
+        bytes,
+        limits,
+        crate::ical::Detail::Rows,
+        part,
+        other_zones,
+        &mut |item, zones| builder.push(item, zones),
+    )?;
+    Ok(PartPreview {
+        preview: builder.finish(&report),
+        clean,
+    })
+}
+
+/// Joins the parts of a file, in order, into its preview: rows numbered
+/// again, duplicate UIDs found across parts, counts, and warnings kept to
+/// the limit. A whole file is one part.
+pub fn merge_parts(
+    parts: Vec<FilePreview>,
+    limits: &ParseLimits,
+) -> Result<FilePreview, InspectError> {
+    let mut parts = parts.into_iter();
+    let Some(mut merged) = parts.next() else {
+        return Err(InspectError::Empty);
+    };
+    for part in parts {
+        merged.calendars += part.calendars;
+        merged.rows.extend(part.rows);
+        merged.skipped.extend(part.skipped);
+        merged.warnings.extend(part.warnings);
+        merged.more_warnings += part.more_warnings;
+    }
+    if merged.rows.len() > limits.max_items {
+        return Err(InspectError::TooManyItems {
+            limit: limits.max_items,
+        });
+    }
+    let extra = merged.warnings.len().saturating_sub(limits.max_warnings);
+    merged.warnings.truncate(limits.max_warnings);
+    merged.more_warnings += extra;
+    finish_rows(&mut merged);
+    Ok(merged)
+}
+
+/// Numbers the rows, names duplicate UIDs (across the whole file) and
+/// counts by kind and status.
+fn finish_rows(preview: &mut FilePreview) {
+    let mut duplicates = DuplicateUids::default();
+    let mut counts = Counts::default();
+    for (index, row) in preview.rows.iter_mut().enumerate() {
+        row.index = index;
+        if let Some(first) = duplicates.earlier(row.uid_key.as_deref(), row.line) {
+            row.warnings.push(DuplicateUids::warning(first));
+            if row.status == ItemStatus::Ok {
+                row.status = ItemStatus::Warning;
+            }
+        }
+        match row.kind {
+            ItemKind::Event => counts.events.add(row.status),
+            ItemKind::Task => counts.tasks.add(row.status),
+            ItemKind::Contact => counts.contacts.add(row.status),
+        }
+    }
+    preview.counts = counts;
+}
+
+/// What the page needs to know about a part before reading it: its lines
+/// (for the next part's numbering), the time zones it defines, and
+/// whether it is UTF-8 (otherwise the file is read whole).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartFacts {
+    pub lines: usize,
+    pub time_zones: Vec<String>,
+    pub utf8: bool,
+}
+
+/// Counts a part's lines and finds its VTIMEZONEs, without parsing it.
+pub fn part_facts(bytes: &[u8]) -> PartFacts {
+    let decoded = crate::text::decode_content_lines(bytes);
+    let text = decoded.text.as_ref();
+    let mut time_zones = Vec::new();
+    for marker in ["BEGIN:VTIMEZONE", "begin:vtimezone"] {
+        for at in memchr::memmem::find_iter(text.as_bytes(), marker) {
+            let rest = &text[at..];
+            let end = memchr::memmem::find(rest.as_bytes(), b"END:V").unwrap_or(rest.len());
+            if let Some(zone) = crate::ical::scan::time_zone_id(&rest[..end])
+                && !time_zones.contains(&zone)
+            {
+                time_zones.push(zone);
+            }
+        }
+    }
+    PartFacts {
+        lines: memchr::memchr_iter(b'\n', bytes).count(),
+        time_zones,
+        utf8: decoded.encoding == SourceEncoding::Utf8,
+    }
+}
+
+/// Where to cut a file so that a part starts with an item: the offset in
+/// `window` (bytes from somewhere in the file) of the first line that is
+/// exactly `BEGIN:VEVENT` or `BEGIN:VTODO`, right after a line break.
+pub fn split_point(window: &[u8]) -> Option<usize> {
+    memchr::memchr_iter(b'\n', window).find_map(|newline| {
+        let start = newline + 1;
+        let rest = &window[start..];
+        let line_end = memchr::memchr(b'\n', rest)?;
+        let line = rest[..line_end]
+            .strip_suffix(b"\r")
+            .unwrap_or(&rest[..line_end]);
+        (line == b"BEGIN:VEVENT" || line == b"BEGIN:VTODO").then_some(start)
+    })
 }
 
 /// One item in full: as read, and as it will be written.

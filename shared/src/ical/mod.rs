@@ -19,7 +19,7 @@ use crate::limits::ParseLimits;
 use crate::model::ItemKind;
 use crate::report::{FileFormat, FileReport, Skipped, Warning};
 use crate::text::{SourceEncoding, decode_content_lines};
-use scan::{ScanError, scan};
+use scan::{Part, ScanError, scan_part};
 
 /// Reads an iCalendar file.
 pub fn inspect_ics(bytes: &[u8], limits: &ParseLimits) -> Result<FileReport, InspectError> {
@@ -40,6 +40,21 @@ pub fn read_ics(
     detail: Detail,
     on_item: &mut dyn FnMut(crate::model::Item, &[String]),
 ) -> Result<FileReport, InspectError> {
+    read_ics_part(bytes, limits, detail, &Part::WHOLE, &[], on_item).map(|(report, _)| report)
+}
+
+/// [`read_ics`] for a part of a file (see [`Part`]); `other_zones` are the
+/// time zones the rest of the file defines. Also says whether the part was
+/// cut cleanly between items (false only for broken files, which are then
+/// best read whole).
+pub fn read_ics_part(
+    bytes: &[u8],
+    limits: &ParseLimits,
+    detail: Detail,
+    part: &Part,
+    other_zones: &[String],
+    on_item: &mut dyn FnMut(crate::model::Item, &[String]),
+) -> Result<(FileReport, bool), InspectError> {
     if bytes.len() > limits.max_file_bytes {
         return Err(InspectError::TooLarge {
             size: bytes.len(),
@@ -47,24 +62,25 @@ pub fn read_ics(
         });
     }
     let decoded = decode_content_lines(bytes);
-    let outline = scan(&decoded.text, limits).map_err(|err| match err {
+    let outline = scan_part(&decoded.text, limits, part).map_err(|err| match err {
         ScanError::LineTooLong { line, limit } => InspectError::LineTooLong { line, limit },
     })?;
 
-    let Some((first_line, first_text)) = outline.first_line.clone() else {
-        return Err(InspectError::Empty);
-    };
-    let has_calendar_content = outline.calendars > 0
-        || outline.components.iter().any(|c| {
-            matches!(
-                c.name.as_str(),
-                "VEVENT" | "VTODO" | "VJOURNAL" | "VTIMEZONE"
-            )
-        });
-    if !has_calendar_content {
-        return Err(not_a_calendar(first_line, &first_text));
+    if part.first {
+        let Some((first_line, first_text)) = outline.first_line.clone() else {
+            return Err(InspectError::Empty);
+        };
+        let has_calendar_content = outline.calendars > 0
+            || outline.components.iter().any(|c| {
+                matches!(
+                    c.name.as_str(),
+                    "VEVENT" | "VTODO" | "VJOURNAL" | "VTIMEZONE"
+                )
+            });
+        if !has_calendar_content {
+            return Err(not_a_calendar(first_line, &first_text));
+        }
     }
-
     let mut warnings = outline.warnings;
     if decoded.encoding == SourceEncoding::Windows1252 {
         warnings.insert(
@@ -90,6 +106,11 @@ pub fn read_ics(
             }),
         }
     }
+    for zone in other_zones {
+        if !time_zones.contains(zone) {
+            time_zones.push(zone.clone());
+        }
+    }
     if count > limits.max_items {
         return Err(InspectError::TooManyItems {
             limit: limits.max_items,
@@ -108,7 +129,8 @@ pub fn read_ics(
     warnings.sort_by_key(|warning| warning.line);
     let more_warnings = warnings.len().saturating_sub(limits.max_warnings);
     warnings.truncate(limits.max_warnings);
-    Ok(FileReport {
+    let clean = outline.clean_cut;
+    let report = FileReport {
         format: FileFormat::ICalendar,
         encoding: decoded.encoding,
         calendars: outline.calendars,
@@ -117,7 +139,8 @@ pub fn read_ics(
         warnings,
         more_warnings,
         time_zones,
-    })
+    };
+    Ok((report, clean))
 }
 
 fn not_a_calendar(line: usize, text: &str) -> InspectError {

@@ -37,6 +37,9 @@ pub struct Outline<'a> {
     pub warnings: Vec<Warning>,
     /// First non-blank line, used to explain a file that is not a calendar.
     pub first_line: Option<(usize, String)>,
+    /// For a part of a file: it was cut between items (see [`Part`]).
+    /// Always true for a whole file.
+    pub clean_cut: bool,
 }
 
 /// The TZID a VTIMEZONE's text declares (its first `TZID` line).
@@ -184,14 +187,62 @@ struct Open {
     name: String,
     line: usize,
     start: usize,
+    /// The `VCALENDAR` a later part of a file starts inside.
+    assumed: bool,
 }
 
 /// Scans `src`, collecting top-level components and structural warnings.
 pub fn scan<'a>(src: &'a str, limits: &ParseLimits) -> Result<Outline<'a>, ScanError> {
-    let mut outline = Outline::default();
-    let mut stack: Vec<Open> = Vec::new();
+    scan_part(src, limits, &Part::WHOLE)
+}
 
-    for line in LogicalLines::new(src) {
+/// Where a piece of a file lies in it, for files read in parts (one per
+/// worker). Parts are cut at the start of a `BEGIN:VEVENT`/`BEGIN:VTODO`
+/// line, so no line and no item spans two parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Part {
+    /// Lines of the file before this part.
+    pub line_offset: usize,
+    /// The part starts the file.
+    pub first: bool,
+    /// The part ends the file.
+    pub last: bool,
+}
+
+impl Part {
+    /// The whole file.
+    pub const WHOLE: Part = Part {
+        line_offset: 0,
+        first: true,
+        last: true,
+    };
+}
+
+/// [`scan`] for a part of a file: line numbers count from the part's
+/// offset, a later part starts inside the file's `VCALENDAR`, and an
+/// earlier one leaves it open without a warning.
+pub fn scan_part<'a>(
+    src: &'a str,
+    limits: &ParseLimits,
+    part: &Part,
+) -> Result<Outline<'a>, ScanError> {
+    let mut outline = Outline {
+        clean_cut: true,
+        ..Outline::default()
+    };
+    let mut stack: Vec<Open> = Vec::new();
+    if !part.first {
+        stack.push(Open {
+            name: "VCALENDAR".to_string(),
+            line: part.line_offset,
+            start: 0,
+            assumed: true,
+        });
+    }
+    let mut lines = LogicalLines::new(src);
+    lines.line = part.line_offset;
+
+    for line in lines {
         if line.len > limits.max_line_bytes {
             return Err(ScanError::LineTooLong {
                 line: line.number,
@@ -240,10 +291,14 @@ pub fn scan<'a>(src: &'a str, limits: &ParseLimits) -> Result<Outline<'a>, ScanE
                 name: component,
                 line: line.number,
                 start: line.start,
+                assumed: false,
             });
         } else if name.eq_ignore_ascii_case("END") {
             let component = value().to_ascii_uppercase();
             let Some(depth) = stack.iter().rposition(|open| open.name == component) else {
+                // An END whose BEGIN is in an earlier part: the cut was
+                // inside an item.
+                outline.clean_cut &= part.first;
                 outline.warnings.push(Warning {
                     line: Some(line.number),
                     message: format!(
@@ -277,6 +332,20 @@ pub fn scan<'a>(src: &'a str, limits: &ParseLimits) -> Result<Outline<'a>, ScanE
     }
 
     while let Some(open) = stack.pop() {
+        if !part.last {
+            if open.name == "VCALENDAR" && stack.is_empty() {
+                // Closed in a later part.
+                continue;
+            }
+            // Open at the end of a part: the cut was inside an item.
+            outline.clean_cut = false;
+        }
+        if open.assumed {
+            // The file's calendar is never closed (or never opened): only
+            // a whole read names the right line.
+            outline.clean_cut = false;
+            continue;
+        }
         outline.warnings.push(Warning {
             line: Some(open.line),
             message: format!("BEGIN:{} is never closed: the file ends first", open.name),

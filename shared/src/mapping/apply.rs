@@ -72,12 +72,53 @@ pub fn map_report(report: &FileReport, rules: &MappingRules) -> Vec<MappedItem> 
         .collect()
 }
 
+/// Finds items that repeat an earlier item's UID (and RECURRENCE-ID).
+#[derive(Debug, Default)]
+pub struct DuplicateUids {
+    first_line_of: HashMap<String, usize>,
+}
+
+impl DuplicateUids {
+    /// What identifies `item` for duplicates: its UID and, for a changed
+    /// occurrence, the occurrence.
+    pub fn key(item: &Item) -> Option<String> {
+        let uid = item.uid.as_ref()?;
+        Some(match &item.recurrence_id {
+            Some(occurrence) => format!("{uid}\u{0}{}", occurrence.local),
+            None => uid.clone(),
+        })
+    }
+
+    /// The line of the first item with `key`, if this one is a repeat
+    /// (items must come in file order).
+    pub fn earlier(&mut self, key: Option<&str>, line: usize) -> Option<usize> {
+        let key = key?;
+        match self.first_line_of.get(key) {
+            Some(first) => Some(*first),
+            None => {
+                self.first_line_of.insert(key.to_string(), line);
+                None
+            }
+        }
+    }
+
+    /// The warning for an item that repeats the one on line `first`.
+    pub fn warning(first: usize) -> MappingWarning {
+        MappingWarning {
+            code: WarningCode::DuplicateUid,
+            message: format!(
+                "The item on line {first} has the same UID; this one will be skipped as a duplicate"
+            ),
+        }
+    }
+}
+
 /// Maps the items of one file in order, one at a time; it remembers the
 /// UIDs seen so that duplicates are named.
 pub struct Mapper<'a> {
     rules: &'a MappingRules,
     file_zones: Vec<String>,
-    first_line_of: HashMap<(String, Option<String>), usize>,
+    duplicates: DuplicateUids,
 }
 
 impl<'a> Mapper<'a> {
@@ -86,41 +127,37 @@ impl<'a> Mapper<'a> {
         Self {
             rules,
             file_zones: file_zones.to_vec(),
-            first_line_of: HashMap::new(),
+            duplicates: DuplicateUids::default(),
         }
     }
 
     /// Maps the next item of the file.
     pub fn map(&mut self, item: Item) -> MappedItem {
-        let duplicate_of = item.uid.as_ref().and_then(|uid| {
-            let key = (
-                uid.clone(),
-                item.recurrence_id.as_ref().map(|r| r.local.clone()),
-            );
-            match self.first_line_of.get(&key) {
-                Some(first) => Some(*first),
-                None => {
-                    self.first_line_of.insert(key, item.line);
-                    None
-                }
-            }
-        });
-        let mut mapped = map_owned(item, self.rules, &self.file_zones);
+        let duplicate_of = self
+            .duplicates
+            .earlier(DuplicateUids::key(&item).as_deref(), item.line);
+        let mut mapped = self.map_alone(item);
         if let Some(first) = duplicate_of {
-            mapped.warn(
-                WarningCode::DuplicateUid,
-                format!(
-                    "The item on line {first} has the same UID; this one will be skipped as a duplicate"
-                ),
-            );
+            mapped.add(DuplicateUids::warning(first));
         }
         mapped
+    }
+
+    /// Maps an item without looking for duplicates (the caller does, as
+    /// the preview does across the parts of a file).
+    pub fn map_alone(&self, item: Item) -> MappedItem {
+        map_owned(item, self.rules, &self.file_zones)
     }
 }
 
 impl MappedItem {
     fn warn(&mut self, code: WarningCode, message: String) {
-        self.warnings.push(MappingWarning { code, message });
+        self.add(MappingWarning { code, message });
+    }
+
+    /// Adds a warning; an OK item becomes a warning.
+    pub fn add(&mut self, warning: MappingWarning) {
+        self.warnings.push(warning);
         if self.status == ItemStatus::Ok {
             self.status = ItemStatus::Warning;
         }

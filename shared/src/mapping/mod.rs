@@ -14,7 +14,9 @@ pub mod recurrence;
 pub mod zones;
 
 pub use addresses::{DomainRewrites, RuleError, UserMap};
-pub use apply::{ItemStatus, MappedItem, Mapper, MappingWarning, WarningCode, map_report};
+pub use apply::{
+    DuplicateUids, ItemStatus, MappedItem, Mapper, MappingWarning, WarningCode, map_report,
+};
 
 use serde::{Deserialize, Serialize};
 
