@@ -428,11 +428,17 @@ test('100,000 events: a progress bar, then a table that only renders what is in 
   assert.ok((await section.locator('tr.item-row').count()) < 100, 'only a window of rows is in the page');
   const scroller = section.locator('.table-wrap');
   await scroller.evaluate((el) => { el.scrollTop = el.scrollHeight / 2; });
-  await section.locator('tr.item-row[data-index="50000"]').waitFor();
+  const middle = section.locator('tr.item-row[data-index="50000"]');
+  await middle.waitFor();
+  // The file is read in parts by several workers (it is over 8 MB): line
+  // numbers run on across the parts. Event i starts on line 4 + 6 i.
+  assert.equal(await middle.getAttribute('data-line'), String(4 + 6 * 50000));
+  assert.equal(await middle.locator('.item-summary').textContent(), 'Bulk event 50000');
   await scroller.evaluate((el) => { el.scrollTop = el.scrollHeight; });
   const last = section.locator('tr.item-row[data-index="99999"]');
   await last.waitFor();
   assert.equal(await last.locator('.item-summary').textContent(), 'Bulk event 99999');
+  assert.equal(await last.getAttribute('data-line'), String(4 + 6 * 99999));
   await section.locator('input.filter-search').fill('event 4242');
   assert.equal(await section.locator('.shown-count').textContent(), '11 of 100000 items');
 

@@ -1,15 +1,21 @@
-//! The page's side of the parser worker (`src/bin/parser_worker.rs`):
-//! files go to the worker as `Blob`s (no copy), answers come back as JSON
-//! and are awaited as futures. One worker serves the page; after a large
-//! file it is ended and a fresh one started on the next request, so the
-//! memory used for parsing is given back to the system.
+//! The page's side of the parser workers (`src/bin/parser_worker.rs`):
+//! files go to a worker as `Blob`s (no copy), answers come back as JSON
+//! and are awaited as futures. A large iCalendar file is cut into parts
+//! at item starts, one per core (up to four), read by as many workers at
+//! once, and the parts joined here (`ferry_shared::preview::merge_parts`,
+//! which gives exactly the whole-file result; a broken file is read
+//! whole). After a large file the workers are ended, so the memory used
+//! for parsing is given back to the system.
 
 use crate::worker_protocol::{
-    KIND_DONE, KIND_PROGRESS, KIND_READY, OP_DETAIL, OP_PREVIEW, get, get_number, get_string, set,
+    KIND_DONE, KIND_PROGRESS, KIND_READY, OP_DETAIL, OP_PART, OP_PART_FACTS, OP_PREVIEW, get,
+    get_number, get_string, set,
 };
 use ferry_shared::ParseLimits;
 use ferry_shared::mapping::MappingRules;
-use ferry_shared::preview::{FilePreview, ItemDetail};
+use ferry_shared::preview::{
+    FilePreview, ItemDetail, PartFacts, PartPreview, merge_parts, split_point,
+};
 use js_sys::{Function, Object, Promise};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -21,8 +27,14 @@ use web_sys::{Blob, MessageEvent, Worker};
 
 /// The worker's script, written by Trunk (`data-loader-shim`).
 const WORKER_SCRIPT: &str = "/parser_worker_loader.js";
-/// After a file this large the worker is ended, freeing its memory.
+/// After a file this large the workers are ended, freeing their memory.
 const FRESH_WORKER_AFTER_BYTES: f64 = 16.0 * 1024.0 * 1024.0;
+/// iCalendar files larger than this are read in parts, in parallel.
+const PARTS_ABOVE_BYTES: f64 = 8.0 * 1024.0 * 1024.0;
+/// Most workers used for one file.
+const MAX_WORKERS: usize = 4;
+/// Bytes looked at around each cut for an item start.
+const CUT_WINDOW_BYTES: f64 = 256.0 * 1024.0;
 
 type ProgressFn = Box<dyn Fn(f64, f64)>;
 
@@ -41,12 +53,13 @@ struct Connection {
 }
 
 thread_local! {
-    static CONNECTION: RefCell<Option<Rc<Connection>>> = const { RefCell::new(None) };
+    /// One slot per worker; empty until first used, or after it ended.
+    static CONNECTIONS: RefCell<Vec<Option<Rc<Connection>>>> = const { RefCell::new(Vec::new()) };
     static NEXT_ID: RefCell<u32> = const { RefCell::new(1) };
 }
 
-fn connection() -> Result<Rc<Connection>, String> {
-    if let Some(existing) = CONNECTION.with(|c| c.borrow().clone()) {
+fn connection(slot: usize) -> Result<Rc<Connection>, String> {
+    if let Some(existing) = CONNECTIONS.with(|c| c.borrow().get(slot).cloned().flatten()) {
         return Ok(existing);
     }
     let worker = Worker::new(WORKER_SCRIPT)
@@ -78,7 +91,11 @@ fn connection() -> Result<Rc<Connection>, String> {
         for (_, waiting) in failed_routes.borrow_mut().drain() {
             let _ = waiting.resolve.call1(&JsValue::NULL, &failed);
         }
-        CONNECTION.with(|c| c.borrow_mut().take());
+        CONNECTIONS.with(|c| {
+            if let Some(entry) = c.borrow_mut().get_mut(slot) {
+                *entry = None;
+            }
+        });
     });
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let data = event.data();
@@ -118,33 +135,45 @@ fn connection() -> Result<Rc<Connection>, String> {
         _on_message: on_message,
         _on_error: on_error,
     });
-    CONNECTION.with(|c| *c.borrow_mut() = Some(connection.clone()));
+    CONNECTIONS.with(|c| {
+        let mut slots = c.borrow_mut();
+        if slots.len() <= slot {
+            slots.resize(slot + 1, None);
+        }
+        slots[slot] = Some(connection.clone());
+    });
     Ok(connection)
 }
 
-/// Ends the worker once nothing waits for it (its memory is freed).
-fn end_worker_when_idle() {
-    CONNECTION.with(|c| {
-        let mut slot = c.borrow_mut();
-        if slot
-            .as_ref()
-            .is_some_and(|conn| conn.pending.borrow().is_empty())
-            && let Some(conn) = slot.take()
-        {
-            conn.worker.terminate();
+/// Ends the workers nothing waits for (their memory is freed).
+fn end_idle_workers() {
+    CONNECTIONS.with(|c| {
+        for entry in c.borrow_mut().iter_mut() {
+            if entry
+                .as_ref()
+                .is_some_and(|conn| conn.pending.borrow().is_empty())
+                && let Some(conn) = entry.take()
+            {
+                conn.worker.terminate();
+            }
         }
     });
 }
 
+/// Extra fields of a request.
+type Extra = Vec<(&'static str, JsValue)>;
+
+#[allow(clippy::too_many_arguments)]
 async fn request(
+    slot: usize,
     op: &str,
     blob: &Blob,
     limits: &ParseLimits,
     rules: &MappingRules,
-    index: Option<usize>,
+    extra: Extra,
     on_progress: Option<ProgressFn>,
 ) -> Result<String, String> {
-    let connection = connection()?;
+    let connection = connection(slot)?;
     let id = NEXT_ID.with(|n| {
         let mut n = n.borrow_mut();
         *n += 1;
@@ -164,8 +193,8 @@ async fn request(
         "rules",
         serde_json::to_string(rules).unwrap_or_default(),
     );
-    if let Some(index) = index {
-        set(&message, "index", index as u32);
+    for (key, value) in extra {
+        set(&message, key, value);
     }
     let pending = connection.pending.clone();
     let answer = Promise::new(&mut |resolve, _reject| {
@@ -190,9 +219,6 @@ async fn request(
     let reply = JsFuture::from(answer)
         .await
         .map_err(|_| "Ferry's file reader stopped.".to_string())?;
-    if blob.size() > FRESH_WORKER_AFTER_BYTES {
-        end_worker_when_idle();
-    }
     if get_string(&reply, "kind").as_deref() == Some(KIND_DONE) {
         get(&reply, "json")
             .as_string()
@@ -203,24 +229,155 @@ async fn request(
     }
 }
 
-/// Reads, parses and maps `blob` in the worker. `on_progress(done, total)`
-/// follows the reading.
+/// Reads, parses and maps `blob` in the workers. `on_progress(done,
+/// total)` follows the reading.
 pub async fn preview(
     blob: &Blob,
     limits: &ParseLimits,
     rules: &MappingRules,
     on_progress: impl Fn(f64, f64) + 'static,
 ) -> Result<FilePreview, String> {
-    let json = request(
-        OP_PREVIEW,
-        blob,
-        limits,
-        rules,
-        None,
-        Some(Box::new(on_progress)),
-    )
-    .await?;
-    serde_json::from_str(&json).map_err(|_| "The preview could not be read.".to_string())
+    let on_progress = Rc::new(on_progress);
+    let result = match in_parts(blob, limits, rules, on_progress.clone()).await {
+        Some(result) => result,
+        None => {
+            let progress = on_progress.clone();
+            let json = request(
+                0,
+                OP_PREVIEW,
+                blob,
+                limits,
+                rules,
+                Vec::new(),
+                Some(Box::new(move |done, total| progress(done, total))),
+            )
+            .await;
+            json.and_then(|json| {
+                serde_json::from_str(&json)
+                    .map_err(|_| "The preview could not be read.".to_string())
+            })
+        }
+    };
+    if blob.size() > FRESH_WORKER_AFTER_BYTES {
+        end_idle_workers();
+    }
+    result
+}
+
+/// Bytes `start..end` of `blob`.
+async fn read_slice(blob: &Blob, start: f64, end: f64) -> Option<Vec<u8>> {
+    let slice = blob.slice_with_f64_and_f64(start, end).ok()?;
+    let buffer = JsFuture::from(slice.array_buffer()).await.ok()?;
+    Some(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+fn workers() -> usize {
+    let cores = web_sys::window()
+        .map(|w| w.navigator().hardware_concurrency())
+        .unwrap_or(1.0);
+    (cores as usize).clamp(1, MAX_WORKERS)
+}
+
+/// Reads a large iCalendar file in parts, one worker each. `None` when
+/// the file is better read whole (small, not iCalendar, not UTF-8, no item
+/// start near the cuts, or broken where it was cut).
+async fn in_parts(
+    blob: &Blob,
+    limits: &ParseLimits,
+    rules: &MappingRules,
+    on_progress: Rc<dyn Fn(f64, f64)>,
+) -> Option<Result<FilePreview, String>> {
+    let size = blob.size();
+    let workers = workers();
+    if size < PARTS_ABOVE_BYTES || workers < 2 || size > limits.max_file_bytes as f64 {
+        return None;
+    }
+    let head = read_slice(blob, 0.0, size.min(4096.0)).await?;
+    if !ferry_shared::inspect::is_icalendar(&head) {
+        return None;
+    }
+    let mut cuts = vec![0.0];
+    for k in 1..workers {
+        let at = (size * k as f64 / workers as f64).floor();
+        let window = read_slice(blob, at, (at + CUT_WINDOW_BYTES).min(size)).await?;
+        let cut = at + split_point(&window)? as f64;
+        if cut > *cuts.last()? {
+            cuts.push(cut);
+        }
+    }
+    cuts.push(size);
+    let bounds: Vec<(f64, f64)> = cuts.windows(2).map(|w| (w[0], w[1])).collect();
+    if bounds.len() < 2 {
+        return None;
+    }
+    let slices: Vec<Blob> = bounds
+        .iter()
+        .map(|&(a, b)| blob.slice_with_f64_and_f64(a, b).ok())
+        .collect::<Option<_>>()?;
+
+    // First what each part holds: its lines (for numbering the next) and
+    // the time zones it defines (for the others).
+    let facts =
+        futures::future::join_all(slices.iter().enumerate().map(|(slot, slice)| {
+            request(slot, OP_PART_FACTS, slice, limits, rules, Vec::new(), None)
+        }))
+        .await;
+    let mut parts_facts = Vec::new();
+    for json in facts {
+        let facts: PartFacts = serde_json::from_str(&json.ok()?).ok()?;
+        if !facts.utf8 {
+            return None;
+        }
+        parts_facts.push(facts);
+    }
+    let zones: Vec<String> = parts_facts
+        .iter()
+        .flat_map(|f| f.time_zones.iter().cloned())
+        .collect();
+    let zones_json = serde_json::to_string(&zones).ok()?;
+
+    // Then the parts themselves, all at once.
+    let done = Rc::new(RefCell::new(vec![0.0; slices.len()]));
+    let mut line_offset = 0usize;
+    let mut requests = Vec::new();
+    let count = slices.len();
+    for (slot, (slice, facts)) in slices.iter().zip(&parts_facts).enumerate() {
+        let extra: Extra = vec![
+            ("line_offset", JsValue::from(line_offset as f64)),
+            ("first", JsValue::from(slot == 0)),
+            ("last", JsValue::from(slot + 1 == count)),
+            ("zones", JsValue::from_str(&zones_json)),
+        ];
+        line_offset += facts.lines;
+        let (done, progress) = (done.clone(), on_progress.clone());
+        let report: ProgressFn = Box::new(move |read, _| {
+            done.borrow_mut()[slot] = read;
+            progress(done.borrow().iter().sum(), size);
+        });
+        requests.push(request(
+            slot,
+            OP_PART,
+            slice,
+            limits,
+            rules,
+            extra,
+            Some(report),
+        ));
+    }
+    let mut previews = Vec::new();
+    for answer in futures::future::join_all(requests).await {
+        let json = match answer {
+            Ok(json) => json,
+            // A limit or a broken file: the whole read names it properly.
+            Err(_) => return None,
+        };
+        let part: PartPreview = serde_json::from_str(&json).ok()?;
+        if !part.clean {
+            return None;
+        }
+        previews.push(part.preview);
+    }
+    Some(merge_parts(previews, limits).map_err(|e| e.to_string()))
 }
 
 /// One item of `blob` in full, as read and as it will be written.
@@ -230,6 +387,7 @@ pub async fn detail(
     rules: &MappingRules,
     index: usize,
 ) -> Result<Option<ItemDetail>, String> {
-    let json = request(OP_DETAIL, blob, limits, rules, Some(index), None).await?;
+    let extra: Extra = vec![("index", JsValue::from(index as u32))];
+    let json = request(0, OP_DETAIL, blob, limits, rules, extra, None).await?;
     serde_json::from_str(&json).map_err(|_| "The item could not be read.".to_string())
 }

@@ -97,7 +97,7 @@ fn sniff(bytes: &[u8]) -> Option<Sniffed> {
 
 /// True when `bytes` look like iCalendar (what [`inspect`] would read
 /// with [`inspect_ics`]).
-pub(crate) fn is_icalendar(bytes: &[u8]) -> bool {
+pub fn is_icalendar(bytes: &[u8]) -> bool {
     sniff(bytes) == Some(Sniffed::ICalendar)
 }
 

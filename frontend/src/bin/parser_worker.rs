@@ -15,12 +15,13 @@ fn main() {}
 #[cfg(target_arch = "wasm32")]
 mod worker {
     use ferry_frontend::worker_protocol::{
-        KIND_DONE, KIND_FAILED, KIND_PROGRESS, KIND_READY, OP_DETAIL, OP_PREVIEW, get, get_number,
-        get_string, set,
+        KIND_DONE, KIND_FAILED, KIND_PROGRESS, KIND_READY, OP_DETAIL, OP_PART, OP_PART_FACTS,
+        OP_PREVIEW, get, get_number, get_string, set,
     };
     use ferry_shared::ParseLimits;
+    use ferry_shared::ical::scan::Part;
     use ferry_shared::mapping::MappingRules;
-    use ferry_shared::preview::{detail, preview_bytes};
+    use ferry_shared::preview::{detail, part_facts, preview_bytes, preview_part};
     use js_sys::{Object, Uint8Array};
     use wasm_bindgen::JsCast;
     use wasm_bindgen::prelude::*;
@@ -94,6 +95,21 @@ mod worker {
             let preview = preview_bytes(&bytes, &limits, &rules).map_err(|e| e.to_string())?;
             drop(bytes);
             serde_json::to_string(&preview)
+        } else if op == OP_PART_FACTS {
+            serde_json::to_string(&part_facts(&bytes))
+        } else if op == OP_PART {
+            let part = Part {
+                line_offset: get_number(request, "line_offset").unwrap_or(0.0) as usize,
+                first: get(request, "first").as_bool().unwrap_or(true),
+                last: get(request, "last").as_bool().unwrap_or(true),
+            };
+            let zones: Vec<String> = get_string(request, "zones")
+                .and_then(|json| serde_json::from_str(&json).ok())
+                .unwrap_or_default();
+            let read =
+                preview_part(&bytes, &limits, &rules, &part, &zones).map_err(|e| e.to_string())?;
+            drop(bytes);
+            serde_json::to_string(&read)
         } else if op == OP_DETAIL {
             let index = get_number(request, "index").unwrap_or(0.0) as usize;
             let item = detail(&bytes, &limits, &rules, index).map_err(|e| e.to_string())?;
