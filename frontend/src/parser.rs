@@ -16,6 +16,7 @@ use ferry_shared::mapping::MappingRules;
 use ferry_shared::preview::{
     FilePreview, ItemDetail, PartFacts, PartPreview, merge_parts, split_point,
 };
+use ferry_shared::text::SourceEncoding;
 use js_sys::{Function, Object, Promise};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -317,17 +318,30 @@ async fn in_parts(
 
     // First what each part holds: its lines (for numbering the next) and
     // the time zones it defines (for the others).
-    let facts =
-        futures::future::join_all(slices.iter().enumerate().map(|(slot, slice)| {
-            request(slot, OP_PART_FACTS, slice, limits, rules, Vec::new(), None)
-        }))
-        .await;
+    // Each worker keeps its part's bytes for the second request.
+    let key = NEXT_ID.with(|n| f64::from(*n.borrow()));
+    let done = Rc::new(RefCell::new(vec![0.0; slices.len()]));
+    let facts = futures::future::join_all(slices.iter().enumerate().map(|(slot, slice)| {
+        let (done, progress) = (done.clone(), on_progress.clone());
+        let report: ProgressFn = Box::new(move |read, _| {
+            done.borrow_mut()[slot] = read;
+            progress(done.borrow().iter().sum(), size);
+        });
+        let extra: Extra = vec![("keep", JsValue::from(key))];
+        request(
+            slot,
+            OP_PART_FACTS,
+            slice,
+            limits,
+            rules,
+            extra,
+            Some(report),
+        )
+    }))
+    .await;
     let mut parts_facts = Vec::new();
     for json in facts {
         let facts: PartFacts = serde_json::from_str(&json.ok()?).ok()?;
-        if !facts.utf8 {
-            return None;
-        }
         parts_facts.push(facts);
     }
     let zones: Vec<String> = parts_facts
@@ -337,7 +351,6 @@ async fn in_parts(
     let zones_json = serde_json::to_string(&zones).ok()?;
 
     // Then the parts themselves, all at once.
-    let done = Rc::new(RefCell::new(vec![0.0; slices.len()]));
     let mut line_offset = 0usize;
     let mut requests = Vec::new();
     let count = slices.len();
@@ -347,22 +360,10 @@ async fn in_parts(
             ("first", JsValue::from(slot == 0)),
             ("last", JsValue::from(slot + 1 == count)),
             ("zones", JsValue::from_str(&zones_json)),
+            ("keep", JsValue::from(key)),
         ];
         line_offset += facts.lines;
-        let (done, progress) = (done.clone(), on_progress.clone());
-        let report: ProgressFn = Box::new(move |read, _| {
-            done.borrow_mut()[slot] = read;
-            progress(done.borrow().iter().sum(), size);
-        });
-        requests.push(request(
-            slot,
-            OP_PART,
-            slice,
-            limits,
-            rules,
-            extra,
-            Some(report),
-        ));
+        requests.push(request(slot, OP_PART, slice, limits, rules, extra, None));
     }
     let mut previews = Vec::new();
     for answer in futures::future::join_all(requests).await {
@@ -372,7 +373,7 @@ async fn in_parts(
             Err(_) => return None,
         };
         let part: PartPreview = serde_json::from_str(&json).ok()?;
-        if !part.clean {
+        if !part.clean || part.preview.encoding != SourceEncoding::Utf8 {
             return None;
         }
         previews.push(part.preview);

@@ -306,35 +306,31 @@ fn finish_rows(preview: &mut FilePreview) {
 }
 
 /// What the page needs to know about a part before reading it: its lines
-/// (for the next part's numbering), the time zones it defines, and
-/// whether it is UTF-8 (otherwise the file is read whole).
+/// (for the next part's numbering) and the time zones it defines (for the
+/// others). Whether it is UTF-8 shows in the part's preview.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartFacts {
     pub lines: usize,
     pub time_zones: Vec<String>,
-    pub utf8: bool,
 }
 
-/// Counts a part's lines and finds its VTIMEZONEs, without parsing it.
+/// Counts a part's lines and finds its VTIMEZONEs, without parsing it
+/// (two passes over the bytes).
 pub fn part_facts(bytes: &[u8]) -> PartFacts {
-    let decoded = crate::text::decode_content_lines(bytes);
-    let text = decoded.text.as_ref();
     let mut time_zones = Vec::new();
-    for marker in ["BEGIN:VTIMEZONE", "begin:vtimezone"] {
-        for at in memchr::memmem::find_iter(text.as_bytes(), marker) {
-            let rest = &text[at..];
-            let end = memchr::memmem::find(rest.as_bytes(), b"END:V").unwrap_or(rest.len());
-            if let Some(zone) = crate::ical::scan::time_zone_id(&rest[..end])
-                && !time_zones.contains(&zone)
-            {
-                time_zones.push(zone);
-            }
+    for at in memchr::memmem::find_iter(bytes, b"BEGIN:VTIMEZONE") {
+        let rest = &bytes[at..];
+        let end = memchr::memmem::find(rest, b"END:V").unwrap_or(rest.len());
+        let text = String::from_utf8_lossy(&rest[..end]);
+        if let Some(zone) = crate::ical::scan::time_zone_id(&text)
+            && !time_zones.contains(&zone)
+        {
+            time_zones.push(zone);
         }
     }
     PartFacts {
         lines: memchr::memchr_iter(b'\n', bytes).count(),
         time_zones,
-        utf8: decoded.encoding == SourceEncoding::Utf8,
     }
 }
 

@@ -41,9 +41,6 @@ fn in_parts(
         .iter()
         .map(|&(a, b)| part_facts(&bytes[a..b]))
         .collect();
-    if facts.iter().any(|f| !f.utf8) {
-        return None;
-    }
     let zones: Vec<String> = facts.iter().flat_map(|f| f.time_zones.clone()).collect();
     let mut offset = 0;
     let mut previews = Vec::new();
@@ -56,7 +53,7 @@ fn in_parts(
         offset += fact.lines;
         let read =
             preview_part(&bytes[a..b], &ParseLimits::default(), rules, &part, &zones).ok()?;
-        if !read.clean {
+        if !read.clean || read.preview.encoding != ferry_shared::text::SourceEncoding::Utf8 {
             return None;
         }
         previews.push(read.preview);
