@@ -363,16 +363,45 @@ pub fn detail(
     rules: &MappingRules,
     index: usize,
 ) -> Result<Option<ItemDetail>, InspectError> {
-    let report = inspect(bytes, limits)?;
-    let Some(original) = report.items.get(index) else {
-        return Ok(None);
-    };
-    // Duplicate UIDs are found across the file, so map the whole report.
-    let mapped = map_report(&report, rules).swap_remove(index);
-    Ok(Some(ItemDetail {
-        original: original.clone(),
-        mapped,
-    }))
+    if !crate::inspect::is_icalendar(bytes) {
+        let report = inspect(bytes, limits)?;
+        let Some(original) = report.items.get(index) else {
+            return Ok(None);
+        };
+        // Duplicate UIDs are found across the file, so map the whole report.
+        let mapped = map_report(&report, rules).swap_remove(index);
+        return Ok(Some(ItemDetail {
+            original: original.clone(),
+            mapped,
+        }));
+    }
+    // iCalendar files may be huge: read item by item, keep only the one
+    // wanted, and look for an earlier duplicate of it on the way.
+    let mut duplicates = DuplicateUids::default();
+    let mut seen = 0;
+    let mut found: Option<ItemDetail> = None;
+    crate::ical::read_ics(
+        bytes,
+        limits,
+        crate::ical::Detail::Full,
+        &mut |item, zones| {
+            let position = seen;
+            seen += 1;
+            let earlier = duplicates.earlier(DuplicateUids::key(&item).as_deref(), item.line);
+            if position != index {
+                return;
+            }
+            let mut mapped = Mapper::new(rules, zones).map_alone(item.clone());
+            if let Some(first) = earlier {
+                mapped.add(DuplicateUids::warning(first));
+            }
+            found = Some(ItemDetail {
+                original: item,
+                mapped,
+            });
+        },
+    )?;
+    Ok(found)
 }
 
 /// The conversion report as CSV (RFC 4180, UTF-8, header row): one row

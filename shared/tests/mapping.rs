@@ -230,3 +230,29 @@ fn the_streamed_preview_equals_the_preview_of_the_whole_report() {
     }
     assert!(compared > 250, "{compared}");
 }
+
+#[test]
+fn the_detail_of_an_item_is_its_mapping_in_the_whole_file() {
+    use ferry_shared::preview::detail;
+    let rules = rules(AttendeeMode::Flat, Some("Europe/Berlin"));
+    for path in [
+        "fixtures/mapping/meetings.ics",
+        "static/samples/team-calendar.ics",
+    ] {
+        let bytes = std::fs::read(root().join(path)).unwrap();
+        let report = inspect(&bytes, &ParseLimits::default()).unwrap();
+        let mapped = map_report(&report, &rules);
+        for (index, (original, mapped)) in report.items.iter().zip(&mapped).enumerate() {
+            let one = detail(&bytes, &ParseLimits::default(), &rules, index)
+                .unwrap()
+                .unwrap();
+            assert_eq!(&one.original, original, "{path} item {index}");
+            assert_eq!(&one.mapped, mapped, "{path} item {index}");
+        }
+        assert!(
+            detail(&bytes, &ParseLimits::default(), &rules, report.items.len())
+                .unwrap()
+                .is_none()
+        );
+    }
+}
