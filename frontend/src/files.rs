@@ -1,7 +1,7 @@
-//! Reading files the user dropped or picked, and fetching the bundled sample.
+//! The files on the page: those the user dropped or picked (kept as `Blob`s
+//! for the parser workers), the bundled sample, rules files and downloads.
 //! The bytes stay in the browser: nothing here sends them anywhere.
 
-use js_sys::Uint8Array;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use wasm_bindgen::JsCast;
@@ -68,14 +68,6 @@ pub fn list(files: Option<web_sys::FileList>) -> Vec<web_sys::File> {
     (0..files.length()).filter_map(|i| files.get(i)).collect()
 }
 
-/// All bytes of `file`.
-pub async fn read_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
-    let buffer = JsFuture::from(file.array_buffer())
-        .await
-        .map_err(|_| "The browser could not read this file.".to_string())?;
-    Ok(Uint8Array::new(&buffer).to_vec())
-}
-
 /// Fetches a file shipped with the page (the samples) as a `Blob`.
 pub async fn fetch_blob(path: &str) -> Result<Blob, String> {
     let failed = || "The sample could not be loaded.".to_string();
@@ -91,21 +83,4 @@ pub async fn fetch_blob(path: &str) -> Result<Blob, String> {
         .await
         .map_err(|_| failed())?;
     blob.dyn_into().map_err(|_| failed())
-}
-
-/// Fetches a file shipped with the page (the samples).
-pub async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
-    let failed = || "The sample could not be loaded.".to_string();
-    let window = web_sys::window().ok_or_else(failed)?;
-    let response = JsFuture::from(window.fetch_with_str(path))
-        .await
-        .map_err(|_| failed())?;
-    let response: web_sys::Response = response.dyn_into().map_err(|_| failed())?;
-    if !response.ok() {
-        return Err(failed());
-    }
-    let buffer = JsFuture::from(response.array_buffer().map_err(|_| failed())?)
-        .await
-        .map_err(|_| failed())?;
-    Ok(Uint8Array::new(&buffer).to_vec())
 }

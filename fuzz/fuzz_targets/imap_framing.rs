@@ -25,7 +25,9 @@ fn frame(pieces: &[&[u8]]) -> Option<Vec<Vec<u8>>> {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&split, rest)) = data.split_first() else { return };
+    let Some((&split, rest)) = data.split_first() else {
+        return;
+    };
     let at = (split as usize).min(rest.len());
     let whole = frame(&[rest]);
     let pieces = frame(&[&rest[..at], &rest[at..]]);
