@@ -125,17 +125,30 @@ function showPerson(person) {
 async function rowsOf(page, fileName) {
   const section = page.locator(`section.file-report[data-file="${fileName}"]`);
   await section.locator('table.items, .file-error, .no-items').first().waitFor();
-  return section.locator('tr.item-row').evaluateAll((rows) => rows.map((row) => ({
-    index: Number(row.dataset.index),
-    line: Number(row.dataset.line),
-    status: row.querySelector('.badge').textContent,
-    summary: row.querySelector('.item-summary').textContent,
-    start: row.querySelector('td:nth-child(3)').textContent,
-    end: row.querySelector('td:nth-child(4)').textContent,
-    organizer: row.querySelector('.organizer').textContent,
-    attendees: Number(row.querySelector('.attendees').textContent),
-    recurring: row.querySelector('.recurring').textContent,
-  })));
+  return section.locator('tr.item-row').evaluateAll((rows) => rows.map((row) => {
+    const common = {
+      index: Number(row.dataset.index),
+      line: Number(row.dataset.line),
+      status: row.querySelector('.badge').textContent,
+      summary: row.querySelector('.item-summary').textContent,
+    };
+    // A contacts file has contact columns.
+    if (row.querySelector('.email')) {
+      return {
+        ...common,
+        email: row.querySelector('.email').textContent,
+        company: row.querySelector('.company').textContent,
+      };
+    }
+    return {
+      ...common,
+      start: row.querySelector('td:nth-child(3)').textContent,
+      end: row.querySelector('td:nth-child(4)').textContent,
+      organizer: row.querySelector('.organizer').textContent,
+      attendees: Number(row.querySelector('.attendees').textContent),
+      recurring: row.querySelector('.recurring').textContent,
+    };
+  }));
 }
 
 const STATUS = { ok: 'OK', warning: 'Warning', 'cannot-convert': 'Cannot convert' };
@@ -145,11 +158,21 @@ function expectedRow(result, n) {
   const source = result.report.items[n];
   const mapped = result.mapped[n];
   const item = mapped.item;
-  return {
+  const common = {
     index: n,
     line: source.line,
     status: STATUS[mapped.status],
     summary: item.summary ?? '(no title)',
+  };
+  if (result.report.items.every((i) => i.kind === 'contact')) {
+    return {
+      ...common,
+      email: item.contact?.emails?.[0]?.value ?? '—',
+      company: item.contact?.organization ?? '—',
+    };
+  }
+  return {
+    ...common,
     start: showDate(item.start),
     end: shownEnd(item),
     organizer: showPerson(item.organizer),

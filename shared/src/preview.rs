@@ -43,6 +43,12 @@ pub struct PreviewRow {
     /// What duplicates are found by (UID and occurrence).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uid_key: Option<String>,
+    /// A contact's first e-mail address, after mapping.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// A contact's company.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
 }
 
 impl PreviewRow {
@@ -60,11 +66,20 @@ impl PreviewRow {
             warnings,
             item,
         } = mapped;
+        let (email, company) = match &item.contact {
+            Some(contact) => (
+                contact.emails.first().map(|e| e.value.clone()),
+                contact.organization.clone(),
+            ),
+            None => (None, None),
+        };
         Self {
             index,
             line,
             kind,
             status,
+            email,
+            company,
             summary: item.summary,
             start: item.start,
             end,
@@ -76,13 +91,15 @@ impl PreviewRow {
         }
     }
 
-    /// True when `query` (lower case) is in the summary, organizer or a
-    /// warning.
+    /// True when `query` (lower case) is in the summary, organizer, a
+    /// contact's e-mail or company, or a warning.
     pub fn matches(&self, query: &str) -> bool {
         let has = |text: &str| text.to_lowercase().contains(query);
         query.is_empty()
             || self.summary.as_deref().is_some_and(has)
             || self.organizer.as_deref().is_some_and(has)
+            || self.email.as_deref().is_some_and(has)
+            || self.company.as_deref().is_some_and(has)
             || self.warnings.iter().any(|w| has(&w.message))
     }
 }

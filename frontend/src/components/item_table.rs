@@ -46,6 +46,9 @@ pub fn ItemTable(file: usize, preview: Arc<FilePreview>) -> impl IntoView {
         .into_iter()
         .filter(|k| preview.counts.of(*k).total() > 0)
         .count();
+    // A contacts file shows contact columns instead of dates and people.
+    let contacts_only = preview.counts.contacts.total() == total;
+    let columns = if contacts_only { 4 } else { 7 };
 
     let rows = preview.clone();
     let shown = Memo::new(move |_| {
@@ -170,24 +173,37 @@ pub fn ItemTable(file: usize, preview: Arc<FilePreview>) -> impl IntoView {
         >
             <table class="items" aria-rowcount=move || shown.with(Vec::len) + 1>
                 <thead>
-                    <tr>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Title"</th>
-                        <th scope="col">"Start"</th>
-                        <th scope="col">"End"</th>
-                        <th scope="col">"Organizer"</th>
-                        <th scope="col" class="num">"Attendees"</th>
-                        <th scope="col">"Repeats"</th>
-                    </tr>
+                    {if contacts_only {
+                        view! {
+                            <tr>
+                                <th scope="col">"Status"</th>
+                                <th scope="col">"Name"</th>
+                                <th scope="col">"E-mail"</th>
+                                <th scope="col">"Company"</th>
+                            </tr>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <tr>
+                                <th scope="col">"Status"</th>
+                                <th scope="col">"Title"</th>
+                                <th scope="col">"Start"</th>
+                                <th scope="col">"End"</th>
+                                <th scope="col">"Organizer"</th>
+                                <th scope="col" class="num">"Attendees"</th>
+                                <th scope="col">"Repeats"</th>
+                            </tr>
+                        }.into_any()
+                    }}
                 </thead>
                 <tbody>
-                    <tr class="spacer" aria-hidden="true" style=move || spacer(true)><td colspan="7"></td></tr>
+                    <tr class="spacer" aria-hidden="true" style=move || spacer(true)><td colspan=columns></td></tr>
                     <For
                         each=window_rows
                         key=|index| *index
-                        children=move |index| row(&rows.rows[index], select)
+                        children=move |index| row(&rows.rows[index], contacts_only, select)
                     />
-                    <tr class="spacer" aria-hidden="true" style=move || spacer(false)><td colspan="7"></td></tr>
+                    <tr class="spacer" aria-hidden="true" style=move || spacer(false)><td colspan=columns></td></tr>
                 </tbody>
             </table>
             {move || shown.with(Vec::is_empty).then(|| view! {
@@ -197,7 +213,11 @@ pub fn ItemTable(file: usize, preview: Arc<FilePreview>) -> impl IntoView {
     }
 }
 
-fn row<F: Fn(usize) + Copy + 'static>(item: &PreviewRow, select: F) -> impl IntoView + use<F> {
+fn row<F: Fn(usize) + Copy + 'static>(
+    item: &PreviewRow,
+    contacts_only: bool,
+    select: F,
+) -> impl IntoView + use<F> {
     let (badge, class) = match item.status {
         ItemStatus::Ok => ("OK", "badge ok"),
         ItemStatus::Warning => ("Warning", "badge warn"),
@@ -221,6 +241,8 @@ fn row<F: Fn(usize) + Copy + 'static>(item: &PreviewRow, select: F) -> impl Into
     let more = item.warnings.len().saturating_sub(1);
     let index = item.index;
     let organizer = organizer_cell(item.organizer.as_deref());
+    let email = item.email.clone().unwrap_or_else(|| "—".to_string());
+    let company = item.company.clone().unwrap_or_else(|| "—".to_string());
     view! {
         <tr class="item-row" class:needs-check=item.status != ItemStatus::Ok data-line=item.line data-index=index>
             <td class="status" data-label="Status"><span class=class>{badge}</span></td>
@@ -243,11 +265,20 @@ fn row<F: Fn(usize) + Copy + 'static>(item: &PreviewRow, select: F) -> impl Into
                     </span>
                 })}
             </td>
-            <td class="date" data-label="Start">{date_cell(item.start.as_ref())}</td>
-            <td class="date" data-label="End">{date_cell(item.end.as_ref())}</td>
-            <td class="organizer" data-label="Organizer">{organizer}</td>
-            <td class="num attendees" data-label="Attendees">{item.attendees}</td>
-            <td class="recurring" data-label="Repeats">{recurring}</td>
+            {if contacts_only {
+                view! {
+                    <td class="email" data-label="E-mail">{email}</td>
+                    <td class="company" data-label="Company">{company}</td>
+                }.into_any()
+            } else {
+                view! {
+                    <td class="date" data-label="Start">{date_cell(item.start.as_ref())}</td>
+                    <td class="date" data-label="End">{date_cell(item.end.as_ref())}</td>
+                    <td class="organizer" data-label="Organizer">{organizer}</td>
+                    <td class="num attendees" data-label="Attendees">{item.attendees}</td>
+                    <td class="recurring" data-label="Repeats">{recurring}</td>
+                }.into_any()
+            }}
         </tr>
     }
 }
