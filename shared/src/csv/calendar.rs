@@ -109,14 +109,8 @@ impl EventReader<'_> {
 
     /// A field read with `read`, or a note when it holds something else.
     fn word<T>(&mut self, field: C, read: fn(&str) -> Option<T>) -> Option<T> {
-        let cell = self.columns.cell(self.row, field)?;
-        let value = read(cell.value);
-        if value.is_none() {
-            self.item
-                .notes
-                .push(values::not_understood(cell.column, cell.value));
-        }
-        value
+        self.columns
+            .read_or_note(self.row, field, read, &mut self.item.notes)
     }
 
     fn date(&mut self, field: C) -> Parsed<NaiveDate> {
@@ -125,10 +119,9 @@ impl EventReader<'_> {
         };
         let date = parse_date(cell.value, self.order);
         if date == Parsed::Unreadable {
-            self.item.notes.push(format!(
-                "{} “{}” is not a date Ferry can read",
-                cell.column, cell.value
-            ));
+            self.item
+                .notes
+                .push(values::unreadable("date", cell.column, cell.value));
         }
         date
     }
@@ -139,10 +132,9 @@ impl EventReader<'_> {
         };
         let time = parse_time(cell.value);
         if time == Parsed::Unreadable {
-            self.item.notes.push(format!(
-                "{} “{}” is not a time Ferry can read",
-                cell.column, cell.value
-            ));
+            self.item
+                .notes
+                .push(values::unreadable("time", cell.column, cell.value));
         }
         time
     }

@@ -189,26 +189,18 @@ impl ContactReader<'_> {
             Parsed::Value(date) => Some(date.format("%Y-%m-%d").to_string()),
             Parsed::Blank => None,
             Parsed::Unreadable => {
-                self.item.notes.push(format!(
-                    "{} “{}” is not a date Ferry can read",
-                    cell.column, cell.value
-                ));
+                self.item
+                    .notes
+                    .push(values::unreadable("date", cell.column, cell.value));
                 None
             }
         }
     }
 
     fn sensitivity(&mut self) -> Option<Sensitivity> {
-        let mut word = |field, read: fn(&str) -> Option<_>| {
-            let cell = self.columns.cell(self.row, field)?;
-            let value = read(cell.value);
-            if value.is_none() {
-                self.item
-                    .notes
-                    .push(values::not_understood(cell.column, cell.value));
-            }
-            value
-        };
+        let (columns, row, notes) = (self.columns, self.row, &mut self.item.notes);
+        let mut word =
+            |field, read: fn(&str) -> Option<_>| columns.read_or_note(row, field, read, notes);
         let private = word(C::Private, |v| {
             values::boolean(v).map(|private| private.then_some(Sensitivity::Private))
         })

@@ -170,6 +170,11 @@ pub(super) fn not_understood(column: &str, value: &str) -> String {
     format!("{column} “{value}” is not a value Ferry understands; it was left out")
 }
 
+/// The note for a date or time (`what`) Ferry cannot read.
+pub(super) fn unreadable(what: &str, column: &str, value: &str) -> String {
+    format!("{column} “{value}” is not a {what} Ferry can read")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

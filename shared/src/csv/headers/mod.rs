@@ -125,6 +125,23 @@ impl<F: Column> ColumnMap<F> {
         })
     }
 
+    /// `field` in `row` read with `read`; a value `read` does not accept
+    /// is noted in `notes` (naming its column) and gives `None`.
+    pub(super) fn read_or_note<T>(
+        &self,
+        row: &Row,
+        field: F,
+        read: impl Fn(&str) -> Option<T>,
+        notes: &mut Vec<String>,
+    ) -> Option<T> {
+        let cell = self.cell(row, field)?;
+        let value = read(cell.value);
+        if value.is_none() {
+            notes.push(super::values::not_understood(cell.column, cell.value));
+        }
+        value
+    }
+
     /// The value of `field` in `row`, trimmed; `None` when blank.
     pub(super) fn text<'a>(&'a self, row: &'a Row, field: F) -> Option<&'a str> {
         self.cell(row, field).map(|cell| cell.value)
