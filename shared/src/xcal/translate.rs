@@ -219,38 +219,41 @@ impl Translator<'_, '_> {
 
     /// The children of a `<components>` element.
     fn components(&mut self, parent: Parent) -> Result<(), InspectError> {
-        loop {
-            match self.reader.next()? {
-                XmlEvent::Open(child) if child.namespace == Namespace::XCal => {
-                    self.component(child, Some(parent))?;
-                }
-                XmlEvent::Open(child) => {
-                    self.foreign(&child);
-                    self.reader.skip_element()?;
-                }
-                XmlEvent::Text { text, line } => self.stray_text(&text, line),
-                XmlEvent::Close { .. } => return Ok(()),
-                XmlEvent::End => return Err(unexpected(self.reader.last_line())),
-            }
-        }
+        self.xcal_children(|me, child| me.component(child, Some(parent)))
     }
 
     /// The children of a `<properties>` element.
     fn properties(&mut self) -> Result<(), InspectError> {
+        self.xcal_children(Self::property)
+    }
+
+    /// One property: a single iCalendar content line.
+    fn property(&mut self, element: Element) -> Result<(), InspectError> {
+        let max = self.limits.max_line_bytes;
+        let node = read_node(&mut self.reader, element, max)?;
+        if let Some(line) = content_line(&node, &mut self.notes) {
+            if line.len() > max {
+                return Err(InspectError::LineTooLong {
+                    line: node.line,
+                    limit: max,
+                });
+            }
+            self.ics.push(&line, node.line);
+        }
+        Ok(())
+    }
+
+    /// Reads the children of the element just opened up to its end: xCal
+    /// ones go to `on_child`, others are noted and skipped, as is stray
+    /// text.
+    fn xcal_children(
+        &mut self,
+        mut on_child: impl FnMut(&mut Self, Element) -> Result<(), InspectError>,
+    ) -> Result<(), InspectError> {
         loop {
             match self.reader.next()? {
                 XmlEvent::Open(child) if child.namespace == Namespace::XCal => {
-                    let max = self.limits.max_line_bytes;
-                    let node = read_node(&mut self.reader, child, max)?;
-                    if let Some(line) = content_line(&node, &mut self.notes) {
-                        if line.len() > max {
-                            return Err(InspectError::LineTooLong {
-                                line: node.line,
-                                limit: max,
-                            });
-                        }
-                        self.ics.push(&line, node.line);
-                    }
+                    on_child(self, child)?;
                 }
                 XmlEvent::Open(child) => {
                     self.foreign(&child);
