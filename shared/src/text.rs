@@ -68,6 +68,20 @@ pub fn decode_content_lines(bytes: &[u8]) -> DecodedText<'_> {
     }
 }
 
+/// The physical line of `src` at byte `pos`: its content without the line
+/// ending (CRLF or LF), and the offset just after it; `None` at the end.
+pub fn physical_line(src: &str, pos: usize) -> Option<(&str, usize)> {
+    let rest = src.get(pos..).filter(|rest| !rest.is_empty())?;
+    let (content, consumed) = match memchr::memchr(b'\n', rest.as_bytes()) {
+        Some(i) => (&rest[..i], i + 1),
+        None => (rest, rest.len()),
+    };
+    Some((
+        content.strip_suffix('\r').unwrap_or(content),
+        pos + consumed,
+    ))
+}
+
 /// Length of a fold (`CRLF` or `LF`, then a space or tab) at the start of `s`.
 fn fold_len(s: &[u8]) -> Option<usize> {
     match s {

@@ -79,15 +79,15 @@ impl<'a> LogicalLine<'a> {
             return Cow::Borrowed(self.head);
         }
         let mut text = String::with_capacity(self.len);
-        let physical = LogicalLines::new(src);
         let mut pos = self.start;
-        while let Some((content, next)) = physical.physical_at(pos) {
+        while let Some((content, next)) = crate::text::physical_line(src, pos) {
             if pos >= self.end {
                 break;
             }
             if pos == self.start {
                 text.push_str(content);
             } else {
+                // A continuation: its leading space or tab is not text.
                 text.push_str(content.get(1..).unwrap_or_default());
             }
             pos = next;
@@ -114,18 +114,7 @@ impl<'a> LogicalLines<'a> {
 
     /// Next physical line: (content without line ending, offset after it).
     fn physical_at(&self, pos: usize) -> Option<(&'a str, usize)> {
-        if pos >= self.src.len() {
-            return None;
-        }
-        let rest = &self.src[pos..];
-        let (content, consumed) = match memchr::memchr(b'\n', rest.as_bytes()) {
-            Some(i) => (&rest[..i], i + 1),
-            None => (rest, rest.len()),
-        };
-        Some((
-            content.strip_suffix('\r').unwrap_or(content),
-            pos + consumed,
-        ))
+        crate::text::physical_line(self.src, pos)
     }
 }
 

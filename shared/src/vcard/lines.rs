@@ -79,15 +79,7 @@ impl<'a> LogicalLines<'a> {
     /// The physical line at `pos`: its content without the line ending, and
     /// the offset after it.
     fn physical_at(&self, pos: usize) -> Option<(&'a str, usize)> {
-        let rest = self.src.get(pos..).filter(|rest| !rest.is_empty())?;
-        let (content, consumed) = match rest.find('\n') {
-            Some(i) => (&rest[..i], i + 1),
-            None => (rest, rest.len()),
-        };
-        Some((
-            content.strip_suffix('\r').unwrap_or(content),
-            pos + consumed,
-        ))
+        crate::text::physical_line(self.src, pos)
     }
 }
 
