@@ -52,6 +52,8 @@ const ALIASES: &[(&str, &str)] = &[
 struct Table {
     iana_to_windows: HashMap<String, String>,
     windows_to_iana: HashMap<String, String>,
+    /// Every IANA name as written, sorted.
+    iana_names: Vec<&'static str>,
 }
 
 fn table() -> &'static Table {
@@ -59,6 +61,7 @@ fn table() -> &'static Table {
     TABLE.get_or_init(|| {
         let mut iana_to_windows = HashMap::new();
         let mut windows_to_iana = HashMap::new();
+        let mut iana_names = Vec::new();
         for line in include_str!("../../data/windows_zones.tsv").lines() {
             if line.starts_with('#') {
                 continue;
@@ -70,6 +73,7 @@ fn table() -> &'static Table {
                 continue;
             };
             for iana in ianas.split(' ').filter(|s| !s.is_empty()) {
+                iana_names.push(iana);
                 iana_to_windows
                     .entry(iana.to_ascii_lowercase())
                     .or_insert_with(|| windows.to_string());
@@ -80,9 +84,12 @@ fn table() -> &'static Table {
                 }
             }
         }
+        iana_names.sort_unstable();
+        iana_names.dedup();
         Table {
             iana_to_windows,
             windows_to_iana,
+            iana_names,
         }
     })
 }
@@ -125,16 +132,12 @@ pub fn classify(tzid: &str, file_zones: &[String]) -> ZoneKind {
 /// Every IANA zone name CLDR links to a Windows zone, sorted: the
 /// choices offered for the default time zone.
 pub fn iana_names() -> Vec<&'static str> {
-    let mut names: Vec<&'static str> = include_str!("../../data/windows_zones.tsv")
-        .lines()
-        .filter(|line| !line.starts_with('#'))
-        .filter_map(|line| line.split('\t').nth(2))
-        .flat_map(|ianas| ianas.split(' '))
+    table()
+        .iana_names
+        .iter()
+        .copied()
         .filter(|name| name.contains('/') && !name.starts_with("Etc/"))
-        .collect();
-    names.sort_unstable();
-    names.dedup();
-    names
+        .collect()
 }
 
 /// True when `tzid` is a zone name the user may pick as the default zone.
