@@ -164,7 +164,6 @@ fn end_idle_workers() {
 /// Extra fields of a request.
 type Extra = Vec<(&'static str, JsValue)>;
 
-#[allow(clippy::too_many_arguments)]
 async fn request(
     slot: usize,
     op: &str,
@@ -198,18 +197,17 @@ async fn request(
         set(&message, key, value);
     }
     let pending = connection.pending.clone();
+    let mut on_progress = on_progress;
     let answer = Promise::new(&mut |resolve, _reject| {
+        let on_progress = on_progress.take();
         pending.borrow_mut().insert(
             id,
             Pending {
                 resolve,
-                on_progress: None,
+                on_progress,
             },
         );
     });
-    if let Some(entry) = connection.pending.borrow_mut().get_mut(&id) {
-        entry.on_progress = on_progress;
-    }
     JsFuture::from(connection.ready.clone())
         .await
         .map_err(|_| "Ferry's file reader did not start.".to_string())?;
