@@ -27,7 +27,7 @@ as_root() {
 apt_packages=()
 case "$profile" in
   run) ;;
-  test) apt_packages+=(chromium chromium-driver dovecot-imapd openssl) ;;
+  test) apt_packages+=(chromium chromium-driver dovecot-imapd openssl radicale libxml2-utils) ;;
   *) echo "usage: $0 run|test" >&2; exit 2 ;;
 esac
 command -v node >/dev/null || apt_packages+=(nodejs)

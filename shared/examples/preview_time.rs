@@ -15,6 +15,16 @@ fn main() {
     };
     let bytes = std::fs::read(&path).expect("the file can be read");
     let limits = ParseLimits::default();
+    if std::env::args().any(|a| a == "--preview-only") {
+        let started = Instant::now();
+        let preview = preview_bytes(&bytes, &limits, &MappingRules::default()).expect("preview");
+        println!(
+            "preview (streamed): {:.2?}, {} rows",
+            started.elapsed(),
+            preview.rows.len()
+        );
+        return;
+    }
     let started = Instant::now();
     let report = inspect(&bytes, &limits).expect("the file reads");
     println!(

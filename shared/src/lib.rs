@@ -17,12 +17,15 @@
 //! * [`mapping`] holds the user's rules (user map, domain rewrites, default
 //!   time zone, full or flat attendees) and applies them, item by item,
 //!   with warnings in plain words.
+//! * [`convert`] turns mapped items into what each target stores (EWS,
+//!   Graph, CalDAV/CardDAV), with every loss named.
 //! * [`preview`] is what the preview page shows: compact rows, counts, the
 //!   detail of one item and the conversion report as CSV.
 //! * [`report`] is the serialisable result shown in the preview table and
 //!   printed by `ferry inspect`.
 //! * [`limits`] holds every input limit, each with a documented default.
 
+pub mod convert;
 pub mod csv;
 pub mod ical;
 pub mod inspect;

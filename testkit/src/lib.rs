@@ -5,6 +5,7 @@
 //!   generated configuration in a temporary folder: no system-wide change.
 //! * [`mailgen`] generates a seeded, realistic, awkward mailbox.
 //! * [`verify`] seeds servers and compares whole mailboxes strictly.
+//! * [`radicale`] starts a real Radicale CalDAV/CardDAV server on 127.0.0.1.
 //! * [`proxy`] cuts a connection mid-transfer, to test reconnecting.
 //! * [`imap_client`] is the small blocking client those two use,
 //!   independent of Ferry's own.
@@ -13,4 +14,5 @@ pub mod dovecot;
 pub mod imap_client;
 pub mod mailgen;
 pub mod proxy;
+pub mod radicale;
 pub mod verify;

@@ -11,6 +11,7 @@
 
 mod item;
 pub mod scan;
+pub mod vtimezone;
 
 pub use item::Detail;
 

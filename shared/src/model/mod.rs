@@ -11,6 +11,7 @@
 
 mod calendar;
 mod contact;
+mod zone;
 
 pub use calendar::{
     Attendee, AttendeeRole, Frequency, Participation, Person, Recurrence, RecurrenceRule,

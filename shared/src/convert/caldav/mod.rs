@@ -1,0 +1,1 @@
+//! iCalendar and vCard text for CalDAV/CardDAV. Being built.

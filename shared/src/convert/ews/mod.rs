@@ -1,0 +1,1 @@
+//! EWS SOAP requests and responses. Being built.

@@ -1,0 +1,1 @@
+//! The shape Exchange gives items (shared by EWS and Graph). Being built.

@@ -1,0 +1,34 @@
+//! From the item model to what each target stores, with no I/O: every
+//! converter takes an item as mapped ([`crate::mapping::MappedItem`]) and
+//! returns what to send, plus every loss in plain words.
+//!
+//! * [`exchange`] — the shape Exchange gives calendar items, tasks and
+//!   contacts (EWS and Microsoft Graph share it): Windows time zones,
+//!   recurrence patterns, and what happens to what they cannot hold.
+//! * [`ews`] — EWS SOAP requests written from that shape, and their
+//!   responses read.
+//! * [`caldav`] — iCalendar and vCard text for CalDAV/CardDAV `PUT`.
+//!
+//! Every item written to a target carries its *source key* (UID, plus the
+//! occurrence for a changed occurrence), so a re-run finds what exists.
+
+pub mod caldav;
+pub mod ews;
+pub mod exchange;
+
+use crate::mapping::DuplicateUids;
+use crate::model::Item;
+
+/// The GUID of the MAPI property set Ferry's extended property lives in
+/// (EWS `ExtendedFieldURI PropertySetId`, Graph `String {GUID} Name …`).
+pub const SOURCE_PROPERTY_SET: &str = "9c8f0e2a-6b1d-4f5e-a3c7-2d4b8e1f6a90";
+
+/// The name of the extended property holding an item's source key.
+pub const SOURCE_PROPERTY_NAME: &str = "FerrySourceKey";
+
+/// What an item is recognised by on the target: its UID, plus the
+/// occurrence (RECURRENCE-ID) for a changed occurrence. `None` for items
+/// without UID (they cannot be recognised on a re-run).
+pub fn source_key(item: &Item) -> Option<String> {
+    DuplicateUids::key(item)
+}

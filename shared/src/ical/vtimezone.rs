@@ -1,0 +1,1 @@
+//! A VTIMEZONE read into a [`crate::model::ZoneDefinition`]. Being built.
