@@ -1,20 +1,20 @@
 //! The page's side of the parser workers (`src/bin/parser_worker.rs`):
 //! files go to a worker as `Blob`s (no copy), answers come back as JSON
 //! and are awaited as futures. A large iCalendar file is cut into parts
-//! at item starts, one per core (up to four), read by as many workers at
-//! once, and the parts joined here (`ferry_shared::preview::merge_parts`,
-//! which gives exactly the whole-file result; a broken file is read
-//! whole). After a large file the workers are ended, so the memory used
+//! of about 8 MiB at item starts, read by one worker per core (up to
+//! four) one part after another, and the parts joined here
+//! (`ferry_shared::preview::merge_parts`, which gives exactly the
+//! whole-file result; a broken file is read whole). After a large file the workers are ended, so the memory used
 //! for parsing is given back to the system.
 
 use crate::worker_protocol::{
-    KIND_DONE, KIND_PROGRESS, KIND_READY, OP_DETAIL, OP_PART, OP_PART_FACTS, OP_PREVIEW, get,
-    get_number, get_string, set,
+    KIND_DONE, KIND_PROGRESS, KIND_READY, OP_DETAIL, OP_PART, OP_PREVIEW, get, get_number,
+    get_string, set,
 };
 use ferry_shared::ParseLimits;
 use ferry_shared::mapping::MappingRules;
 use ferry_shared::preview::{
-    FilePreview, ItemDetail, PartFacts, PartPreview, merge_parts, split_point,
+    FilePreview, ItemDetail, PartPreview, merge_parts, parts_to_read_again, split_point,
 };
 use ferry_shared::text::SourceEncoding;
 use js_sys::{Function, Object, Promise};
@@ -32,6 +32,10 @@ const WORKER_SCRIPT: &str = "/parser_worker_loader.js";
 const FRESH_WORKER_AFTER_BYTES: f64 = 16.0 * 1024.0 * 1024.0;
 /// iCalendar files larger than this are read in parts, in parallel.
 const PARTS_ABOVE_BYTES: f64 = 8.0 * 1024.0 * 1024.0;
+/// About the size of each part: small enough that a worker's memory
+/// (which never shrinks) stays small, large enough that the requests'
+/// own cost does not count.
+const PART_BYTES: f64 = 8.0 * 1024.0 * 1024.0;
 /// Most workers used for one file.
 const MAX_WORKERS: usize = 4;
 /// Bytes looked at around each cut for an item start.
@@ -277,9 +281,11 @@ fn workers() -> usize {
     (cores as usize).clamp(1, MAX_WORKERS)
 }
 
-/// Reads a large iCalendar file in parts, one worker each. `None` when
-/// the file is better read whole (small, not iCalendar, not UTF-8, no item
-/// start near the cuts, or broken where it was cut).
+/// Reads a large iCalendar file in parts of about [`PART_BYTES`], the
+/// workers taking the next part as each finishes (so each worker holds
+/// one part at a time and the memory stays small). `None` when the file
+/// is better read whole (small, not iCalendar, not UTF-8, no item start
+/// near a cut, or broken where it was cut).
 async fn in_parts(
     blob: &Blob,
     limits: &ParseLimits,
@@ -287,8 +293,7 @@ async fn in_parts(
     on_progress: Rc<dyn Fn(f64, f64)>,
 ) -> Option<Result<FilePreview, String>> {
     let size = blob.size();
-    let workers = workers();
-    if size < PARTS_ABOVE_BYTES || workers < 2 || size > limits.max_file_bytes as f64 {
+    if size < PARTS_ABOVE_BYTES || size > limits.max_file_bytes as f64 {
         return None;
     }
     let head = read_slice(blob, 0.0, size.min(4096.0)).await?;
@@ -296,87 +301,129 @@ async fn in_parts(
         return None;
     }
     let mut cuts = vec![0.0];
-    for k in 1..workers {
-        let at = (size * k as f64 / workers as f64).floor();
+    let mut at = PART_BYTES;
+    while at < size - CUT_WINDOW_BYTES {
         let window = read_slice(blob, at, (at + CUT_WINDOW_BYTES).min(size)).await?;
         let cut = at + split_point(&window)? as f64;
         if cut > *cuts.last()? {
             cuts.push(cut);
         }
+        at += PART_BYTES;
     }
     cuts.push(size);
-    let bounds: Vec<(f64, f64)> = cuts.windows(2).map(|w| (w[0], w[1])).collect();
-    if bounds.len() < 2 {
+    if cuts.len() < 3 {
         return None;
     }
-    let slices: Vec<Blob> = bounds
-        .iter()
-        .map(|&(a, b)| blob.slice_with_f64_and_f64(a, b).ok())
+    let parts: Vec<Slice> = cuts
+        .windows(2)
+        .enumerate()
+        .map(|(index, w)| {
+            Some(Slice {
+                blob: blob.slice_with_f64_and_f64(w[0], w[1]).ok()?,
+                first: index == 0,
+                last: index + 2 == cuts.len(),
+            })
+        })
         .collect::<Option<_>>()?;
 
-    // First what each part holds: its lines (for numbering the next) and
-    // the time zones it defines (for the others).
-    // Each worker keeps its part's bytes for the second request.
-    let key = NEXT_ID.with(|n| f64::from(*n.borrow()));
-    let done = Rc::new(RefCell::new(vec![0.0; slices.len()]));
-    let facts = futures::future::join_all(slices.iter().enumerate().map(|(slot, slice)| {
-        let (done, progress) = (done.clone(), on_progress.clone());
-        let report: ProgressFn = Box::new(move |read, _| {
-            done.borrow_mut()[slot] = read;
-            progress(done.borrow().iter().sum(), size);
-        });
-        let extra: Extra = vec![("keep", JsValue::from(key))];
-        request(
-            slot,
-            OP_PART_FACTS,
-            slice,
-            limits,
-            rules,
-            extra,
-            Some(report),
-        )
-    }))
-    .await;
-    let mut parts_facts = Vec::new();
-    for json in facts {
-        let facts: PartFacts = serde_json::from_str(&json.ok()?).ok()?;
-        parts_facts.push(facts);
+    // Every part on its own first, as many at once as there are workers.
+    let done = Rc::new(RefCell::new(vec![0.0; parts.len()]));
+    let report = {
+        let done = done.clone();
+        move |index: usize| -> ProgressFn {
+            let (done, progress) = (done.clone(), on_progress.clone());
+            Box::new(move |read, _| {
+                done.borrow_mut()[index] = read;
+                progress(done.borrow().iter().sum(), size);
+            })
+        }
+    };
+    let all: Vec<usize> = (0..parts.len()).collect();
+    let mut previews = read_parts(&parts, &all, "[]", limits, rules, &report).await?;
+    // Then again, with the zones of the others, any part using a zone
+    // another part defines (rare: VTIMEZONEs usually open the file).
+    let (zones, again) = parts_to_read_again(&previews);
+    if !again.is_empty() {
+        let zones_json = serde_json::to_string(&zones).ok()?;
+        let read_again = read_parts(&parts, &again, &zones_json, limits, rules, &report).await?;
+        for (index, preview) in again.into_iter().zip(read_again) {
+            previews[index] = preview;
+        }
     }
-    let zones: Vec<String> = parts_facts
-        .iter()
-        .flat_map(|f| f.time_zones.iter().cloned())
-        .collect();
-    let zones_json = serde_json::to_string(&zones).ok()?;
+    Some(merge_parts(previews, limits).map_err(|e| e.to_string()))
+}
 
-    // Then the parts themselves, all at once.
-    let mut line_offset = 0usize;
-    let mut requests = Vec::new();
-    let count = slices.len();
-    for (slot, (slice, facts)) in slices.iter().zip(&parts_facts).enumerate() {
-        let extra: Extra = vec![
-            ("line_offset", JsValue::from(line_offset as f64)),
-            ("first", JsValue::from(slot == 0)),
-            ("last", JsValue::from(slot + 1 == count)),
-            ("zones", JsValue::from_str(&zones_json)),
-            ("keep", JsValue::from(key)),
-        ];
-        line_offset += facts.lines;
-        requests.push(request(slot, OP_PART, slice, limits, rules, extra, None));
+/// One part of a file to read.
+struct Slice {
+    blob: Blob,
+    first: bool,
+    last: bool,
+}
+
+/// Reads the parts numbered `wanted` with the workers, each worker taking
+/// the next part as soon as it is free; their previews in `wanted`'s
+/// order. `None` when a part should make the file be read whole.
+async fn read_parts(
+    parts: &[Slice],
+    wanted: &[usize],
+    zones_json: &str,
+    limits: &ParseLimits,
+    rules: &MappingRules,
+    report: &dyn Fn(usize) -> ProgressFn,
+) -> Option<Vec<PartPreview>> {
+    let queue = Rc::new(RefCell::new(
+        wanted.iter().copied().enumerate().collect::<Vec<_>>(),
+    ));
+    queue.borrow_mut().reverse();
+    let answers: Rc<RefCell<Vec<Option<String>>>> = Rc::new(RefCell::new(vec![None; wanted.len()]));
+    let worker = |slot: usize| {
+        let (queue, answers) = (queue.clone(), answers.clone());
+        async move {
+            loop {
+                let Some((position, index)) = queue.borrow_mut().pop() else {
+                    return true;
+                };
+                let part = &parts[index];
+                let extra: Extra = vec![
+                    ("first", JsValue::from(part.first)),
+                    ("last", JsValue::from(part.last)),
+                    ("zones", JsValue::from_str(zones_json)),
+                ];
+                let answer = request(
+                    slot,
+                    OP_PART,
+                    &part.blob,
+                    limits,
+                    rules,
+                    extra,
+                    Some(report(index)),
+                )
+                .await;
+                match answer {
+                    Ok(json) => answers.borrow_mut()[position] = Some(json),
+                    // A limit or a broken file: the whole read names it.
+                    Err(_) => {
+                        queue.borrow_mut().clear();
+                        return false;
+                    }
+                }
+            }
+        }
+    };
+    let finished = futures::future::join_all((0..workers().min(wanted.len())).map(worker)).await;
+    if finished.contains(&false) {
+        return None;
     }
-    let mut previews = Vec::new();
-    for answer in futures::future::join_all(requests).await {
-        let json = match answer {
-            Ok(json) => json,
-            // A limit or a broken file: the whole read names it properly.
-            Err(_) => return None,
-        };
-        let part: PartPreview = serde_json::from_str(&json).ok()?;
+    let answers = answers.take();
+    let mut previews = Vec::with_capacity(answers.len());
+    for json in answers {
+        let part: PartPreview = serde_json::from_str(&json?).ok()?;
         if !part.clean || part.preview.encoding != SourceEncoding::Utf8 {
             return None;
         }
-        previews.push(part.preview);
+        previews.push(part);
     }
-    Some(merge_parts(previews, limits).map_err(|e| e.to_string()))
+    Some(previews)
 }
 
 /// One item of `blob` in full, as read and as it will be written.

@@ -5,8 +5,8 @@
 //! where `file` is the `Blob` itself (handed over without copying its
 //! bytes), `limits` and `rules` are JSON text, and `op` is `"preview"`
 //! (every item as a compact row) or `"detail"` (one item in full); a
-//! large iCalendar file is read by several workers at once, one part each
-//! (`"part-facts"`, then `"part"`), and joined on the page.
+//! large iCalendar file is cut into parts that the workers read one after
+//! another (`"part"`), joined on the page.
 //!
 //! Worker → page: `{kind: "ready"}` once, when it can take requests
 //! (messages sent before would be lost); then `{id, kind: "progress",
@@ -19,10 +19,8 @@ use wasm_bindgen::JsValue;
 
 pub const OP_PREVIEW: &str = "preview";
 pub const OP_DETAIL: &str = "detail";
-/// Lines, time zones and encoding of one part of a large file.
-pub const OP_PART_FACTS: &str = "part-facts";
-/// The preview of one part; the request also carries `line_offset`,
-/// `first`, `last` and `zones` (JSON list of the file's time zones).
+/// The preview of one part; the request also carries `first`, `last` and
+/// `zones` (JSON list of time zones other parts define).
 pub const OP_PART: &str = "part";
 pub const KIND_READY: &str = "ready";
 pub const KIND_PROGRESS: &str = "progress";

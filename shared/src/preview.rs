@@ -8,6 +8,7 @@
 use crate::ical::scan::Part;
 use crate::inspect::{InspectError, inspect};
 use crate::limits::ParseLimits;
+use crate::mapping::zones::{ZoneKind, classify};
 use crate::mapping::{
     DuplicateUids, ItemStatus, MappedItem, Mapper, MappingRules, MappingWarning, map_report,
 };
@@ -15,6 +16,7 @@ use crate::model::{DateValue, Item, ItemKind, Recurrence};
 use crate::report::{FileFormat, FileReport, Skipped, Warning};
 use crate::text::SourceEncoding;
 use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
 
 /// One row of the preview table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -231,23 +233,30 @@ pub fn preview_bytes(
 ) -> Result<FilePreview, InspectError> {
     if crate::inspect::is_icalendar(bytes) {
         let whole = preview_part(bytes, limits, rules, &Part::WHOLE, &[])?;
-        return merge_parts(vec![whole.preview], limits);
+        return merge_parts(vec![whole], limits);
     }
     inspect(bytes, limits).map(|report| preview(&report, rules))
 }
 
 /// The preview of one part of an iCalendar file (see [`Part`]), before
-/// [`merge_parts`] joins the parts. `clean` is false when the cut was not
-/// between two items after all (a broken file): the caller then reads
-/// the file whole.
+/// [`merge_parts`] joins the parts. Its lines are counted from the part's
+/// start; joining numbers them again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartPreview {
     pub preview: FilePreview,
+    /// False when the cut was not between two items after all (a broken
+    /// file): the caller then reads the file whole.
     pub clean: bool,
+    /// Line breaks in the part: how far the next part's lines move down.
+    pub lines: usize,
+    /// The time zones the part defines (VTIMEZONE).
+    pub zones_defined: Vec<String>,
+    /// Every TZID the part's items use.
+    pub zones_used: Vec<String>,
 }
 
-/// Reads part of an iCalendar file; `other_zones` are the zones the other
-/// parts define ([`part_facts`]).
+/// Reads part of an iCalendar file; `other_zones` are zones the other
+/// parts define (see [`parts_to_read_again`]).
 pub fn preview_part(
     bytes: &[u8],
     limits: &ParseLimits,
@@ -256,38 +265,93 @@ pub fn preview_part(
     other_zones: &[String],
 ) -> Result<PartPreview, InspectError> {
     let mut builder = PreviewBuilder::new(rules);
+    let mut zones_used: HashSet<String> = HashSet::new();
     let (report, clean) = crate::ical::read_ics_part(
         bytes,
         limits,
         crate::ical::Detail::Rows,
         part,
         other_zones,
-        &mut |item, zones| builder.push(item, zones),
+        &mut |item, zones| {
+            for zone in item.dates().filter_map(|date| date.zone.as_deref()) {
+                if !zones_used.contains(zone) {
+                    zones_used.insert(zone.to_string());
+                }
+            }
+            builder.push(item, zones);
+        },
     )?;
+    let zones_defined = report
+        .time_zones
+        .iter()
+        .filter(|zone| !other_zones.contains(zone))
+        .cloned()
+        .collect();
+    let mut zones_used: Vec<String> = zones_used.into_iter().collect();
+    zones_used.sort_unstable();
     Ok(PartPreview {
         preview: builder.finish(&report),
         clean,
+        lines: memchr::memchr_iter(b'\n', bytes).count(),
+        zones_defined,
+        zones_used,
     })
 }
 
-/// Joins the parts of a file, in order, into its preview: rows numbered
-/// again, duplicate UIDs found across parts, counts, and warnings kept to
-/// the limit. A whole file is one part.
+/// After a first read of every part on its own: the zones all parts
+/// define, and the parts that use one of them defined in another part
+/// (rare: VTIMEZONEs usually open the file). Those parts must be read
+/// again with the zones, so their times are not called unknown.
+pub fn parts_to_read_again(parts: &[PartPreview]) -> (Vec<String>, Vec<usize>) {
+    let mut defined: Vec<String> = Vec::new();
+    for zone in parts.iter().flat_map(|part| &part.zones_defined) {
+        if !defined.contains(zone) {
+            defined.push(zone.clone());
+        }
+    }
+    let again = parts
+        .iter()
+        .enumerate()
+        .filter(|(_, part)| {
+            part.zones_used.iter().any(|zone| {
+                classify(zone, &part.zones_defined) == ZoneKind::Unknown
+                    && classify(zone, &defined) == ZoneKind::DefinedInFile
+            })
+        })
+        .map(|(index, _)| index)
+        .collect();
+    (defined, again)
+}
+
+/// Joins the parts of a file, in order, into its preview: lines numbered
+/// from the file's start, duplicate UIDs found across parts, counts, and
+/// warnings kept to the limit. A whole file is one part.
 pub fn merge_parts(
-    parts: Vec<FilePreview>,
+    parts: Vec<PartPreview>,
     limits: &ParseLimits,
 ) -> Result<FilePreview, InspectError> {
-    let mut parts = parts.into_iter();
-    let Some(mut merged) = parts.next() else {
+    let mut merged: Option<FilePreview> = None;
+    let mut offset = 0;
+    for part in parts {
+        let mut preview = part.preview;
+        if offset > 0 {
+            move_down(&mut preview, offset);
+        }
+        offset += part.lines;
+        match &mut merged {
+            None => merged = Some(preview),
+            Some(merged) => {
+                merged.calendars += preview.calendars;
+                merged.rows.extend(preview.rows);
+                merged.skipped.extend(preview.skipped);
+                merged.warnings.extend(preview.warnings);
+                merged.more_warnings += preview.more_warnings;
+            }
+        }
+    }
+    let Some(mut merged) = merged else {
         return Err(InspectError::Empty);
     };
-    for part in parts {
-        merged.calendars += part.calendars;
-        merged.rows.extend(part.rows);
-        merged.skipped.extend(part.skipped);
-        merged.warnings.extend(part.warnings);
-        merged.more_warnings += part.more_warnings;
-    }
     if merged.rows.len() > limits.max_items {
         return Err(InspectError::TooManyItems {
             limit: limits.max_items,
@@ -298,6 +362,24 @@ pub fn merge_parts(
     merged.more_warnings += extra;
     finish_rows(&mut merged);
     Ok(merged)
+}
+
+/// Numbers a part's lines from the file's start.
+fn move_down(preview: &mut FilePreview, lines: usize) {
+    for row in &mut preview.rows {
+        row.line += lines;
+        for warning in &mut row.warnings {
+            warning.move_down(lines);
+        }
+    }
+    for skipped in &mut preview.skipped {
+        skipped.line += lines;
+    }
+    for warning in &mut preview.warnings {
+        if let Some(line) = &mut warning.line {
+            *line += lines;
+        }
+    }
 }
 
 /// Numbers the rows, names duplicate UIDs (across the whole file) and
@@ -320,35 +402,6 @@ fn finish_rows(preview: &mut FilePreview) {
         }
     }
     preview.counts = counts;
-}
-
-/// What the page needs to know about a part before reading it: its lines
-/// (for the next part's numbering) and the time zones it defines (for the
-/// others). Whether it is UTF-8 shows in the part's preview.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PartFacts {
-    pub lines: usize,
-    pub time_zones: Vec<String>,
-}
-
-/// Counts a part's lines and finds its VTIMEZONEs, without parsing it
-/// (two passes over the bytes).
-pub fn part_facts(bytes: &[u8]) -> PartFacts {
-    let mut time_zones = Vec::new();
-    for at in memchr::memmem::find_iter(bytes, b"BEGIN:VTIMEZONE") {
-        let rest = &bytes[at..];
-        let end = memchr::memmem::find(rest, b"END:V").unwrap_or(rest.len());
-        let text = String::from_utf8_lossy(&rest[..end]);
-        if let Some(zone) = crate::ical::scan::time_zone_id(&text)
-            && !time_zones.contains(&zone)
-        {
-            time_zones.push(zone);
-        }
-    }
-    PartFacts {
-        lines: memchr::memchr_iter(b'\n', bytes).count(),
-        time_zones,
-    }
 }
 
 /// Where to cut a file so that a part starts with an item: the offset in

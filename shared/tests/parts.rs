@@ -5,7 +5,9 @@
 
 use ferry_shared::ical::scan::Part;
 use ferry_shared::mapping::MappingRules;
-use ferry_shared::preview::{merge_parts, part_facts, preview_bytes, preview_part, split_point};
+use ferry_shared::preview::{
+    merge_parts, parts_to_read_again, preview_bytes, preview_part, split_point,
+};
 use ferry_shared::{ParseLimits, inspect};
 use std::path::PathBuf;
 
@@ -27,7 +29,9 @@ fn bounds(bytes: &[u8], parts: usize) -> Vec<(usize, usize)> {
     cuts.windows(2).map(|w| (w[0], w[1])).collect()
 }
 
-/// Reads `bytes` in parts; `None` when the page would read it whole.
+/// Reads `bytes` in parts as the page does (each part on its own, then
+/// the parts that need another part's zones again); `None` when the page
+/// would read it whole.
 fn in_parts(
     bytes: &[u8],
     parts: usize,
@@ -37,26 +41,25 @@ fn in_parts(
     if bounds.len() < 2 {
         return None;
     }
-    let facts: Vec<_> = bounds
-        .iter()
-        .map(|&(a, b)| part_facts(&bytes[a..b]))
-        .collect();
-    let zones: Vec<String> = facts.iter().flat_map(|f| f.time_zones.clone()).collect();
-    let mut offset = 0;
-    let mut previews = Vec::new();
-    for (n, (&(a, b), fact)) in bounds.iter().zip(&facts).enumerate() {
+    let read = |n: usize, zones: &[String]| {
+        let (a, b) = bounds[n];
         let part = Part {
-            line_offset: offset,
             first: n == 0,
             last: n + 1 == bounds.len(),
         };
-        offset += fact.lines;
-        let read =
-            preview_part(&bytes[a..b], &ParseLimits::default(), rules, &part, &zones).ok()?;
-        if !read.clean || read.preview.encoding != ferry_shared::text::SourceEncoding::Utf8 {
+        preview_part(&bytes[a..b], &ParseLimits::default(), rules, &part, zones).ok()
+    };
+    let mut previews = Vec::new();
+    for n in 0..bounds.len() {
+        let preview = read(n, &[])?;
+        if !preview.clean || preview.preview.encoding != ferry_shared::text::SourceEncoding::Utf8 {
             return None;
         }
-        previews.push(read.preview);
+        previews.push(preview);
+    }
+    let (zones, again) = parts_to_read_again(&previews);
+    for n in again {
+        previews[n] = read(n, &zones)?;
     }
     merge_parts(previews, &ParseLimits::default()).ok()
 }

@@ -15,25 +15,18 @@ fn main() {}
 #[cfg(target_arch = "wasm32")]
 mod worker {
     use ferry_frontend::worker_protocol::{
-        KIND_DONE, KIND_FAILED, KIND_PROGRESS, KIND_READY, OP_DETAIL, OP_PART, OP_PART_FACTS,
-        OP_PREVIEW, get, get_number, get_string, set,
+        KIND_DONE, KIND_FAILED, KIND_PROGRESS, KIND_READY, OP_DETAIL, OP_PART, OP_PREVIEW, get,
+        get_number, get_string, set,
     };
     use ferry_shared::ParseLimits;
     use ferry_shared::ical::scan::Part;
     use ferry_shared::mapping::MappingRules;
-    use ferry_shared::preview::{detail, part_facts, preview_bytes, preview_part};
+    use ferry_shared::preview::{detail, preview_bytes, preview_part};
     use js_sys::{Object, Uint8Array};
     use wasm_bindgen::JsCast;
     use wasm_bindgen::prelude::*;
     use wasm_bindgen_futures::{JsFuture, spawn_local};
     use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
-
-    thread_local! {
-        /// A part's bytes, kept between its "part-facts" and "part"
-        /// requests (under the key the page gave) so it is read once.
-        static KEPT: std::cell::RefCell<Option<(f64, Vec<u8>)>> =
-            const { std::cell::RefCell::new(None) };
-    }
 
     /// Files are read in slices of this size, so progress can be shown.
     const SLICE_BYTES: f64 = 8.0 * 1024.0 * 1024.0;
@@ -96,32 +89,14 @@ mod worker {
             }
             .to_string());
         }
-        let keep = get_number(request, "keep");
-        let kept = KEPT.with(|k| {
-            let mut slot = k.borrow_mut();
-            match (&*slot, keep) {
-                (Some((key, _)), Some(wanted)) if *key == wanted => slot.take().map(|(_, b)| b),
-                _ => None,
-            }
-        });
-        let bytes = match kept {
-            Some(bytes) => bytes,
-            None => read(id, &blob).await?,
-        };
+        let bytes = read(id, &blob).await?;
         let op = get_string(request, "op").unwrap_or_default();
         let json = if op == OP_PREVIEW {
             let preview = preview_bytes(&bytes, &limits, &rules).map_err(|e| e.to_string())?;
             drop(bytes);
             serde_json::to_string(&preview)
-        } else if op == OP_PART_FACTS {
-            let facts = serde_json::to_string(&part_facts(&bytes));
-            if let Some(key) = keep {
-                KEPT.with(|k| *k.borrow_mut() = Some((key, bytes)));
-            }
-            facts
         } else if op == OP_PART {
             let part = Part {
-                line_offset: get_number(request, "line_offset").unwrap_or(0.0) as usize,
                 first: get(request, "first").as_bool().unwrap_or(true),
                 last: get(request, "last").as_bool().unwrap_or(true),
             };

@@ -87,6 +87,12 @@ pub(super) fn read_item(
     _limits: &ParseLimits,
     detail: Detail,
 ) -> Item {
+    if detail == Detail::Rows
+        && span.complete
+        && let Some(item) = super::rows::read(span.text, kind, span.line)
+    {
+        return item;
+    }
     let mut item = Item::new(kind, span.line);
     let closed;
     let reduced;
@@ -150,26 +156,11 @@ fn fill(item: &mut Item, calendar: &ICalendar) {
             .and_then(|delta| shift(start, delta))
             .map(|shifted| (shifted, false));
     }
-    if item.kind == ItemKind::Event && start.is_none() {
-        item.notes
-            .push("The event has no start (DTSTART)".to_string());
-    }
-    if item.uid.is_none() {
-        item.notes
-            .push("The item has no UID; re-runs cannot recognise it".to_string());
-    }
     item.all_day = start.as_ref().is_some_and(|(_, date_only)| *date_only);
     item.start = start.map(|(value, _)| value);
     item.end = end.map(|(value, _)| value);
 
-    if let Some(organizer) = c.property(&ICalendarProperty::Organizer) {
-        let person = person(organizer);
-        if person.email.is_none() {
-            item.notes
-                .push("The organizer has no e-mail address".to_string());
-        }
-        item.organizer = Some(person);
-    }
+    item.organizer = c.property(&ICalendarProperty::Organizer).map(person);
     item.attendees = c
         .properties(&ICalendarProperty::Attendee)
         .map(attendee)
@@ -197,22 +188,11 @@ fn fill(item: &mut Item, calendar: &ICalendar) {
     } else {
         Recurrence::None
     };
-    if c.has_property(&ICalendarProperty::Rrule) && item.rule.is_none() {
-        item.notes
-            .push("The repeat rule (RRULE) could not be read".to_string());
-    }
-
     let alarms = calendar.alarms_for_id(0).count();
     item.reminders = calendar
         .alarms_for_id(0)
         .filter_map(|alarm| reminder_minutes(alarm, item.end.is_some()))
         .collect();
-    if item.reminders.len() < alarms {
-        item.notes.push(format!(
-            "{} of {alarms} reminders are set at a fixed time or relative to the end; only reminders before the start can be copied",
-            alarms - item.reminders.len()
-        ));
-    }
     item.categories = c
         .properties(&ICalendarProperty::Categories)
         // calcard splits the list at unescaped commas already.
@@ -245,6 +225,35 @@ fn fill(item: &mut Item, calendar: &ICalendar) {
         .map(|p| p as u8);
     if item.kind == ItemKind::Task {
         item.task = Some(task_fields(c));
+    }
+    add_notes(item, c.has_property(&ICalendarProperty::Rrule), alarms);
+}
+
+/// What a person should know about an item that was read: missing start
+/// or UID, an organizer without address, an unreadable repeat rule,
+/// reminders that cannot be copied.
+pub(super) fn add_notes(item: &mut Item, has_rrule: bool, alarms: usize) {
+    if item.kind == ItemKind::Event && item.start.is_none() {
+        item.notes
+            .push("The event has no start (DTSTART)".to_string());
+    }
+    if item.uid.is_none() {
+        item.notes
+            .push("The item has no UID; re-runs cannot recognise it".to_string());
+    }
+    if item.organizer.as_ref().is_some_and(|o| o.email.is_none()) {
+        item.notes
+            .push("The organizer has no e-mail address".to_string());
+    }
+    if has_rrule && item.rule.is_none() {
+        item.notes
+            .push("The repeat rule (RRULE) could not be read".to_string());
+    }
+    if item.reminders.len() < alarms {
+        item.notes.push(format!(
+            "{} of {alarms} reminders are set at a fixed time or relative to the end; only reminders before the start can be copied",
+            alarms - item.reminders.len()
+        ));
     }
 }
 
@@ -493,7 +502,7 @@ fn duration(entry: &ICalendarEntry) -> Option<TimeDelta> {
     }
 }
 
-fn shift(start: &DateValue, delta: TimeDelta) -> Option<DateValue> {
+pub(super) fn shift(start: &DateValue, delta: TimeDelta) -> Option<DateValue> {
     let local = if start.local.contains('T') {
         let at = NaiveDateTime::parse_from_str(&start.local, "%Y-%m-%dT%H:%M:%S").ok()?;
         at.checked_add_signed(delta)?

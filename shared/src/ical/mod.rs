@@ -10,6 +10,7 @@
 //! read as a calendar, or a limit is exceeded; anything less is a warning.
 
 mod item;
+mod rows;
 pub mod scan;
 pub mod vtimezone;
 

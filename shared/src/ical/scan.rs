@@ -190,8 +190,6 @@ pub fn scan<'a>(src: &'a str, limits: &ParseLimits) -> Result<Outline<'a>, ScanE
 /// line, so no line and no item spans two parts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Part {
-    /// Lines of the file before this part.
-    pub line_offset: usize,
     /// The part starts the file.
     pub first: bool,
     /// The part ends the file.
@@ -201,15 +199,15 @@ pub struct Part {
 impl Part {
     /// The whole file.
     pub const WHOLE: Part = Part {
-        line_offset: 0,
         first: true,
         last: true,
     };
 }
 
 /// [`scan`] for a part of a file: line numbers count from the part's
-/// offset, a later part starts inside the file's `VCALENDAR`, and an
-/// earlier one leaves it open without a warning.
+/// start (joining the parts numbers them again), a later part starts
+/// inside the file's `VCALENDAR`, and an earlier one leaves it open
+/// without a warning.
 pub fn scan_part<'a>(
     src: &'a str,
     limits: &ParseLimits,
@@ -223,13 +221,12 @@ pub fn scan_part<'a>(
     if !part.first {
         stack.push(Open {
             name: "VCALENDAR".to_string(),
-            line: part.line_offset,
+            line: 0,
             start: 0,
             assumed: true,
         });
     }
-    let mut lines = LogicalLines::new(src);
-    lines.line = part.line_offset;
+    let lines = LogicalLines::new(src);
 
     for line in lines {
         if line.len > limits.max_line_bytes {

@@ -51,6 +51,34 @@ pub enum WarningCode {
 pub struct MappingWarning {
     pub code: WarningCode,
     pub message: String,
+    /// The line the message names (a problem read in the file), kept
+    /// apart so that the parts of a file read separately can be numbered
+    /// again when they are joined ([`MappingWarning::move_down`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+}
+
+impl MappingWarning {
+    /// A problem read in the file, on the item that starts at `line`.
+    pub fn malformed(line: usize, note: &str) -> Self {
+        Self {
+            code: WarningCode::Malformed,
+            message: format!("Line {line}: {note}"),
+            line: Some(line),
+        }
+    }
+
+    /// Moves the line the warning names `lines` further down (the lines
+    /// of the parts before its own).
+    pub fn move_down(&mut self, lines: usize) {
+        let Some(line) = self.line else {
+            return;
+        };
+        let prefix = format!("Line {line}: ");
+        if let Some(note) = self.message.strip_prefix(&prefix) {
+            *self = Self::malformed(line + lines, note);
+        }
+    }
 }
 
 /// An item as it will be written, with its status and warnings.
@@ -105,6 +133,7 @@ impl DuplicateUids {
     /// The warning for an item that repeats the one on line `first`.
     pub fn warning(first: usize) -> MappingWarning {
         MappingWarning {
+            line: None,
             code: WarningCode::DuplicateUid,
             message: format!(
                 "The item on line {first} has the same UID; this one will be skipped as a duplicate"
@@ -152,7 +181,11 @@ impl<'a> Mapper<'a> {
 
 impl MappedItem {
     fn warn(&mut self, code: WarningCode, message: String) {
-        self.add(MappingWarning { code, message });
+        self.add(MappingWarning {
+            code,
+            message,
+            line: None,
+        });
     }
 
     /// Adds a warning; an OK item becomes a warning.
@@ -165,6 +198,7 @@ impl MappedItem {
 
     fn cannot_convert(&mut self, message: String) {
         self.warnings.push(MappingWarning {
+            line: None,
             code: WarningCode::MissingData,
             message,
         });
@@ -179,10 +213,10 @@ pub fn map_item(source: &Item, rules: &MappingRules, file_zones: &[String]) -> M
 }
 
 fn map_owned(item: Item, rules: &MappingRules, file_zones: &[String]) -> MappedItem {
-    let notes: Vec<String> = item
+    let notes: Vec<MappingWarning> = item
         .notes
         .iter()
-        .map(|note| format!("Line {}: {note}", item.line))
+        .map(|note| MappingWarning::malformed(item.line, note))
         .collect();
     let kind = item.kind;
     let mut mapped = MappedItem {
@@ -191,7 +225,7 @@ fn map_owned(item: Item, rules: &MappingRules, file_zones: &[String]) -> MappedI
         item,
     };
     for note in notes {
-        mapped.warn(WarningCode::Malformed, note);
+        mapped.add(note);
     }
     match kind {
         ItemKind::Event | ItemKind::Task => map_calendar_item(&mut mapped, rules, file_zones),

@@ -126,6 +126,17 @@ impl Item {
         }
     }
 
+    /// Every date the item has: start, end, occurrence, extra and
+    /// excluded dates.
+    pub fn dates(&self) -> impl Iterator<Item = &DateValue> {
+        self.start
+            .iter()
+            .chain(&self.end)
+            .chain(&self.recurrence_id)
+            .chain(&self.rdates)
+            .chain(&self.exdates)
+    }
+
     /// The end as people read it. iCalendar's end of an all-day event is
     /// exclusive (a one-day event on the 3rd ends on the 4th); people expect
     /// the last day, so all-day events show the day before.
