@@ -34,7 +34,8 @@ use calcard::icalendar::ICalendarComponentType;
 use calcard::{Entry, Parser};
 use chrono::{DateTime, TimeZone, Utc};
 use ferry_shared::convert::caldav::{
-    CalendarResource, MAX_LINE_OCTETS, WriteError, calendar_resources, card_resource,
+    CalendarResource, MAX_LINE_OCTETS, WriteError, ZoneDefinition, calendar_resources,
+    card_resource, zone_definitions,
 };
 use ferry_shared::model::{
     Attendee, AttendeeRole, Contact, Frequency, Labeled, Name, Participation, Person, Photo,
@@ -95,9 +96,14 @@ fn assert_calcard_reads(text: &str, expected: usize) -> Result<(), String> {
     }
 }
 
-/// Writes one event or task and reads it back.
-fn calendar_round_trip(item: &Item) -> Result<(CalendarResource, Item), String> {
-    let written = calendar_resources([item], stamp());
+/// Writes one event or task (with the zone definitions of its file) and
+/// reads it back; every zone it uses that has a definition is defined in
+/// what was written.
+fn calendar_round_trip(
+    item: &Item,
+    zones: &[ZoneDefinition],
+) -> Result<(CalendarResource, Item), String> {
+    let written = calendar_resources([item], zones, stamp());
     if !written.refused.is_empty() {
         return Err(format!("refused: {:?}", written.refused));
     }
@@ -110,6 +116,20 @@ fn calendar_round_trip(item: &Item) -> Result<(CalendarResource, Item), String> 
         .map_err(|err| format!("{err}\n{}", resource.text))?;
     if !report.warnings.is_empty() {
         return Err(format!("{:?}\n{}", report.warnings, resource.text));
+    }
+    for zone in zones {
+        let used = [&item.start, &item.end, &item.recurrence_id]
+            .into_iter()
+            .flatten()
+            .chain(&item.rdates)
+            .chain(&item.exdates)
+            .any(|date| !date.is_date() && date.zone.as_deref() == Some(zone.tzid.as_str()));
+        if used && !report.time_zones.contains(&zone.tzid) {
+            return Err(format!(
+                "{} is not defined in\n{}",
+                zone.tzid, resource.text
+            ));
+        }
     }
     match report.items.as_slice() {
         [read] => Ok((resource.clone(), read.clone())),
@@ -842,7 +862,7 @@ proptest! {
 
     #[test]
     fn a_written_event_reads_back_the_same(item in event()) {
-        let (resource, read) = calendar_round_trip(&item).map_err(TestCaseError::fail)?;
+        let (resource, read) = calendar_round_trip(&item, &[]).map_err(TestCaseError::fail)?;
         let expected = written_back(&item, &resource.uid, &resource.losses);
         prop_assert!(resource.losses.is_empty(), "{:?}", resource.losses);
         prop_assert_eq!(comparable(read).map_err(TestCaseError::fail)?, expected, "{}", resource.text);
@@ -850,7 +870,7 @@ proptest! {
 
     #[test]
     fn a_written_task_reads_back_the_same(item in task()) {
-        let (resource, read) = calendar_round_trip(&item).map_err(TestCaseError::fail)?;
+        let (resource, read) = calendar_round_trip(&item, &[]).map_err(TestCaseError::fail)?;
         let expected = written_back(&item, &resource.uid, &resource.losses);
         prop_assert_eq!(comparable(read).map_err(TestCaseError::fail)?, expected, "{}", resource.text);
     }
@@ -886,14 +906,26 @@ fn corpus_files(extension: &str) -> Vec<PathBuf> {
     files
 }
 
-/// The items of every corpus calendar Ferry reads, with their file.
-fn corpus_calendar_items() -> Vec<(String, Vec<Item>)> {
+/// A corpus calendar Ferry reads: its name, items and zone definitions.
+struct CorpusCalendar {
+    file: String,
+    items: Vec<Item>,
+    zones: Vec<ZoneDefinition>,
+}
+
+fn corpus_calendars() -> Vec<CorpusCalendar> {
     corpus_files("ics")
         .into_iter()
         .filter_map(|path| {
             let bytes = std::fs::read(&path).expect("corpus file is readable");
-            let report = inspect_ics(&bytes, &ParseLimits::default()).ok()?;
-            Some((path.display().to_string(), report.items))
+            let limits = ParseLimits::default();
+            let report = inspect_ics(&bytes, &limits).ok()?;
+            let text = ferry_shared::text::decode_content_lines(&bytes).text;
+            Some(CorpusCalendar {
+                file: path.display().to_string(),
+                items: report.items,
+                zones: zone_definitions(&text, &limits),
+            })
         })
         .collect()
 }
@@ -902,15 +934,15 @@ fn corpus_calendar_items() -> Vec<(String, Vec<Item>)> {
 fn every_corpus_event_and_task_reads_back_the_same() {
     let mut written = 0;
     let mut failures = Vec::new();
-    for (file, items) in corpus_calendar_items() {
+    for CorpusCalendar { file, items, zones } in corpus_calendars() {
         for item in items {
             if item.kind == ItemKind::Event && item.start.is_none() {
                 // Not writable, as the mapping says ("cannot be created").
-                let refused = calendar_resources([&item], stamp()).refused;
+                let refused = calendar_resources([&item], &[], stamp()).refused;
                 assert_eq!(refused, [WriteError::NoStart { line: item.line }]);
                 continue;
             }
-            let outcome = calendar_round_trip(&item).and_then(|(resource, read)| {
+            let outcome = calendar_round_trip(&item, &zones).and_then(|(resource, read)| {
                 let expected = written_back(&item, &resource.uid, &resource.losses);
                 let read = comparable(read)?;
                 if read == expected {
@@ -939,8 +971,8 @@ fn every_corpus_event_and_task_reads_back_the_same() {
 
 #[test]
 fn every_corpus_calendar_groups_into_resources_calcard_reads() {
-    for (file, items) in corpus_calendar_items() {
-        let written = calendar_resources(&items, stamp());
+    for CorpusCalendar { file, items, zones } in corpus_calendars() {
+        let written = calendar_resources(&items, &zones, stamp());
         let mut components = 0;
         for resource in &written.resources {
             assert_lines(&resource.text).unwrap_or_else(|e| panic!("{file}: {e}"));
@@ -1100,7 +1132,7 @@ fn shown(name: &str, text: &str) -> String {
 fn golden_series_with_a_moved_occurrence_in_one_resource() {
     let (series, moved) = series_and_override();
     // The override comes first in the file; the series is written first.
-    let written = calendar_resources([&moved, &series], stamp());
+    let written = calendar_resources([&moved, &series], &[], stamp());
     assert!(written.refused.is_empty(), "{:?}", written.refused);
     let [resource] = written.resources.as_slice() else {
         panic!("one resource, not {}", written.resources.len());
@@ -1121,12 +1153,12 @@ fn golden_all_day_event_without_uid() {
         reminders: vec![-540],
         ..Item::new(ItemKind::Event, 1)
     };
-    let written = calendar_resources([&holiday], stamp());
+    let written = calendar_resources([&holiday], &[], stamp());
     let resource = &written.resources[0];
     // The derived UID is the same on every run (the stamp does not count).
     let later = Utc.with_ymd_and_hms(2027, 1, 1, 0, 0, 0).unwrap();
     assert_eq!(
-        calendar_resources([&holiday], later).resources[0].uid,
+        calendar_resources([&holiday], &[], later).resources[0].uid,
         resource.uid
     );
     insta::assert_snapshot!(shown(&resource.name, &resource.text));
@@ -1147,7 +1179,7 @@ fn golden_task() {
         }),
         ..Item::new(ItemKind::Task, 1)
     };
-    let written = calendar_resources([&task], stamp());
+    let written = calendar_resources([&task], &[], stamp());
     let resource = &written.resources[0];
     insta::assert_snapshot!(shown(&resource.name, &resource.text));
 }
@@ -1223,7 +1255,7 @@ fn repeated_occurrences_and_mixed_kinds_are_refused_by_line() {
         recurrence_id: None,
         ..series.clone()
     };
-    let written = calendar_resources([&series, &moved, &again, &task], stamp());
+    let written = calendar_resources([&series, &moved, &again, &task], &[], stamp());
     assert_eq!(written.resources.len(), 1);
     assert_eq!(
         written.refused,
@@ -1244,7 +1276,7 @@ fn repeated_occurrences_and_mixed_kinds_are_refused_by_line() {
 fn items_of_the_wrong_kind_are_refused() {
     let contact = Item::new(ItemKind::Contact, 3);
     assert_eq!(
-        calendar_resources([&contact], stamp()).refused,
+        calendar_resources([&contact], &[], stamp()).refused,
         [WriteError::WrongKind {
             line: 3,
             kind: "Contact",
@@ -1274,7 +1306,7 @@ fn what_the_model_does_not_hold_is_named_as_lost() {
         rule.by_time = true;
         rule.count = Some(5);
     }
-    let (resource, read) = calendar_round_trip(&series).unwrap();
+    let (resource, read) = calendar_round_trip(&series, &[]).unwrap();
     assert_eq!(resource.losses.len(), 3, "{:?}", resource.losses);
     assert_eq!(
         comparable(read).unwrap(),
@@ -1298,4 +1330,35 @@ fn what_the_model_does_not_hold_is_named_as_lost() {
         ["The photo was too large to keep when the file was read; it is left out"]
     );
     assert!(!card.text.contains("PHOTO"));
+}
+
+#[test]
+fn a_zone_the_file_defines_is_copied_once_into_the_resource_using_it() {
+    let file = "BEGIN:VCALENDAR\r\nBEGIN:VTIMEZONE\r\nTZID:W. Europe Standard Time\r\nBEGIN:STANDARD\r\nDTSTART:16011028T030000\r\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\nBEGIN:DAYLIGHT\r\nDTSTART:16010325T020000\r\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\nBEGIN:VTIMEZONE\r\nTZID:Unused\r\nBEGIN:STANDARD\r\nDTSTART:16010101T000000\r\nTZOFFSETFROM:+0000\r\nTZOFFSETTO:+0000\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\nEND:VCALENDAR\r\n";
+    let zones = zone_definitions(file, &ParseLimits::default());
+    assert_eq!(zones.len(), 2);
+    let (mut series, mut moved) = series_and_override();
+    for item in [&mut series, &mut moved] {
+        for date in [&mut item.start, &mut item.end, &mut item.recurrence_id]
+            .into_iter()
+            .flatten()
+        {
+            date.zone = Some("W. Europe Standard Time".into());
+        }
+    }
+    let written = calendar_resources([&series, &moved], &zones, stamp());
+    let text = &written.resources[0].text;
+    assert_eq!(text.matches("BEGIN:VTIMEZONE").count(), 1, "{text}");
+    assert!(!text.contains("Unused"), "{text}");
+    let report = inspect_ics(text.as_bytes(), &ParseLimits::default()).unwrap();
+    assert_eq!(report.time_zones, ["W. Europe Standard Time"]);
+    assert_calcard_reads(text, 2).unwrap();
+    // Without definitions the TZID stays as it is, undefined.
+    let bare = calendar_resources([&series], &[], stamp());
+    assert!(!bare.resources[0].text.contains("VTIMEZONE"));
+    assert!(
+        bare.resources[0]
+            .text
+            .contains("DTSTART;TZID=\"W. Europe Standard Time\":20260105T100000")
+    );
 }

@@ -1,7 +1,7 @@
 //! One event or task as a VEVENT or VTODO, with its alarms.
 
 use super::WriteError;
-use super::dates::date_line;
+use super::dates::{date_line, is_utc};
 use super::people::{attendee_line, organizer_line};
 use super::resource::content_uid;
 use super::rrule::rrule_value;
@@ -15,6 +15,8 @@ pub(super) struct Component {
     pub text: ObjectText,
     /// What of the item could not be written, in plain words.
     pub losses: Vec<String>,
+    /// The TZIDs it uses, each once.
+    pub zones: Vec<String>,
 }
 
 /// Writes `item` (an event or a task). `stamp` is the DTSTAMP value
@@ -51,7 +53,33 @@ pub(super) fn write_component(item: &Item, stamp: &str) -> Result<Component, Wri
     text.push(Property::new("DTSTAMP").raw(stamp));
     text.append(&body);
     text.push(Property::new("END").raw(name));
-    Ok(Component { uid, text, losses })
+    Ok(Component {
+        uid,
+        text,
+        losses,
+        zones: zones_used(item),
+    })
+}
+
+/// The TZIDs of every date-time `item` writes (UTC aside), each once.
+fn zones_used(item: &Item) -> Vec<String> {
+    let dates = item
+        .recurrence_id
+        .iter()
+        .chain(&item.start)
+        .chain(&item.end)
+        .chain(&item.rdates)
+        .chain(&item.exdates)
+        .chain(item.task.iter().flat_map(|task| &task.completed));
+    let mut zones: Vec<String> = Vec::new();
+    for date in dates.filter(|date| !date.is_date()) {
+        if let Some(zone) = date.zone.as_deref().filter(|zone| !is_utc(zone))
+            && !zones.iter().any(|seen| seen == zone)
+        {
+            zones.push(zone.to_string());
+        }
+    }
+    zones
 }
 
 /// Every property but UID and DTSTAMP, then the alarms.

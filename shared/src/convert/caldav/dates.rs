@@ -40,7 +40,8 @@ pub(super) fn inline_value(value: &DateValue, line: usize) -> Result<String, Wri
     })
 }
 
-fn is_utc(zone: &str) -> bool {
+/// `UTC` (or `Z`): written with a trailing `Z`, not as a TZID.
+pub(super) fn is_utc(zone: &str) -> bool {
     zone.eq_ignore_ascii_case("UTC") || zone.eq_ignore_ascii_case("Z")
 }
 

@@ -2,18 +2,16 @@
 //! VCALENDAR per UID, holding the series first and then its changed
 //! occurrences, so that a series and its exceptions stay one resource.
 //!
-//! Time zones: a TZID is written as the item has it (an IANA name such as
-//! `Europe/Berlin`, or a Windows name) and no VTIMEZONE is added. CalDAV
-//! servers and clients resolve IANA names themselves (RFC 7809 lets a
-//! server drop VTIMEZONEs altogether), and a VTIMEZONE Ferry made up would
-//! only risk disagreeing with the server's own zone data. Windows names
-//! are turned into IANA ones by the mapping rules before writing, where
-//! the user chose so.
+//! Time zones: see [`super::zones`]. A TZID is written as the item has it
+//! (an IANA name such as `Europe/Berlin`, a Windows name, or one the
+//! source file defined); the source file's VTIMEZONE for it, when given,
+//! is copied into the resource.
 
 use super::WriteError;
 use super::component::{Component, write_component};
 use super::resource::resource_name;
 use super::text::{ObjectText, Property};
+use super::zones::ZoneDefinition;
 use crate::model::{Item, ItemKind};
 use chrono::{DateTime, Utc};
 
@@ -53,13 +51,16 @@ struct Group {
 }
 
 /// Groups `items` by UID into calendar object resources, `stamp` being
-/// the DTSTAMP of every component (the time of writing, in UTC).
+/// the DTSTAMP of every component (the time of writing, in UTC). `zones`
+/// are the definitions the items' file holds (see
+/// [`super::zones::zone_definitions`]); each resource gets those it uses.
 ///
 /// A later item repeating an earlier one's UID and occurrence is refused
 /// as a duplicate (the mapping warns about it), and so is an item whose
 /// UID an item of the other kind already has (a resource holds one kind).
 pub fn calendar_resources<'a>(
     items: impl IntoIterator<Item = &'a Item>,
+    zones: &[ZoneDefinition],
     stamp: DateTime<Utc>,
 ) -> CalendarResources {
     let stamp = stamp.format("%Y%m%dT%H%M%SZ").to_string();
@@ -76,7 +77,10 @@ pub fn calendar_resources<'a>(
         }
     }
     CalendarResources {
-        resources: groups.into_iter().map(resource).collect(),
+        resources: groups
+            .into_iter()
+            .map(|group| resource(group, zones))
+            .collect(),
         refused,
     }
 }
@@ -133,18 +137,29 @@ fn duplicate(item: &Item, first_line: usize) -> WriteError {
     }
 }
 
-fn resource(group: Group) -> CalendarResource {
+fn resource(group: Group, zones: &[ZoneDefinition]) -> CalendarResource {
     let mut text = ObjectText::default();
     text.push(Property::new("BEGIN").raw("VCALENDAR"));
     text.push(Property::new("VERSION").raw("2.0"));
     text.push(Property::new("PRODID").text(PRODUCT_ID));
     text.push(Property::new("CALSCALE").raw("GREGORIAN"));
-    let mut losses = Vec::new();
-    let components = group
+    let components: Vec<Component> = group
         .series
         .into_iter()
         .map(|(_, component)| component)
-        .chain(group.overrides.into_iter().map(|(_, _, c)| c));
+        .chain(group.overrides.into_iter().map(|(_, _, c)| c))
+        .collect();
+    let mut written_zones: Vec<&str> = Vec::new();
+    for tzid in components.iter().flat_map(|c| &c.zones) {
+        let definition = zones.iter().find(|zone| zone.tzid == *tzid);
+        if let Some(definition) = definition
+            && !written_zones.contains(&tzid.as_str())
+        {
+            definition.write(&mut text);
+            written_zones.push(tzid);
+        }
+    }
+    let mut losses = Vec::new();
     for component in components {
         text.append(&component.text);
         losses.extend(component.losses);

@@ -7,6 +7,8 @@
 //! * [`vcard`] — a contact as a vCard 3.0 card for CardDAV.
 //! * [`resource`] — resource names from UIDs, and a stable UID for items
 //!   that have none.
+//! * [`zones`] — the source file's VTIMEZONEs, copied into the resources
+//!   that use them.
 //! * [`text`] — content lines: escaping, parameter quoting, folding, CR LF.
 //!
 //! Nothing here invites anyone: every organizer and attendee line says
@@ -20,10 +22,12 @@ pub mod resource;
 mod rrule;
 mod text;
 pub mod vcard;
+pub mod zones;
 
 pub use icalendar::{CalendarResource, CalendarResources, calendar_resources};
 pub use text::MAX_LINE_OCTETS;
 pub use vcard::{CardResource, card_resource};
+pub use zones::{ZoneDefinition, zone_definitions};
 
 /// Why an item cannot be written (each names the item's line in its file).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

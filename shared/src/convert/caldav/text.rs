@@ -25,6 +25,16 @@ pub(super) struct ContentLine {
     text: String,
 }
 
+impl ContentLine {
+    /// A content line copied from a source file as it is (already in
+    /// iCalendar syntax), less control characters; it is folded anew.
+    pub fn verbatim(line: &str) -> Self {
+        Self {
+            text: line.chars().filter(|c| !is_forbidden_control(*c)).collect(),
+        }
+    }
+}
+
 impl Property {
     /// A property called `name` (a fixed iCalendar or vCard name).
     pub fn new(name: &str) -> Self {
