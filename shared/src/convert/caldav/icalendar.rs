@@ -14,6 +14,7 @@ use super::text::{ObjectText, Property};
 use super::zones::ZoneDefinition;
 use crate::model::{Item, ItemKind};
 use chrono::{DateTime, Utc};
+use std::collections::HashMap;
 
 /// The product identifier written in every calendar object.
 pub const PRODUCT_ID: &str = "-//Ferry//Ferry mailbox mover//EN";
@@ -64,12 +65,12 @@ pub fn calendar_resources<'a>(
     stamp: DateTime<Utc>,
 ) -> CalendarResources {
     let stamp = stamp.format("%Y%m%dT%H%M%SZ").to_string();
-    let mut groups: Vec<Group> = Vec::new();
+    let mut groups = Groups::default();
     let mut refused = Vec::new();
     for item in items {
         match write_component(item, &stamp) {
             Ok(component) => {
-                if let Err(error) = add(&mut groups, item, component) {
+                if let Err(error) = groups.add(item, component) {
                     refused.push(error);
                 }
             }
@@ -78,6 +79,7 @@ pub fn calendar_resources<'a>(
     }
     CalendarResources {
         resources: groups
+            .groups
             .into_iter()
             .map(|group| resource(group, zones))
             .collect(),
@@ -85,45 +87,56 @@ pub fn calendar_resources<'a>(
     }
 }
 
-fn add(groups: &mut Vec<Group>, item: &Item, component: Component) -> Result<(), WriteError> {
-    let index = match groups.iter().position(|g| g.uid == component.uid) {
-        Some(index) => index,
-        None => {
-            groups.push(Group {
-                uid: component.uid.clone(),
-                kind: item.kind,
-                series: None,
-                overrides: Vec::new(),
-            });
-            groups.len() - 1
-        }
-    };
-    let group = &mut groups[index];
-    if group.kind != item.kind {
-        return Err(WriteError::KindConflict {
-            line: item.line,
-            uid: group.uid.clone(),
-        });
-    }
-    match &item.recurrence_id {
-        None => match &group.series {
-            Some((first, _)) => Err(duplicate(item, *first)),
+/// The groups in the order their UIDs first appear, found by UID.
+#[derive(Default)]
+struct Groups {
+    groups: Vec<Group>,
+    index_of: HashMap<String, usize>,
+}
+
+impl Groups {
+    fn add(&mut self, item: &Item, component: Component) -> Result<(), WriteError> {
+        let index = match self.index_of.get(&component.uid) {
+            Some(index) => *index,
             None => {
-                group.series = Some((item.line, component));
-                Ok(())
+                self.index_of
+                    .insert(component.uid.clone(), self.groups.len());
+                self.groups.push(Group {
+                    uid: component.uid.clone(),
+                    kind: item.kind,
+                    series: None,
+                    overrides: Vec::new(),
+                });
+                self.groups.len() - 1
             }
-        },
-        Some(occurrence) => {
-            let first = group
-                .overrides
-                .iter()
-                .find(|(seen, _, _)| *seen == occurrence.local);
-            match first {
-                Some((_, first, _)) => Err(duplicate(item, *first)),
+        };
+        let group = &mut self.groups[index];
+        if group.kind != item.kind {
+            return Err(WriteError::KindConflict {
+                line: item.line,
+                uid: group.uid.clone(),
+            });
+        }
+        match &item.recurrence_id {
+            None => match &group.series {
+                Some((first, _)) => Err(duplicate(item, *first)),
                 None => {
-                    let occurrence = occurrence.local.clone();
-                    group.overrides.push((occurrence, item.line, component));
+                    group.series = Some((item.line, component));
                     Ok(())
+                }
+            },
+            Some(occurrence) => {
+                let first = group
+                    .overrides
+                    .iter()
+                    .find(|(seen, _, _)| *seen == occurrence.local);
+                match first {
+                    Some((_, first, _)) => Err(duplicate(item, *first)),
+                    None => {
+                        let occurrence = occurrence.local.clone();
+                        group.overrides.push((occurrence, item.line, component));
+                        Ok(())
+                    }
                 }
             }
         }

@@ -2,14 +2,20 @@
 //!
 //! * [`icalendar`] — events and tasks grouped by UID into calendar object
 //!   resources (a series and its changed occurrences in one, RFC 4791
-//!   §4.1), each a VCALENDAR 2.0 text; [`component`] writes one VEVENT
-//!   or VTODO, with [`dates`], [`rrule`] and [`people`].
+//!   §4.1), each a VCALENDAR 2.0 text; `component` writes one VEVENT or
+//!   VTODO, with `dates`, `rrule` and `people`.
 //! * [`vcard`] — a contact as a vCard 3.0 card for CardDAV.
 //! * [`resource`] — resource names from UIDs, and a stable UID for items
 //!   that have none.
 //! * [`zones`] — the source file's VTIMEZONEs, copied into the resources
 //!   that use them.
-//! * [`text`] — content lines: escaping, parameter quoting, folding, CR LF.
+//! * `text` — content lines: escaping, parameter quoting, folding, CR LF.
+//!
+//! The writers take items as mapped: the `item` of each
+//! [`crate::mapping::MappedItem`] whose status is not "cannot convert".
+//! What an item holds that its format cannot is named in the resource's
+//! `losses`; an item that cannot be written at all is refused with a
+//! [`WriteError`].
 //!
 //! Nothing here invites anyone: every organizer and attendee line says
 //! `SCHEDULE-AGENT=CLIENT` and `RSVP=FALSE`.
