@@ -185,7 +185,8 @@ fn write_alarm(text: &mut ObjectText, item: &Item, minutes: i64) {
     text.push(Property::new("END").raw("VALARM"));
 }
 
-fn class(sensitivity: Sensitivity) -> &'static str {
+/// CLASS, the same keywords in iCalendar and vCard 3.0.
+pub(super) fn class(sensitivity: Sensitivity) -> &'static str {
     match sensitivity {
         Sensitivity::Public => "PUBLIC",
         Sensitivity::Private => "PRIVATE",

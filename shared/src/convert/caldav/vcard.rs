@@ -15,11 +15,13 @@
 //!   as `\n`), the other components in theirs.
 //! * A birthday without a year (`--MM-DD`, which 3.0 cannot say) is
 //!   written Apple's way: year 1604 marked `X-APPLE-OMIT-YEAR=1604`.
+//! * The item's sensitivity is `CLASS` (RFC 2426 §3.7.1).
 //! * An inline photo is `ENCODING=b` with `TYPE=JPEG` (the short type for
 //!   common images, the full media type otherwise), a linked one
 //!   `VALUE=uri`; one that was too large to keep is a loss.
 
 use super::WriteError;
+use super::component::class;
 use super::resource::{content_uid, resource_name};
 use super::text::{ObjectText, Property, plain_text};
 use crate::model::{Contact, Item, ItemKind, Labeled, Photo, PostalAddress};
@@ -148,6 +150,9 @@ fn body(item: &Item, contact: &Contact, losses: &mut Vec<String>) -> ObjectText 
         .collect();
     if !categories.is_empty() {
         text.push(Property::new("CATEGORIES").texts(&categories, ','));
+    }
+    if let Some(sensitivity) = item.sensitivity {
+        text.push(Property::new("CLASS").raw(class(sensitivity)));
     }
     if let Some(photo) = &contact.photo {
         match photo_line(photo) {
