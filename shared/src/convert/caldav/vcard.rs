@@ -23,7 +23,7 @@
 use super::WriteError;
 use super::component::class;
 use super::resource::{content_uid, resource_name};
-use super::text::{ObjectText, Property, plain_text};
+use super::text::{ContentLine, ObjectText, Property, plain_text};
 use crate::model::{Contact, Item, ItemKind, Labeled, Photo, PostalAddress};
 use chrono::NaiveDate;
 
@@ -179,7 +179,7 @@ fn labeled(property: &str, entry: &Labeled) -> Property {
 
 /// `ADR`: post office box; extended address; street; locality; region;
 /// postal code; country. None for an empty address.
-fn address_line(address: &PostalAddress) -> Option<super::text::ContentLine> {
+fn address_line(address: &PostalAddress) -> Option<ContentLine> {
     let parts = [
         "",
         "",
@@ -201,7 +201,7 @@ fn address_line(address: &PostalAddress) -> Option<super::text::ContentLine> {
 }
 
 /// `BDAY` from `YYYY-MM-DD`, or from `--MM-DD` in Apple's way.
-fn birthday_line(birthday: &str) -> Option<super::text::ContentLine> {
+fn birthday_line(birthday: &str) -> Option<ContentLine> {
     /// A leap year before any real birthday, as Apple's clients use.
     const OMITTED_YEAR: &str = "1604";
     match birthday.strip_prefix("--") {
@@ -222,7 +222,7 @@ fn birthday_line(birthday: &str) -> Option<super::text::ContentLine> {
 }
 
 /// `PHOTO`, inline or linked; None when the model kept neither.
-fn photo_line(photo: &Photo) -> Option<super::text::ContentLine> {
+fn photo_line(photo: &Photo) -> Option<ContentLine> {
     let media_type = photo.media_type.as_deref().map(photo_type);
     if let Some(base64) = photo.base64.as_deref().filter(|b| !b.is_empty()) {
         let property = Property::new("PHOTO").param("ENCODING", "b");
@@ -249,5 +249,47 @@ fn photo_type(media_type: &str) -> String {
             subtype.to_ascii_uppercase()
         }
         _ => media_type.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn written(line: Option<ContentLine>) -> Option<String> {
+        let mut text = ObjectText::default();
+        text.push(line?);
+        Some(text.into_string())
+    }
+
+    #[test]
+    fn birthdays_with_and_without_a_year() {
+        assert_eq!(
+            written(birthday_line("1970-07-14")).as_deref(),
+            Some("BDAY:1970-07-14\r\n")
+        );
+        assert_eq!(
+            written(birthday_line("--02-29")).as_deref(),
+            Some("BDAY;X-APPLE-OMIT-YEAR=1604:1604-02-29\r\n")
+        );
+        assert_eq!(written(birthday_line("--02-30")), None);
+        assert_eq!(written(birthday_line("circa 1800")), None);
+    }
+
+    #[test]
+    fn photo_types_are_short_for_common_images() {
+        assert_eq!(photo_type("image/jpeg"), "JPEG");
+        assert_eq!(photo_type("IMAGE/PNG"), "PNG");
+        assert_eq!(photo_type("image/svg+xml"), "image/svg+xml");
+        let linked = Photo {
+            url: Some("https://example.com/me.gif".into()),
+            media_type: Some("image/gif".into()),
+            ..Photo::default()
+        };
+        assert_eq!(
+            written(photo_line(&linked)).as_deref(),
+            Some("PHOTO;VALUE=uri;TYPE=GIF:https://example.com/me.gif\r\n")
+        );
+        assert_eq!(written(photo_line(&Photo::default())), None);
     }
 }
