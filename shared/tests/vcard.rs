@@ -1,14 +1,15 @@
 //! The vCard reader from the outside: every file of the real-world corpus,
 //! golden reports for chosen real-world and hand-made files
-//! (`tests/snapshots/`), every limit, and a round trip through a small
-//! vCard 4.0 writer.
+//! (`tests/snapshots/`), every limit, and a round trip through Ferry's
+//! CardDAV writer (`convert::caldav::card_resource`).
 
 #![cfg(not(target_arch = "wasm32"))]
 
-use ferry_shared::model::{Labeled, Name};
+use ferry_shared::convert::caldav::card_resource;
+use ferry_shared::model::{Contact, Labeled, Name};
 use ferry_shared::text::SourceEncoding;
 use ferry_shared::vcard::inspect_vcard;
-use ferry_shared::{FileFormat, FileReport, InspectError, ItemKind, ParseLimits, inspect};
+use ferry_shared::{FileFormat, FileReport, InspectError, Item, ItemKind, ParseLimits, inspect};
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -453,7 +454,7 @@ proptest! {
 // ---------------------------------------------------------------------------
 // Round trip
 
-/// What the test writer puts in a card, and what must come back.
+/// What the writer is given for a card, and what must come back.
 #[derive(Debug, Clone)]
 struct Written {
     display_name: String,
@@ -466,102 +467,23 @@ struct Written {
     note: Option<String>,
 }
 
-/// Escapes a text value (RFC 6350 §3.4).
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            ',' => out.push_str("\\,"),
-            ';' => out.push_str("\\;"),
-            '\n' => out.push_str("\\n"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// Folds a content line at 75 bytes, never inside a character.
-fn fold(line: &str) -> String {
-    let mut out = String::new();
-    let mut width = 0;
-    for c in line.chars() {
-        if width + c.len_utf8() > 75 {
-            out.push_str("\r\n ");
-            width = 1;
-        }
-        out.push(c);
-        width += c.len_utf8();
-    }
-    out.push_str("\r\n");
-    out
-}
-
-fn optional(text: &Option<String>) -> String {
-    text.as_deref().map(escape).unwrap_or_default()
-}
-
-fn type_parameter(labels: &[String]) -> String {
-    let types: Vec<&str> = labels
-        .iter()
-        .map(String::as_str)
-        .filter(|label| *label != "pref")
-        .collect();
-    let mut out = String::new();
-    if !types.is_empty() {
-        out.push_str(&format!(";TYPE={}", types.join(",")));
-    }
-    if labels.iter().any(|label| label == "pref") {
-        out.push_str(";PREF=1");
-    }
-    out
-}
-
-/// A small vCard 4.0 writer, for the round trip only.
+/// The card Ferry's CardDAV writer makes of `written`.
 fn write_vcard(written: &Written) -> String {
-    let name = &written.name;
-    let mut lines = vec![
-        "BEGIN:VCARD".to_string(),
-        "VERSION:4.0".to_string(),
-        format!("FN:{}", escape(&written.display_name)),
-        format!(
-            "N:{};{};{};{};{}",
-            optional(&name.family),
-            optional(&name.given),
-            optional(&name.middle),
-            optional(&name.prefix),
-            optional(&name.suffix)
-        ),
-    ];
-    for email in &written.emails {
-        lines.push(format!(
-            "EMAIL{}:{}",
-            type_parameter(&email.labels),
-            escape(&email.value)
-        ));
-    }
-    for phone in &written.phones {
-        lines.push(format!(
-            "TEL{}:{}",
-            type_parameter(&phone.labels),
-            escape(&phone.value)
-        ));
-    }
-    if let Some(organization) = &written.organization {
-        let mut org = format!("ORG:{}", escape(organization));
-        if let Some(department) = &written.department {
-            org.push_str(&format!(";{}", escape(department)));
-        }
-        lines.push(org);
-    }
-    if let Some(title) = &written.title {
-        lines.push(format!("TITLE:{}", escape(title)));
-    }
-    if let Some(note) = &written.note {
-        lines.push(format!("NOTE:{}", escape(note)));
-    }
-    lines.push("END:VCARD".to_string());
-    lines.iter().map(|line| fold(line)).collect()
+    let item = Item {
+        summary: Some(written.display_name.clone()),
+        description: written.note.clone(),
+        contact: Some(Contact {
+            name: written.name.clone(),
+            emails: written.emails.clone(),
+            phones: written.phones.clone(),
+            organization: written.organization.clone(),
+            department: written.department.clone(),
+            title: written.title.clone(),
+            ..Contact::default()
+        }),
+        ..Item::new(ItemKind::Contact, 1)
+    };
+    card_resource(&item).expect("a contact is written").text
 }
 
 /// Printable text without control characters, trimmed and not empty:

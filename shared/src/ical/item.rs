@@ -23,6 +23,11 @@ mod tests {
     use super::*;
 
     #[test]
+    fn parameter_values_lose_their_caret_encoding() {
+        assert_eq!(caret_decoded("a^'b^' ^^ c^nd ^x^"), "a\"b\" ^ c\nd ^x^");
+    }
+
+    #[test]
     fn rows_skip_long_text_and_its_folds() {
         let text = "BEGIN:VEVENT\r\nSUMMARY:Keep\r\nDESCRIPTION:long\r\n  folded\r\nX-ALT-DESC;FMTTYPE=text/html:<p>\r\nX-MICROSOFT-CDO-BUSYSTATUS:OOF\r\nUID:1\r\nEND:VEVENT\r\n";
         assert_eq!(
@@ -445,7 +450,7 @@ fn person(entry: &ICalendarEntry) -> Person {
         .and_then(|v| v.as_text())
         .map(|n| n.trim().trim_matches('"').trim())
         .filter(|n| !n.is_empty())
-        .map(str::to_string);
+        .map(caret_decoded);
     Person {
         name,
         email: address(entry).map(str::to_string),
@@ -465,8 +470,33 @@ fn tzid(entry: &ICalendarEntry) -> Option<String> {
     entry
         .parameter(&ICalendarParameterName::Tzid)
         .and_then(|v| v.as_text())
-        .map(|tz| tz.trim().to_string())
+        .map(|tz| caret_decoded(tz.trim()))
         .filter(|tz| !tz.is_empty())
+}
+
+/// A parameter value with RFC 6868's caret encoding undone (`^n` a line
+/// break, `^'` a double quote, `^^` a caret; `calcard` leaves them as
+/// written).
+fn caret_decoded(value: &str) -> String {
+    let mut decoded = String::with_capacity(value.len());
+    let mut chars = value.chars();
+    while let Some(c) = chars.next() {
+        if c != '^' {
+            decoded.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n' | 'N') => decoded.push('\n'),
+            Some('\'') => decoded.push('"'),
+            Some('^') => decoded.push('^'),
+            Some(other) => {
+                decoded.push('^');
+                decoded.push(other);
+            }
+            None => decoded.push('^'),
+        }
+    }
+    decoded
 }
 
 /// A calcard date-time as a [`DateValue`] in `zone` (UTC when it says Z).
