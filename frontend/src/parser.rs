@@ -363,6 +363,10 @@ struct Slice {
 /// Reads the parts numbered `wanted` with the workers, each worker taking
 /// the next part as soon as it is free; their previews in `wanted`'s
 /// order. `None` when a part should make the file be read whole.
+///
+/// Each worker is given two parts at a time: while it parses one, the
+/// browser already reads the next from disk. Each answer is decoded as
+/// it arrives, while the workers go on.
 async fn read_parts(
     parts: &[Slice],
     wanted: &[usize],
@@ -372,12 +376,13 @@ async fn read_parts(
     report: &dyn Fn(usize) -> ProgressFn,
 ) -> Option<Vec<PartPreview>> {
     let queue = Rc::new(RefCell::new(
-        wanted.iter().copied().enumerate().collect::<Vec<_>>(),
+        wanted.iter().copied().enumerate().rev().collect::<Vec<_>>(),
     ));
-    queue.borrow_mut().reverse();
-    let answers: Rc<RefCell<Vec<Option<String>>>> = Rc::new(RefCell::new(vec![None; wanted.len()]));
-    let worker = |slot: usize| {
-        let (queue, answers) = (queue.clone(), answers.clone());
+    let previews: Rc<RefCell<Vec<Option<PartPreview>>>> =
+        Rc::new(RefCell::new(vec![None; wanted.len()]));
+    let lane = |lane: usize| {
+        let (queue, previews) = (queue.clone(), previews.clone());
+        let slot = lane % workers();
         async move {
             loop {
                 let Some((position, index)) = queue.borrow_mut().pop() else {
@@ -399,10 +404,14 @@ async fn read_parts(
                     Some(report(index)),
                 )
                 .await;
-                match answer {
-                    Ok(json) => answers.borrow_mut()[position] = Some(json),
-                    // A limit or a broken file: the whole read names it.
-                    Err(_) => {
+                // A limit or a broken file: the whole read names it.
+                let preview = answer
+                    .ok()
+                    .and_then(|json| serde_json::from_str::<PartPreview>(&json).ok())
+                    .filter(|part| part.clean && part.preview.encoding == SourceEncoding::Utf8);
+                match preview {
+                    Some(preview) => previews.borrow_mut()[position] = Some(preview),
+                    None => {
                         queue.borrow_mut().clear();
                         return false;
                     }
@@ -410,20 +419,12 @@ async fn read_parts(
             }
         }
     };
-    let finished = futures::future::join_all((0..workers().min(wanted.len())).map(worker)).await;
+    let lanes = (2 * workers()).min(wanted.len());
+    let finished = futures::future::join_all((0..lanes).map(lane)).await;
     if finished.contains(&false) {
         return None;
     }
-    let answers = answers.take();
-    let mut previews = Vec::with_capacity(answers.len());
-    for json in answers {
-        let part: PartPreview = serde_json::from_str(&json?).ok()?;
-        if !part.clean || part.preview.encoding != SourceEncoding::Utf8 {
-            return None;
-        }
-        previews.push(part);
-    }
-    Some(previews)
+    previews.take().into_iter().collect()
 }
 
 /// One item of `blob` in full, as read and as it will be written.

@@ -34,7 +34,9 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 /// sequence is valid Windows-1252 under the WHATWG mapping used here.
 pub fn decode(bytes: &[u8]) -> DecodedText<'_> {
     let bytes = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
+    // simdutf8: the same check as the standard library, with SIMD (also
+    // in the browser, with simd128), as whole files are checked here.
+    match simdutf8::basic::from_utf8(bytes) {
         Ok(text) => DecodedText {
             text: Cow::Borrowed(text),
             encoding: SourceEncoding::Utf8,
