@@ -162,7 +162,7 @@ fn yearly_change(rule: &ICalendarRecurrenceRule, start: NaiveDateTime) -> Option
                 Some(n) => n.clamp(1, 5) as i8,
                 None => match rule.bymonthday.iter().min() {
                     Some(first) if *first < 0 || *first > 21 => -1,
-                    Some(first) => ((*first - 1) / 7 + 1) as i8,
+                    Some(first) => (*first - 1) / 7 + 1,
                     None => week_of(start),
                 },
             };

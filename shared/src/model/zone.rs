@@ -136,7 +136,7 @@ impl ZoneDefinition {
 }
 
 /// The chrono weekday of a model weekday.
-pub(crate) fn chrono_weekday(day: Weekday) -> chrono::Weekday {
+fn chrono_weekday(day: Weekday) -> chrono::Weekday {
     match day {
         Weekday::Monday => chrono::Weekday::Mon,
         Weekday::Tuesday => chrono::Weekday::Tue,
