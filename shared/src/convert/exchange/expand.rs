@@ -40,7 +40,7 @@ pub fn occurrences(
         pending: VecDeque::new(),
         emitted: 0,
         done: false,
-        start_pending: true,
+        start_forced: true,
     }
 }
 
@@ -53,7 +53,7 @@ pub fn first_matching(rule: &RecurrenceRule, start: NaiveDateTime) -> Option<Nai
         ..rule.clone()
     };
     let mut iter = occurrences(&unbounded, start, None);
-    iter.start_pending = false;
+    iter.start_forced = false;
     iter.next()
 }
 
@@ -66,8 +66,9 @@ pub struct Occurrences<'r> {
     pending: VecDeque<NaiveDateTime>,
     emitted: u64,
     done: bool,
-    /// The start is yet to be handed out (it always comes first).
-    start_pending: bool,
+    /// The start is handed out first whether the rule gives it or not
+    /// (and is yet to be, while true).
+    start_forced: bool,
 }
 
 impl Iterator for Occurrences<'_> {
@@ -83,8 +84,7 @@ impl Iterator for Occurrences<'_> {
             {
                 return None;
             }
-            if self.start_pending {
-                self.start_pending = false;
+            if self.start_forced && self.emitted == 0 {
                 if self.until.is_some_and(|until| self.start > until) {
                     self.done = true;
                     return None;
@@ -162,10 +162,11 @@ impl Occurrences<'_> {
         candidates.sort_unstable();
         candidates.dedup();
         let candidates = by_set_pos(rule, candidates);
+        let (start, forced) = (self.start, self.start_forced);
         self.pending.extend(
             candidates
                 .into_iter()
-                .filter(|occurrence| *occurrence > self.start),
+                .filter(|occurrence| *occurrence > start || (!forced && *occurrence == start)),
         );
         Some(())
     }
