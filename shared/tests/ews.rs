@@ -28,7 +28,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn repository(relative: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(relative)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(relative)
 }
 
 fn files_under(relative: &str, extensions: &[&str]) -> Vec<PathBuf> {
@@ -117,7 +119,8 @@ fn requests(conversions: &[ExchangeConversion], batch_size: usize) -> Vec<String
                     series_key,
                     original_start,
                 } => {
-                    others.push(find_by_source_key(Folder::Calendar, series_key, &settings).unwrap());
+                    others
+                        .push(find_by_source_key(Folder::Calendar, series_key, &settings).unwrap());
                     others.push(find_occurrences(original_start, &settings).unwrap());
                     others.push(delete_occurrence(&id, &settings).unwrap());
                 }
@@ -126,7 +129,8 @@ fn requests(conversions: &[ExchangeConversion], batch_size: usize) -> Vec<String
                     original_start,
                     item,
                 } => {
-                    others.push(find_by_source_key(Folder::Calendar, series_key, &settings).unwrap());
+                    others
+                        .push(find_by_source_key(Folder::Calendar, series_key, &settings).unwrap());
                     others.push(find_occurrences(original_start, &settings).unwrap());
                     others.push(update_occurrence(&id, item, &settings).unwrap());
                 }
@@ -228,9 +232,10 @@ fn every_corpus_item_converts_and_every_request_validates() {
         assert!(series > 50, "{series} series");
         if mode == AttendeeMode::Flat {
             assert!(creates.iter().all(|i| match i {
-                ExchangeItem::Event(e) => e.required_attendees.is_empty()
-                    && e.optional_attendees.is_empty()
-                    && e.resources.is_empty(),
+                ExchangeItem::Event(e) =>
+                    e.required_attendees.is_empty()
+                        && e.optional_attendees.is_empty()
+                        && e.resources.is_empty(),
                 _ => true,
             }));
         }
@@ -242,7 +247,12 @@ fn every_corpus_item_converts_and_every_request_validates() {
             "{mode:?}: {} of {} requests fail:\n{}",
             failures.len(),
             envelopes.len(),
-            failures.iter().take(30).cloned().collect::<Vec<_>>().join("\n")
+            failures
+                .iter()
+                .take(30)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("\n")
         );
     }
 }
@@ -256,13 +266,19 @@ fn the_schemas_catch_a_misplaced_element() {
     let end = good.find("</t:Location>").unwrap() + "</t:Location>".len();
     let location = &good[start..end];
     // Location moved before Start: the sequence is broken.
-    let misplaced = good
-        .replacen(location, "", 1)
-        .replacen("<t:Start>", &format!("{location}<t:Start>"), 1);
+    let misplaced =
+        good.replacen(location, "", 1)
+            .replacen("<t:Start>", &format!("{location}<t:Start>"), 1);
     let dir = TempDir::new("misplaced");
     let failures = validate(&dir, &[good, misplaced]);
-    assert!(failures.iter().all(|f| f.contains("request-00001")), "{failures:?}");
-    assert!(failures.iter().any(|f| f.ends_with("fails to validate")), "{failures:?}");
+    assert!(
+        failures.iter().all(|f| f.contains("request-00001")),
+        "{failures:?}"
+    );
+    assert!(
+        failures.iter().any(|f| f.ends_with("fails to validate")),
+        "{failures:?}"
+    );
     assert!(failures[0].contains("'{http://schemas.microsoft.com/exchange/services/2006/types}Start': This element is not expected"), "{failures:?}");
 }
 
@@ -308,7 +324,9 @@ fn published_samples_validate_and_their_answers_are_read() {
         if xml.contains("CreateItemResponse") {
             let outcomes = read_create_item_response(&xml).unwrap();
             assert!(
-                outcomes.iter().all(|o| o.is_success() == o.item_id.is_some()),
+                outcomes
+                    .iter()
+                    .all(|o| o.is_success() == o.item_id.is_some()),
                 "{name}"
             );
             created += 1;
@@ -349,11 +367,18 @@ fn bad_answers_are_read_to_the_right_values() {
         })
     );
     assert_eq!(
-        (outcomes[1].class, outcomes[1].code.as_str(), outcomes[1].back_off_ms),
+        (
+            outcomes[1].class,
+            outcomes[1].code.as_str(),
+            outcomes[1].back_off_ms
+        ),
         (ResponseClass::Error, "ErrorServerBusy", Some(5000))
     );
     assert_eq!(outcomes[1].item_id, None);
-    assert_eq!(outcomes[2].code, "ErrorCalendarEndDateIsEarlierThanStartDate");
+    assert_eq!(
+        outcomes[2].code,
+        "ErrorCalendarEndDateIsEarlierThanStartDate"
+    );
     assert_eq!(
         outcomes[2].message_text.as_deref(),
         Some("EndDate is earlier than StartDate & cannot be saved.")
@@ -384,7 +409,10 @@ fn bad_answers_are_read_to_the_right_values() {
     let view = read_find_item_response(&answer("finditem-calendar-view.xml")).unwrap();
     assert_eq!(view.len(), 2);
     assert_eq!(view[0].id.id, "AAMkADk1-occurrence");
-    assert_eq!(view[0].original_start.as_deref(), Some("2024-03-11T08:00:00Z"));
+    assert_eq!(
+        view[0].original_start.as_deref(),
+        Some("2024-03-11T08:00:00Z")
+    );
     assert_eq!(view[0].calendar_item_type.as_deref(), Some("Occurrence"));
     assert_eq!(view[0].source_key.as_deref(), Some("weekly-1@ferry.test"));
     assert_eq!(view[1].source_key, None);
@@ -445,7 +473,10 @@ fn resolve_names_and_batches() {
     let request = resolve_names("Zyg <zyg@ferry.test>", &EwsSettings::default()).unwrap();
     assert!(request.contains("<m:UnresolvedEntry>Zyg &lt;zyg@ferry.test&gt;</m:UnresolvedEntry>"));
     assert!(!request.contains("ExchangeImpersonation"));
-    let conversions = convert_file(&repository("fixtures/ews/items/custom-zone.ics"), AttendeeMode::Full);
+    let conversions = convert_file(
+        &repository("fixtures/ews/items/custom-zone.ics"),
+        AttendeeMode::Full,
+    );
     let items: Vec<ExchangeItem> = conversions
         .iter()
         .flat_map(|c| &c.operations)
@@ -458,7 +489,10 @@ fn resolve_names_and_batches() {
     let batches = create_item_requests(&items, &settings(), 2).unwrap();
     assert_eq!(batches.len(), 3);
     assert_eq!(batches[2].source_keys.len(), 1);
-    assert!(batches.iter().all(|b| b.envelope.contains(r#"SendMeetingInvitations="SendToNone""#)));
+    assert!(batches.iter().all(|b| {
+        b.envelope
+            .contains(r#"SendMeetingInvitations="SendToNone""#)
+    }));
     assert!(matches!(
         create_item_requests(&items, &settings(), 0),
         Err(EwsError::EmptyBatch)
@@ -486,7 +520,9 @@ fn until_in_utc_ends_on_the_local_date() {
         recurrence.end,
         RecurrenceEnd::OnDate(NaiveDate::from_ymd_opt(2024, 4, 2).unwrap())
     );
-    assert!(matches!(&recurrence.pattern, Pattern::Weekly { days, .. } if days == &[Weekday::Monday, Weekday::Wednesday]));
+    assert!(
+        matches!(&recurrence.pattern, Pattern::Weekly { days, .. } if days == &[Weekday::Monday, Weekday::Wednesday])
+    );
     assert!(matches!(
         conversions[0].operations[1],
         Operation::DeleteOccurrence { ref series_key, ref original_start }
@@ -502,7 +538,10 @@ fn until_in_utc_ends_on_the_local_date() {
     let Operation::Create(ExchangeItem::Event(holiday)) = &all_day[0].operations[0] else {
         panic!();
     };
-    assert_eq!(holiday.recurrence.as_ref().unwrap().end, RecurrenceEnd::AfterOccurrences(5));
+    assert_eq!(
+        holiday.recurrence.as_ref().unwrap().end,
+        RecurrenceEnd::AfterOccurrences(5)
+    );
     assert!(holiday.all_day);
 }
 
@@ -522,12 +561,17 @@ fn reference_matches(rule: &RecurrenceRule, start: NaiveDate, day: NaiveDate) ->
     let interval = rule.interval as i64;
     let weekday_ok = |d: NaiveDate| {
         rule.by_day.is_empty()
-            || rule.by_day.iter().any(|w| w.weekday as u32 == d.weekday().num_days_from_monday())
+            || rule
+                .by_day
+                .iter()
+                .any(|w| w.weekday as u32 == d.weekday().num_days_from_monday())
     };
     match rule.frequency {
         Frequency::Daily => (day - start).num_days() % interval == 0 && weekday_ok(day),
         Frequency::Weekly => {
-            let monday = |d: NaiveDate| d - chrono::Duration::days(d.weekday().num_days_from_monday() as i64);
+            let monday = |d: NaiveDate| {
+                d - chrono::Duration::days(d.weekday().num_days_from_monday() as i64)
+            };
             let weeks = (monday(day) - monday(start)).num_days() / 7;
             let on_day = if rule.by_day.is_empty() {
                 day.weekday() == start.weekday()
@@ -562,35 +606,68 @@ fn reference_matches(rule: &RecurrenceRule, start: NaiveDate, day: NaiveDate) ->
 
 fn simple_rule() -> impl Strategy<Value = (RecurrenceRule, NaiveDate)> {
     let weekdays = prop::collection::vec(0u8..7, 0..4);
-    (0u8..4, 1u32..4, 1u32..25, weekdays, prop::option::of(prop_oneof![1i8..29, Just(-1i8)]), 1u8..13, 0i64..800)
-        .prop_map(|(frequency, interval, count, days, month_day, month, offset)| {
-            let start = NaiveDate::from_ymd_opt(2023, 1, 1).unwrap() + chrono::Duration::days(offset);
-            let weekday = |n: u8| [Weekday::Monday, Weekday::Tuesday, Weekday::Wednesday, Weekday::Thursday, Weekday::Friday, Weekday::Saturday, Weekday::Sunday][n as usize];
-            let mut rule = RecurrenceRule {
-                interval,
-                count: Some(count),
-                ..RecurrenceRule::default()
-            };
-            match frequency {
-                0 => {
-                    rule.frequency = Frequency::Daily;
-                    rule.by_day = days.iter().map(|d| WeekdayNum { ordinal: None, weekday: weekday(*d) }).collect();
+    (
+        0u8..4,
+        1u32..4,
+        1u32..25,
+        weekdays,
+        prop::option::of(prop_oneof![1i8..29, Just(-1i8)]),
+        1u8..13,
+        0i64..800,
+    )
+        .prop_map(
+            |(frequency, interval, count, days, month_day, month, offset)| {
+                let start =
+                    NaiveDate::from_ymd_opt(2023, 1, 1).unwrap() + chrono::Duration::days(offset);
+                let weekday = |n: u8| {
+                    [
+                        Weekday::Monday,
+                        Weekday::Tuesday,
+                        Weekday::Wednesday,
+                        Weekday::Thursday,
+                        Weekday::Friday,
+                        Weekday::Saturday,
+                        Weekday::Sunday,
+                    ][n as usize]
+                };
+                let mut rule = RecurrenceRule {
+                    interval,
+                    count: Some(count),
+                    ..RecurrenceRule::default()
+                };
+                match frequency {
+                    0 => {
+                        rule.frequency = Frequency::Daily;
+                        rule.by_day = days
+                            .iter()
+                            .map(|d| WeekdayNum {
+                                ordinal: None,
+                                weekday: weekday(*d),
+                            })
+                            .collect();
+                    }
+                    1 => {
+                        rule.frequency = Frequency::Weekly;
+                        rule.by_day = days
+                            .iter()
+                            .map(|d| WeekdayNum {
+                                ordinal: None,
+                                weekday: weekday(*d),
+                            })
+                            .collect();
+                    }
+                    2 => {
+                        rule.frequency = Frequency::Monthly;
+                        rule.by_month_day = month_day.into_iter().collect();
+                    }
+                    _ => {
+                        rule.frequency = Frequency::Yearly;
+                        rule.by_month = vec![month];
+                    }
                 }
-                1 => {
-                    rule.frequency = Frequency::Weekly;
-                    rule.by_day = days.iter().map(|d| WeekdayNum { ordinal: None, weekday: weekday(*d) }).collect();
-                }
-                2 => {
-                    rule.frequency = Frequency::Monthly;
-                    rule.by_month_day = month_day.into_iter().collect();
-                }
-                _ => {
-                    rule.frequency = Frequency::Yearly;
-                    rule.by_month = vec![month];
-                }
-            }
-            (rule, start)
-        })
+                (rule, start)
+            },
+        )
 }
 
 proptest! {

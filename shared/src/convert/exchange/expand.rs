@@ -13,8 +13,9 @@
 //! BYHOUR/BYMINUTE/BYSECOND are not in the item model, so every
 //! occurrence keeps the start's time of day; BYWEEKNO uses ISO weeks
 //! (weeks starting on Monday) whatever WKST says. A rule whose candidates
-//! never match (e.g. the 30th of February) ends after
-//! [`SEARCH_YEARS`] years of search.
+//! never match (e.g. the 30th of February) ends after [`SEARCH_YEARS`]
+//! years or [`MAX_PERIODS`] periods of search, whichever comes first
+//! (so a hostile `FREQ=SECONDLY` rule cannot keep it busy).
 
 use super::recurrence::weekday_of;
 use crate::model::{Frequency, RecurrenceRule, Weekday};
@@ -23,6 +24,11 @@ use std::collections::VecDeque;
 
 /// How many years after the start the engine looks for occurrences.
 pub const SEARCH_YEARS: i32 = 400;
+
+/// How many periods (days, weeks, months, years, or hours … seconds for
+/// the sub-daily rules) the engine steps through at most: more than
+/// [`SEARCH_YEARS`] years of days.
+pub const MAX_PERIODS: u64 = 200_000;
 
 /// The occurrences of `rule` from `start`, in order, on the local clock;
 /// `until` (local) ends them as the rule's UNTIL does. Without COUNT or
@@ -110,6 +116,9 @@ impl Occurrences<'_> {
     /// search horizon.
     fn fill(&mut self) -> Option<()> {
         let rule = self.rule;
+        if self.period >= MAX_PERIODS {
+            return None;
+        }
         let step = u64::from(rule.interval.max(1)) * self.period;
         self.period += 1;
         let start_date = self.start.date();
@@ -516,6 +525,16 @@ mod tests {
         assert_eq!(
             dates(&day_100, "2023-04-10T12:00", 2),
             ["2023-04-10", "2024-04-09"]
+        );
+        let never_matching = RecurrenceRule {
+            frequency: Frequency::Secondly,
+            by_month: vec![2],
+            by_month_day: vec![30],
+            ..RecurrenceRule::default()
+        };
+        assert_eq!(
+            dates(&never_matching, "2023-01-01T12:00", 5),
+            ["2023-01-01"]
         );
         let impossible = RecurrenceRule {
             frequency: Frequency::Yearly,

@@ -305,7 +305,7 @@ fn in_month(rule: &RecurrenceRule, start: NaiveDate) -> Result<OnDay, String> {
                         .into(),
                 );
             }
-            i32::from(ordinals[0].unwrap_or(1))
+            i32::from(ordinals.first().copied().flatten().unwrap_or(1))
         }
     };
     let index = match position {

@@ -90,7 +90,18 @@ pub(super) fn convert_series(
                 }
                 (Some(count), None) => RecurrenceEnd::AfterOccurrences(count),
                 (None, Some(until)) => {
-                    RecurrenceEnd::OnDate(last_date(until, master.start.local.time()))
+                    let last = last_date(until, master.start.local.time());
+                    if last < start_date {
+                        // Nothing after the first occurrence: no series.
+                        if !series.exdates.contains(&master.start.local) {
+                            conversion
+                                .operations
+                                .push(Operation::Create(ExchangeItem::Event(Box::new(master))));
+                        }
+                        series.extra_dates(&base, conversion);
+                        return;
+                    }
+                    RecurrenceEnd::OnDate(last)
                 }
                 (None, None) => RecurrenceEnd::Never,
             };
@@ -286,6 +297,9 @@ impl<'i> Series<'i> {
             "Exchange cannot repeat an item {reason}; the {} occurrences are created as separate items",
             all.len()
         );
+        if rule.by_time {
+            message.push_str(", one a day at the start's time (Ferry does not read the chosen hours and minutes)");
+        }
         if !rdates.is_empty() {
             message.push_str(&format!(
                 " (with {} extra date(s) from RDATE)",
@@ -321,5 +335,227 @@ fn last_date(until: NaiveDateTime, time: NaiveTime) -> NaiveDate {
         until.date()
     } else {
         until.date().pred_opt().unwrap_or(until.date())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::convert::exchange::{Pattern, convert};
+    use crate::mapping::{ItemStatus, MappedItem};
+    use crate::model::{Frequency, ItemKind, Recurrence, Weekday, WeekdayNum};
+
+    const BERLIN: Option<&str> = Some("Europe/Berlin");
+
+    fn event(rule: Option<RecurrenceRule>, start: &str) -> Item {
+        let end = start.replace("T09:", "T10:");
+        Item {
+            uid: Some("u1".into()),
+            summary: Some("Series".into()),
+            start: Some(DateValue::new(start, BERLIN)),
+            end: Some(DateValue::new(end, BERLIN)),
+            recurrence: Recurrence::Series,
+            rule,
+            ..Item::new(ItemKind::Event, 1)
+        }
+    }
+
+    fn run(item: Item) -> ExchangeConversion {
+        let mapped = MappedItem {
+            status: ItemStatus::Ok,
+            warnings: Vec::new(),
+            item,
+        };
+        let options = ExchangeOptions {
+            max_occurrences: 10,
+            ..ExchangeOptions::default()
+        };
+        convert(&mapped, &[], &options)
+    }
+
+    fn created(conversion: &ExchangeConversion) -> Vec<&CalendarItem> {
+        conversion
+            .operations
+            .iter()
+            .filter_map(|op| match op {
+                Operation::Create(ExchangeItem::Event(item)) => Some(item.as_ref()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn end_of(conversion: &ExchangeConversion) -> RecurrenceEnd {
+        created(conversion)[0].recurrence.as_ref().unwrap().end
+    }
+
+    fn date(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    fn daily() -> RecurrenceRule {
+        RecurrenceRule::default()
+    }
+
+    fn twice_a_month() -> RecurrenceRule {
+        RecurrenceRule {
+            frequency: Frequency::Monthly,
+            by_month_day: vec![1, 15],
+            ..RecurrenceRule::default()
+        }
+    }
+
+    #[test]
+    fn a_start_off_the_pattern_becomes_its_own_item() {
+        let rule = RecurrenceRule {
+            frequency: Frequency::Weekly,
+            by_day: vec![WeekdayNum {
+                ordinal: None,
+                weekday: Weekday::Monday,
+            }],
+            count: Some(3),
+            ..RecurrenceRule::default()
+        };
+        let conversion = run(event(Some(rule), "2024-01-03T09:00:00"));
+        let items = created(&conversion);
+        assert_eq!(items.len(), 2);
+        assert_eq!(
+            items[0].source_key.as_deref(),
+            Some("u1\u{0}2024-01-03T09:00:00")
+        );
+        assert_eq!(items[0].recurrence, None);
+        assert_eq!(items[1].source_key.as_deref(), Some("u1"));
+        let series = items[1].recurrence.as_ref().unwrap();
+        assert_eq!(series.start_date, date("2024-01-08"));
+        assert_eq!(series.end, RecurrenceEnd::AfterOccurrences(2));
+        assert!(conversion.losses[0].reason.contains("does not give"));
+    }
+
+    #[test]
+    fn ranges_count_until_and_both() {
+        let with = |count, until: Option<DateValue>| RecurrenceRule {
+            count,
+            until,
+            ..daily()
+        };
+        let run_rule = |rule| run(event(Some(rule), "2024-01-01T09:00:00"));
+        assert_eq!(
+            end_of(&run_rule(with(Some(4), None))),
+            RecurrenceEnd::AfterOccurrences(4)
+        );
+        assert_eq!(end_of(&run_rule(daily())), RecurrenceEnd::Never);
+        let date_until = Some(DateValue::new("2024-01-05", None));
+        assert_eq!(
+            end_of(&run_rule(with(None, date_until.clone()))),
+            RecurrenceEnd::OnDate(date("2024-01-05"))
+        );
+        assert_eq!(
+            end_of(&run_rule(with(Some(10), date_until))),
+            RecurrenceEnd::AfterOccurrences(5)
+        );
+        // A local UNTIL before the start's time of day ends the day before.
+        let early = Some(DateValue::new("2024-01-05T08:00:00", BERLIN));
+        assert_eq!(
+            end_of(&run_rule(with(None, early))),
+            RecurrenceEnd::OnDate(date("2024-01-04"))
+        );
+        // In UTC: 08:30Z is 09:30 in Berlin, after the start.
+        let utc = Some(DateValue::new("2024-01-05T08:30:00", Some("UTC")));
+        assert_eq!(
+            end_of(&run_rule(with(None, utc))),
+            RecurrenceEnd::OnDate(date("2024-01-05"))
+        );
+        let before = Some(DateValue::new("2023-12-01", None));
+        let only_start = run_rule(with(None, before));
+        assert_eq!(created(&only_start).len(), 1);
+        assert_eq!(created(&only_start)[0].recurrence, None);
+    }
+
+    #[test]
+    fn expanded_series_leave_out_removed_dates_and_name_the_cut() {
+        let mut item = event(
+            Some(RecurrenceRule {
+                count: Some(4),
+                ..twice_a_month()
+            }),
+            "2024-01-01T09:00:00",
+        );
+        item.exdates = vec![DateValue::new("2024-01-15T09:00:00", BERLIN)];
+        let conversion = run(item);
+        let starts: Vec<String> = created(&conversion)
+            .iter()
+            .map(|i| i.start.local.to_string())
+            .collect();
+        assert_eq!(
+            starts,
+            [
+                "2024-01-01 09:00:00",
+                "2024-02-01 09:00:00",
+                "2024-02-15 09:00:00"
+            ]
+        );
+        assert!(
+            conversion
+                .operations
+                .iter()
+                .all(|op| matches!(op, Operation::Create(_)))
+        );
+
+        let endless = run(event(Some(twice_a_month()), "2024-01-01T09:00:00"));
+        assert_eq!(created(&endless).len(), 10);
+        let cut = endless
+            .losses
+            .iter()
+            .find(|l| l.reason.contains("never ends"))
+            .unwrap();
+        assert!(cut.reason.contains("first 10, up to 2024-05-15"), "{cut:?}");
+
+        let hours = run(event(
+            Some(RecurrenceRule {
+                by_time: true,
+                count: Some(2),
+                ..daily()
+            }),
+            "2024-01-01T09:00:00",
+        ));
+        assert!(
+            hours
+                .losses
+                .iter()
+                .any(|l| l.reason.contains("chosen hours")),
+            "{hours:?}"
+        );
+    }
+
+    #[test]
+    fn removed_and_extra_dates_of_a_series() {
+        let mut item = event(
+            Some(RecurrenceRule {
+                count: Some(5),
+                ..daily()
+            }),
+            "2024-01-01T09:00:00",
+        );
+        item.exdates = vec![DateValue::new("2024-01-02", None)];
+        item.rdates = vec![DateValue::new("2024-02-01T08:00:00", Some("UTC"))];
+        let conversion = run(item);
+        assert!(
+            matches!(&created(&conversion)[0].recurrence, Some(r) if r.pattern == Pattern::Daily { interval: 1 })
+        );
+        assert!(matches!(
+            &conversion.operations[1],
+            Operation::DeleteOccurrence { series_key, original_start }
+                if series_key == "u1" && original_start.local.to_string() == "2024-01-02 09:00:00"
+        ));
+        let extra = created(&conversion)[1];
+        assert_eq!(extra.start.local.to_string(), "2024-02-01 09:00:00");
+        assert_eq!(
+            extra.source_key.as_deref(),
+            Some("u1\u{0}2024-02-01T09:00:00")
+        );
+        assert!(conversion.losses.iter().any(|l| l.field == "rdate"));
+
+        let mut only_dates = event(None, "2024-01-01T09:00:00");
+        only_dates.rdates = vec![DateValue::new("2024-01-03T09:00:00", BERLIN)];
+        assert_eq!(created(&run(only_dates)).len(), 2);
     }
 }
