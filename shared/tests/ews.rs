@@ -473,6 +473,16 @@ fn resolve_names_and_batches() {
     let request = resolve_names("Zyg <zyg@ferry.test>", &EwsSettings::default()).unwrap();
     assert!(request.contains("<m:UnresolvedEntry>Zyg &lt;zyg@ferry.test&gt;</m:UnresolvedEntry>"));
     assert!(!request.contains("ExchangeImpersonation"));
+    assert!(request.contains(&format!(
+        r#"<t:RequestServerVersion Version="{}"/>"#,
+        ews::DEFAULT_SERVER_VERSION
+    )));
+    let exchange_2016 = EwsSettings {
+        server_version: "Exchange2016".into(),
+        impersonate: None,
+    };
+    let request = resolve_names("zyg", &exchange_2016).unwrap();
+    assert!(request.contains(r#"<t:RequestServerVersion Version="Exchange2016"/>"#));
     let conversions = convert_file(
         &repository("fixtures/ews/items/custom-zone.ics"),
         AttendeeMode::Full,
@@ -497,7 +507,6 @@ fn resolve_names_and_batches() {
         create_item_requests(&items, &settings(), 0),
         Err(EwsError::EmptyBatch)
     ));
-    let _ = ews::DEFAULT_SERVER_VERSION;
 }
 
 // ---------------------------------------------------------------------------
