@@ -124,7 +124,9 @@ impl Occurrences<'_> {
         let start_date = self.start.date();
         let time = self.start.time();
         let horizon = start_date.year() + SEARCH_YEARS;
-        let (period_year, mut candidates): (i32, Vec<NaiveDateTime>) = match rule.frequency {
+        // Each period's first day (for a year, a week earlier: ISO week 1
+        // may start in December) and its candidates.
+        let (period_start, mut candidates): (NaiveDate, Vec<NaiveDateTime>) = match rule.frequency {
             Frequency::Secondly | Frequency::Minutely | Frequency::Hourly => {
                 let unit = match rule.frequency {
                     Frequency::Hourly => 3600,
@@ -135,37 +137,34 @@ impl Occurrences<'_> {
                     .start
                     .checked_add_signed(Duration::seconds(i64::try_from(step).ok()? * unit))?;
                 let matching = day_matches(rule, at.date()).then_some(at);
-                (at.year(), matching.into_iter().collect())
+                (at.date(), matching.into_iter().collect())
             }
             Frequency::Daily => {
                 let day = start_date.checked_add_days(Days::new(step))?;
                 let matching = day_matches(rule, day).then(|| day.and_time(time));
-                (day.year(), matching.into_iter().collect())
+                (day, matching.into_iter().collect())
             }
             Frequency::Weekly => {
                 let (first, days) = weekly(rule, start_date, step)?;
-                (
-                    first.year(),
-                    days.into_iter().map(|d| d.and_time(time)).collect(),
-                )
+                (first, days.into_iter().map(|d| d.and_time(time)).collect())
             }
             Frequency::Monthly => {
                 let first = start_date
                     .with_day(1)?
                     .checked_add_months(Months::new(u32::try_from(step).ok()?))?;
                 let days = monthly(rule, first, start_date);
-                (
-                    first.year(),
-                    days.into_iter().map(|d| d.and_time(time)).collect(),
-                )
+                (first, days.into_iter().map(|d| d.and_time(time)).collect())
             }
             Frequency::Yearly => {
                 let year = start_date.year() + i32::try_from(step).ok()?;
                 let days = yearly(rule, year, start_date);
-                (year, days.into_iter().map(|d| d.and_time(time)).collect())
+                let first = NaiveDate::from_ymd_opt(year, 1, 1)?.checked_sub_days(Days::new(7))?;
+                (first, days.into_iter().map(|d| d.and_time(time)).collect())
             }
         };
-        if period_year > horizon {
+        if period_start.year() > horizon
+            || self.until.is_some_and(|until| period_start > until.date())
+        {
             return None;
         }
         candidates.sort_unstable();
@@ -334,8 +333,18 @@ fn yearly(rule: &RecurrenceRule, year: i32, start: NaiveDate) -> Vec<NaiveDate> 
     } else {
         rule.by_month.iter().map(|m| u32::from(*m)).collect()
     };
-    let all_days =
-        || -> Vec<NaiveDate> { months.iter().flat_map(|m| month_days(year, *m)).collect() };
+    // BYDAY's days; positions count within the month when BYMONTH is
+    // given, else within the year.
+    let by_day_in_year = || -> Vec<NaiveDate> {
+        if rule.by_month.is_empty() {
+            let all_days: Vec<NaiveDate> = (1..=12).flat_map(|m| month_days(year, m)).collect();
+            return by_day_within(rule, &all_days);
+        }
+        months
+            .iter()
+            .flat_map(|m| by_day_within(rule, &month_days(year, *m)))
+            .collect()
+    };
     let mut days: Vec<NaiveDate> = if !rule.by_year_day.is_empty() {
         let len = if NaiveDate::from_ymd_opt(year, 2, 29).is_some() {
             366
@@ -391,13 +400,7 @@ fn yearly(rule: &RecurrenceRule, year: i32, start: NaiveDate) -> Vec<NaiveDate> 
             })
             .collect()
     } else if !rule.by_day.is_empty() {
-        if rule.by_month.is_empty() {
-            return by_day_within(rule, &all_days());
-        }
-        return months
-            .iter()
-            .flat_map(|m| by_day_within(rule, &month_days(year, *m)))
-            .collect();
+        return by_day_in_year();
     } else if !rule.by_month.is_empty() {
         months
             .iter()
@@ -413,11 +416,8 @@ fn yearly(rule: &RecurrenceRule, year: i32, start: NaiveDate) -> Vec<NaiveDate> 
             || !rule.by_week_no.is_empty()
             || !rule.by_month_day.is_empty())
     {
-        days.retain(|d| {
-            rule.by_day
-                .iter()
-                .any(|entry| entry.weekday == weekday_of(*d))
-        });
+        let allowed = by_day_in_year();
+        days.retain(|d| allowed.contains(d));
     }
     if !rule.by_month_day.is_empty()
         && (!rule.by_year_day.is_empty() || !rule.by_week_no.is_empty())
