@@ -38,8 +38,8 @@ impl ExchangeZone {
             ExchangeZone::Custom(zone) => {
                 local - Duration::minutes(i64::from(zone.offset_at_local(local)))
             }
-            ExchangeZone::Windows(id) => match Tz::from_str(id) {
-                Ok(tz) => tz
+            ExchangeZone::Windows(id) => match windows_zone(id) {
+                Some(tz) => tz
                     .from_local_datetime(&local)
                     .earliest()
                     .or_else(|| {
@@ -47,7 +47,7 @@ impl ExchangeZone {
                             .earliest()
                     })
                     .map_or(local, |at| at.naive_utc()),
-                Err(_) => local,
+                None => local,
             },
         }
     }
@@ -59,12 +59,21 @@ impl ExchangeZone {
             ExchangeZone::Custom(zone) => {
                 utc + Duration::minutes(i64::from(zone.offset_at_utc(utc)))
             }
-            ExchangeZone::Windows(id) => match Tz::from_str(id) {
-                Ok(tz) => tz.from_utc_datetime(&utc).naive_local(),
-                Err(_) => utc,
+            ExchangeZone::Windows(id) => match windows_zone(id) {
+                Some(tz) => tz.from_utc_datetime(&utc).naive_local(),
+                None => utc,
             },
         }
     }
+}
+
+/// The rules of a Windows zone: calcard knows most Windows IDs by name;
+/// the others through their IANA name in CLDR's table.
+fn windows_zone(id: &str) -> Option<Tz> {
+    Tz::from_str(id).ok().or_else(|| match classify(id, &[]) {
+        ZoneKind::Windows { iana } => Tz::from_str(&iana).ok(),
+        _ => None,
+    })
 }
 
 /// A wall-clock time and the zone it is read in.
