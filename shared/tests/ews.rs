@@ -844,3 +844,53 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// VTIMEZONEs of the corpus
+
+#[test]
+fn corpus_vtimezones_are_read_and_agree_with_the_tz_database() {
+    use chrono::{Offset, TimeZone};
+    use std::str::FromStr;
+    let (mut read, mut compared, mut disagreements) = (0, 0, Vec::new());
+    for path in files_under("fixtures/corpora", &["ics"]) {
+        for zone in defined_zones(&std::fs::read(&path).unwrap()) {
+            read += 1;
+            let Ok(tz) = calcard::common::timezone::Tz::from_str(&zone.id) else {
+                continue;
+            };
+            if tz.is_floating() {
+                continue;
+            }
+            compared += 1;
+            for month in [1, 4, 7, 10] {
+                let noon = NaiveDate::from_ymd_opt(2024, month, 15)
+                    .unwrap()
+                    .and_hms_opt(12, 0, 0)
+                    .unwrap();
+                let theirs = tz.offset_from_utc_datetime(&noon).fix().local_minus_utc() / 60;
+                let ours = zone.offset_at_utc(noon);
+                if ours != theirs {
+                    disagreements.push(format!(
+                        "{} {}: {ours} vs {theirs} in month {month}",
+                        path.display(),
+                        zone.id
+                    ));
+                    break;
+                }
+            }
+        }
+    }
+    assert!(
+        read > 100 && compared > 50,
+        "{read} read, {compared} compared"
+    );
+    // Old exports carry rules since changed (Brazil and Jordan stopped
+    // daylight saving time), history that ended long ago (Hong Kong's
+    // 1946 summer time read as a yearly change) or a broken VTIMEZONE;
+    // nearly all must agree with today's rules.
+    assert!(
+        disagreements.len() * 8 < compared,
+        "{read} read, {compared} compared: {disagreements:#?}"
+    );
+}

@@ -5,9 +5,14 @@
 //!
 //! A VTIMEZONE lists its history: several STANDARD and DAYLIGHT
 //! observances, each from its DTSTART. Ferry keeps the rules in force
-//! last (the observances with the latest DTSTART), which are the ones
-//! that matter for items being moved today. A zone whose latest
-//! observances do not repeat yearly is read as a fixed offset.
+//! last (the observances that start latest), which are the ones that
+//! matter for items being moved today. Many exporters list the changes
+//! date by date (RDATE, or one observance per change) instead of a yearly
+//! rule: when the last change to daylight time and the last change back
+//! are less than a year apart, their month, week, weekday and time are
+//! taken as the yearly rule. A zone with a single kind of observance, or
+//! whose last changes are further apart, has a fixed offset. Offsets
+//! beyond ±18 hours are not offsets and their observances are ignored.
 
 use crate::model::{DaylightSaving, Weekday, YearlyChange, ZoneDefinition};
 use calcard::common::PartialDateTime;
@@ -49,19 +54,26 @@ pub fn read_vtimezone(text: &str) -> Option<ZoneDefinition> {
         observances
             .iter()
             .filter(|o| o.daylight == daylight)
-            .max_by_key(|o| o.start)
+            .max_by_key(|o| o.last_onset)
     };
     let (standard, daylight) = (latest(false), latest(true));
     let standard_offset = standard.or(daylight)?.offset_minutes;
     let daylight = match (standard, daylight) {
-        (Some(standard), Some(daylight)) => match (&standard.yearly, &daylight.yearly) {
-            (Some(ends), Some(starts)) => Some(DaylightSaving {
-                offset_minutes: daylight.offset_minutes,
-                starts: *starts,
-                ends: *ends,
-            }),
-            _ => None,
-        },
+        (Some(standard), Some(daylight)) => {
+            let listed_apart = (standard.last_onset - daylight.last_onset).num_days().abs();
+            let inferred = |o: &Observance| (listed_apart < 366).then(|| change_on(o.last_onset));
+            match (
+                standard.yearly.or_else(|| inferred(standard)),
+                daylight.yearly.or_else(|| inferred(daylight)),
+            ) {
+                (Some(ends), Some(starts)) => Some(DaylightSaving {
+                    offset_minutes: daylight.offset_minutes,
+                    starts,
+                    ends,
+                }),
+                _ => None,
+            }
+        }
         _ => None,
     };
     Some(ZoneDefinition {
@@ -88,7 +100,8 @@ fn parse(text: &str) -> Option<ICalendar> {
 /// One STANDARD or DAYLIGHT block.
 struct Observance {
     daylight: bool,
-    start: NaiveDateTime,
+    /// Its DTSTART or its latest RDATE, whichever is later.
+    last_onset: NaiveDateTime,
     offset_minutes: i32,
     /// Its yearly change, when it repeats every year without end.
     yearly: Option<YearlyChange>,
@@ -107,8 +120,21 @@ fn observance(component: &ICalendarComponent) -> Option<Observance> {
         Some(ICalendarValue::PartialDateTime(value)) => Some(value.as_ref().clone()),
         _ => None,
     };
-    let offset = value(&ICalendarProperty::Tzoffsetto)?;
+    let offset = offset_minutes(&value(&ICalendarProperty::Tzoffsetto)?);
+    if offset.abs() > 18 * 60 {
+        return None;
+    }
     let start = value(&ICalendarProperty::Dtstart).and_then(|dt| local_date_time(&dt))?;
+    let last_onset = component
+        .properties(&ICalendarProperty::Rdate)
+        .flat_map(|entry| entry.values.iter())
+        .filter_map(|value| match value {
+            ICalendarValue::PartialDateTime(dt) => local_date_time(dt),
+            _ => None,
+        })
+        .chain([start])
+        .max()
+        .unwrap_or(start);
     let rule = component
         .property(&ICalendarProperty::Rrule)
         .and_then(|entry| entry.values.first())
@@ -118,8 +144,8 @@ fn observance(component: &ICalendarComponent) -> Option<Observance> {
         });
     Some(Observance {
         daylight,
-        start,
-        offset_minutes: offset_minutes(&offset),
+        last_onset,
+        offset_minutes: offset,
         yearly: rule.and_then(|rule| yearly_change(rule, start)),
     })
 }
@@ -176,6 +202,17 @@ fn yearly_change(rule: &ICalendarRecurrenceRule, start: NaiveDateTime) -> Option
         weekday,
         seconds_after_midnight: start.num_seconds_from_midnight(),
     })
+}
+
+/// The yearly change on the same weekday of the same week of the same
+/// month, at the same time, as the change at `onset`.
+fn change_on(onset: NaiveDateTime) -> YearlyChange {
+    YearlyChange {
+        month: onset.month() as u8,
+        week: week_of(onset),
+        weekday: model_weekday(onset.weekday()),
+        seconds_after_midnight: onset.num_seconds_from_midnight(),
+    }
 }
 
 /// Which week of its month a date is in (1–4, or -1 for the last).
@@ -263,6 +300,27 @@ RRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=SU;BYMONTHDAY=1,2,3,4,5,6,7\nEND:STANDARD\nEN
         let zone = read_vtimezone(by_month_day).unwrap();
         let daylight = zone.daylight.unwrap();
         assert_eq!((daylight.starts.week, daylight.ends.week), (2, 1));
+    }
+
+    #[test]
+    fn changes_listed_by_date_give_yearly_rules() {
+        let listed = "BEGIN:VTIMEZONE\nTZID:Listed\nBEGIN:STANDARD\nDTSTART:20221106T020000\n\
+TZOFFSETTO:-0800\nRDATE:20231105T020000\nEND:STANDARD\nBEGIN:DAYLIGHT\nDTSTART:20230312T020000\n\
+TZOFFSETTO:-0700\nRDATE:20240310T020000\nEND:DAYLIGHT\nEND:VTIMEZONE\n";
+        let daylight = read_vtimezone(listed).unwrap().daylight.unwrap();
+        assert_eq!((daylight.starts.month, daylight.starts.week), (3, 2));
+        assert_eq!((daylight.ends.month, daylight.ends.week), (11, 1));
+        assert_eq!(daylight.starts.weekday, Weekday::Sunday);
+        let long_ago = "BEGIN:VTIMEZONE\nTZID:Stopped\nBEGIN:DAYLIGHT\nDTSTART:20101010T000000\n\
+TZOFFSETTO:-0200\nEND:DAYLIGHT\nBEGIN:STANDARD\nDTSTART:20190216T000000\nTZOFFSETTO:-0300\n\
+END:STANDARD\nEND:VTIMEZONE\n";
+        assert_eq!(
+            read_vtimezone(long_ago),
+            Some(ZoneDefinition::fixed("Stopped", -180))
+        );
+        let nonsense = "BEGIN:VTIMEZONE\nTZID:Prague\nBEGIN:STANDARD\nDTSTART:18500101T000000\n\
+TZOFFSETTO:+5744\nEND:STANDARD\nEND:VTIMEZONE\n";
+        assert_eq!(read_vtimezone(nonsense), None);
     }
 
     #[test]
