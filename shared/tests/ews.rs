@@ -894,3 +894,17 @@ fn corpus_vtimezones_are_read_and_agree_with_the_tz_database() {
         "{read} read, {compared} compared: {disagreements:#?}"
     );
 }
+
+#[test]
+fn a_zone_with_one_offset_is_spelled_out_without_changes() {
+    let conversions = convert_file(
+        &repository("fixtures/ews/items/fixed-zone.ics"),
+        AttendeeMode::Full,
+    );
+    let envelopes = requests(&conversions, 10);
+    assert_eq!(envelopes.len(), 1);
+    let xml = &envelopes[0];
+    assert!(xml.contains(r#"<t:StartTimeZone Id="Ferry Island Time" Name="Ferry Island Time"><t:Periods><t:Period Bias="-PT5H45M" Name="Standard" Id="Std"/></t:Periods>"#), "{xml}");
+    assert!(xml.contains(r#"<t:TransitionsGroup Id="0"><t:Transition><t:To Kind="Period">Std</t:To></t:Transition></t:TransitionsGroup>"#), "{xml}");
+    assert!(xml.contains("<t:DailyRecurrence><t:Interval>2</t:Interval></t:DailyRecurrence><t:NumberedRecurrence><t:StartDate>2024-01-05</t:StartDate><t:NumberOfOccurrences>10</t:NumberOfOccurrences>"), "{xml}");
+}

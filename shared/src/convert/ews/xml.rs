@@ -19,24 +19,29 @@ pub type XmlWriter = Writer<Vec<u8>>;
 /// `text` without the characters XML 1.0 cannot hold (most control
 /// characters), each replaced by U+FFFD.
 pub fn xml_safe(text: &str) -> Cow<'_, str> {
-    let allowed = |c: char| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..);
-    if text.chars().all(allowed) {
+    if text.chars().all(xml_allowed) {
         return Cow::Borrowed(text);
     }
     Cow::Owned(
         text.chars()
-            .map(|c| if allowed(c) { c } else { '\u{FFFD}' })
+            .map(|c| if xml_allowed(c) { c } else { '\u{FFFD}' })
             .collect(),
     )
 }
 
-/// A source key as stored in the extended property: `%` and control
-/// characters (the key separates UID and occurrence with U+0000, which
-/// XML cannot hold) percent-encoded, so the value is exact and unique.
+/// Whether XML 1.0 can hold `c` (its `Char` production).
+fn xml_allowed(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// A source key as stored in the extended property: `%`, control
+/// characters and whatever else XML cannot hold (the key separates UID
+/// and occurrence with U+0000) percent-encoded, so the value is exact
+/// and unique.
 pub fn encode_source_key(key: &str) -> String {
     let mut encoded = String::with_capacity(key.len());
     for c in key.chars() {
-        if c == '%' || c.is_control() {
+        if c == '%' || c.is_control() || !xml_allowed(c) {
             let mut buffer = [0; 4];
             for byte in c.encode_utf8(&mut buffer).bytes() {
                 encoded.push_str(&format!("%{byte:02X}"));
@@ -114,6 +119,7 @@ mod tests {
         );
         assert_eq!(xml_safe("fine\ttext"), "fine\ttext");
         assert_eq!(xml_safe("bell\u{7}"), "bell\u{FFFD}");
+        assert_eq!(encode_source_key("x\u{FFFE}"), "x%EF%BF%BE");
     }
 
     #[test]
