@@ -125,7 +125,7 @@ pub(super) fn reminder(reminders: &[i64], losses: &mut Vec<Loss>) -> Option<u32>
         losses.push(Loss::new(
             "reminder",
             format!(
-                "Exchange holds one reminder per item; the first ({} minutes before) is kept, {} more are left out",
+                "Exchange holds one reminder per item; the first ({} minute(s) before) is kept, {} more left out",
                 before[0],
                 before.len() - 1
             ),

@@ -328,7 +328,8 @@ fn absolute(day: u8) -> Result<OnDay, String> {
         day: MonthDay::Absolute(day),
         approximation: (day > 28).then(|| {
             format!(
-                "Exchange puts an occurrence on the {day}th on the last day of shorter months; the source skips those months"
+                "Exchange puts an occurrence on the {day}{} on the last day of shorter months; the source skips those months",
+                if day == 31 { "st" } else { "th" }
             )
         }),
     })
