@@ -908,3 +908,169 @@ fn a_zone_with_one_offset_is_spelled_out_without_changes() {
     assert!(xml.contains(r#"<t:TransitionsGroup Id="0"><t:Transition><t:To Kind="Period">Std</t:To></t:Transition></t:TransitionsGroup>"#), "{xml}");
     assert!(xml.contains("<t:DailyRecurrence><t:Interval>2</t:Interval></t:DailyRecurrence><t:NumberedRecurrence><t:StartDate>2024-01-05</t:StartDate><t:NumberOfOccurrences>10</t:NumberOfOccurrences>"), "{xml}");
 }
+
+// ---------------------------------------------------------------------------
+// Exchange patterns mean what the rules they replace mean
+
+/// Whether `day` is an occurrence of the Exchange `pattern` of a series
+/// starting on `start`, by Exchange's definition of each pattern.
+fn exchange_matches(pattern: &Pattern, start: NaiveDate, day: NaiveDate) -> bool {
+    use ferry_shared::convert::exchange::{DayOfWeek, WeekIndex};
+    let days_in_month = |d: NaiveDate| {
+        NaiveDate::from_ymd_opt(d.year(), d.month(), 1)
+            .unwrap()
+            .checked_add_months(chrono::Months::new(1))
+            .unwrap()
+            .pred_opt()
+            .unwrap()
+            .day()
+    };
+    let weekday = |d: NaiveDate| d.weekday().num_days_from_monday();
+    let is_kind = |d: NaiveDate, kind: DayOfWeek| match kind {
+        DayOfWeek::One(w) => weekday(d) == w as u32,
+        DayOfWeek::AnyDay => true,
+        DayOfWeek::WorkDay => weekday(d) < 5,
+        DayOfWeek::WeekendDay => weekday(d) >= 5,
+    };
+    let is_nth = |d: NaiveDate, kind: DayOfWeek, index: WeekIndex| {
+        let of_kind: Vec<NaiveDate> = (1..=days_in_month(d))
+            .map(|n| NaiveDate::from_ymd_opt(d.year(), d.month(), n).unwrap())
+            .filter(|x| is_kind(*x, kind))
+            .collect();
+        let picked = match index {
+            WeekIndex::First => of_kind.first(),
+            WeekIndex::Second => of_kind.get(1),
+            WeekIndex::Third => of_kind.get(2),
+            WeekIndex::Fourth => of_kind.get(3),
+            WeekIndex::Last => of_kind.last(),
+        };
+        picked == Some(&d)
+    };
+    let every = |n: i64, interval: u32| n % i64::from(interval) == 0;
+    match pattern {
+        Pattern::Daily { interval } => every((day - start).num_days(), *interval),
+        Pattern::Weekly {
+            interval,
+            days,
+            first_day_of_week,
+        } => {
+            let week_of = |d: NaiveDate| {
+                d - chrono::Duration::days(i64::from(
+                    (7 + weekday(d) - *first_day_of_week as u32) % 7,
+                ))
+            };
+            every((week_of(day) - week_of(start)).num_days() / 7, *interval)
+                && days.iter().any(|w| *w as u32 == weekday(day))
+        }
+        Pattern::AbsoluteMonthly {
+            interval,
+            day_of_month,
+        } => {
+            every(i64::from(months_between(start, day)), *interval)
+                && day.day() == u32::from(*day_of_month).min(days_in_month(day))
+        }
+        Pattern::RelativeMonthly {
+            interval,
+            days,
+            index,
+        } => every(i64::from(months_between(start, day)), *interval) && is_nth(day, *days, *index),
+        Pattern::AbsoluteYearly {
+            month,
+            day_of_month,
+        } => {
+            day.month() == u32::from(*month)
+                && day.day() == u32::from(*day_of_month).min(days_in_month(day))
+        }
+        Pattern::RelativeYearly { month, days, index } => {
+            day.month() == u32::from(*month) && is_nth(day, *days, *index)
+        }
+    }
+}
+
+/// A random rule of the kinds Exchange patterns hold.
+fn mappable_rule() -> impl Strategy<Value = String> {
+    let codes = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
+    let index = prop_oneof![1i32..5, Just(-1)];
+    let day_set = prop_oneof![
+        (0usize..7).prop_map(move |d| codes[d].to_string()),
+        Just("MO,TU,WE,TH,FR".to_string()),
+        Just("SA,SU".to_string()),
+        Just("MO,TU,WE,TH,FR,SA,SU".to_string()),
+    ];
+    let weekdays = prop::collection::btree_set(0usize..7, 1..4).prop_map(move |set| {
+        set.into_iter()
+            .map(|d| codes[d])
+            .collect::<Vec<_>>()
+            .join(",")
+    });
+    (
+        0usize..8,
+        1u32..4,
+        weekdays,
+        0usize..7,
+        prop_oneof![1i32..29, Just(-1)],
+        index,
+        day_set,
+        1u32..13,
+    )
+        .prop_map(
+            move |(kind, interval, weekdays, wkst, month_day, index, day_set, month)| match kind {
+                0 => format!("FREQ=DAILY;INTERVAL={interval}"),
+                1 => format!(
+                    "FREQ=WEEKLY;INTERVAL={interval};BYDAY={weekdays};WKST={}",
+                    codes[wkst]
+                ),
+                2 => format!("FREQ=MONTHLY;INTERVAL={interval};BYMONTHDAY={month_day}"),
+                3 => format!(
+                    "FREQ=MONTHLY;INTERVAL={interval};BYDAY={index}{}",
+                    codes[wkst]
+                ),
+                4 => format!("FREQ=MONTHLY;INTERVAL={interval};BYDAY={day_set};BYSETPOS={index}"),
+                5 => format!("FREQ=YEARLY;BYMONTH={month};BYMONTHDAY={month_day}"),
+                6 => format!("FREQ=YEARLY;BYMONTH={month};BYDAY={index}{}", codes[wkst]),
+                _ => format!("FREQ=YEARLY;BYMONTH={month};BYDAY={day_set};BYSETPOS={index}"),
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+    #[test]
+    fn exchange_patterns_give_the_rules_occurrences(
+        rule in prop_oneof![mappable_rule(), rich_rule()],
+        offset in 0i64..1500,
+    ) {
+        use ferry_shared::convert::exchange::expand::first_matching;
+        use ferry_shared::convert::exchange::recurrence::pattern_of;
+        let given = NaiveDate::from_ymd_opt(2022, 1, 1).unwrap() + chrono::Duration::days(offset);
+        let ics = format!(
+            "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:p\r\nDTSTART:{}\r\nRRULE:{rule}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+            given.format("%Y%m%dT093000"),
+        );
+        let report = ferry_shared::inspect_ics(ics.as_bytes(), &ParseLimits::default()).unwrap();
+        let parsed = report.items[0].rule.clone().unwrap();
+        // The series as Exchange starts it: on the pattern's first day (a
+        // start off the pattern becomes an item of its own).
+        let Some(first) = first_matching(&parsed, given.and_hms_opt(9, 30, 0).unwrap()) else {
+            return Ok(());
+        };
+        let start = first.date();
+        let Ok(found) = pattern_of(&parsed, start) else { return Ok(()) };
+        if found.approximation.is_some() {
+            return Ok(());
+        }
+        let until = start + chrono::Duration::days(3 * 366);
+        let ours: Vec<NaiveDate> = occurrences(&parsed, first, Some(until.and_hms_opt(23, 59, 59).unwrap()))
+            .map(|d| d.date())
+            .collect();
+        let mut exchange = Vec::new();
+        let mut day = start;
+        while day <= until {
+            if exchange_matches(&found.pattern, start, day) {
+                exchange.push(day);
+            }
+            day = day.succ_opt().unwrap();
+        }
+        prop_assert_eq!(ours, exchange, "RRULE:{} from {} as {:?}", rule, start, found.pattern);
+    }
+}

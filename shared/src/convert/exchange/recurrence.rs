@@ -191,8 +191,16 @@ pub fn pattern_of(rule: &RecurrenceRule, start: NaiveDate) -> Result<PatternMatc
                 .first()
                 .copied()
                 .unwrap_or(start.month() as u8);
+            // Without BYMONTH, a yearly rule's days are counted in the
+            // whole year: BYMONTHDAY=15 is the 15th of every month.
             if rule.by_month.is_empty() && rule.by_day.iter().any(|d| d.ordinal.is_some()) {
                 return Err("on the n-th weekday of the year".into());
+            }
+            if rule.by_month.is_empty() && !rule.by_month_day.is_empty() {
+                return Err("yearly on a day of every month".into());
+            }
+            if rule.by_month.is_empty() && !rule.by_day.is_empty() {
+                return Err("yearly on weekdays counted in the whole year".into());
             }
             let on_day = in_month(rule, start)?;
             let mut approximation = on_day.approximation;
@@ -618,6 +626,21 @@ mod tests {
                     ..rule(Frequency::Yearly)
                 },
                 "of the year",
+            ),
+            (
+                RecurrenceRule {
+                    by_month_day: vec![15],
+                    ..rule(Frequency::Yearly)
+                },
+                "every month",
+            ),
+            (
+                RecurrenceRule {
+                    by_day: vec![day(None, Weekday::Monday)],
+                    by_set_pos: vec![1],
+                    ..rule(Frequency::Yearly)
+                },
+                "whole year",
             ),
         ];
         for (rule, expected) in cases {
