@@ -23,11 +23,13 @@ pub(super) fn convert_series(
     let series = Series::new(item, &base, resolver, &mut conversion.losses);
     let Some(rule) = &item.rule else {
         // Extra dates only: the item itself, then each date on its own.
-        conversion
-            .operations
-            .push(Operation::Create(ExchangeItem::Event(Box::new(
-                base.clone(),
-            ))));
+        if !series.excluded(series.start.local) {
+            conversion
+                .operations
+                .push(Operation::Create(ExchangeItem::Event(Box::new(
+                    base.clone(),
+                ))));
+        }
         series.extra_dates(&base, conversion);
         return;
     };
@@ -58,11 +60,13 @@ pub(super) fn convert_series(
                     "recurrence",
                     "The series starts on a day its rule does not give; Exchange cannot hold that, so the first occurrence is created as its own item",
                 ));
-                conversion
-                    .operations
-                    .push(Operation::Create(ExchangeItem::Event(Box::new(
-                        series.occurrence(&base, series.start.local),
-                    ))));
+                if !series.excluded(series.start.local) {
+                    conversion
+                        .operations
+                        .push(Operation::Create(ExchangeItem::Event(Box::new(
+                            series.occurrence(&base, series.start.local),
+                        ))));
+                }
                 count = count.map(|c| c.saturating_sub(1));
                 let next = first.filter(|next| until.is_none_or(|until| *next <= until));
                 match next {
@@ -93,7 +97,7 @@ pub(super) fn convert_series(
                     let last = last_date(until, master.start.local.time());
                     if last < start_date {
                         // Nothing after the first occurrence: no series.
-                        if !series.exdates.contains(&master.start.local) {
+                        if !series.excluded(master.start.local) {
                             conversion
                                 .operations
                                 .push(Operation::Create(ExchangeItem::Event(Box::new(master))));
@@ -110,10 +114,11 @@ pub(super) fn convert_series(
                 start_date,
                 end,
             });
+            let series_start = master.start.local;
             conversion
                 .operations
                 .push(Operation::Create(ExchangeItem::Event(Box::new(master))));
-            series.removed_dates(conversion);
+            series.removed_dates(series_start, conversion);
             series.extra_dates(&base, conversion);
         }
         Err(reason) => series.expand(rule, &reason, until, &base, options, conversion),
@@ -218,9 +223,21 @@ impl<'i> Series<'i> {
         single
     }
 
-    /// EXDATEs as deletions of the series' occurrences.
-    fn removed_dates(&self, conversion: &mut ExchangeConversion) {
-        if self.exdates.is_empty() {
+    /// Whether EXDATE takes the occurrence at `local` out.
+    fn excluded(&self, local: NaiveDateTime) -> bool {
+        self.exdates.contains(&local)
+    }
+
+    /// EXDATEs from `first` (the series' first occurrence) on as
+    /// deletions of the series' occurrences.
+    fn removed_dates(&self, first: NaiveDateTime, conversion: &mut ExchangeConversion) {
+        let removed: Vec<NaiveDateTime> = self
+            .exdates
+            .iter()
+            .copied()
+            .filter(|at| *at >= first)
+            .collect();
+        if removed.is_empty() {
             return;
         }
         let Some(uid) = self.uid else {
@@ -230,11 +247,11 @@ impl<'i> Series<'i> {
             ));
             return;
         };
-        for at in &self.exdates {
+        for at in removed {
             conversion.operations.push(Operation::DeleteOccurrence {
                 series_key: uid.to_string(),
                 original_start: WallClock {
-                    local: *at,
+                    local: at,
                     zone: self.start.zone.clone(),
                 },
             });
@@ -428,6 +445,30 @@ mod tests {
         assert_eq!(series.start_date, date("2024-01-08"));
         assert_eq!(series.end, RecurrenceEnd::AfterOccurrences(2));
         assert!(conversion.losses[0].reason.contains("does not give"));
+
+        let mut excluded_start = event(Some(rule_of_mondays()), "2024-01-03T09:00:00");
+        excluded_start.exdates = vec![DateValue::new("2024-01-03T09:00:00", BERLIN)];
+        let conversion = run(excluded_start);
+        assert_eq!(created(&conversion).len(), 1, "{conversion:?}");
+        assert!(
+            conversion
+                .operations
+                .iter()
+                .all(|op| matches!(op, Operation::Create(_))),
+            "nothing to delete from the series: {conversion:?}"
+        );
+    }
+
+    fn rule_of_mondays() -> RecurrenceRule {
+        RecurrenceRule {
+            frequency: Frequency::Weekly,
+            by_day: vec![WeekdayNum {
+                ordinal: None,
+                weekday: Weekday::Monday,
+            }],
+            count: Some(3),
+            ..RecurrenceRule::default()
+        }
     }
 
     #[test]
