@@ -128,11 +128,6 @@ impl<'a> ZoneResolver<'a> {
         resolver
     }
 
-    /// The zone all-day items are placed in.
-    pub fn date_zone(&self) -> &ExchangeZone {
-        &self.date_zone
-    }
-
     fn known(&self, tzid: &str) -> Option<ExchangeZone> {
         match classify(tzid, &self.defined_ids) {
             ZoneKind::Utc => Some(ExchangeZone::Utc),
