@@ -12,6 +12,7 @@
 mod calendar;
 mod contact;
 mod zone;
+pub use zone::{DaylightSaving, YearlyChange, ZoneDefinition};
 
 pub use calendar::{
     Attendee, AttendeeRole, Frequency, Participation, Person, Recurrence, RecurrenceRule,
