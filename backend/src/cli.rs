@@ -5,6 +5,7 @@
 
 use clap::{Args, Parser, Subcommand};
 use ferry_shared::ParseLimits;
+use ferry_shared::convert::requests::Target;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -37,6 +38,13 @@ pub enum Command {
     /// Exits with status 1 if any file cannot be read at all; its entry then
     /// carries an "error" with a stable "code" and a plain "message".
     Inspect(InspectArgs),
+    /// Print the requests that would put the items of calendar and contact
+    /// exports on a target (EWS SOAP envelopes, or iCalendar and vCard
+    /// resources for CalDAV/CardDAV), and what each item loses on the way.
+    /// Nothing is sent anywhere.
+    ///
+    /// Exits with status 1 if any file cannot be read at all.
+    Convert(ConvertArgs),
     /// Copy a whole mailbox from one IMAP server to another (imapsync's
     /// option names work).
     ///
@@ -376,6 +384,42 @@ pub struct InspectArgs {
     pub limits: LimitArgs,
     #[command(flatten)]
     pub rules: RuleArgs,
+}
+
+/// Options of `ferry convert`.
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// Exports to read: iCalendar (.ics), xCal, vCard (.vcf), Outlook or
+    /// MDaemon CSV.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// The target: `ews` (Exchange Server) or `caldav` (CalDAV/CardDAV).
+    #[arg(long, value_name = "TARGET", value_parser = parse_target)]
+    pub to: Target,
+    /// Print JSON (requests and losses per file) instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// EWS `RequestServerVersion`.
+    #[arg(long, value_name = "VERSION", default_value = ferry_shared::convert::ews::DEFAULT_SERVER_VERSION)]
+    pub server_version: String,
+    /// EWS: act for this mailbox (ExchangeImpersonation), e.g. when a
+    /// service account moves users.
+    #[arg(long, value_name = "ADDRESS")]
+    pub impersonate: Option<String>,
+    /// EWS: items per CreateItem request.
+    #[arg(long, value_name = "COUNT", default_value_t = ferry_shared::convert::requests::DEFAULT_BATCH_SIZE)]
+    pub batch_size: usize,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}
+
+fn parse_target(name: &str) -> Result<Target, String> {
+    Target::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = Target::ALL.iter().map(|t| t.name()).collect();
+        format!("“{name}” is not a target; use one of: {}", names.join(", "))
+    })
 }
 
 /// The mapping rules, as on the preview page.

@@ -128,7 +128,8 @@ pub fn inspect_file(path: &Path, limits: &ParseLimits, rules: &MappingRules) -> 
     FileResult { file, outcome }
 }
 
-fn read_within_limit(path: &Path, limits: &ParseLimits) -> Result<Vec<u8>, FileError> {
+/// Reads `path`, refusing a file over the size limit before reading it.
+pub fn read_within_limit(path: &Path, limits: &ParseLimits) -> Result<Vec<u8>, FileError> {
     let unreadable = |err: std::io::Error| FileError {
         code: "unreadable_file",
         message: format!("The file cannot be read: {err}."),

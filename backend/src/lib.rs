@@ -7,11 +7,14 @@
 //!   Trunk-built web page.
 //! * [`store`] — job and sync state behind one interface (SQLite by default).
 //! * [`inspect`] — `ferry inspect`: the browser's parsing, on the command line.
+//! * [`convert_command`] — `ferry convert`: the requests for a target,
+//!   written out.
 //! * [`sync_command`] — `ferry sync`: the mail engine on the command line.
 //! * [`error`] — the crate's error type.
 
 pub mod cli;
 pub mod config;
+pub mod convert_command;
 pub mod error;
 pub mod inspect;
 pub mod server;

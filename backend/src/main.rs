@@ -68,6 +68,18 @@ fn main() -> anyhow::Result<ExitCode> {
                 }
             }
         }
+        Command::Convert(args) => {
+            let status = ferry_backend::convert_command::run(
+                &args,
+                &mut std::io::stdout().lock(),
+                &mut std::io::stderr().lock(),
+            );
+            match status {
+                Ok(code) => Ok(ExitCode::from(code)),
+                Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+                Err(err) => Err(err.into()),
+            }
+        }
         Command::Inspect(args) => match inspect(&args) {
             // `ferry inspect … | head` closes the pipe early: not an error.
             Err(err) if is_broken_pipe(&err) => Ok(ExitCode::SUCCESS),

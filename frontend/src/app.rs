@@ -90,6 +90,8 @@ pub fn App() -> impl IntoView {
         selected: RwSignal::new(None),
     };
     provide_context(page);
+    // The parser workers load while the person picks a file.
+    crate::parser::warm_up();
     let version = RwSignal::new(None::<String>);
     spawn_local(async move {
         if let Some(config) = api::page_config().await {

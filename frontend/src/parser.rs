@@ -31,11 +31,12 @@ const WORKER_SCRIPT: &str = "/parser_worker_loader.js";
 /// After a file this large the workers are ended, freeing their memory.
 const FRESH_WORKER_AFTER_BYTES: f64 = 16.0 * 1024.0 * 1024.0;
 /// iCalendar files larger than this are read in parts, in parallel.
-const PARTS_ABOVE_BYTES: f64 = 8.0 * 1024.0 * 1024.0;
-/// About the size of each part: small enough that a worker's memory
-/// (which never shrinks) stays small, large enough that the requests'
-/// own cost does not count.
-const PART_BYTES: f64 = 8.0 * 1024.0 * 1024.0;
+const PARTS_ABOVE_BYTES: f64 = 2.0 * 1024.0 * 1024.0;
+/// Largest part: small enough that a worker's memory (which never
+/// shrinks) stays small.
+const MAX_PART_BYTES: f64 = 8.0 * 1024.0 * 1024.0;
+/// Smallest part: large enough that a request's own cost does not count.
+const MIN_PART_BYTES: f64 = 1024.0 * 1024.0;
 /// Most workers used for one file.
 const MAX_WORKERS: usize = 4;
 /// Bytes looked at around each cut for an item start.
@@ -148,6 +149,14 @@ fn connection(slot: usize) -> Result<Rc<Connection>, String> {
         slots[slot] = Some(connection.clone());
     });
     Ok(connection)
+}
+
+/// Starts the workers ahead of time, so that the first file does not
+/// wait for them to load. Each costs a few MiB while idle.
+pub fn warm_up() {
+    for slot in 0..workers() {
+        let _ = connection(slot);
+    }
 }
 
 /// Ends the workers nothing waits for (their memory is freed).
@@ -263,6 +272,7 @@ pub async fn preview(
     };
     if blob.size() > FRESH_WORKER_AFTER_BYTES {
         end_idle_workers();
+        warm_up();
     }
     result
 }
@@ -281,7 +291,8 @@ fn workers() -> usize {
     (cores as usize).clamp(1, MAX_WORKERS)
 }
 
-/// Reads a large iCalendar file in parts of about [`PART_BYTES`], the
+/// Reads a large iCalendar file in parts of at most [`MAX_PART_BYTES`]
+/// (at least two per worker, so that a middle-sized file is spread), the
 /// workers taking the next part as each finishes (so each worker holds
 /// one part at a time and the memory stays small). `None` when the file
 /// is better read whole (small, not iCalendar, not UTF-8, no item start
@@ -300,15 +311,16 @@ async fn in_parts(
     if !ferry_shared::inspect::is_icalendar(&head) {
         return None;
     }
+    let part_bytes = (size / (2 * workers()) as f64).clamp(MIN_PART_BYTES, MAX_PART_BYTES);
     let mut cuts = vec![0.0];
-    let mut at = PART_BYTES;
+    let mut at = part_bytes;
     while at < size - CUT_WINDOW_BYTES {
         let window = read_slice(blob, at, (at + CUT_WINDOW_BYTES).min(size)).await?;
         let cut = at + split_point(&window)? as f64;
         if cut > *cuts.last()? {
             cuts.push(cut);
         }
-        at += PART_BYTES;
+        at += part_bytes;
     }
     cuts.push(size);
     if cuts.len() < 3 {

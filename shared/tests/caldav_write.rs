@@ -36,8 +36,8 @@ use calcard::icalendar::ICalendarComponentType;
 use calcard::{Entry, Parser};
 use chrono::{DateTime, TimeZone, Utc};
 use ferry_shared::convert::caldav::{
-    CalendarResource, MAX_LINE_OCTETS, WriteError, ZoneDefinition, calendar_resources,
-    card_resource, zone_definitions,
+    CalendarResource, MAX_LINE_OCTETS, SourceZone, WriteError, calendar_resources, card_resource,
+    zone_definitions,
 };
 use ferry_shared::model::{
     Attendee, AttendeeRole, Contact, Frequency, Labeled, Name, Participation, Person, Photo,
@@ -103,7 +103,7 @@ fn assert_calcard_reads(text: &str, expected: usize) -> Result<(), String> {
 /// what was written.
 fn calendar_round_trip(
     item: &Item,
-    zones: &[ZoneDefinition],
+    zones: &[SourceZone],
 ) -> Result<(CalendarResource, Item), String> {
     let written = calendar_resources([item], zones, stamp());
     if !written.refused.is_empty() {
@@ -916,7 +916,7 @@ fn corpus_files(extension: &str) -> Vec<PathBuf> {
 struct CorpusCalendar {
     file: String,
     items: Vec<Item>,
-    zones: Vec<ZoneDefinition>,
+    zones: Vec<SourceZone>,
 }
 
 fn corpus_calendars() -> Vec<CorpusCalendar> {

@@ -18,8 +18,6 @@ use ferry_shared::convert::exchange::{
     ExchangeConversion, ExchangeItem, ExchangeOptions, Operation, Pattern, RecurrenceEnd, convert,
     expand::occurrences,
 };
-use ferry_shared::ical::scan::{Part, scan_part};
-use ferry_shared::ical::vtimezone::read_vtimezone;
 use ferry_shared::mapping::{AttendeeMode, MappingRules, map_report};
 use ferry_shared::model::{Frequency, RecurrenceRule, Weekday, WeekdayNum, ZoneDefinition};
 use ferry_shared::{ParseLimits, inspect};
@@ -55,16 +53,7 @@ fn files_under(relative: &str, extensions: &[&str]) -> Vec<PathBuf> {
 
 /// The zones a calendar file defines (its VTIMEZONEs).
 fn defined_zones(bytes: &[u8]) -> Vec<ZoneDefinition> {
-    let text = ferry_shared::text::decode_content_lines(bytes).text;
-    let Ok(outline) = scan_part(&text, &ParseLimits::default(), &Part::WHOLE) else {
-        return Vec::new();
-    };
-    outline
-        .components
-        .iter()
-        .filter(|span| span.name == "VTIMEZONE")
-        .filter_map(|span| read_vtimezone(span.text))
-        .collect()
+    ferry_shared::ical::vtimezone::defined_zones(bytes, &ParseLimits::default())
 }
 
 fn rules(mode: AttendeeMode) -> MappingRules {

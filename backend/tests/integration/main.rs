@@ -1,11 +1,13 @@
 //! The back end's integration tests, in one binary (one link, one run).
 //!
 //! * `api` drives the router in-process with `Router::oneshot`.
+//! * `convert_cli` runs the real `ferry convert` on corpus files.
 //! * `inspect_cli` runs the real `ferry inspect` on corpus files.
 //! * `serve_cli` starts the real `ferry serve` on a free port.
 //! * `sync_cli` runs the real `ferry sync` between Dovecot servers.
 
 mod api;
+mod convert_cli;
 mod inspect_cli;
 mod serve_cli;
 mod sync_cli;

@@ -8,6 +8,8 @@
 //! * [`ews`] — EWS SOAP requests written from that shape, and their
 //!   responses read.
 //! * [`caldav`] — iCalendar and vCard text for CalDAV/CardDAV `PUT`.
+//! * [`requests`] — every request for a file's items to one target,
+//!   written out (for `ferry convert` and the preview page).
 //!
 //! Every item written to a target carries its *source key* (UID, plus the
 //! occurrence for a changed occurrence), so a re-run finds what exists.
@@ -15,6 +17,7 @@
 pub mod caldav;
 pub mod ews;
 pub mod exchange;
+pub mod requests;
 
 use crate::mapping::DuplicateUids;
 use crate::model::Item;

@@ -23,6 +23,21 @@ use calcard::icalendar::{
 use calcard::{Entry, Parser};
 use chrono::{Datelike, NaiveDateTime, Timelike};
 
+/// The zones an iCalendar file defines (its VTIMEZONEs that can be
+/// read); none when the file cannot be scanned (the reader says why).
+pub fn defined_zones(bytes: &[u8], limits: &crate::limits::ParseLimits) -> Vec<ZoneDefinition> {
+    let text = crate::text::decode_content_lines(bytes).text;
+    let Ok(outline) = super::scan::scan(&text, limits) else {
+        return Vec::new();
+    };
+    outline
+        .components
+        .iter()
+        .filter(|span| span.name == "VTIMEZONE")
+        .filter_map(|span| read_vtimezone(span.text))
+        .collect()
+}
+
 /// Reads the VTIMEZONE in `text` (the component alone, from
 /// `BEGIN:VTIMEZONE` to `END:VTIMEZONE`, or inside a VCALENDAR).
 /// `None` when it has no TZID or no observance with an offset.

@@ -11,7 +11,7 @@ use super::WriteError;
 use super::component::{Component, write_component};
 use super::resource::resource_name;
 use super::text::{ObjectText, Property};
-use super::zones::ZoneDefinition;
+use super::zones::SourceZone;
 use crate::model::{Item, ItemKind};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
@@ -61,7 +61,7 @@ struct Group {
 /// UID an item of the other kind already has (a resource holds one kind).
 pub fn calendar_resources<'a>(
     items: impl IntoIterator<Item = &'a Item>,
-    zones: &[ZoneDefinition],
+    zones: &[SourceZone],
     stamp: DateTime<Utc>,
 ) -> CalendarResources {
     let stamp = stamp.format("%Y%m%dT%H%M%SZ").to_string();
@@ -150,7 +150,7 @@ fn duplicate(item: &Item, first_line: usize) -> WriteError {
     }
 }
 
-fn resource(group: Group, zones: &[ZoneDefinition]) -> CalendarResource {
+fn resource(group: Group, zones: &[SourceZone]) -> CalendarResource {
     let mut text = ObjectText::default();
     text.push(Property::new("BEGIN").raw("VCALENDAR"));
     text.push(Property::new("VERSION").raw("2.0"));

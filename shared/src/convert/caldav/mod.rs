@@ -33,7 +33,7 @@ pub mod zones;
 pub use icalendar::{CalendarResource, CalendarResources, calendar_resources};
 pub use text::MAX_LINE_OCTETS;
 pub use vcard::{CardResource, card_resource};
-pub use zones::{ZoneDefinition, zone_definitions};
+pub use zones::{SourceZone, zone_definitions};
 
 /// Why an item cannot be written (each names the item's line in its file).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -58,4 +58,18 @@ pub enum WriteError {
         "line {line}: an item of the other kind (event or task) already has the UID “{uid}”; one resource holds one kind"
     )]
     KindConflict { line: usize, uid: String },
+}
+
+impl WriteError {
+    /// The line of the item that cannot be written.
+    pub fn line(&self) -> usize {
+        match self {
+            WriteError::WrongKind { line, .. }
+            | WriteError::NoStart { line }
+            | WriteError::BadDate { line, .. }
+            | WriteError::NoContact { line }
+            | WriteError::Duplicate { line, .. }
+            | WriteError::KindConflict { line, .. } => *line,
+        }
+    }
 }

@@ -13,13 +13,13 @@ use crate::limits::ParseLimits;
 
 /// A VTIMEZONE of the source file: its TZID and its content lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ZoneDefinition {
+pub struct SourceZone {
     pub tzid: String,
     /// Unfolded, from `BEGIN:VTIMEZONE` through `END:VTIMEZONE`.
     lines: Vec<String>,
 }
 
-impl ZoneDefinition {
+impl SourceZone {
     /// The definition in a VTIMEZONE's text; None when the text is not a
     /// complete VTIMEZONE with a TZID. Lines that are not content lines
     /// (no name before `:`) are left out.
@@ -64,7 +64,7 @@ fn is_content_line(line: &str) -> bool {
 
 /// Every complete VTIMEZONE of an iCalendar file's text (none when the
 /// file cannot be scanned; the reader reports why).
-pub fn zone_definitions(ics: &str, limits: &ParseLimits) -> Vec<ZoneDefinition> {
+pub fn zone_definitions(ics: &str, limits: &ParseLimits) -> Vec<SourceZone> {
     let Ok(outline) = scan(ics, limits) else {
         return Vec::new();
     };
@@ -72,7 +72,7 @@ pub fn zone_definitions(ics: &str, limits: &ParseLimits) -> Vec<ZoneDefinition> 
         .components
         .iter()
         .filter(|span| span.name == "VTIMEZONE" && span.complete)
-        .filter_map(|span| ZoneDefinition::from_text(span.text))
+        .filter_map(|span| SourceZone::from_text(span.text))
         .collect()
 }
 
@@ -84,7 +84,7 @@ mod tests {
 
     #[test]
     fn a_definition_is_read_and_written_back_folded() {
-        let zone = ZoneDefinition::from_text(CUSTOM).unwrap();
+        let zone = SourceZone::from_text(CUSTOM).unwrap();
         assert_eq!(zone.tzid, "Custom");
         let mut text = ObjectText::default();
         zone.write(&mut text);
@@ -93,12 +93,9 @@ mod tests {
 
     #[test]
     fn incomplete_definitions_are_refused() {
+        assert_eq!(SourceZone::from_text("BEGIN:VTIMEZONE\r\nTZID:X\r\n"), None);
         assert_eq!(
-            ZoneDefinition::from_text("BEGIN:VTIMEZONE\r\nTZID:X\r\n"),
-            None
-        );
-        assert_eq!(
-            ZoneDefinition::from_text("BEGIN:VTIMEZONE\r\nEND:VTIMEZONE\r\n"),
+            SourceZone::from_text("BEGIN:VTIMEZONE\r\nEND:VTIMEZONE\r\n"),
             None
         );
     }
