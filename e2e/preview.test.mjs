@@ -413,6 +413,17 @@ test('a mapping rule changes the preview, the detail view shows both sides, filt
   assert.match(written, /Ben Okafor <benjamin\.okafor@sumatra\.onmicrosoft\.com> \(optional, tentative\)/);
   assert.doesNotMatch(written, /AttendeesAna/, 'flat mode: no attendee list on the written side');
   assert.match(written, /every week on MO, WE, FR/);
+  // The exact requests: EWS first, then CalDAV, for the same item.
+  const sent = dialog.locator('section.requests');
+  await sent.getByText('CreateItem: 1 item in calendar').waitFor();
+  const envelope = await sent.locator('pre.request-body').first().textContent();
+  assert.match(envelope, /SendMeetingInvitations="SendToNone"/);
+  assert.match(envelope, /<t:Subject>Team stand-up<\/t:Subject>/);
+  assert.doesNotMatch(envelope, /<t:RequiredAttendees>/, 'flat mode: no attendees in the request');
+  await sent.getByLabel('Target').selectOption('caldav');
+  const resource = await sent.locator('pre.request-body').first().textContent();
+  assert.match(resource, /^BEGIN:VCALENDAR/);
+  assert.match(resource, /SUMMARY:Team stand-up/);
   await page.screenshot({ path: path.join(artifacts, 'detail-desktop.png') });
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'detached' });

@@ -5,6 +5,12 @@
 //! view ([`detail`]), so a file of 100,000 events never sits in memory
 //! twice.
 
+use crate::convert::caldav::zone_definitions;
+use crate::convert::ews::EwsSettings;
+use crate::convert::exchange::ExchangeOptions;
+use crate::convert::requests::{
+    DEFAULT_BATCH_SIZE, RequestContext, Target, WrittenRequests, write_requests,
+};
 use crate::ical::scan::Part;
 use crate::inspect::{InspectError, inspect};
 use crate::limits::ParseLimits;
@@ -424,6 +430,59 @@ pub fn split_point(window: &[u8]) -> Option<usize> {
 pub struct ItemDetail {
     pub original: Item,
     pub mapped: MappedItem,
+    /// The requests that would put it on each target (see
+    /// [`item_requests`]); empty until asked for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requests: Vec<TargetRequests>,
+}
+
+/// The requests for one target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TargetRequests {
+    pub target: Target,
+    pub written: WrittenRequests,
+}
+
+/// The requests that would put the item of `detail` (read from `bytes`)
+/// on every target, with the zones its file defines and default
+/// settings; `stamp` is the time of writing.
+pub fn item_requests(
+    bytes: &[u8],
+    limits: &ParseLimits,
+    rules: &MappingRules,
+    detail: &ItemDetail,
+    stamp: chrono::DateTime<chrono::Utc>,
+) -> Vec<TargetRequests> {
+    let is_calendar = crate::inspect::is_icalendar(bytes);
+    let zones = if is_calendar {
+        crate::ical::vtimezone::defined_zones(bytes, limits)
+    } else {
+        Vec::new()
+    };
+    let source_zones = if is_calendar {
+        zone_definitions(&crate::text::decode_content_lines(bytes).text, limits)
+    } else {
+        Vec::new()
+    };
+    let context = RequestContext {
+        zones: &zones,
+        source_zones: &source_zones,
+        exchange: ExchangeOptions {
+            date_zone: rules.default_zone.clone(),
+            ..ExchangeOptions::default()
+        },
+        ews: EwsSettings::default(),
+        batch_size: DEFAULT_BATCH_SIZE,
+        stamp,
+    };
+    let items = std::slice::from_ref(&detail.mapped);
+    Target::ALL
+        .into_iter()
+        .map(|target| TargetRequests {
+            target,
+            written: write_requests(target, items, &context),
+        })
+        .collect()
 }
 
 /// Reads `bytes` again and returns item `index` in full.
@@ -443,6 +502,7 @@ pub fn detail(
         return Ok(Some(ItemDetail {
             original: original.clone(),
             mapped,
+            requests: Vec::new(),
         }));
     }
     // iCalendar files may be huge: read item by item, keep only the one
@@ -468,6 +528,7 @@ pub fn detail(
             found = Some(ItemDetail {
                 original: item,
                 mapped,
+                requests: Vec::new(),
             });
         },
     )?;

@@ -21,7 +21,7 @@ mod worker {
     use ferry_shared::ParseLimits;
     use ferry_shared::ical::scan::Part;
     use ferry_shared::mapping::MappingRules;
-    use ferry_shared::preview::{detail, preview_bytes, preview_part};
+    use ferry_shared::preview::{detail, item_requests, preview_bytes, preview_part};
     use js_sys::{Object, Uint8Array};
     use wasm_bindgen::JsCast;
     use wasm_bindgen::prelude::*;
@@ -109,7 +109,12 @@ mod worker {
             serde_json::to_string(&read)
         } else if op == OP_DETAIL {
             let index = get_number(request, "index").unwrap_or(0.0) as usize;
-            let item = detail(&bytes, &limits, &rules, index).map_err(|e| e.to_string())?;
+            let mut item = detail(&bytes, &limits, &rules, index).map_err(|e| e.to_string())?;
+            if let Some(item) = &mut item {
+                let now = chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64)
+                    .unwrap_or_default();
+                item.requests = item_requests(&bytes, &limits, &rules, item, now);
+            }
             serde_json::to_string(&item)
         } else {
             return Err(format!("Unknown request “{op}”."));

@@ -4,9 +4,10 @@
 
 use crate::app::{LoadedFile, PageState};
 use crate::{files, parser};
+use ferry_shared::convert::requests::{Target, WrittenRequests};
 use ferry_shared::mapping::ItemStatus;
 use ferry_shared::model::{Item, RecurrenceRule};
-use ferry_shared::preview::ItemDetail;
+use ferry_shared::preview::{ItemDetail, TargetRequests};
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -135,6 +136,58 @@ fn body(detail: &ItemDetail) -> impl IntoView + use<> {
                 {fields_view(&detail.mapped.item)}
             </section>
         </div>
+        {requests_view(detail.requests.clone())}
+    }
+}
+
+/// The exact requests for the item, one target at a time.
+fn requests_view(all: Vec<TargetRequests>) -> impl IntoView + use<> {
+    let first = all.first().map(|t| t.target);
+    let shown = RwSignal::new(first);
+    let all = StoredValue::new(all);
+    view! {
+        <section class="requests" aria-labelledby="requests-title">
+            <h3 id="requests-title">"What will be sent"</h3>
+            <p class="hint">"Nothing is sent from this page; this is what Ferry would send to the new server."</p>
+            <label for="request-target">"Target"</label>
+            <select
+                id="request-target"
+                on:change=move |ev| shown.set(Target::from_name(&event_target_value(&ev)))
+            >
+                {all.with_value(|all| all.iter().map(|t| view! {
+                    <option value=t.target.name()>{t.target.label()}</option>
+                }).collect_view())}
+            </select>
+            {move || {
+                let target = shown.get()?;
+                let written = all.with_value(|all| {
+                    all.iter().find(|t| t.target == target).map(|t| t.written.clone())
+                })?;
+                Some(written_view(written))
+            }}
+        </section>
+    }
+}
+
+fn written_view(written: WrittenRequests) -> impl IntoView + use<> {
+    let losses: Vec<String> = written
+        .losses
+        .into_iter()
+        .flat_map(|item| item.losses)
+        .collect();
+    view! {
+        {(!losses.is_empty()).then(|| view! {
+            <h4>"What the target will not hold"</h4>
+            <ul class="detail-warnings">
+                {losses.into_iter().map(|loss| view! { <li>{loss}</li> }).collect_view()}
+            </ul>
+        })}
+        {written.requests.into_iter().enumerate().map(|(n, request)| view! {
+            <h4>{format!("{}. {}", n + 1, request.action)}</h4>
+            {(!request.body.is_empty()).then(|| view! {
+                <pre class="request-body" tabindex="0">{request.body}</pre>
+            })}
+        }).collect_view()}
     }
 }
 
