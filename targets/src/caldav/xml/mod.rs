@@ -1,0 +1,10 @@
+//! WebDAV XML, written with quick-xml's writer and read with its
+//! namespace-aware reader; never assembled from strings.
+//!
+//! * [`names`] — the namespaces and the properties Ferry asks for.
+//! * [`write`] — PROPFIND, MKCALENDAR and extended MKCOL bodies.
+//! * [`multistatus`] — the `207 Multi-Status` reader, with its limits.
+
+pub mod multistatus;
+pub mod names;
+pub mod write;
