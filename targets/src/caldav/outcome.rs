@@ -3,6 +3,7 @@
 //! failed, server busy (with how long to wait), or refused with the
 //! server's reason. Also the common check of a WebDAV step's answer.
 
+use crate::caldav::xml::error_body;
 use crate::caldav::xml::multistatus::{self, DavResponse, XmlLimits};
 use crate::error::{Error, Result};
 use crate::http::HttpResponse;
@@ -40,8 +41,21 @@ pub fn classify_put(response: &HttpResponse, now: SystemTime) -> PutOutcome {
         },
         status => PutOutcome::Refused {
             status,
-            reason: response.reason(MAX_REASON_CHARS),
+            reason: refusal_reason(response),
         },
+    }
+}
+
+/// The failed WebDAV conditions when the body names them, else the body
+/// text (or the status text).
+pub fn refusal_reason(response: &HttpResponse) -> String {
+    match error_body::conditions(&response.body) {
+        Some(conditions) => format!(
+            "{}: {}",
+            response.status.canonical_reason().unwrap_or("refused"),
+            conditions.join(", ")
+        ),
+        None => response.reason(MAX_REASON_CHARS),
     }
 }
 
@@ -66,7 +80,7 @@ pub fn unexpected(response: &HttpResponse, step: &'static str, status: u16) -> E
         Error::UnexpectedStatus {
             step,
             status,
-            reason: response.reason(MAX_REASON_CHARS),
+            reason: refusal_reason(response),
         }
     }
 }
@@ -132,6 +146,18 @@ mod tests {
             PutOutcome::Refused {
                 status: 507,
                 reason: "Insufficient Storage".into()
+            }
+        );
+    }
+
+    #[test]
+    fn dav_error_bodies_give_their_conditions() {
+        let body = r#"<error xmlns="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><C:no-uid-conflict><href>/a/b.ics</href></C:no-uid-conflict></error>"#;
+        assert_eq!(
+            classify_put(&response(409, &[], body), SystemTime::now()),
+            PutOutcome::Refused {
+                status: 409,
+                reason: "Conflict: caldav:no-uid-conflict".into()
             }
         );
     }

@@ -5,6 +5,7 @@
 
 use base64::Engine as _;
 use http::HeaderValue;
+use secrecy::zeroize::Zeroizing;
 use secrecy::{ExposeSecret, SecretString};
 use std::fmt;
 
@@ -29,14 +30,16 @@ impl Credentials {
     }
 
     /// The `Authorization: Basic …` value, marked sensitive so `http`'s
-    /// own `Debug` hides it.
+    /// own `Debug` hides it. The intermediate texts are wiped on drop.
     pub fn basic_authorization(&self) -> Option<HeaderValue> {
-        let mut pair = String::with_capacity(self.user.len() + 1 + 32);
+        let password = self.password.expose_secret();
+        let mut pair = Zeroizing::new(String::with_capacity(self.user.len() + 1 + password.len()));
         pair.push_str(&self.user);
         pair.push(':');
-        pair.push_str(self.password.expose_secret());
-        let encoded = base64::engine::general_purpose::STANDARD.encode(pair.as_bytes());
-        let mut value = HeaderValue::from_str(&format!("Basic {encoded}")).ok()?;
+        pair.push_str(password);
+        let mut header = Zeroizing::new(String::from("Basic "));
+        base64::engine::general_purpose::STANDARD.encode_string(pair.as_bytes(), &mut header);
+        let mut value = HeaderValue::from_str(&header).ok()?;
         value.set_sensitive(true);
         Some(value)
     }

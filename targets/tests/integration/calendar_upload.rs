@@ -116,6 +116,9 @@ fn corpus_is_uploaded_once_read_back_and_not_written_again() {
             }
         }
     });
+    for mismatch in &mismatches {
+        eprintln!("read back differently: {mismatch}");
+    }
     assert!(
         mismatches.is_empty(),
         "{} read back differently: {mismatches:?}",

@@ -9,6 +9,7 @@ mod compare;
 mod corpus;
 mod discovery;
 mod precondition;
+mod transport;
 
 use ferry_targets::caldav::DavClient;
 use ferry_targets::caldav::xml::multistatus::XmlLimits;
