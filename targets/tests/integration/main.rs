@@ -4,11 +4,13 @@
 
 mod address_book;
 mod auth;
+mod busy;
 mod calendar_upload;
 mod compare;
 mod corpus;
 mod discovery;
 mod precondition;
+mod scripted;
 mod transport;
 
 use ferry_targets::caldav::DavClient;
