@@ -3,5 +3,11 @@
 //!
 //! * [`caldav`] — CalDAV/CardDAV: discovery, collections, `PUT` with
 //!   `If-None-Match: *`.
+//! * [`http`] — the HTTP/1.1 client under it (TLS, Basic auth, limits).
+//! * [`error`] — the crate's one error type.
 
 pub mod caldav;
+pub mod error;
+pub mod http;
+
+pub use error::{Error, Result};
