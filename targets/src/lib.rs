@@ -3,11 +3,14 @@
 //!
 //! * [`caldav`] — CalDAV/CardDAV: discovery, collections, `PUT` with
 //!   `If-None-Match: *`.
+//! * [`ews`] — Exchange Web Services: CreateItem in batches, exactly once
+//!   (found by the source key before creating), throttling obeyed.
 //! * [`http`] — the HTTP/1.1 client under it (TLS, Basic auth, limits).
 //! * [`error`] — the crate's one error type.
 
 pub mod caldav;
 pub mod error;
+pub mod ews;
 pub mod http;
 
 pub use error::{Error, Result};

@@ -1,0 +1,1 @@
+//! EWS transport. Being built.
