@@ -425,6 +425,8 @@ test('a mapping rule changes the preview, the detail view shows both sides, filt
   assert.match(resource, /^BEGIN:VCALENDAR/);
   assert.match(resource, /SUMMARY:Team stand-up/);
   await page.screenshot({ path: path.join(artifacts, 'detail-desktop.png') });
+  await sent.scrollIntoViewIfNeeded();
+  await sent.screenshot({ path: path.join(artifacts, 'detail-requests.png') });
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'detached' });
   await page.screenshot({ path: path.join(artifacts, 'rules-desktop.png'), fullPage: true });
