@@ -342,6 +342,11 @@ struct Property<'a> {
 
 impl<'a> Property<'a> {
     fn split(line: &'a str) -> Option<Self> {
+        // calcard drops control characters (and sometimes what is next
+        // to them): such lines are left to it.
+        if line.bytes().any(|b| b < b' ' || b == 0x7f) {
+            return None;
+        }
         let name_end = memchr::memchr2(b';', b':', line.as_bytes())?;
         let name = &line[..name_end];
         if !is_name(name) {
@@ -879,6 +884,8 @@ mod tests {
         assert!(item("RDATE;VALUE=PERIOD:20240101T090000Z/PT1H").is_none());
         assert!(item("BEGIN:X-THING\r\nEND:X-THING").is_none());
         assert!(item("no colon here").is_none());
+        assert!(item("DTSTART;TZID=A \u{0}B:20240101T090000").is_none());
+        assert!(item("SUMMARY:tab\there").is_none());
     }
 
     #[test]
