@@ -7,6 +7,7 @@
 //!   recurrence patterns, and what happens to what they cannot hold.
 //! * [`ews`] — EWS SOAP requests written from that shape, and their
 //!   responses read.
+//! * [`graph`] — Microsoft Graph JSON written from that shape.
 //! * [`caldav`] — iCalendar and vCard text for CalDAV/CardDAV `PUT`.
 //!
 //! Every item written to a target carries its *source key* (UID, plus the
@@ -15,6 +16,7 @@
 pub mod caldav;
 pub mod ews;
 pub mod exchange;
+pub mod graph;
 
 use crate::mapping::DuplicateUids;
 use crate::model::Item;

@@ -1,0 +1,1 @@
+//! Microsoft Graph JSON for events, To Do tasks and contacts. Being built.
