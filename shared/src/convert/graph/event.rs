@@ -1,0 +1,78 @@
+//! Calendar items as Graph `event`s: subject, plain-text body (with the
+//! attendees written into it, see [`super::attendees`]), start and end,
+//! all-day, location, sensitivity, free/busy, importance, categories,
+//! reminder, recurrence and the source key.
+
+use super::attendees::body_with_attendees;
+use super::recurrence::patterned_recurrence;
+use super::resources::{Event, ItemBody, Location, ShowAs};
+use super::values::{
+    date_only, date_time, importance, sensitivity, sent_clock, source_key_properties, zone_name,
+};
+use crate::convert::exchange::{CalendarItem, FreeBusy, Loss};
+
+/// What an event body is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// `POST`: a new item (fields left out stay empty).
+    Create,
+    /// `PATCH` of an occurrence: fields the changed occurrence does not
+    /// have are sent empty, so the series' values do not stay.
+    Update,
+}
+
+fn show_as(value: FreeBusy) -> ShowAs {
+    match value {
+        FreeBusy::Free => ShowAs::Free,
+        FreeBusy::Tentative => ShowAs::Tentative,
+        FreeBusy::Busy => ShowAs::Busy,
+        FreeBusy::OutOfOffice => ShowAs::Oof,
+        FreeBusy::WorkingElsewhere => ShowAs::WorkingElsewhere,
+    }
+}
+
+/// `item` as a Graph event; what it cannot hold goes to `losses`.
+pub fn event(item: &CalendarItem, purpose: Purpose, losses: &mut Vec<Loss>) -> Event {
+    let (start, end) = if item.all_day {
+        (date_only(&item.start), date_only(&item.end))
+    } else {
+        (date_time(&item.start), date_time(&item.end))
+    };
+    let recurrence = item.recurrence.as_ref().map(|recurrence| {
+        let sent_start = if item.all_day {
+            item.start.local.date()
+        } else {
+            sent_clock(&item.start).date()
+        };
+        patterned_recurrence(
+            recurrence,
+            &item.start.zone,
+            item.start.local.date(),
+            sent_start,
+            zone_name(&item.start.zone),
+            losses,
+        )
+    });
+    let body = body_with_attendees(item, losses);
+    let update = purpose == Purpose::Update;
+    let or_empty = |text: Option<String>| match text {
+        None if update => Some(String::new()),
+        other => other,
+    };
+    Event {
+        subject: or_empty(item.subject.clone()),
+        body: or_empty(body).map(|text| ItemBody::text(&text)),
+        start,
+        end,
+        is_all_day: item.all_day,
+        location: or_empty(item.location.clone()).map(|display_name| Location { display_name }),
+        sensitivity: sensitivity(item.sensitivity),
+        show_as: item.free_busy.map(show_as),
+        importance: importance(item.importance),
+        categories: item.categories.clone(),
+        is_reminder_on: item.reminder_minutes.is_some(),
+        reminder_minutes_before_start: item.reminder_minutes,
+        recurrence,
+        single_value_extended_properties: source_key_properties(item.source_key.as_deref()),
+    }
+}
