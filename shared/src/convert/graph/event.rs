@@ -5,11 +5,12 @@
 
 use super::attendees::body_with_attendees;
 use super::recurrence::patterned_recurrence;
-use super::resources::{Event, ItemBody, Location, ShowAs};
+use super::resources::{DateTimeTimeZone, Event, ItemBody, Location, ShowAs};
 use super::values::{
     date_only, date_time, importance, sensitivity, sent_clock, source_key_properties, zone_name,
 };
 use crate::convert::exchange::{CalendarItem, FreeBusy, Loss};
+use chrono::{Duration, NaiveTime};
 
 /// What an event body is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,10 +32,34 @@ fn show_as(value: FreeBusy) -> ShowAs {
     }
 }
 
+/// The days of an all-day item: Graph takes midnights only, so a start
+/// with an hour is taken from its day's midnight and an end with an hour
+/// at the next midnight (each a loss).
+fn all_day_bounds(
+    item: &CalendarItem,
+    losses: &mut Vec<Loss>,
+) -> (DateTimeTimeZone, DateTimeTimeZone) {
+    if item.start.local.time() != NaiveTime::MIN {
+        losses.push(Loss::new(
+            "start",
+            "Graph starts an all-day event at midnight; the start's time of day is left out",
+        ));
+    }
+    let mut end = item.end.clone();
+    if end.local.time() != NaiveTime::MIN {
+        losses.push(Loss::new(
+            "end",
+            "Graph ends an all-day event at midnight; it ends at the end of its last day",
+        ));
+        end.local = end.local.date().and_time(NaiveTime::MIN) + Duration::days(1);
+    }
+    (date_only(&item.start), date_only(&end))
+}
+
 /// `item` as a Graph event; what it cannot hold goes to `losses`.
 pub fn event(item: &CalendarItem, purpose: Purpose, losses: &mut Vec<Loss>) -> Event {
     let (start, end) = if item.all_day {
-        (date_only(&item.start), date_only(&item.end))
+        all_day_bounds(item, losses)
     } else {
         (date_time(&item.start), date_time(&item.end))
     };
