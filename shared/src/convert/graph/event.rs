@@ -9,7 +9,7 @@ use super::resources::{DateTimeTimeZone, Event, ItemBody, Location, ShowAs};
 use super::values::{
     date_only, date_time, importance, sensitivity, sent_clock, source_key_properties, zone_name,
 };
-use crate::convert::exchange::{CalendarItem, FreeBusy, Loss};
+use crate::convert::exchange::{CalendarItem, ExchangeZone, FreeBusy, Loss};
 use chrono::{Duration, NaiveTime};
 
 /// What an event body is for.
@@ -69,9 +69,20 @@ pub fn event(item: &CalendarItem, purpose: Purpose, losses: &mut Vec<Loss>) -> E
         } else {
             sent_clock(&item.start).date()
         };
+        if let ExchangeZone::Custom(zone) = &item.start.zone
+            && zone.daylight.is_some()
+            && !item.all_day
+        {
+            losses.push(Loss::new(
+                "recurrence",
+                format!(
+                    "Graph knows no zone “{}” as the file defines it; the series is sent in UTC, so its occurrences keep the first one's UTC time and are an hour off in the other half of the year",
+                    zone.id
+                ),
+            ));
+        }
         patterned_recurrence(
             recurrence,
-            &item.start.zone,
             item.start.local.date(),
             sent_start,
             zone_name(&item.start.zone),

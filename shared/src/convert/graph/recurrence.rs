@@ -3,17 +3,16 @@
 //! range (`endDate`, `noEnd` or `numbered`) in the series' zone.
 //!
 //! A series in a zone the file defines is sent in UTC (Graph knows no
-//! such zone): its dates then count on the UTC calendar, which may be a
-//! day off the local one; weekdays are moved along, and what cannot be
-//! moved or follows the zone's daylight saving time is named as a loss.
+//! such zone, see [`super::event`]): its dates then count on the UTC
+//! calendar, which may be a day off the local one; weekdays and days of
+//! the month are moved along, and a pattern that cannot be moved
+//! exactly is named as a loss.
 
 use super::resources::{
     DayOfWeek, PatternType, PatternedRecurrence, RangeType, RecurrencePattern, RecurrenceRange,
     WeekIndex,
 };
-use crate::convert::exchange::{
-    self, ExchangeRecurrence, ExchangeZone, Loss, Pattern, RecurrenceEnd,
-};
+use crate::convert::exchange::{self, ExchangeRecurrence, Loss, Pattern, RecurrenceEnd};
 use crate::model::Weekday;
 use chrono::{Duration, NaiveDate};
 
@@ -144,27 +143,15 @@ fn date_text(date: NaiveDate) -> String {
 
 /// The series `recurrence` of an event whose first start is sent on the
 /// date `sent_start` in `zone_name` while it is on `local_start` in its
-/// own zone `zone`.
+/// own zone.
 pub(super) fn patterned_recurrence(
     recurrence: &ExchangeRecurrence,
-    zone: &ExchangeZone,
     local_start: NaiveDate,
     sent_start: NaiveDate,
     zone_name: &str,
     losses: &mut Vec<Loss>,
 ) -> PatternedRecurrence {
     let shift = (sent_start - local_start).num_days();
-    if let ExchangeZone::Custom(definition) = zone
-        && definition.daylight.is_some()
-    {
-        losses.push(Loss::new(
-            "recurrence",
-            format!(
-                "Graph knows no zone “{}” as the file defines it; the series is sent in UTC, so its occurrences keep the first one's UTC time and are an hour off in the other half of the year",
-                definition.id
-            ),
-        ));
-    }
     if !can_move(&recurrence.pattern, shift) {
         losses.push(Loss::new(
             "recurrence",
@@ -212,11 +199,9 @@ mod tests {
             start_date: date("2024-03-04"),
             end: RecurrenceEnd::OnDate(date("2024-04-01")),
         };
-        let zone = ExchangeZone::Custom(crate::model::ZoneDefinition::fixed("Far East", 600));
         let mut losses = Vec::new();
         let sent = patterned_recurrence(
             &recurrence,
-            &zone,
             date("2024-03-04"),
             date("2024-03-03"),
             "UTC",
@@ -242,11 +227,9 @@ mod tests {
             start_date: date("2024-01-31"),
             end: RecurrenceEnd::AfterOccurrences(3),
         };
-        let zone = ExchangeZone::Custom(crate::model::ZoneDefinition::fixed("Far West", -660));
         let mut losses = Vec::new();
         let sent = patterned_recurrence(
             &recurrence,
-            &zone,
             date("2024-01-31"),
             date("2024-02-01"),
             "UTC",

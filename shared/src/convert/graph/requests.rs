@@ -166,7 +166,7 @@ pub fn find_occurrences(
         query(&[
             ("startDateTime", (at - window).format(format).to_string()),
             ("endDateTime", (at + window).format(format).to_string()),
-            ("$select", "id,type,originalStart,start,end".to_string()),
+            ("$select", "id,type,originalStart".to_string()),
         ])
     ))
 }

@@ -6,7 +6,7 @@
 //! an answer means: done, wait and retry (`429`, `503`, `Retry-After`),
 //! not found (`ErrorItemNotFound`), or failed.
 
-use super::resources::{DateTimeTimeZone, ExtendedProperty};
+use super::resources::ExtendedProperty;
 use super::values::{source_property_id, source_property_value};
 use crate::convert::exchange::WallClock;
 use chrono::{DateTime, NaiveDateTime};
@@ -40,8 +40,6 @@ pub struct FoundItem {
     /// `2024-03-11T08:00:00Z`.
     #[serde(default)]
     pub original_start: Option<String>,
-    #[serde(default)]
-    pub start: Option<DateTimeTimeZone>,
     #[serde(default)]
     pub single_value_extended_properties: Vec<ExtendedProperty>,
 }
