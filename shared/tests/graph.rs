@@ -26,7 +26,7 @@ use ferry_shared::convert::graph::{
 use ferry_shared::convert::{SOURCE_PROPERTY_NAME, SOURCE_PROPERTY_SET};
 use ferry_shared::ical::scan::{Part, scan_part};
 use ferry_shared::ical::vtimezone::read_vtimezone;
-use ferry_shared::mapping::{AttendeeMode, MappingRules, map_report};
+use ferry_shared::mapping::{AttendeeMode, MappingRules, WarningCode, map_report};
 use ferry_shared::model::{Weekday, ZoneDefinition};
 use ferry_shared::{ParseLimits, inspect};
 use serde::de::DeserializeOwned;
@@ -615,6 +615,163 @@ fn every_corpus_event_reads_back_as_written_or_its_loss_is_named() {
             AttendeeMode::Full => assert!(moved_attendees > 20, "{moved_attendees}"),
             AttendeeMode::Flat => assert!(flat_bodies > 20, "{flat_bodies}"),
         }
+    }
+}
+
+/// The UTC instant of a source time with a zone calcard knows (IANA or
+/// Windows name, or UTC); none for floating times and other zones.
+fn source_instant(value: &ferry_shared::model::DateValue) -> Option<NaiveDateTime> {
+    use chrono::TimeZone;
+    use std::str::FromStr;
+    let local = NaiveDateTime::parse_from_str(&value.local, "%Y-%m-%dT%H:%M:%S").ok()?;
+    let tz = calcard::common::timezone::Tz::from_str(value.zone.as_deref()?).ok()?;
+    if tz.is_floating() {
+        return None;
+    }
+    Some(tz.from_local_datetime(&local).earliest()?.naive_utc())
+}
+
+/// What the source file says of a single event (no repeat rule, not an
+/// occurrence), checked against the Graph event written from it, end to
+/// end: each difference must be a reported loss, or what the mapping
+/// warned of (a zone it replaced, its tag of a meeting without
+/// organizer). True when the start was compared.
+fn check_against_source(
+    source: &ferry_shared::model::Item,
+    mapped: &ferry_shared::mapping::MappedItem,
+    event: &Event,
+    losses: &[exchange::Loss],
+    rules: &MappingRules,
+) -> bool {
+    let expect = |same: bool, loss: &str| {
+        if !same {
+            assert!(
+                losses.iter().any(|l| l.field == loss),
+                "{:?} line {}: {loss} differs without a loss: {losses:#?}\n{event:#?}",
+                source.summary,
+                source.line
+            );
+        }
+    };
+    expect(
+        text(source.summary.clone()) == text(event.subject.clone()),
+        "subject",
+    );
+    expect(source.all_day == event.is_all_day, "all-day");
+    let sensitivity = match source.sensitivity {
+        None | Some(ferry_shared::model::Sensitivity::Public) => "normal",
+        Some(ferry_shared::model::Sensitivity::Private) => "private",
+        Some(ferry_shared::model::Sensitivity::Confidential) => "confidential",
+    };
+    expect(name_of(event.sensitivity) == sensitivity, "sensitivity");
+    let reminder = source
+        .reminders
+        .iter()
+        .find_map(|minutes| u32::try_from(*minutes).ok());
+    let sent_reminder = event
+        .is_reminder_on
+        .then_some(event.reminder_minutes_before_start)
+        .flatten();
+    expect(reminder == sent_reminder, "reminder");
+    for category in &event.categories {
+        assert!(
+            source.categories.contains(category) || *category == rules.missing_organizer_category,
+            "{category} is not the source's"
+        );
+    }
+    expect(
+        source
+            .categories
+            .iter()
+            .all(|c| event.categories.contains(c)),
+        "categories",
+    );
+    let body = event
+        .body
+        .as_ref()
+        .map(|b| b.content.as_str())
+        .unwrap_or_default();
+    for attendee in &source.attendees {
+        let named = attendee
+            .person
+            .email
+            .as_deref()
+            .or(attendee.person.name.as_deref())
+            .is_none_or(|name| body.contains(name));
+        assert!(named, "{attendee:?} is not in the body: {body}");
+    }
+    let zone_replaced = mapped.warnings.iter().any(|w| {
+        matches!(
+            w.code,
+            WarningCode::UnknownTimeZone | WarningCode::FloatingTime
+        )
+    });
+    if !source.all_day
+        && !zone_replaced
+        && let Some(instant) = source.start.as_ref().and_then(source_instant)
+    {
+        expect(instant == wall_clock(&event.start).to_utc(), "start");
+        return true;
+    }
+    false
+}
+
+#[test]
+fn every_single_corpus_event_keeps_what_its_source_says() {
+    for mode in [AttendeeMode::Full, AttendeeMode::Flat] {
+        let rules = MappingRules {
+            default_zone: Some("Europe/Berlin".into()),
+            attendees: mode,
+            ..MappingRules::default()
+        };
+        let options = ExchangeOptions {
+            date_zone: Some("Europe/Berlin".into()),
+            ..ExchangeOptions::default()
+        };
+        let (mut checked, mut with_attendees, mut starts) = (0, 0, 0);
+        for path in corpus() {
+            let bytes = std::fs::read(&path).unwrap();
+            let Ok(report) = inspect(&bytes, &ParseLimits::default()) else {
+                continue;
+            };
+            let zones = defined_zones(&bytes);
+            for (source, mapped) in report.items.iter().zip(map_report(&report, &rules)) {
+                if source.kind != ferry_shared::model::ItemKind::Event
+                    || source.rule.is_some()
+                    || !source.rdates.is_empty()
+                    || source.recurrence_id.is_some()
+                {
+                    continue;
+                }
+                let graph = graph::convert(&convert(&mapped, &zones, &options), &target()).unwrap();
+                let [
+                    GraphAction::Create {
+                        request:
+                            GraphRequest {
+                                body: Some(RequestBody::Event(event)),
+                                ..
+                            },
+                        ..
+                    },
+                ] = graph.actions.as_slice()
+                else {
+                    continue;
+                };
+                checked += 1;
+                with_attendees += usize::from(!source.attendees.is_empty());
+                starts += usize::from(check_against_source(
+                    source,
+                    &mapped,
+                    event,
+                    &graph.losses,
+                    &rules,
+                ));
+            }
+        }
+        assert!(
+            checked > 300 && with_attendees > 20 && starts > 100,
+            "{mode:?}: {checked} checked, {with_attendees} with attendees, {starts} starts"
+        );
     }
 }
 
