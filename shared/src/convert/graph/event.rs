@@ -56,6 +56,23 @@ fn all_day_bounds(
     (date_only(&item.start), date_only(&end))
 }
 
+/// A timed series in a zone the file defines with daylight saving time:
+/// sent in UTC, its occurrences cannot follow the zone's changes.
+fn daylight_saving_loss(item: &CalendarItem) -> Option<Loss> {
+    let ExchangeZone::Custom(zone) = &item.start.zone else {
+        return None;
+    };
+    (zone.daylight.is_some() && !item.all_day).then(|| {
+        Loss::new(
+            "recurrence",
+            format!(
+                "Graph knows no zone “{}” as the file defines it; the series is sent in UTC, so its occurrences keep the first one's UTC time and are an hour off in the other half of the year",
+                zone.id
+            ),
+        )
+    })
+}
+
 /// `item` as a Graph event; what it cannot hold goes to `losses`.
 pub fn event(item: &CalendarItem, purpose: Purpose, losses: &mut Vec<Loss>) -> Event {
     let (start, end) = if item.all_day {
@@ -69,18 +86,7 @@ pub fn event(item: &CalendarItem, purpose: Purpose, losses: &mut Vec<Loss>) -> E
         } else {
             sent_clock(&item.start).date()
         };
-        if let ExchangeZone::Custom(zone) = &item.start.zone
-            && zone.daylight.is_some()
-            && !item.all_day
-        {
-            losses.push(Loss::new(
-                "recurrence",
-                format!(
-                    "Graph knows no zone “{}” as the file defines it; the series is sent in UTC, so its occurrences keep the first one's UTC time and are an hour off in the other half of the year",
-                    zone.id
-                ),
-            ));
-        }
+        losses.extend(daylight_saving_loss(item));
         patterned_recurrence(
             recurrence,
             item.start.local.date(),

@@ -43,9 +43,7 @@ pub use responses::{
     TaskList, pick_occurrence,
 };
 
-use crate::convert::exchange::{
-    CalendarItem, ExchangeConversion, ExchangeItem, Loss, Operation, WallClock,
-};
+use crate::convert::exchange::{ExchangeConversion, ExchangeItem, Loss, Operation, WallClock};
 use event::Purpose;
 use resources::Event;
 use thiserror::Error;
@@ -123,10 +121,6 @@ fn create_request(
     }
 }
 
-fn changes(item: &CalendarItem, losses: &mut Vec<Loss>) -> Box<Event> {
-    Box::new(event::event(item, Purpose::Update, losses))
-}
-
 /// The Graph actions of one converted item.
 pub fn convert(
     conversion: &ExchangeConversion,
@@ -155,7 +149,7 @@ pub fn convert(
                 series_key: series_key.clone(),
                 original_start: original_start.clone(),
                 occurrence_key: item.source_key.clone(),
-                changes: changes(item, &mut own),
+                changes: Box::new(event::event(item, Purpose::Update, &mut own)),
             },
         });
     }
