@@ -420,6 +420,10 @@ test('a mapping rule changes the preview, the detail view shows both sides, filt
   assert.match(envelope, /SendMeetingInvitations="SendToNone"/);
   assert.match(envelope, /<t:Subject>Team stand-up<\/t:Subject>/);
   assert.doesNotMatch(envelope, /<t:RequiredAttendees>/, 'flat mode: no attendees in the request');
+  await sent.getByLabel('Target').selectOption('graph');
+  const graphBody = JSON.parse(await sent.locator('pre.request-body').first().textContent());
+  assert.equal(graphBody.subject, 'Team stand-up');
+  assert.equal(graphBody.attendees, undefined, 'Graph never gets attendees');
   await sent.getByLabel('Target').selectOption('caldav');
   const resource = await sent.locator('pre.request-body').first().textContent();
   assert.match(resource, /^BEGIN:VCALENDAR/);

@@ -103,6 +103,34 @@ fn caldav_resources_read_back_as_the_items_they_came_from() {
 }
 
 #[test]
+fn graph_requests_are_json_and_never_carry_attendees() {
+    let file = fixtures().join("../static/samples/team-calendar.ics");
+    let (code, json) = convert(&["--to", "graph", "--json", file.to_str().unwrap()]);
+    assert_eq!(code, Some(0));
+    let requests = json[0]["requests"].as_array().unwrap();
+    let posts: Vec<&serde_json::Value> = requests
+        .iter()
+        .filter(|r| r["action"].as_str().unwrap().starts_with("POST /me/events"))
+        .collect();
+    assert_eq!(posts.len(), 4, "{requests:#?}");
+    for body in bodies(&json) {
+        let event: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert!(event.get("attendees").is_none(), "{event}");
+    }
+    let standup: serde_json::Value =
+        serde_json::from_str(posts[0]["body"].as_str().unwrap()).unwrap();
+    assert_eq!(standup["subject"], "Team stand-up");
+    assert_eq!(standup["recurrence"]["pattern"]["type"], "weekly");
+    assert!(
+        standup["body"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("Ana Lima"),
+        "attendees are named in the body: {standup}"
+    );
+}
+
+#[test]
 fn the_text_form_names_each_request_and_the_losses() {
     let file = fixtures().join("../static/samples/team-calendar.ics");
     let output = Command::new(env!("CARGO_BIN_EXE_ferry"))
@@ -137,5 +165,8 @@ fn unreadable_files_and_unknown_targets_get_plain_errors() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("use one of: ews, caldav"), "{stderr}");
+    assert!(
+        stderr.contains("use one of: ews, graph, caldav"),
+        "{stderr}"
+    );
 }

@@ -7,6 +7,7 @@
 //!   recurrence patterns, and what happens to what they cannot hold.
 //! * [`ews`] — EWS SOAP requests written from that shape, and their
 //!   responses read.
+//! * [`graph`] — Microsoft Graph JSON written from that shape.
 //! * [`caldav`] — iCalendar and vCard text for CalDAV/CardDAV `PUT`.
 //! * [`requests`] — every request for a file's items to one target,
 //!   written out (for `ferry convert` and the preview page).
@@ -17,10 +18,9 @@
 pub mod caldav;
 pub mod ews;
 pub mod exchange;
+pub mod graph;
 pub mod requests;
-
-use crate::mapping::DuplicateUids;
-use crate::model::Item;
+pub mod source_key;
 
 /// The GUID of the MAPI property set Ferry's extended property lives in
 /// (EWS `ExtendedFieldURI PropertySetId`, Graph `String {GUID} Name …`).
@@ -29,9 +29,4 @@ pub const SOURCE_PROPERTY_SET: &str = "9c8f0e2a-6b1d-4f5e-a3c7-2d4b8e1f6a90";
 /// The name of the extended property holding an item's source key.
 pub const SOURCE_PROPERTY_NAME: &str = "FerrySourceKey";
 
-/// What an item is recognised by on the target: its UID, plus the
-/// occurrence (RECURRENCE-ID) for a changed occurrence. `None` for items
-/// without UID (they cannot be recognised on a re-run).
-pub fn source_key(item: &Item) -> Option<String> {
-    DuplicateUids::key(item)
-}
+pub use source_key::{decode_source_key, encode_source_key, source_key};

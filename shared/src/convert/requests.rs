@@ -6,6 +6,7 @@
 use super::caldav::{SourceZone, calendar_resources, card_resource};
 use super::ews::{EwsSettings, create_item_requests};
 use super::exchange::{ExchangeItem, ExchangeOptions, Operation, WallClock, convert};
+use super::graph::{self, GraphAction, GraphTarget, Method};
 use crate::mapping::{ItemStatus, MappedItem};
 use crate::model::{ItemKind, ZoneDefinition};
 use chrono::{DateTime, Utc};
@@ -17,18 +18,21 @@ use serde::{Deserialize, Serialize};
 pub enum Target {
     /// Exchange Server through EWS (SOAP).
     Ews,
+    /// Exchange Online through Microsoft Graph (JSON).
+    Graph,
     /// Any CalDAV/CardDAV server (iCalendar and vCard resources).
     Caldav,
 }
 
 impl Target {
     /// Every target, for choices on the page.
-    pub const ALL: [Target; 2] = [Target::Ews, Target::Caldav];
+    pub const ALL: [Target; 3] = [Target::Ews, Target::Graph, Target::Caldav];
 
     /// The name on the command line and in JSON.
     pub fn name(self) -> &'static str {
         match self {
             Target::Ews => "ews",
+            Target::Graph => "graph",
             Target::Caldav => "caldav",
         }
     }
@@ -37,6 +41,7 @@ impl Target {
     pub fn label(self) -> &'static str {
         match self {
             Target::Ews => "Exchange Server (EWS)",
+            Target::Graph => "Microsoft 365 (Graph)",
             Target::Caldav => "CalDAV / CardDAV",
         }
     }
@@ -103,6 +108,7 @@ pub fn write_requests(
 ) -> WrittenRequests {
     match target {
         Target::Ews => ews_requests(items, context),
+        Target::Graph => graph_requests(items, context),
         Target::Caldav => caldav_requests(items, context),
     }
 }
@@ -172,6 +178,85 @@ fn ews_requests(items: &[MappedItem], context: &RequestContext<'_>) -> WrittenRe
     }
     written.requests.extend(later);
     written
+}
+
+/// The To Do list named in written Graph requests: the real one is
+/// chosen (or made) when the move starts.
+pub const TASK_LIST_PLACEHOLDER: &str = "chosen-to-do-list";
+
+fn graph_requests(items: &[MappedItem], context: &RequestContext<'_>) -> WrittenRequests {
+    let mut written = WrittenRequests::default();
+    let target = GraphTarget {
+        task_list_id: Some(TASK_LIST_PLACEHOLDER.to_string()),
+        ..GraphTarget::default()
+    };
+    let mut later = Vec::new();
+    for mapped in items {
+        let exchange = convert(mapped, context.zones, &context.exchange);
+        let conversion = match graph::convert(&exchange, &target) {
+            Ok(conversion) => conversion,
+            Err(error) => {
+                note_losses(&mut written, mapped.item.line, vec![error.to_string()]);
+                continue;
+            }
+        };
+        note_losses(
+            &mut written,
+            mapped.item.line,
+            conversion
+                .losses
+                .into_iter()
+                .map(|loss| loss.reason)
+                .collect(),
+        );
+        for action in conversion.actions {
+            match action {
+                GraphAction::Create { request, .. } => written.requests.push(Request {
+                    action: format!("{} {}", method_name(request.method), request.url),
+                    body: request
+                        .body
+                        .as_ref()
+                        .and_then(|body| serde_json::to_string_pretty(body).ok())
+                        .unwrap_or_default(),
+                }),
+                GraphAction::DeleteOccurrence {
+                    series_key,
+                    original_start,
+                } => later.push(Request {
+                    action: format!(
+                        "After the series “{}” is created: find its occurrence at {} (GET …/instances) and DELETE it",
+                        visible_key(&series_key),
+                        when(&original_start)
+                    ),
+                    body: String::new(),
+                }),
+                GraphAction::UpdateOccurrence {
+                    series_key,
+                    original_start,
+                    changes,
+                    ..
+                } => later.push(Request {
+                    action: format!(
+                        "After the series “{}” is created: find its occurrence at {} (GET …/instances) and PATCH it with",
+                        visible_key(&series_key),
+                        when(&original_start)
+                    ),
+                    body: serde_json::to_string_pretty(&changes).unwrap_or_default(),
+                }),
+            }
+        }
+    }
+    written.requests.extend(later);
+    written
+}
+
+fn method_name(method: Method) -> &'static str {
+    match method {
+        Method::Get => "GET",
+        Method::Post => "POST",
+        Method::Patch => "PATCH",
+        Method::Delete => "DELETE",
+    }
 }
 
 fn caldav_requests(items: &[MappedItem], context: &RequestContext<'_>) -> WrittenRequests {

@@ -2,8 +2,9 @@
 //! place the schema's `xs:sequence` gives it (`ItemType`'s fields first,
 //! then the kind's own).
 
-use super::xml::{XmlWriter, encode_source_key, optional_element, text_element, xml_safe};
+use super::xml::{XmlWriter, optional_element, text_element, xml_safe};
 use super::zone::{day_name, write_zone_definition};
+use crate::convert::encode_source_key;
 use crate::convert::exchange::{
     CalendarItem, ContactItem, DayOfWeek, EmailKey, ExchangeItem, ExchangeRecurrence, FreeBusy,
     Importance, Mailbox, Pattern, PhoneKey, PhysicalAddressKey, RecurrenceEnd, Sensitivity,

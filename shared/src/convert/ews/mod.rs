@@ -33,7 +33,6 @@ pub use responses::{
     FoundItem, ItemOutcome, ResolvedName, ResponseClass, read_create_item_response,
     read_find_item_response, read_item_outcomes, read_resolve_names_response,
 };
-pub use xml::encode_source_key;
 
 use thiserror::Error;
 

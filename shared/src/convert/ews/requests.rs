@@ -7,10 +7,9 @@ use super::items::{
     attendees, body, bool_text, categories, free_busy_name, importance_name, sensitivity_name,
     source_key_field, source_key_property, utc_time, write_item,
 };
-use super::xml::{
-    XmlWriter, encode_source_key, envelope, optional_element, text_element, xml_safe,
-};
+use super::xml::{XmlWriter, envelope, optional_element, text_element, xml_safe};
 use super::{EwsError, EwsSettings, ItemId};
+use crate::convert::encode_source_key;
 use crate::convert::exchange::{CalendarItem, ExchangeItem, WallClock};
 use chrono::Duration;
 use std::io;

@@ -7,6 +7,7 @@
 //! entity but XML's five, is refused, and the depth is limited.
 
 use super::{EwsError, ItemId};
+use crate::convert::decode_source_key;
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
@@ -310,27 +311,6 @@ pub struct FoundItem {
     pub source_key: Option<String>,
 }
 
-/// Reverses [`super::encode_source_key`].
-fn decode_source_key(value: &str) -> String {
-    let bytes = value.as_bytes();
-    let mut decoded = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(byte) = value
-                .get(i + 1..i + 3)
-                .and_then(|hex| u8::from_str_radix(hex, 16).ok())
-        {
-            decoded.push(byte);
-            i += 3;
-            continue;
-        }
-        decoded.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&decoded).into_owned()
-}
-
 /// The items of a FindItem response (by source key or calendar view).
 pub fn read_find_item_response(xml: &str) -> Result<Vec<FoundItem>, EwsError> {
     let body = body(xml)?;
@@ -431,7 +411,5 @@ mod tests {
         assert_eq!(root.name, "x");
         assert_eq!(root.attribute("k"), Some("1 & 2"));
         assert_eq!(root.text, "Tom & Jerry");
-        assert_eq!(decode_source_key("a%25b%002024"), "a%b\u{0}2024");
-        assert_eq!(decode_source_key("100%"), "100%");
     }
 }

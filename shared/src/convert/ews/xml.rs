@@ -30,27 +30,8 @@ pub fn xml_safe(text: &str) -> Cow<'_, str> {
 }
 
 /// Whether XML 1.0 can hold `c` (its `Char` production).
-fn xml_allowed(c: char) -> bool {
+pub(crate) fn xml_allowed(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
-}
-
-/// A source key as stored in the extended property: `%`, control
-/// characters and whatever else XML cannot hold (the key separates UID
-/// and occurrence with U+0000) percent-encoded, so the value is exact
-/// and unique.
-pub fn encode_source_key(key: &str) -> String {
-    let mut encoded = String::with_capacity(key.len());
-    for c in key.chars() {
-        if c == '%' || c.is_control() || !xml_allowed(c) {
-            let mut buffer = [0; 4];
-            for byte in c.encode_utf8(&mut buffer).bytes() {
-                encoded.push_str(&format!("%{byte:02X}"));
-            }
-        } else {
-            encoded.push(c);
-        }
-    }
-    encoded
 }
 
 /// Writes `<name>text</name>`.
@@ -111,15 +92,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keys_and_text_are_made_safe() {
-        assert_eq!(encode_source_key("uid-1"), "uid-1");
-        assert_eq!(
-            encode_source_key("a%b\u{0}2024-01-01T09:00:00"),
-            "a%25b%002024-01-01T09:00:00"
-        );
+    fn text_is_made_safe() {
         assert_eq!(xml_safe("fine\ttext"), "fine\ttext");
         assert_eq!(xml_safe("bell\u{7}"), "bell\u{FFFD}");
-        assert_eq!(encode_source_key("x\u{FFFE}"), "x%EF%BF%BE");
     }
 
     #[test]
