@@ -254,6 +254,12 @@ pub(super) fn convert_event(
         return;
     };
     if let Some(occurrence) = &item.recurrence_id {
+        if item.rule.is_some() || !item.rdates.is_empty() {
+            conversion.losses.push(Loss::new(
+                "recurrence",
+                "A changed occurrence cannot repeat on its own; its repeat rule is left out",
+            ));
+        }
         let (Some(uid), Some(original_start)) = (
             item.uid.as_ref(),
             resolver.wall_clock(occurrence, "recurrence-id", &mut conversion.losses),
@@ -267,12 +273,6 @@ pub(super) fn convert_event(
                 .push(Operation::Create(ExchangeItem::Event(Box::new(base))));
             return;
         };
-        if item.rule.is_some() || !item.rdates.is_empty() {
-            conversion.losses.push(Loss::new(
-                "recurrence",
-                "A changed occurrence cannot repeat on its own; its repeat rule is left out",
-            ));
-        }
         conversion.operations.push(Operation::UpdateOccurrence {
             series_key: uid.clone(),
             original_start,
