@@ -275,3 +275,226 @@ impl CreateBatch {
         self.fail_all(&open, reason, ledger);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::error::Error;
+    use crate::ews::options::EwsOptions;
+    use crate::ews::report::Outcome;
+    use crate::ews::test_support::{
+        Listed, Message, contact, expect_send, expect_wait, found, insert, operations, outcomes,
+        respond,
+    };
+    use std::time::Duration;
+
+    fn contacts(uids: &[&str]) -> Vec<ferry_shared::convert::exchange::Operation> {
+        operations(&uids.iter().map(|uid| contact(uid)).collect::<String>())
+    }
+
+    fn listed(id: &'static str, key: &'static str) -> Listed<'static> {
+        Listed {
+            id,
+            key: Some(key),
+            original_start: None,
+        }
+    }
+
+    fn lost() -> Error {
+        Error::Http {
+            host: "127.0.0.1".into(),
+            reason: "connection closed before message completed".into(),
+        }
+    }
+
+    #[test]
+    fn items_found_are_not_created_and_the_rest_go_in_one_create() {
+        let mut run = insert(contacts(&["a@x", "b@x"]), EwsOptions::default());
+        let find = expect_send(&mut run, "FindItem");
+        assert!(find.contains(r#"Value="a@x""#) && find.contains(r#"Id="contacts""#));
+        respond(&mut run, 200, &[], &found(&[listed("id-a", "a@x")]));
+        assert!(expect_send(&mut run, "FindItem").contains(r#"Value="b@x""#));
+        respond(&mut run, 200, &[], &found(&[]));
+        let create = expect_send(&mut run, "CreateItem");
+        assert!(
+            create.contains("b@x") && !create.contains("a@x"),
+            "{create}"
+        );
+        respond(
+            &mut run,
+            200,
+            &[],
+            &outcomes("CreateItemResponse", &[Message::Success("id-b")]),
+        );
+        let report = run.finish();
+        let got: Vec<_> = report
+            .items
+            .iter()
+            .map(|i| {
+                (
+                    i.outcome.clone(),
+                    i.item_id.as_ref().map(|id| id.id.as_str()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Outcome::AlreadyThere, Some("id-a")),
+                (Outcome::Created, Some("id-b"))
+            ]
+        );
+        assert_eq!(report.totals.requests_sent, 3);
+    }
+
+    #[test]
+    fn busy_items_wait_their_back_off_and_only_they_go_again() {
+        let mut run = insert(contacts(&["a@x", "b@x", "c@x"]), EwsOptions::default());
+        for _ in 0..3 {
+            expect_send(&mut run, "FindItem");
+            respond(&mut run, 200, &[], &found(&[]));
+        }
+        expect_send(&mut run, "CreateItem");
+        let answer = outcomes(
+            "CreateItemResponse",
+            &[
+                Message::Success("id-a"),
+                Message::Busy(1500),
+                Message::Error("ErrorInvalidPropertyValue", "bad & broken"),
+            ],
+        );
+        respond(&mut run, 200, &[], &answer);
+        assert_eq!(expect_wait(&mut run), Duration::from_millis(1500));
+        let again = expect_send(&mut run, "CreateItem");
+        assert!(again.contains("b@x") && !again.contains("a@x") && !again.contains("c@x"));
+        respond(
+            &mut run,
+            200,
+            &[],
+            &outcomes("CreateItemResponse", &[Message::Success("id-b")]),
+        );
+        let report = run.finish();
+        assert_eq!(report.items[0].outcome, Outcome::Created);
+        assert_eq!(report.items[1].outcome, Outcome::Created);
+        assert_eq!(
+            report.items[2].outcome,
+            Outcome::Failed {
+                reason: "ErrorInvalidPropertyValue: bad & broken".into()
+            }
+        );
+    }
+
+    #[test]
+    fn a_lost_create_is_looked_up_before_anything_is_sent_again() {
+        let mut run = insert(contacts(&["a@x", "b@x"]), EwsOptions::default());
+        for _ in 0..2 {
+            expect_send(&mut run, "FindItem");
+            respond(&mut run, 200, &[], &found(&[]));
+        }
+        expect_send(&mut run, "CreateItem");
+        run.on_error(lost());
+        assert!(expect_send(&mut run, "FindItem").contains("a@x"));
+        respond(&mut run, 200, &[], &found(&[listed("id-a", "a@x")]));
+        assert!(expect_send(&mut run, "FindItem").contains("b@x"));
+        respond(&mut run, 200, &[], &found(&[]));
+        let create = expect_send(&mut run, "CreateItem");
+        assert!(create.contains("b@x") && !create.contains("a@x"));
+        respond(
+            &mut run,
+            200,
+            &[],
+            &outcomes("CreateItemResponse", &[Message::Success("id-b")]),
+        );
+        let report = run.finish();
+        assert_eq!(report.totals.already_there, 1);
+        assert_eq!(report.totals.created, 1);
+    }
+
+    #[test]
+    fn a_busy_fault_and_503_are_waited_for_then_the_request_is_repeated() {
+        let mut run = insert(contacts(&["a@x"]), EwsOptions::default());
+        expect_send(&mut run, "FindItem");
+        let fault =
+            crate::ews::test_support::fixture("fixtures/ews/responses/server-busy-fault.xml");
+        respond(&mut run, 500, &[], &fault);
+        assert_eq!(expect_wait(&mut run), Duration::from_millis(297_749));
+        expect_send(&mut run, "FindItem");
+        respond(&mut run, 503, &[("retry-after", "3")], "");
+        assert_eq!(expect_wait(&mut run), Duration::from_secs(3));
+        expect_send(&mut run, "FindItem");
+        respond(&mut run, 200, &[], &found(&[listed("id-a", "a@x")]));
+        assert_eq!(run.finish().totals.already_there, 1);
+    }
+
+    #[test]
+    fn the_tries_are_limited() {
+        let options = EwsOptions {
+            max_lost_tries: 2,
+            max_busy_tries: 2,
+            ..EwsOptions::default()
+        };
+        let mut run = insert(contacts(&["a@x", "b@x"]), options);
+        expect_send(&mut run, "FindItem");
+        run.on_error(lost());
+        expect_send(&mut run, "FindItem");
+        run.on_error(lost());
+        expect_send(&mut run, "FindItem");
+        respond(&mut run, 429, &[], "");
+        expect_wait(&mut run);
+        expect_send(&mut run, "FindItem");
+        respond(&mut run, 429, &[], "");
+        let report = run.finish();
+        let reasons: Vec<_> = report
+            .items
+            .iter()
+            .map(|i| match &i.outcome {
+                Outcome::Failed { reason } => reason.clone(),
+                other => format!("{other:?}"),
+            })
+            .collect();
+        assert!(
+            reasons[0].starts_with("no answer after 2 tries"),
+            "{reasons:?}"
+        );
+        assert_eq!(reasons[1], "the server was still busy after 2 tries");
+    }
+
+    #[test]
+    fn a_fault_fails_the_batch_with_the_servers_message() {
+        let mut run = insert(contacts(&["a@x"]), EwsOptions::default());
+        expect_send(&mut run, "FindItem");
+        respond(&mut run, 200, &[], &found(&[]));
+        expect_send(&mut run, "CreateItem");
+        let fault = crate::ews::test_support::fixture(
+            "fixtures/ews/responses/impersonation-denied-fault.xml",
+        );
+        respond(&mut run, 500, &[], &fault);
+        let report = run.finish();
+        assert!(
+            matches!(&report.items[0].outcome, Outcome::Failed { reason } if reason.contains("ErrorImpersonateUserDenied") && reason.contains("permission to impersonate")),
+            "{report:?}"
+        );
+    }
+
+    #[test]
+    fn batches_hold_at_most_the_batch_size() {
+        let options = EwsOptions {
+            batch_size: 2,
+            ..EwsOptions::default()
+        };
+        let mut run = insert(contacts(&["a@x", "b@x", "c@x"]), options);
+        for _ in 0..2 {
+            expect_send(&mut run, "FindItem");
+            respond(&mut run, 200, &[], &found(&[]));
+        }
+        let first = expect_send(&mut run, "CreateItem");
+        assert!(first.contains("b@x") && !first.contains("c@x"));
+        let answer = outcomes(
+            "CreateItemResponse",
+            &[Message::Success("1"), Message::Success("2")],
+        );
+        respond(&mut run, 200, &[], &answer);
+        expect_send(&mut run, "FindItem");
+        respond(&mut run, 200, &[], &found(&[]));
+        assert!(expect_send(&mut run, "CreateItem").contains("c@x"));
+    }
+}

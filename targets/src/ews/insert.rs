@@ -203,3 +203,69 @@ impl Insert {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ews::test_support::{
+        Message, contact, expect_send, found, insert, operations, outcomes, respond,
+    };
+
+    #[test]
+    fn unauthorized_stops_the_run_and_fails_what_is_left() {
+        let mut run = insert(operations(&contact("a@x")), EwsOptions::default());
+        expect_send(&mut run, "FindItem");
+        respond(&mut run, 401, &[], "");
+        assert!(matches!(run.next_step(), Step::Done));
+        let report = run.finish();
+        assert!(matches!(
+            report.stopped,
+            Some(Error::AuthFailed { status: 401 })
+        ));
+        assert_eq!(
+            report.items[0].outcome,
+            Outcome::Failed {
+                reason: "not done: the run stopped (authentication failed (HTTP 401))".into()
+            }
+        );
+    }
+
+    #[test]
+    fn a_failure_no_request_gets_past_stops_the_run() {
+        let mut run = insert(operations(&contact("a@x")), EwsOptions::default());
+        expect_send(&mut run, "FindItem");
+        run.on_error(Error::Tls {
+            host: "127.0.0.1".into(),
+            reason: "unknown issuer".into(),
+        });
+        assert!(matches!(run.next_step(), Step::Done));
+        assert!(matches!(run.finish().stopped, Some(Error::Tls { .. })));
+    }
+
+    #[test]
+    fn a_key_given_twice_is_created_once() {
+        let mut twice = operations(&contact("a@x"));
+        twice.extend(operations(&contact("a@x")));
+        let mut run = insert(twice, EwsOptions::default());
+        expect_send(&mut run, "FindItem");
+        respond(&mut run, 200, &[], &found(&[]));
+        let create = expect_send(&mut run, "CreateItem");
+        assert_eq!(create.matches("<t:Contact>").count(), 1, "{create}");
+        let created = outcomes("CreateItemResponse", &[Message::Success("id-a")]);
+        respond(&mut run, 200, &[], &created);
+        assert!(matches!(run.next_step(), Step::Done));
+        let report = run.finish();
+        assert_eq!(report.items[0].outcome, Outcome::Created);
+        assert!(matches!(
+            &report.items[1].outcome,
+            Outcome::Failed { reason } if reason.contains("earlier in this run")
+        ));
+    }
+
+    #[test]
+    fn nothing_to_do_is_done_at_once() {
+        let mut run = insert(Vec::new(), EwsOptions::default());
+        assert!(matches!(run.next_step(), Step::Done));
+        assert_eq!(run.finish().totals, Totals::default());
+    }
+}

@@ -19,6 +19,9 @@
 //! * [`insert`] — all operations, in order.
 //! * [`report`] — per-operation outcomes and totals.
 //! * [`client`] — the tokio driver.
+//!
+//! The unit tests drive [`insert::Insert`] with answers shaped like
+//! Exchange's (`test_support`), without a network.
 
 pub mod answer;
 pub mod client;
@@ -30,6 +33,8 @@ pub mod occurrence;
 pub mod options;
 pub mod report;
 pub mod step;
+#[cfg(test)]
+mod test_support;
 
 pub use client::EwsClient;
 pub use endpoint::{Endpoint, default_url};

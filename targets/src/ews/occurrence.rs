@@ -269,3 +269,192 @@ fn utc(text: &str) -> Option<NaiveDateTime> {
         .ok()
         .map(|at| at.naive_utc())
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::error::Error;
+    use crate::ews::insert::Insert;
+    use crate::ews::options::EwsOptions;
+    use crate::ews::report::{OperationKind, Outcome};
+    use crate::ews::test_support::{
+        Listed, Message, expect_send, fixture, found, insert, operations, outcomes, respond,
+    };
+    use ferry_shared::convert::exchange::Operation;
+
+    const SERIES: &str = "weekly-1@ferry.test";
+    /// The removed date (EXDATE) and the changed occurrence, in UTC.
+    const REMOVED: &str = "2024-03-11T08:00:00Z";
+    const CHANGED: &str = "2024-03-18T08:00:00Z";
+
+    fn series() -> Vec<Operation> {
+        operations(&fixture("fixtures/ews/items/series.ics"))
+    }
+
+    /// The override's own source key.
+    fn own_key(operations: &[Operation]) -> String {
+        operations
+            .iter()
+            .find_map(|op| match op {
+                Operation::UpdateOccurrence { item, .. } => item.source_key.clone(),
+                _ => None,
+            })
+            .unwrap()
+    }
+
+    fn occurrence<'a>(id: &'a str, key: &'a str, start: &'a str) -> Listed<'a> {
+        Listed {
+            id,
+            key: Some(key),
+            original_start: Some(start),
+        }
+    }
+
+    /// Runs up to the first calendar view: the series created.
+    fn series_created() -> Insert {
+        let mut run = insert(series(), EwsOptions::default());
+        expect_send(&mut run, "FindItem");
+        respond(&mut run, 200, &[], &found(&[]));
+        expect_send(&mut run, "CreateItem");
+        let created = outcomes("CreateItemResponse", &[Message::Success("series-id")]);
+        respond(&mut run, 200, &[], &created);
+        run
+    }
+
+    #[test]
+    fn the_matching_occurrence_is_deleted_and_the_override_updated() {
+        let mut run = series_created();
+        let view = expect_send(&mut run, "FindItem");
+        assert!(
+            view.contains(r#"StartDate="2024-03-10T08:00:00Z""#)
+                && view.contains(r#"EndDate="2024-03-12T08:00:00Z""#),
+            "{view}"
+        );
+        let listed = found(&[
+            occurrence("other-series", "other@x", REMOVED),
+            occurrence("wrong-day", SERIES, "2024-03-13T08:00:00Z"),
+            occurrence("the-one", SERIES, REMOVED),
+        ]);
+        respond(&mut run, 200, &[], &listed);
+        let delete = expect_send(&mut run, "DeleteItem");
+        assert!(delete.contains(r#"Id="the-one""#), "{delete}");
+        let deleted = outcomes("DeleteItemResponse", &[Message::Success("the-one")]);
+        respond(&mut run, 200, &[], &deleted);
+
+        expect_send(&mut run, "FindItem");
+        respond(
+            &mut run,
+            200,
+            &[],
+            &found(&[occurrence("moved", SERIES, CHANGED)]),
+        );
+        let update = expect_send(&mut run, "UpdateItem");
+        assert!(update.contains(r#"Id="moved""#) && update.contains("Team sync (moved)"));
+        let updated = outcomes("UpdateItemResponse", &[Message::Success("moved-2")]);
+        respond(&mut run, 200, &[], &updated);
+        let report = run.finish();
+        let got: Vec<_> = report
+            .items
+            .iter()
+            .map(|i| (i.kind, i.outcome.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (OperationKind::Create, Outcome::Created),
+                (OperationKind::DeleteOccurrence, Outcome::Changed),
+                (OperationKind::UpdateOccurrence, Outcome::Changed),
+            ]
+        );
+        assert_eq!(report.items[2].item_id.as_ref().unwrap().id, "moved-2");
+    }
+
+    #[test]
+    fn changes_done_before_count_as_already_there() {
+        let operations = series();
+        let own = own_key(&operations);
+        let mut run = insert(operations, EwsOptions::default());
+        expect_send(&mut run, "FindItem");
+        let series_item = Listed {
+            id: "series-id",
+            key: Some(SERIES),
+            original_start: None,
+        };
+        respond(&mut run, 200, &[], &found(&[series_item]));
+        // The series is known now: straight to the calendar view, where
+        // the removed occurrence is gone.
+        expect_send(&mut run, "FindItem");
+        respond(&mut run, 200, &[], &found(&[]));
+        expect_send(&mut run, "FindItem");
+        respond(
+            &mut run,
+            200,
+            &[],
+            &found(&[occurrence("exception", &own, CHANGED)]),
+        );
+        let report = run.finish();
+        assert_eq!(report.totals.already_there, 3, "{report:?}");
+        assert_eq!(report.totals.requests_sent, 3);
+    }
+
+    #[test]
+    fn without_a_series_the_overrides_own_item_is_updated() {
+        let operations: Vec<Operation> = series()
+            .into_iter()
+            .filter(|op| !matches!(op, Operation::Create(_)))
+            .collect();
+        let own = own_key(&operations);
+        let mut run = insert(operations, EwsOptions::default());
+        assert!(expect_send(&mut run, "FindItem").contains(SERIES));
+        respond(&mut run, 200, &[], &found(&[]));
+        // The deletion has nothing to delete from.
+        assert!(expect_send(&mut run, "FindItem").contains(SERIES));
+        respond(&mut run, 200, &[], &found(&[]));
+        let find_own = expect_send(&mut run, "FindItem");
+        assert!(find_own.contains("%00"), "{find_own}");
+        let own_item = Listed {
+            id: "own-id",
+            key: Some(&own),
+            original_start: None,
+        };
+        respond(&mut run, 200, &[], &found(&[own_item]));
+        assert!(expect_send(&mut run, "UpdateItem").contains(r#"Id="own-id""#));
+        let updated = outcomes("UpdateItemResponse", &[Message::Success("own-id")]);
+        respond(&mut run, 200, &[], &updated);
+        let report = run.finish();
+        assert_eq!(
+            report.items[0].outcome,
+            Outcome::Failed {
+                reason: "the series is not on the server".into()
+            }
+        );
+        assert_eq!(report.items[1].outcome, Outcome::Changed);
+    }
+
+    #[test]
+    fn a_lost_change_is_checked_again_before_it_is_repeated() {
+        let mut run = series_created();
+        expect_send(&mut run, "FindItem");
+        respond(
+            &mut run,
+            200,
+            &[],
+            &found(&[occurrence("the-one", SERIES, REMOVED)]),
+        );
+        expect_send(&mut run, "DeleteItem");
+        run.on_error(Error::Timeout {
+            step: "request",
+            limit: std::time::Duration::from_secs(60),
+        });
+        // Looked at again: the server had deleted it.
+        expect_send(&mut run, "FindItem");
+        respond(&mut run, 200, &[], &found(&[]));
+        expect_send(&mut run, "FindItem");
+        respond(&mut run, 200, &[], &found(&[]));
+        let report = run.finish();
+        assert_eq!(report.items[1].outcome, Outcome::AlreadyThere);
+        assert!(
+            matches!(&report.items[2].outcome, Outcome::Failed { reason } if reason.contains("no occurrence originally at 2024-03-18 08:00")),
+            "{report:?}"
+        );
+    }
+}
