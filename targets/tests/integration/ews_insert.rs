@@ -3,8 +3,9 @@
 //! with a removed date and a changed occurrence (flat attendees), a task
 //! and contacts go in exactly once in every scenario — a clean run, busy
 //! answers (per item and as a fault), items refused, `503` with
-//! `Retry-After`, a CreateItem carried out whose answer is lost — and a
-//! re-run creates nothing. A `401` stops the run, and neither the token
+//! `Retry-After`, a CreateItem carried out whose answer is lost (the
+//! connection dropped, or the request timed out) — and a re-run creates
+//! nothing. A `401` stops the run, and neither the token
 //! nor the password shows in any error or `Debug`. Every request sent
 //! validates against Microsoft's schemas.
 
@@ -340,6 +341,23 @@ fn a_create_whose_answer_is_lost_is_looked_up_not_sent_twice() {
     let operations = server.operations();
     let dropped = operations.iter().position(|op| op == "CreateItem").unwrap();
     assert_eq!(operations[dropped + 1], "FindItem");
+    server.assert_requests_valid();
+}
+
+#[test]
+fn a_create_that_times_out_is_looked_up_not_sent_twice() {
+    let (credentials, header) = bearer();
+    let script = vec![Scripted {
+        on: "CreateItem",
+        fault: Fault::CommitThenStall { ms: 1500 },
+    }];
+    let server = EwsServer::start("stalled", &header, corpus().1, script);
+    let mut options = options();
+    options.http.request_timeout = Duration::from_millis(500);
+    let report = run(&server, credentials, options);
+    assert_nothing_failed(&report);
+    assert_exactly_once(&server);
+    assert!(report.totals.already_there >= 1, "{report:#?}");
     server.assert_requests_valid();
 }
 

@@ -6,7 +6,8 @@
 //! `fixtures/ews/responses`), and can be scripted to misbehave once per
 //! entry: `ErrorServerBusy` (as a fault or per item), items refused,
 //! `401`, `503` with `Retry-After`, or a CreateItem carried out and the
-//! connection then dropped unanswered. Every request body is kept as a
+//! connection then dropped unanswered (at once, or after a stall longer
+//! than the client's timeout). Every request body is kept as a
 //! file; [`EwsServer::assert_requests_valid`] checks them all against
 //! Microsoft's schemas with one xmllint run.
 
@@ -45,6 +46,9 @@ pub enum Fault {
     Unavailable { retry_after: u64 },
     /// CreateItem carried out, then the connection closed unanswered.
     CommitThenDrop,
+    /// CreateItem carried out, then no answer for this long (longer than
+    /// the client's request timeout), then the connection closed.
+    CommitThenStall { ms: u64 },
 }
 
 /// The text the server gives a refused item.
@@ -193,7 +197,8 @@ enum Reply {
         headers: Vec<(&'static str, String)>,
         body: String,
     },
-    Drop,
+    /// Close the connection unanswered after this long.
+    Drop(std::time::Duration),
 }
 
 fn answer(body: String) -> Reply {
@@ -236,14 +241,16 @@ fn serve(stream: TcpStream, state: &Mutex<State>, dir: &Path) {
             return;
         }
         let body = String::from_utf8(body).unwrap();
-        let reply = handle(state, dir, &authorization, anchor, &body);
-        let Reply::Answer {
-            status,
-            headers,
-            body,
-        } = reply
-        else {
-            return;
+        let (status, headers, body) = match handle(state, dir, &authorization, anchor, &body) {
+            Reply::Answer {
+                status,
+                headers,
+                body,
+            } => (status, headers, body),
+            Reply::Drop(after) => {
+                std::thread::sleep(after);
+                return;
+            }
         };
         let mut response = format!(
             "HTTP/1.1 {status}\r\nContent-Type: text/xml; charset=utf-8\r\nContent-Length: {}\r\n",
@@ -309,17 +316,22 @@ fn handle(
             body: busy_fault(back_off_ms),
         },
         ("CreateItem", fault) => {
+            let none = Vec::new;
             let (busy, refused, back_off_ms, drop) = match fault {
                 Some(Fault::BusyItems {
                     positions,
                     back_off_ms,
-                }) => (positions, Vec::new(), back_off_ms, false),
-                Some(Fault::RefuseItems { positions }) => (Vec::new(), positions, 0, false),
-                Some(Fault::CommitThenDrop) => (Vec::new(), Vec::new(), 0, true),
-                _ => (Vec::new(), Vec::new(), 0, false),
+                }) => (positions, none(), back_off_ms, None),
+                Some(Fault::RefuseItems { positions }) => (none(), positions, 0, None),
+                Some(Fault::CommitThenDrop) => (none(), none(), 0, Some(0)),
+                Some(Fault::CommitThenStall { ms }) => (none(), none(), 0, Some(ms)),
+                _ => (none(), none(), 0, None),
             };
             let body = state.create(&request, &busy, &refused, back_off_ms);
-            if drop { Reply::Drop } else { answer(body) }
+            match drop {
+                Some(ms) => Reply::Drop(std::time::Duration::from_millis(ms)),
+                None => answer(body),
+            }
         }
         ("FindItem", _) => answer(state.find(&request)),
         ("DeleteItem", _) => answer(state.delete(&request)),
