@@ -5,8 +5,10 @@
 //! is the original start (in UTC) and which carries the series' key is
 //! deleted or updated. Done already counts as such: an occurrence no
 //! longer there was deleted, one carrying the override's own key was
-//! changed. A series expanded into single items has no series item: the
-//! override's own item (found by its key) is updated instead.
+//! changed. An occurrence at that time showing no source key at all is
+//! neither touched nor taken as done (it may be another series'). A
+//! series expanded into single items has no series item: the override's
+//! own item (found by its key) is updated instead.
 
 use crate::ews::answer::{Answer, Tries, Trouble, busy_wait};
 use crate::ews::ledger::Ledger;
@@ -188,19 +190,32 @@ impl OccurrenceChange {
         self.tries = Tries::default();
         let wanted = self.original_start.to_utc();
         let own = self.own_key().map(str::to_string);
-        let occurrence = found.into_iter().find(|item| {
-            item.original_start.as_deref().and_then(utc) == Some(wanted)
-                && (item.source_key.as_deref() == Some(self.series_key.as_str())
-                    || (own.is_some() && item.source_key == own))
+        let at_start: Vec<FoundItem> = found
+            .into_iter()
+            .filter(|item| item.original_start.as_deref().and_then(utc) == Some(wanted))
+            .collect();
+        let unmarked = at_start.iter().any(|item| item.source_key.is_none());
+        let occurrence = at_start.into_iter().find(|item| {
+            item.source_key.as_deref() == Some(self.series_key.as_str())
+                || (own.is_some() && item.source_key == own)
         });
+        let when = wanted.format("%Y-%m-%d %H:%M");
         match (occurrence, &self.change) {
+            // Which series an occurrence without the key belongs to cannot
+            // be told: neither touched nor taken as done.
+            (None, _) if unmarked => self.settle(
+                Outcome::Failed {
+                    reason: format!(
+                        "an occurrence originally at {when} UTC shows no source key; it is not known to be this series'"
+                    ),
+                },
+                None,
+                ledger,
+            ),
             (None, Change::Delete) => self.settle(Outcome::AlreadyThere, None, ledger),
             (None, Change::Update(_)) => self.settle(
                 Outcome::Failed {
-                    reason: format!(
-                        "the series has no occurrence originally at {} UTC",
-                        wanted.format("%Y-%m-%d %H:%M")
-                    ),
+                    reason: format!("the series has no occurrence originally at {when} UTC"),
                 },
                 None,
                 ledger,
@@ -428,6 +443,26 @@ mod tests {
             }
         );
         assert_eq!(report.items[1].outcome, Outcome::Changed);
+    }
+
+    #[test]
+    fn an_occurrence_without_the_key_is_not_touched() {
+        let mut run = series_created();
+        expect_send(&mut run, "FindItem");
+        let unmarked = Listed {
+            id: "whose",
+            key: None,
+            original_start: Some(REMOVED),
+        };
+        respond(&mut run, 200, &[], &found(&[unmarked]));
+        expect_send(&mut run, "FindItem");
+        respond(&mut run, 200, &[], &found(&[]));
+        let report = run.finish();
+        assert!(
+            matches!(&report.items[1].outcome, Outcome::Failed { reason } if reason.contains("shows no source key")),
+            "{report:?}"
+        );
+        assert_eq!(report.totals.requests_sent, 4);
     }
 
     #[test]
