@@ -379,6 +379,7 @@ fn the_keyless_item_of_a_lost_create_is_not_sent_again() {
         "{report:#?}"
     );
     assert_eq!(server.operations(), ["CreateItem"]);
+    assert_eq!(server.assert_requests_valid(), 1);
 }
 
 #[test]
