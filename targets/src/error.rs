@@ -77,11 +77,6 @@ pub enum Error {
     /// A request could not be built (a value that HTTP cannot carry).
     #[error("request cannot be built: {0}")]
     InvalidRequest(String),
-
-    /// An EWS request could not be written, or an EWS answer not read
-    /// (the server's fault code and text are quoted).
-    #[error("EWS: {0}")]
-    Ews(#[from] ferry_shared::convert::ews::EwsError),
 }
 
 /// Shorthand used throughout the crate.
