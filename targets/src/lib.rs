@@ -4,8 +4,10 @@
 //! * [`caldav`] — CalDAV/CardDAV: discovery, collections, `PUT` with
 //!   `If-None-Match: *`.
 //! * [`ews`] — Exchange Web Services: CreateItem in batches, exactly once
-//!   (found by the source key before creating), throttling obeyed.
-//! * [`http`] — the HTTP/1.1 client under it (TLS, Basic auth, limits).
+//!   (found by the source key before creating, and again after a lost
+//!   answer), throttling obeyed, then occurrences deleted or changed.
+//! * [`http`] — the HTTP/1.1 client under them (TLS, Basic or Bearer
+//!   auth, limits).
 //! * [`error`] — the crate's one error type.
 
 pub mod caldav;

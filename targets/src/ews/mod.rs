@@ -1,1 +1,43 @@
-//! EWS transport. Being built.
+//! Exchange Web Services: the operations of a conversion
+//! ([`ferry_shared::convert::exchange::convert`]) carried out exactly
+//! once. Each batch of items is looked up by source key (FindItem on
+//! Ferry's extended property) before the rest is created (CreateItem);
+//! per-item `ErrorServerBusy` is retried alone after its back-off; a
+//! lost answer leads to a new lookup, never to a blind resend. Then the
+//! occurrences of series are deleted or changed. The SOAP envelopes are
+//! written and read by [`ferry_shared::convert::ews`]; the protocol logic
+//! here is sans-I/O ([`insert`]), driven by [`client`]. Authentication is
+//! Basic or OAuth2 bearer; NTLM is not supported.
+//!
+//! * [`options`] — every setting and limit, with its default.
+//! * [`endpoint`] — the URL and the SOAP `POST` with its headers.
+//! * [`answer`] — what an HTTP answer means; tries against the limits.
+//! * [`step`] — what a step wants next.
+//! * [`ledger`] — outcomes and ItemIds recorded during a run.
+//! * [`create`] — one batch of creates, exactly once.
+//! * [`occurrence`] — one occurrence deleted or changed.
+//! * [`insert`] — all operations, in order.
+//! * [`report`] — per-operation outcomes and totals.
+//! * [`client`] — the tokio driver.
+//!
+//! The unit tests drive [`insert::Insert`] with answers shaped like
+//! Exchange's (`test_support`), without a network.
+
+pub mod answer;
+pub mod client;
+pub mod create;
+pub mod endpoint;
+pub mod insert;
+pub mod ledger;
+pub mod occurrence;
+pub mod options;
+pub mod report;
+pub mod step;
+#[cfg(test)]
+mod test_support;
+
+pub use client::EwsClient;
+pub use endpoint::{Endpoint, default_url};
+pub use insert::{Insert, Step};
+pub use options::EwsOptions;
+pub use report::{InsertReport, ItemReport, OperationKind, Outcome, Totals};

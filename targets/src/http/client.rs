@@ -76,6 +76,29 @@ impl Origin {
     }
 }
 
+/// Why one exchange failed: whether the request may have reached the
+/// server decides whether it may be sent again on a fresh connection.
+enum Exchange {
+    /// The connection was found closed before the request was written.
+    NotSent(Error),
+    /// Anything else, including a request written and then cut off.
+    Failed(Error),
+}
+
+impl Exchange {
+    fn into_error(self) -> Error {
+        match self {
+            Exchange::NotSent(err) | Exchange::Failed(err) => err,
+        }
+    }
+}
+
+impl From<Error> for Exchange {
+    fn from(err: Error) -> Self {
+        Exchange::Failed(err)
+    }
+}
+
 impl HttpClient {
     pub fn new(options: HttpOptions, credentials: Credentials) -> Result<Self> {
         let tls = tls::client_config(options.pinned_certificate.as_deref())?;
@@ -112,17 +135,22 @@ impl HttpClient {
     }
 
     /// One exchange. A reused connection the server closed meanwhile is
-    /// replaced once by a fresh one.
+    /// replaced once by a fresh one — only when the request was not
+    /// written to it: a request the server may have received is never
+    /// sent again from here (a `POST` could be carried out twice).
     async fn send_once(&self, request: &HttpRequest) -> Result<HttpResponse> {
         let origin = Origin::of(&request.url)?;
         if let Some(sender) = self.take_idle(&origin).await {
             match self.exchange(sender, &origin, request).await {
-                Err(Error::Http { .. }) => {}
-                answer => return answer,
+                Err(Exchange::NotSent(_)) => {}
+                Err(Exchange::Failed(err)) => return Err(err),
+                Ok(response) => return Ok(response),
             }
         }
         let sender = self.connect(&origin).await?;
-        self.exchange(sender, &origin, request).await
+        self.exchange(sender, &origin, request)
+            .await
+            .map_err(Exchange::into_error)
     }
 
     async fn exchange(
@@ -130,17 +158,22 @@ impl HttpClient {
         mut sender: Sender,
         origin: &Origin,
         request: &HttpRequest,
-    ) -> Result<HttpResponse> {
+    ) -> Result<HttpResponse, Exchange> {
         let wire = self.wire_request(origin, request)?;
         let limit = self.options.max_response_bytes;
         let (parts, body) = within(self.options.request_timeout, "request", async {
-            let response = sender
-                .send_request(wire)
-                .await
-                .map_err(|err| http_error(origin, &err))?;
+            let response = sender.try_send_request(wire).await.map_err(|err| {
+                let unsent = err.message().is_some();
+                let error = http_error(origin, err.error());
+                if unsent {
+                    Exchange::NotSent(error)
+                } else {
+                    Exchange::Failed(error)
+                }
+            })?;
             let (parts, incoming) = response.into_parts();
             let body = read_limited(incoming, limit, origin).await?;
-            Ok((parts, body))
+            Ok::<_, Exchange>((parts, body))
         })
         .await?;
         self.keep_idle(origin.clone(), sender);
@@ -182,8 +215,8 @@ impl HttpClient {
             USER_AGENT,
             HeaderValue::from_str(&self.options.user_agent).map_err(|err| invalid(&err))?,
         );
-        let authorization = self.credentials.basic_authorization().ok_or_else(|| {
-            Error::InvalidRequest("the user name cannot be sent in a header".into())
+        let authorization = self.credentials.authorization().ok_or_else(|| {
+            Error::InvalidRequest("the credentials cannot be sent in a header".into())
         })?;
         headers.insert(AUTHORIZATION, authorization);
         Ok(wire)
@@ -275,14 +308,14 @@ async fn read_limited(mut body: Incoming, limit: usize, origin: &Origin) -> Resu
     Ok(bytes)
 }
 
-async fn within<T>(
+async fn within<T, E: From<Error>>(
     limit: Duration,
     step: &'static str,
-    work: impl Future<Output = Result<T>>,
-) -> Result<T> {
+    work: impl Future<Output = Result<T, E>>,
+) -> Result<T, E> {
     tokio::time::timeout(limit, work)
         .await
-        .map_err(|_| Error::Timeout { step, limit })?
+        .map_err(|_| E::from(Error::Timeout { step, limit }))?
 }
 
 fn http_error(origin: &Origin, err: &hyper::Error) -> Error {

@@ -1,6 +1,7 @@
 //! CalDAV/CardDAV against a real Radicale on 127.0.0.1: discovery,
 //! collections, the iCalendar corpus uploaded exactly once and read back,
-//! a second run creating nothing, `412`, and a wrong password.
+//! a second run creating nothing, `412`, and a wrong password. EWS
+//! against a scripted EWS test server on 127.0.0.1 (`ews_*`).
 
 mod address_book;
 mod auth;
@@ -9,6 +10,8 @@ mod calendar_upload;
 mod compare;
 mod corpus;
 mod discovery;
+mod ews_insert;
+mod ews_server;
 mod precondition;
 mod scripted;
 mod transport;
