@@ -35,9 +35,20 @@ const DATE_ZONE: &str = "Europe/Berlin";
 /// How far after its start a series' occurrences are compared.
 const WINDOW_DAYS: i64 = 3 * 366;
 
+fn repository(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(relative)
+}
+
+/// The real-world corpora and the hand-written EWS items (zones files
+/// define, all-day, series, a task, a contact).
 fn corpus_files() -> Vec<PathBuf> {
     let mut files = Vec::new();
-    let mut dirs = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/corpora")];
+    let mut dirs = vec![
+        repository("fixtures/corpora"),
+        repository("fixtures/ews/items"),
+    ];
     while let Some(dir) = dirs.pop() {
         for entry in std::fs::read_dir(&dir).expect("folder is readable") {
             let path = entry.expect("directory entry").path();
@@ -989,4 +1000,89 @@ RRULE:FREQ=WEEKLY;COUNT=4\r\nEXDATE;TZID=Europe/Berlin:20240708T090000\r\nEND:VE
         .retain(|op| !matches!(op, Operation::DeleteOccurrence { .. }));
     let fields: Vec<&str> = found(&kept).iter().map(|d| d.field).collect();
     assert_eq!(fields, ["recurrence"]);
+}
+
+/// Microsoft's published CreateItem requests (`fixtures/ews/samples`),
+/// written by others, read into the Exchange shape.
+#[test]
+fn microsoft_create_item_samples_are_read() {
+    let read = |name: &str| {
+        let path = repository("fixtures/ews/samples").join(name);
+        ews::read_create_item_request(&std::fs::read_to_string(path).unwrap()).unwrap()
+    };
+    let mut samples = 0;
+    for entry in std::fs::read_dir(repository("fixtures/ews/samples")).unwrap() {
+        let path = entry.unwrap().path();
+        let xml = std::fs::read_to_string(&path).unwrap();
+        if path.to_string_lossy().ends_with("-req.xml") && xml.contains("CreateItem") {
+            let items = ews::read_create_item_request(&xml).unwrap();
+            assert!(!items.is_empty(), "{path:?}");
+            samples += 1;
+        }
+    }
+    assert!(samples >= 8, "{samples} samples");
+
+    let series = read("how-to-create-a-recurring-series-by-using-ews-in-exchange--01-req.xml");
+    let [ExchangeItem::Event(event)] = series.as_slice() else {
+        panic!("{series:?}")
+    };
+    assert_eq!(event.subject.as_deref(), Some("Weekly Update Meeting"));
+    assert_eq!(
+        event.reminder_minutes,
+        Some(30),
+        "a reminder time means a reminder"
+    );
+    assert_eq!(event.start.to_utc().to_string(), "2014-03-08 21:21:32.868");
+    assert_eq!(event.required_attendees.len(), 3);
+    assert_eq!(event.required_attendees[0].email, "Mack@contoso.com");
+    let recurrence = event.recurrence.as_ref().unwrap();
+    assert_eq!(
+        recurrence.pattern,
+        Pattern::Weekly {
+            interval: 1,
+            days: vec![ferry_shared::model::Weekday::Saturday],
+            first_day_of_week: ferry_shared::model::Weekday::Monday,
+        }
+    );
+    assert_eq!(recurrence.start_date.to_string(), "2014-03-08");
+    assert_eq!(recurrence.end, RecurrenceEnd::AfterOccurrences(10));
+
+    let all_day = read("how-to-create-all-day-events-by-using-ews-in-exchange--01-req.xml");
+    let [ExchangeItem::Event(event)] = all_day.as_slice() else {
+        panic!("{all_day:?}")
+    };
+    assert!(event.all_day);
+    assert_eq!(
+        event.free_busy,
+        Some(ferry_shared::convert::exchange::FreeBusy::OutOfOffice)
+    );
+    assert_eq!(event.end.to_utc().to_string(), "2014-06-10 04:00:00");
+
+    let task = read("createitem-operation-task--01-req.xml");
+    let [ExchangeItem::Task(task)] = task.as_slice() else {
+        panic!("{task:?}")
+    };
+    assert_eq!(task.subject.as_deref(), Some("My task"));
+    assert_eq!(
+        task.due.as_ref().map(|d| d.to_utc().to_string()).as_deref(),
+        Some("2006-10-26 21:32:52")
+    );
+    assert_eq!(
+        task.status,
+        Some(ferry_shared::convert::exchange::TaskStatus::NotStarted)
+    );
+
+    let contact = read("createitem-operation-contact--01-req.xml");
+    let [ExchangeItem::Contact(contact)] = contact.as_slice() else {
+        panic!("{contact:?}")
+    };
+    assert_eq!(
+        (contact.given_name.as_deref(), contact.surname.as_deref()),
+        (Some("Tanja"), Some("Plate"))
+    );
+    assert_eq!(contact.company.as_deref(), Some("Blue Yonder Airlines"));
+    assert_eq!(contact.emails[0].1, "tplate@example.com");
+    assert_eq!(contact.phones[0].1, "4255550199");
+    assert_eq!(contact.addresses[0].city.as_deref(), Some("La Habra"));
+    assert_eq!(contact.job_title.as_deref(), Some("Manager"));
 }

@@ -201,10 +201,10 @@ fn calendar_item(node: &Node) -> Result<CalendarItem, EwsError> {
         Some(zone) => read_zone(zone)?,
         None => start_zone.clone(),
     };
-    let reminder_minutes = if boolean(node, "ReminderIsSet")? {
-        number(node, "ReminderMinutesBeforeStart")?
-    } else {
-        None
+    // Without ReminderIsSet, a reminder time given means a reminder.
+    let reminder_minutes = match node.child("ReminderIsSet") {
+        Some(_) if !boolean(node, "ReminderIsSet")? => None,
+        _ => number(node, "ReminderMinutesBeforeStart")?,
     };
     Ok(CalendarItem {
         source_key: source_key_of(node),
@@ -244,64 +244,101 @@ fn read_zone(node: &Node) -> Result<ExchangeZone, EwsError> {
     }
 }
 
-/// Minutes east of UTC of the period named `name` (`Standard`, `Daylight`).
-fn period_offset(periods: &Node, name: &str) -> Result<Option<(String, i32)>, EwsError> {
-    let Some(period) = periods
-        .children
-        .iter()
-        .find(|p| p.name == "Period" && p.attribute("Name") == Some(name))
-    else {
-        return Ok(None);
-    };
-    let bias = period.attribute("Bias").unwrap_or_default();
-    let seconds = duration_seconds(bias).ok_or_else(|| invalid("Bias", bias))?;
-    let minutes = i32::try_from(-seconds / 60).map_err(|_| invalid("Bias", bias))?;
-    let id = period.attribute("Id").unwrap_or_default().to_string();
-    Ok(Some((id, minutes)))
+/// A period of a zone: whether it is daylight time, and its offset
+/// (minutes east of UTC).
+struct Period {
+    daylight: bool,
+    offset_minutes: i32,
 }
 
+fn period(node: &Node) -> Result<(String, Period), EwsError> {
+    let bias = node.attribute("Bias").unwrap_or_default();
+    let seconds = duration_seconds(bias).ok_or_else(|| invalid("Bias", bias))?;
+    // Windows' bias is UTC minus local time.
+    let offset_minutes = i32::try_from(-seconds / 60).map_err(|_| invalid("Bias", bias))?;
+    let id = node.attribute("Id").unwrap_or_default().to_string();
+    let daylight = node.attribute("Name") == Some("Daylight");
+    Ok((
+        id,
+        Period {
+            daylight,
+            offset_minutes,
+        },
+    ))
+}
+
+/// A zone spelled out: its standard period, and the yearly changes of
+/// its last transitions group (the rules in force now), if it has any.
 fn custom_zone(id: String, zone: &Node, periods: &Node) -> Result<ZoneDefinition, EwsError> {
-    let (standard_id, standard_offset_minutes) = period_offset(periods, "Standard")?
-        .ok_or_else(|| EwsError::InvalidItem(format!("the zone “{id}” has no standard period")))?;
-    let daylight = match period_offset(periods, "Daylight")? {
-        Some((daylight_id, offset_minutes)) => {
-            let mut changes = Vec::new();
-            if let Some(groups) = zone.child("TransitionsGroups") {
-                for group in groups
-                    .children
-                    .iter()
-                    .filter(|g| g.name == "TransitionsGroup")
-                {
-                    for transition in &group.children {
-                        if transition.name == "RecurringDayTransition" {
-                            changes.push(yearly_change(transition)?);
-                        }
-                    }
-                }
+    let periods = periods
+        .children
+        .iter()
+        .filter(|p| p.name == "Period")
+        .map(period)
+        .collect::<Result<Vec<_>, _>>()?;
+    let period_of = |target: &str| periods.iter().find(|(id, _)| id == target).map(|(_, p)| p);
+    let changes = zone
+        .child("TransitionsGroups")
+        .and_then(|groups| {
+            groups
+                .children
+                .iter()
+                .rev()
+                .filter(|g| g.name == "TransitionsGroup")
+                .find(|g| {
+                    g.children
+                        .iter()
+                        .any(|t| t.name == "RecurringDayTransition")
+                })
+        })
+        .map(|group| {
+            group
+                .children
+                .iter()
+                .filter(|t| t.name == "RecurringDayTransition")
+                .map(yearly_change)
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .transpose()?
+        .unwrap_or_default();
+    let mut standard = None;
+    let mut daylight = None;
+    for (target, change) in changes {
+        match period_of(&target) {
+            Some(p) if p.daylight => daylight = Some((p.offset_minutes, change)),
+            Some(p) => standard = Some((p.offset_minutes, change)),
+            None => {
+                return Err(EwsError::InvalidItem(format!(
+                    "the zone “{id}” changes to a period it does not define"
+                )));
             }
-            let to = |period: &str| {
-                changes
-                    .iter()
-                    .find(|(target, _)| target == period)
-                    .map(|(_, change)| *change)
-                    .ok_or_else(|| {
-                        EwsError::InvalidItem(format!(
-                            "the zone “{id}” has no yearly change to {period}"
-                        ))
-                    })
-            };
-            Some(DaylightSaving {
-                offset_minutes,
-                starts: to(&daylight_id)?,
-                ends: to(&standard_id)?,
-            })
         }
-        None => None,
+    }
+    let daylight_saving = match (standard, daylight) {
+        (Some((standard_offset, ends)), Some((offset_minutes, starts))) => Some((
+            standard_offset,
+            DaylightSaving {
+                offset_minutes,
+                starts,
+                ends,
+            },
+        )),
+        _ => None,
+    };
+    let standard_offset_minutes = match &daylight_saving {
+        Some((offset, _)) => *offset,
+        None => periods
+            .iter()
+            .find(|(_, p)| !p.daylight)
+            .map(|(_, p)| p.offset_minutes)
+            .ok_or_else(|| {
+                EwsError::InvalidItem(format!("the zone “{id}” has no standard period"))
+            })?,
     };
     Ok(ZoneDefinition {
         id,
         standard_offset_minutes,
-        daylight,
+        daylight: daylight_saving.map(|(_, saving)| saving),
     })
 }
 
@@ -324,26 +361,39 @@ fn yearly_change(node: &Node) -> Result<(String, YearlyChange), EwsError> {
     ))
 }
 
-/// An xs:duration of hours, minutes and seconds (`-PT5H30M`) in seconds.
+/// An xs:duration of days, hours, minutes and seconds (`-PT5H30M`,
+/// `P0DT8H0M0.0S`) in whole seconds.
 fn duration_seconds(text: &str) -> Option<i64> {
     let text = text.trim();
     let (sign, rest) = match text.strip_prefix('-') {
         Some(rest) => (-1, rest),
         None => (1, text),
     };
-    let mut rest = rest.strip_prefix("PT")?;
+    let mut rest = rest.strip_prefix('P')?;
+    let mut in_time = false;
     let mut total = 0i64;
     while !rest.is_empty() {
-        let digits = rest.find(|c: char| !c.is_ascii_digit())?;
-        let value: i64 = rest[..digits].parse().ok()?;
-        let unit = match rest[digits..].chars().next()? {
-            'H' => 3600,
-            'M' => 60,
-            'S' => 1,
+        if let Some(after) = rest.strip_prefix('T') {
+            in_time = true;
+            rest = after;
+            continue;
+        }
+        let length = rest.find(|c: char| !c.is_ascii_digit() && c != '.')?;
+        let value: f64 = rest[..length].parse().ok()?;
+        let unit = match (rest[length..].chars().next()?, in_time) {
+            ('D', false) => 86_400.0,
+            ('H', true) => 3600.0,
+            ('M', true) => 60.0,
+            ('S', true) => 1.0,
             _ => return None,
         };
-        total = total.checked_add(value.checked_mul(unit)?)?;
-        rest = &rest[digits + 1..];
+        let seconds = (value * unit).trunc();
+        if !seconds.is_finite() || seconds > 1e12 {
+            return None;
+        }
+        // Bounded above, so the conversion is exact.
+        total = total.checked_add(seconds as i64)?;
+        rest = &rest[length + 1..];
     }
     Some(sign * total)
 }
@@ -517,10 +567,9 @@ fn task_time(node: &Node, name: &str) -> Result<Option<WallClock>, EwsError> {
 }
 
 fn task(node: &Node) -> Result<TaskItem, EwsError> {
-    let reminder_at = if boolean(node, "ReminderIsSet")? {
-        task_time(node, "ReminderDueBy")?
-    } else {
-        None
+    let reminder_at = match node.child("ReminderIsSet") {
+        Some(_) if !boolean(node, "ReminderIsSet")? => None,
+        _ => task_time(node, "ReminderDueBy")?,
     };
     let percent: Option<f64> = number(node, "PercentComplete")?;
     let percent_complete = percent
@@ -660,8 +709,49 @@ mod tests {
         assert_eq!(duration_seconds("PT2H"), Some(7200));
         assert_eq!(duration_seconds("-PT5H30M"), Some(-19_800));
         assert_eq!(duration_seconds("PT0S"), Some(0));
-        assert_eq!(duration_seconds("P1D"), None);
+        assert_eq!(duration_seconds("P0DT8H0M0.0S"), Some(28_800));
+        assert_eq!(duration_seconds("P1D"), Some(86_400));
         assert_eq!(duration_seconds("PT5X"), None);
+        assert_eq!(duration_seconds("P1H"), None);
+    }
+
+    #[test]
+    fn a_zone_is_read_by_the_rules_of_its_last_group() {
+        let xml = r#"<Envelope><Body><CreateItem><Items><CalendarItem>
+          <Start>2024-07-01T09:00:00</Start><End>2024-07-01T10:00:00</End>
+          <StartTimeZone Id="Old Pacific">
+            <Periods><Period Bias="P0DT8H0M0.0S" Name="Standard" Id="Std"/>
+              <Period Bias="P0DT7H0M0.0S" Name="Daylight" Id="Dlt/1"/>
+              <Period Bias="P0DT7H0M0.0S" Name="Daylight" Id="Dlt/2007"/></Periods>
+            <TransitionsGroups>
+              <TransitionsGroup Id="0"><RecurringDayTransition><To Kind="Period">Dlt/1</To>
+                <TimeOffset>P0DT2H0M0.0S</TimeOffset><Month>4</Month><DayOfWeek>Sunday</DayOfWeek>
+                <Occurrence>1</Occurrence></RecurringDayTransition>
+               <RecurringDayTransition><To Kind="Period">Std</To><TimeOffset>PT2H</TimeOffset>
+                <Month>10</Month><DayOfWeek>Sunday</DayOfWeek><Occurrence>-1</Occurrence>
+               </RecurringDayTransition></TransitionsGroup>
+              <TransitionsGroup Id="1"><RecurringDayTransition><To Kind="Period">Dlt/2007</To>
+                <TimeOffset>PT2H</TimeOffset><Month>3</Month><DayOfWeek>Sunday</DayOfWeek>
+                <Occurrence>2</Occurrence></RecurringDayTransition>
+               <RecurringDayTransition><To Kind="Period">Std</To><TimeOffset>PT2H</TimeOffset>
+                <Month>11</Month><DayOfWeek>Sunday</DayOfWeek><Occurrence>1</Occurrence>
+               </RecurringDayTransition></TransitionsGroup></TransitionsGroups>
+          </StartTimeZone></CalendarItem></Items></CreateItem></Body></Envelope>"#;
+        let items = read_create_item_request(xml).unwrap();
+        let ExchangeItem::Event(event) = &items[0] else {
+            panic!("{items:?}")
+        };
+        let ExchangeZone::Custom(zone) = &event.start.zone else {
+            panic!("{event:?}")
+        };
+        assert_eq!(zone.id, "Old Pacific");
+        assert_eq!(zone.standard_offset_minutes, -480);
+        let daylight = zone.daylight.as_ref().unwrap();
+        assert_eq!(daylight.offset_minutes, -420);
+        assert_eq!((daylight.starts.month, daylight.starts.week), (3, 2));
+        assert_eq!((daylight.ends.month, daylight.ends.week), (11, 1));
+        assert_eq!(daylight.ends.seconds_after_midnight, 7200);
+        assert_eq!(event.start.to_utc().to_string(), "2024-07-01 16:00:00");
     }
 
     #[test]
