@@ -1,12 +1,18 @@
 //! Fidelity of the EWS path, item by item: every event, task and contact
-//! of every corpus file (full and flat attendees) is mapped, converted,
-//! written into CreateItem envelopes, read back from them
-//! ([`ews::read_create_item_request`]) and compared field by field with
-//! the item as mapped (the converter's input). Times are compared as UTC
-//! instants worked out from the source's own TZID, independently of the
-//! converter's zone resolution; series as occurrence sets over a bounded
-//! window. Every difference must be named by a loss the conversion
-//! reported; the losses of the whole corpus are summed up in a snapshot
+//! of every corpus file (and of `fixtures/ews/items`), with full and with
+//! flat attendees, is mapped, converted, written into CreateItem
+//! envelopes, read back from them ([`ews::read_create_item_request`])
+//! and compared field by field with the item as read from the file.
+//! Times are compared as UTC instants worked out from the source's own
+//! TZID, independently of the converter's zone resolution; series as
+//! occurrence sets over a bounded window (EXDATEs as deletions, RDATEs
+//! and expansions as single items); changed occurrences as updates.
+//!
+//! Every difference must be named: by a loss the conversion reported,
+//! or (for what the mapping changes on purpose) by the mapping's warnings
+//! and the attendee mode. An item neither changed by the mapping nor
+//! with a loss must read back exactly. The losses and differences of the
+//! whole corpus are summed up in a snapshot
 //! (`tests/snapshots/ews_fidelity__loss_summary.snap`), so a change in
 //! fidelity shows in review.
 

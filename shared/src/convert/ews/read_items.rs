@@ -7,8 +7,13 @@
 //! `StartTimeZone`/`EndTimeZone`, or an instant (`…Z`, `…+01:00`) that is
 //! put on that zone's clock. A zone is UTC, a Windows ID, or (when it is
 //! neither and is spelled out) a [`ZoneDefinition`] from its
-//! `TimeZoneDefinition`. The XML is read by [`super::responses`]' reader
-//! (DOCTYPEs and entities refused, depth limited), after a size check.
+//! `TimeZoneDefinition` (the rules of its last transitions group, those
+//! in force now). Bodies are read as they are stored: an HTML body keeps
+//! its markup. Phone slots the Exchange shape has no place for
+//! (`AssistantPhone`, `Telex`, …) are passed over.
+//!
+//! The XML is read by [`super::responses`]' reader (DOCTYPEs and
+//! entities refused, depth limited), after a size check.
 
 use super::EwsError;
 use super::responses::{Node, body, response_messages, source_key_of, whole_request_error};
@@ -796,6 +801,32 @@ mod tests {
         );
         assert_eq!(recurrence.end, RecurrenceEnd::AfterOccurrences(6));
         assert_eq!(recurrence.start_date.to_string(), "2024-07-01");
+    }
+
+    #[test]
+    fn an_answer_with_an_error_is_an_error() {
+        let xml = r#"<Envelope><Body><GetItemResponse><ResponseMessages>
+          <GetItemResponseMessage ResponseClass="Error"><MessageText>Not found.</MessageText>
+           <ResponseCode>ErrorItemNotFound</ResponseCode></GetItemResponseMessage>
+          </ResponseMessages></GetItemResponse></Body></Envelope>"#;
+        assert!(matches!(
+            read_get_item_response(xml),
+            Err(EwsError::Response { code, .. }) if code == "ErrorItemNotFound"
+        ));
+        let tasks = r#"<Envelope><Body><FindItemResponse><ResponseMessages>
+          <FindItemResponseMessage ResponseClass="Success"><ResponseCode>NoError</ResponseCode>
+           <RootFolder><Items><Task><Subject>Taxes</Subject><ReminderIsSet>false</ReminderIsSet>
+            <ReminderDueBy>2024-04-01T08:00:00Z</ReminderDueBy><PercentComplete>50.0</PercentComplete>
+            <Status>InProgress</Status></Task></Items></RootFolder>
+          </FindItemResponseMessage></ResponseMessages></FindItemResponse></Body></Envelope>"#;
+        let items = read_get_item_response(tasks).unwrap();
+        let [ExchangeItem::Task(task)] = items.as_slice() else {
+            panic!("{items:?}")
+        };
+        assert_eq!(task.subject.as_deref(), Some("Taxes"));
+        assert_eq!(task.reminder_at, None, "ReminderIsSet false wins");
+        assert_eq!(task.percent_complete, Some(50));
+        assert_eq!(task.status, Some(TaskStatus::InProgress));
     }
 
     #[test]
