@@ -424,15 +424,10 @@ fn recurrence(node: &Node) -> Result<ExchangeRecurrence, EwsError> {
     let mut range = None;
     for child in &node.children {
         match child.name.as_str() {
-            "DailyRecurrence"
-            | "WeeklyRecurrence"
-            | "AbsoluteMonthlyRecurrence"
-            | "RelativeMonthlyRecurrence"
-            | "AbsoluteYearlyRecurrence"
-            | "RelativeYearlyRecurrence" => pattern = Some(read_pattern(child)?),
             "NoEndRecurrence" | "EndDateRecurrence" | "NumberedRecurrence" => {
                 range = Some(read_range(child)?);
             }
+            name if name.ends_with("Recurrence") => pattern = Some(read_pattern(child)?),
             _ => {}
         }
     }
@@ -483,11 +478,12 @@ fn read_pattern(node: &Node) -> Result<Pattern, EwsError> {
             month: month(node)?,
             day_of_month: required_number(node, "DayOfMonth")?,
         },
-        _ => Pattern::RelativeYearly {
+        "RelativeYearlyRecurrence" => Pattern::RelativeYearly {
             month: month(node)?,
             days: day_of_week(node)?,
             index: week_index(node)?,
         },
+        other => return Err(invalid("Recurrence", other)),
     })
 }
 
@@ -847,6 +843,14 @@ mod tests {
         assert!(matches!(
             read_create_item_request(&envelope(
                 "<Contact><EmailAddresses><Entry Key=\"EmailAddress9\">a@b</Entry></EmailAddresses></Contact>"
+            )),
+            Err(EwsError::InvalidItem(_))
+        ));
+        assert!(matches!(
+            read_create_item_request(&envelope(
+                "<CalendarItem><Start>2024-01-01T09:00:00</Start><End>2024-01-01T10:00:00</End>\
+                 <Recurrence><HourlyRecurrence/><NoEndRecurrence><StartDate>2024-01-01</StartDate>\
+                 </NoEndRecurrence></Recurrence></CalendarItem>"
             )),
             Err(EwsError::InvalidItem(_))
         ));
