@@ -8,7 +8,7 @@ use crate::ews::options::EwsOptions;
 use crate::http::HttpResponse;
 use ferry_shared::ParseLimits;
 use ferry_shared::convert::exchange::{ExchangeOptions, Operation, convert};
-use ferry_shared::convert::{SOURCE_PROPERTY_NAME, SOURCE_PROPERTY_SET, ews::encode_source_key};
+use ferry_shared::convert::{SOURCE_PROPERTY_NAME, SOURCE_PROPERTY_SET, encode_source_key};
 use ferry_shared::mapping::{AttendeeMode, MappingRules, map_report};
 use http::{HeaderMap, HeaderValue, StatusCode};
 use quick_xml::escape::escape;

@@ -506,7 +506,7 @@ fn property(key: &str) -> String {
         r#"<t:ExtendedProperty><t:ExtendedFieldURI PropertySetId="{}" PropertyName="{}" PropertyType="String"/><t:Value>{}</t:Value></t:ExtendedProperty>"#,
         ferry_shared::convert::SOURCE_PROPERTY_SET,
         ferry_shared::convert::SOURCE_PROPERTY_NAME,
-        escape(ferry_shared::convert::ews::encode_source_key(key))
+        escape(ferry_shared::convert::encode_source_key(key))
     )
 }
 

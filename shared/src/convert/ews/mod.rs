@@ -12,7 +12,9 @@
 //!   calendar view, DeleteItem and UpdateItem of an occurrence,
 //!   ResolveNames;
 //! * [`responses`]: the answers, read with quick-xml (DOCTYPEs and
-//!   entities refused).
+//!   entities refused);
+//! * [`read_items`]: calendar items, tasks and contacts read back from a
+//!   CreateItem request or a GetItem/FindItem answer.
 //!
 //! Requests never invite, cancel or notify anyone: calendar items are
 //! created with `SendMeetingInvitations="SendToNone"`, occurrences are
@@ -20,11 +22,13 @@
 //! `SendMeetingInvitationsOrCancellations="SendToNone"`.
 
 pub mod items;
+pub mod read_items;
 pub mod requests;
 pub mod responses;
 pub mod xml;
 pub mod zone;
 
+pub use read_items::{read_create_item_request, read_get_item_response};
 pub use requests::{
     CreateRequest, Folder, create_item_requests, delete_occurrence, find_by_source_key,
     find_occurrences, resolve_names, update_occurrence,
@@ -74,6 +78,9 @@ pub enum EwsError {
     EmptyBatch,
     #[error("the response is not well-formed XML: {0}")]
     MalformedXml(String),
+    /// An item element holds a value its field cannot take.
+    #[error("an item cannot be read: {0}")]
+    InvalidItem(String),
     #[error("the response is refused: {0}")]
     Refused(&'static str),
     #[error("the response is not the expected EWS answer: {0}")]

@@ -16,26 +16,26 @@ pub const MAX_DEPTH: usize = 64;
 
 /// An element: local name, attributes (local names), children, text.
 #[derive(Debug, Default)]
-struct Node {
-    name: String,
+pub(super) struct Node {
+    pub(super) name: String,
     attributes: Vec<(String, String)>,
-    children: Vec<Node>,
-    text: String,
+    pub(super) children: Vec<Node>,
+    pub(super) text: String,
 }
 
 impl Node {
-    fn attribute(&self, name: &str) -> Option<&str> {
+    pub(super) fn attribute(&self, name: &str) -> Option<&str> {
         self.attributes
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.as_str())
     }
 
-    fn child(&self, name: &str) -> Option<&Node> {
+    pub(super) fn child(&self, name: &str) -> Option<&Node> {
         self.children.iter().find(|c| c.name == name)
     }
 
-    fn child_text(&self, name: &str) -> Option<String> {
+    pub(super) fn child_text(&self, name: &str) -> Option<String> {
         self.child(name).map(|c| c.text.trim().to_string())
     }
 
@@ -51,7 +51,7 @@ impl Node {
         }
     }
 
-    fn find(&self, name: &str) -> Option<&Node> {
+    pub(super) fn find(&self, name: &str) -> Option<&Node> {
         let mut found = Vec::new();
         self.find_all(name, &mut found);
         found.into_iter().next()
@@ -153,7 +153,7 @@ fn parse(xml: &str) -> Result<Node, EwsError> {
 }
 
 /// The `soap:Body` of a response; a SOAP fault becomes its error.
-fn body(xml: &str) -> Result<Node, EwsError> {
+pub(super) fn body(xml: &str) -> Result<Node, EwsError> {
     let root = parse(xml)?;
     if root.name != "Envelope" {
         return Err(EwsError::Unexpected(format!(
@@ -231,7 +231,7 @@ impl ItemOutcome {
     }
 }
 
-fn response_messages(body: &Node) -> Result<Vec<&Node>, EwsError> {
+pub(super) fn response_messages(body: &Node) -> Result<Vec<&Node>, EwsError> {
     let messages = body
         .find("ResponseMessages")
         .ok_or_else(|| EwsError::Unexpected("the response has no ResponseMessages".into()))?;
@@ -281,7 +281,7 @@ pub fn read_item_outcomes(xml: &str) -> Result<Vec<ItemOutcome>, EwsError> {
 }
 
 /// The first message's error of a one-message response, as an error.
-fn whole_request_error(message: &Node) -> Result<(), EwsError> {
+pub(super) fn whole_request_error(message: &Node) -> Result<(), EwsError> {
     let outcome = outcome(message)?;
     if outcome.class != ResponseClass::Error {
         return Ok(());
@@ -311,6 +311,20 @@ pub struct FoundItem {
     pub source_key: Option<String>,
 }
 
+/// Ferry's source key of an item element, decoded, when it has one.
+pub(super) fn source_key_of(item: &Node) -> Option<String> {
+    item.children
+        .iter()
+        .filter(|c| c.name == "ExtendedProperty")
+        .find(|p| {
+            p.child("ExtendedFieldURI")
+                .and_then(|f| f.attribute("PropertyName"))
+                == Some(crate::convert::SOURCE_PROPERTY_NAME)
+        })
+        .and_then(|p| p.child_text("Value"))
+        .map(|v| decode_source_key(&v))
+}
+
 /// The items of a FindItem response (by source key or calendar view).
 pub fn read_find_item_response(xml: &str) -> Result<Vec<FoundItem>, EwsError> {
     let body = body(xml)?;
@@ -325,17 +339,7 @@ pub fn read_find_item_response(xml: &str) -> Result<Vec<FoundItem>, EwsError> {
         };
         for item in &items.children {
             let Some(id) = item_id(item) else { continue };
-            let source_key = item
-                .children
-                .iter()
-                .filter(|c| c.name == "ExtendedProperty")
-                .find(|p| {
-                    p.child("ExtendedFieldURI")
-                        .and_then(|f| f.attribute("PropertyName"))
-                        == Some(crate::convert::SOURCE_PROPERTY_NAME)
-                })
-                .and_then(|p| p.child_text("Value"))
-                .map(|v| decode_source_key(&v));
+            let source_key = source_key_of(item);
             found.push(FoundItem {
                 id,
                 calendar_item_type: item.child_text("CalendarItemType"),
