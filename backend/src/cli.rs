@@ -528,6 +528,34 @@ mod tests {
     }
 
     #[test]
+    fn import_arguments_never_show_the_password_in_debug_output() {
+        let cli = Cli::parse_from([
+            "ferry",
+            "import",
+            "a.ics",
+            "--to",
+            "caldav",
+            "--url",
+            "http://127.0.0.1:5232/",
+            "--user",
+            "u",
+            "--password",
+            "canary-import-pw",
+        ]);
+        let shown = format!("{cli:?}");
+        assert!(!shown.contains("canary"), "{shown}");
+        let Command::Import(args) = cli.command else {
+            panic!("import")
+        };
+        assert_eq!(
+            args.password.as_ref().map(Redacted::expose),
+            Some("canary-import-pw")
+        );
+        assert_eq!(args.calendar, "Imported calendar");
+        assert_eq!(args.address_book, "Imported contacts");
+    }
+
+    #[test]
     fn parsed_arguments_never_show_secrets_in_debug_output() {
         let cli = Cli::parse_from([
             "ferry",

@@ -75,7 +75,7 @@ pub async fn run(
     };
     let limits = args.limits.apply_to(ParseLimits::default());
     let stamp = Utc::now();
-    let mut all_arrived = true;
+    let mut total = Tally::default();
     let mut stopped: Option<String> = None;
     if args.dry_run {
         writeln!(out, "Dry run: nothing is sent to {}.\n", args.url)?;
@@ -104,9 +104,13 @@ pub async fn run(
                 Outcomes::Sent(Box::new(sent))
             }
         };
-        all_arrived &= write_file(out, args, &plan, &outcomes)?;
+        let tally = write_file(out, args, &plan, &outcomes)?;
+        total.add(&tally);
     }
-    Ok(if all_arrived { 0 } else { 1 })
+    if args.files.len() > 1 {
+        writeln!(out, "All files: {}", total.summary(args.dry_run))?;
+    }
+    Ok(if total.all_arrived() { 0 } else { 1 })
 }
 
 /// What the options resolve to.
@@ -509,6 +513,8 @@ async fn send(connection: &Connection, args: &ImportArgs, plan: &FilePlan) -> Se
 /// Counts by what became of the items.
 #[derive(Default)]
 struct Tally {
+    items: usize,
+    unreadable_files: usize,
     created: usize,
     already_there: usize,
     would_send: usize,
@@ -519,23 +525,58 @@ struct Tally {
 
 impl Tally {
     fn all_arrived(&self) -> bool {
-        self.refused + self.failed + self.not_converted == 0
+        self.unreadable_files + self.refused + self.failed + self.not_converted == 0
+    }
+
+    fn add(&mut self, other: &Tally) {
+        self.items += other.items;
+        self.unreadable_files += other.unreadable_files;
+        self.created += other.created;
+        self.already_there += other.already_there;
+        self.would_send += other.would_send;
+        self.refused += other.refused;
+        self.failed += other.failed;
+        self.not_converted += other.not_converted;
+    }
+
+    /// `N items: …` in words, and the unreadable files when there are.
+    fn summary(&self, dry_run: bool) -> String {
+        let sent = if dry_run {
+            format!("{} would be sent", self.would_send)
+        } else {
+            format!(
+                "{} created, {} already there, {} refused, {} failed",
+                self.created, self.already_there, self.refused, self.failed
+            )
+        };
+        let unreadable = match self.unreadable_files {
+            0 => String::new(),
+            1 => "; 1 file could not be read".to_string(),
+            n => format!("; {n} files could not be read"),
+        };
+        format!(
+            "{} items: {sent}, {} not converted{unreadable}",
+            self.items, self.not_converted
+        )
     }
 }
 
 /// Prints one file: a heading, the collections, each item with its fate,
-/// warnings and losses, the skipped parts and the counts. Returns whether
-/// every item arrived (or, in a dry run, would be sent).
+/// warnings and losses, the skipped parts and the counts; returns the
+/// counts.
 fn write_file(
     out: &mut impl Write,
     args: &ImportArgs,
     plan: &FilePlan,
     outcomes: &Outcomes,
-) -> std::io::Result<bool> {
+) -> std::io::Result<Tally> {
     writeln!(out, "# {}", plan.file)?;
     if let Some(error) = &plan.error {
         writeln!(out, "cannot be read: {}\n", error.message)?;
-        return Ok(false);
+        return Ok(Tally {
+            unreadable_files: 1,
+            ..Tally::default()
+        });
     }
     if let Outcomes::Sent(sent) = outcomes {
         for report in sent.reports() {
@@ -613,19 +654,11 @@ fn write_file(
             skipped.line, skipped.component
         )?;
     }
-    let sent = if matches!(outcomes, Outcomes::DryRun) {
-        format!("{} would be sent", tally.would_send)
-    } else {
-        format!(
-            "{} created, {} already there, {} refused, {} failed",
-            tally.created, tally.already_there, tally.refused, tally.failed
-        )
-    };
+    tally.items = plan.items.len();
     writeln!(
         out,
-        "{} items: {sent}, {} not converted\n",
-        plan.items.len(),
-        tally.not_converted
+        "{}\n",
+        tally.summary(matches!(outcomes, Outcomes::DryRun))
     )?;
-    Ok(tally.all_arrived())
+    Ok(tally)
 }

@@ -144,6 +144,12 @@ fn import_creates_everything_once_then_finds_it_there() {
     );
     assert!(names_with(&stdout, "created").is_empty(), "{stdout}");
     assert_eq!(names_with(&stdout, "already there"), created);
+    assert!(
+        stdout.contains(
+            "All files: 16 items: 0 created, 16 already there, 0 refused, 0 failed, 0 not converted"
+        ),
+        "{stdout}"
+    );
     assert!(!stdout.contains("(created by this run)"), "{stdout}");
     let calendar_again = stored(&server, CollectionKind::Calendar, "Imported calendar");
     assert_eq!(calendar_again.len(), calendar.len());
