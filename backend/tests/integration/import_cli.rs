@@ -1,8 +1,9 @@
 //! `ferry import` run as a user runs it, against a real Radicale: the
 //! sample calendar and a corpus vCard file arrive (read back through
 //! `DavClient`), a re-run finds everything already there, a wrong
-//! password is a plain error that shows the password nowhere, and
-//! `--dry-run` connects to nothing.
+//! password is a plain error that shows the password nowhere,
+//! `--dry-run` connects to nothing, and a self-signed server is trusted
+//! with its pinned certificate only.
 
 use crate::fixtures;
 use ferry_targets::caldav::xml::multistatus::XmlLimits;
@@ -216,4 +217,58 @@ fn dry_run_connects_to_nothing_and_bad_options_exit_2() {
     assert_eq!(output.status.code(), Some(2));
     assert!(!text(&output.stderr).contains(CANARY));
     assert!(listener.accept().is_err(), "no connection was made");
+}
+
+#[test]
+fn a_self_signed_server_is_trusted_only_with_its_pinned_certificate() {
+    let server = Radicale::start(RadicaleOptions {
+        tls: true,
+        ..RadicaleOptions::default()
+    })
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let password = passfile(dir.path(), &server.users()[0].1);
+    let pem = server.dir().join("cert.pem").display().to_string();
+
+    let unpinned = import(&server.base_url(), &["--passfile", &password], None);
+    assert_eq!(unpinned.status.code(), Some(1));
+    assert!(
+        text(&unpinned.stderr).contains("TLS"),
+        "{}",
+        text(&unpinned.stderr)
+    );
+
+    let pinned = import(
+        &server.base_url(),
+        &["--passfile", &password, "--pin-certificate", &pem],
+        None,
+    );
+    let stdout = text(&pinned.stdout);
+    assert_eq!(
+        pinned.status.code(),
+        Some(0),
+        "{stdout}{}",
+        text(&pinned.stderr)
+    );
+    assert_eq!(names_with(&stdout, "created").len(), 15, "{stdout}");
+
+    // Another certificate is not trusted; a missing file is a bad option.
+    let other = dir.path().join("other.der");
+    std::fs::write(&other, b"not this server's certificate").unwrap();
+    let other = other.display().to_string();
+    let mismatch = import(
+        &server.base_url(),
+        &["--passfile", &password, "--pin-certificate", &other],
+        None,
+    );
+    assert_eq!(mismatch.status.code(), Some(1));
+    assert!(text(&mismatch.stderr).contains("TLS"));
+    let missing = dir.path().join("missing.pem").display().to_string();
+    let missing = import(
+        &server.base_url(),
+        &["--passfile", &password, "--pin-certificate", &missing],
+        None,
+    );
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(text(&missing.stderr).contains("cannot read the certificate"));
 }
