@@ -99,6 +99,10 @@ pub async fn run(
                 if sent.login_refused() {
                     // Trying again would only repeat the refusal (and
                     // could lock the account): nothing more is sent.
+                    writeln!(
+                        err,
+                        "ferry import: the server refused the user name or password; check --user and the password. Nothing more is sent."
+                    )?;
                     stopped = Some(LOGIN_REFUSED.into());
                 }
                 Outcomes::Sent(Box::new(sent))

@@ -171,7 +171,8 @@ fn a_wrong_password_is_a_plain_error_that_never_shows_the_password() {
         let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
         assert_eq!(output.status.code(), Some(1), "{stdout}{stderr}");
         assert!(
-            stderr.contains("authentication failed (HTTP 401)"),
+            stderr.contains("authentication failed (HTTP 401)")
+                && stderr.contains("the server refused the user name or password"),
             "{stderr}"
         );
         assert!(stdout.contains("failed: "), "{stdout}");
