@@ -30,6 +30,7 @@ use ferry_targets::http::{Credentials, HttpOptions};
 use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
 use secrecy::SecretString;
+use secrecy::zeroize::Zeroizing;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -162,20 +163,22 @@ impl Setup {
     }
 }
 
-/// The password: the first line of `passfile`, else the variable's value.
+/// The password: the first line of `passfile` (it wins), else the
+/// variable's value.
 fn password(
     passfile: Option<&Path>,
     variable: Option<&Redacted>,
 ) -> Result<SecretString, ImportError> {
     match (passfile, variable) {
         (Some(path), _) => {
-            let text =
-                std::fs::read_to_string(path).map_err(|source| ImportError::PasswordFile {
+            // The file's text is wiped when dropped, like the secret.
+            let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|source| {
+                ImportError::PasswordFile {
                     path: path.to_path_buf(),
                     source,
-                })?;
-            let secret = SecretString::from(text.lines().next().unwrap_or_default());
-            Ok(secret)
+                }
+            })?);
+            Ok(SecretString::from(text.lines().next().unwrap_or_default()))
         }
         (None, Some(value)) => Ok(SecretString::from(value.expose())),
         (None, None) => Err(ImportError::NoPassword),
