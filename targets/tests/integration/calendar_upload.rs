@@ -5,11 +5,13 @@
 //! a second run creating nothing (it tries again only what was refused).
 //!
 //! Speed: the server gets one resource of each shape (see
-//! [`corpus_resources`]) rather than all 4,400; Radicale checks a new
-//! item's UID against every item of its collection, so they go into
-//! calendars of [`PER_CALENDAR`] resources each, [`CALENDARS_AT_ONCE`] of
-//! them uploaded side by side, and the read-back `GET`s run
-//! [`GETS_AT_ONCE`] at a time.
+//! [`corpus_resources`]): about 330 rather than all 4,400 (all took some
+//! 240 s, as Radicale takes about 20 `PUT`s a second here); every one of
+//! the 4,400 is still read back by Ferry's reader without the server.
+//! Radicale checks a new item's UID against every item of its
+//! collection, so they go into calendars of [`PER_CALENDAR`] resources
+//! each, [`CALENDARS_AT_ONCE`] of them uploaded side by side, and the
+//! read-back `GET`s run [`GETS_AT_ONCE`] at a time.
 
 use crate::compare::unexplained;
 use crate::corpus::{WrittenResource, ics_files, shape, written_resources};
