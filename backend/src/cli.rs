@@ -61,7 +61,28 @@ pub enum Command {
     /// also works but shows in the process list.
     #[command(after_help = SYNC_EXAMPLES)]
     Sync(Box<SyncArgs>),
+    /// Put the events, tasks and contacts of calendar and contact exports
+    /// on a CalDAV/CardDAV server, each exactly once.
+    ///
+    /// Events and tasks go into one calendar, contacts into one address
+    /// book (both created when missing). Every item is listed with what
+    /// became of it: created, already there (a re-run adds nothing),
+    /// refused by the server (with its reason), failed, or not converted,
+    /// and with what it lost on the way.
+    ///
+    /// Exits with status 0 when every item was created or was already
+    /// there, 1 when something was refused, failed or could not be read
+    /// or converted, 2 for bad options. The password is read from
+    /// --passfile or FERRY_TARGET_PASSWORD and never printed.
+    #[command(after_help = IMPORT_EXAMPLES)]
+    Import(Box<ImportArgs>),
 }
+
+const IMPORT_EXAMPLES: &str = "Examples:
+  FERRY_TARGET_PASSWORD=... ferry import calendar.ics contacts.vcf \\
+    --to caldav --url https://dav.new.example/ --user zyg
+  See what would be sent, without connecting:
+    ferry import calendar.ics --to caldav --url https://dav.new.example/ --user zyg --dry-run";
 
 const SYNC_EXAMPLES: &str = "Examples:
   Copy everything, mapping Sent/Drafts/Trash/Junk to the target's own folders:
@@ -415,6 +436,57 @@ pub struct ConvertArgs {
     pub rules: RuleArgs,
 }
 
+/// Options of `ferry import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Exports to read: iCalendar (.ics), xCal, vCard (.vcf), Outlook or
+    /// MDaemon CSV.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// The target: `caldav` (any CalDAV/CardDAV server).
+    #[arg(long, value_name = "TARGET", value_enum)]
+    pub to: ImportTarget,
+    /// The server: its root or any URL on it (the well-known URLs are
+    /// tried first).
+    #[arg(long, value_name = "URL")]
+    pub url: url::Url,
+    /// The account on the server.
+    #[arg(long, value_name = "USER")]
+    pub user: String,
+    /// File whose first line is the password.
+    #[arg(long, value_name = "FILE")]
+    pub passfile: Option<PathBuf>,
+    /// The password (visible to other users in the process list; prefer
+    /// --passfile or the environment variable).
+    #[arg(long, env = "FERRY_TARGET_PASSWORD", hide_env_values = true)]
+    pub password: Option<Redacted>,
+    /// The calendar events and tasks go into (matched by display name or
+    /// last path segment; created when missing).
+    #[arg(long, value_name = "NAME", default_value = "Imported calendar")]
+    pub calendar: String,
+    /// The address book contacts go into (created when missing).
+    #[arg(long, value_name = "NAME", default_value = "Imported contacts")]
+    pub address_book: String,
+    /// Trust exactly this certificate (PEM or DER) instead of the public
+    /// certificate authorities: for a server with a self-signed one.
+    #[arg(long, value_name = "FILE")]
+    pub pin_certificate: Option<PathBuf>,
+    /// Print what would be sent, item by item, without connecting.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}
+
+/// Where `ferry import` can put items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImportTarget {
+    /// Any CalDAV/CardDAV server.
+    Caldav,
+}
+
 fn parse_target(name: &str) -> Result<Target, String> {
     Target::from_name(name).ok_or_else(|| {
         let names: Vec<&str> = Target::ALL.iter().map(|t| t.name()).collect();
@@ -453,6 +525,34 @@ mod tests {
     #[test]
     fn command_line_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn import_arguments_never_show_the_password_in_debug_output() {
+        let cli = Cli::parse_from([
+            "ferry",
+            "import",
+            "a.ics",
+            "--to",
+            "caldav",
+            "--url",
+            "http://127.0.0.1:5232/",
+            "--user",
+            "u",
+            "--password",
+            "canary-import-pw",
+        ]);
+        let shown = format!("{cli:?}");
+        assert!(!shown.contains("canary"), "{shown}");
+        let Command::Import(args) = cli.command else {
+            panic!("import")
+        };
+        assert_eq!(
+            args.password.as_ref().map(Redacted::expose),
+            Some("canary-import-pw")
+        );
+        assert_eq!(args.calendar, "Imported calendar");
+        assert_eq!(args.address_book, "Imported contacts");
     }
 
     #[test]

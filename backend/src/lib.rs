@@ -9,6 +9,8 @@
 //! * [`inspect`] — `ferry inspect`: the browser's parsing, on the command line.
 //! * [`convert_command`] — `ferry convert`: the requests for a target,
 //!   written out.
+//! * [`import_command`] — `ferry import`: items put on a CalDAV/CardDAV
+//!   server, each exactly once.
 //! * [`sync_command`] — `ferry sync`: the mail engine on the command line.
 //! * [`error`] — the crate's error type.
 
@@ -16,6 +18,7 @@ pub mod cli;
 pub mod config;
 pub mod convert_command;
 pub mod error;
+pub mod import_command;
 pub mod inspect;
 pub mod server;
 pub mod store;

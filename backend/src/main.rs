@@ -80,6 +80,19 @@ fn main() -> anyhow::Result<ExitCode> {
                 Err(err) => Err(err.into()),
             }
         }
+        Command::Import(args) => {
+            let runtime = tokio::runtime::Runtime::new().context("cannot start the runtime")?;
+            let status = runtime.block_on(ferry_backend::import_command::run(
+                &args,
+                &mut std::io::stdout().lock(),
+                &mut std::io::stderr().lock(),
+            ));
+            match status {
+                Ok(code) => Ok(ExitCode::from(code)),
+                Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+                Err(err) => Err(err.into()),
+            }
+        }
         Command::Inspect(args) => match inspect(&args) {
             // `ferry inspect … | head` closes the pipe early: not an error.
             Err(err) if is_broken_pipe(&err) => Ok(ExitCode::SUCCESS),

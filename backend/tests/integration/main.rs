@@ -2,12 +2,14 @@
 //!
 //! * `api` drives the router in-process with `Router::oneshot`.
 //! * `convert_cli` runs the real `ferry convert` on corpus files.
+//! * `import_cli` runs the real `ferry import` against a real Radicale.
 //! * `inspect_cli` runs the real `ferry inspect` on corpus files.
 //! * `serve_cli` starts the real `ferry serve` on a free port.
 //! * `sync_cli` runs the real `ferry sync` between Dovecot servers.
 
 mod api;
 mod convert_cli;
+mod import_cli;
 mod inspect_cli;
 mod serve_cli;
 mod sync_cli;

@@ -1,13 +1,17 @@
-//! Test-only stand-in for the project's iCalendar writer (not yet there):
-//! turns each corpus `.ics` file into resources. A file whose components
-//! share one UID goes whole; a file with several UIDs is split into one
-//! calendar per UID (its VCALENDAR properties and every VTIMEZONE copied
-//! into each); anything else (no VCALENDAR, no UID, not UTF-8) goes whole
-//! under its file name, for the server to accept or refuse.
+//! The iCalendar corpus as Ferry itself writes it for CalDAV: each file
+//! read by Ferry's reader, mapped with the default rules, and its events
+//! and tasks written by `calendar_resources` (a series and its changed
+//! occurrences in one resource) — exactly what `ferry import` sends.
+//! Files that cannot be read, and files without events or tasks, give no
+//! resources. Each resource keeps the items it was written from, with
+//! what the writer said each one lost.
 
+use ferry_shared::convert::caldav::{calendar_resources, zone_definitions};
+use ferry_shared::mapping::{ItemStatus, MappingRules, map_report};
+use ferry_shared::{Item, ItemKind, ParseLimits, inspect};
 use ferry_targets::caldav::{ContentType, Resource};
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 /// Every `.ics` file under `fixtures/corpora`, sorted.
 pub fn ics_files() -> Vec<PathBuf> {
@@ -28,143 +32,125 @@ pub fn ics_files() -> Vec<PathBuf> {
     files
 }
 
-/// One file's resources (see the module documentation).
-pub fn resources_of(path: &Path) -> Vec<Resource> {
-    let bytes = std::fs::read(path).unwrap();
-    let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
-    let whole = |name: String| Resource {
-        name,
-        body: bytes.clone(),
-        content_type: ContentType::Calendar,
-    };
-    let Ok(text) = std::str::from_utf8(&bytes) else {
-        return vec![whole(format!("file-{stem}.ics"))];
-    };
-    let calendar = Calendar::read(text);
-    match calendar.by_uid.len() {
-        0 => vec![whole(format!("file-{stem}.ics"))],
-        1 if calendar.whole_file_is_one_calendar => {
-            let uid = calendar.by_uid.keys().next().unwrap();
-            vec![whole(resource_name(uid))]
-        }
-        _ => calendar
-            .by_uid
-            .iter()
-            .map(|(uid, blocks)| Resource {
-                name: resource_name(uid),
-                body: calendar.body_with(blocks).into_bytes(),
-                content_type: ContentType::Calendar,
-            })
-            .collect(),
-    }
+/// An item as sent, and what the writer said it lost.
+#[derive(Debug, Clone)]
+pub struct SentItem {
+    pub item: Item,
+    pub losses: Vec<String>,
 }
 
-/// A resource name from a UID: characters a file system or URL path may
-/// trip over become `_` (the real converter will choose its own rule).
-pub fn resource_name(uid: &str) -> String {
-    let safe: String = uid
-        .chars()
-        .take(120)
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "-_.@+ ".contains(c) {
-                c
-            } else {
-                '_'
-            }
+/// One calendar object resource as written, with its source.
+#[derive(Debug, Clone)]
+pub struct WrittenResource {
+    /// `file:line` of its first item, for messages.
+    pub source: String,
+    pub resource: Resource,
+    pub items: Vec<SentItem>,
+}
+
+/// The resources Ferry writes for one file (see the module documentation).
+pub fn written_resources(path: &Path) -> Vec<WrittenResource> {
+    let limits = ParseLimits::default();
+    let bytes = std::fs::read(path).unwrap();
+    let Ok(report) = inspect(&bytes, &limits) else {
+        return Vec::new();
+    };
+    let items: Vec<Item> = map_report(&report, &MappingRules::default())
+        .into_iter()
+        .filter(|m| m.status != ItemStatus::CannotConvert)
+        .map(|m| m.item)
+        .filter(|item| matches!(item.kind, ItemKind::Event | ItemKind::Task))
+        .collect();
+    if items.is_empty() {
+        return Vec::new();
+    }
+    let text = ferry_shared::text::decode_content_lines(&bytes);
+    let zones = zone_definitions(&text.text, &limits);
+    let stamp = SystemTime::now().into();
+    let written = calendar_resources(&items, &zones, stamp);
+    let refused_lines: Vec<usize> = written.refused.iter().map(|e| e.line()).collect();
+    // Each item alone gives its resource's name and its own losses.
+    let alone: Vec<(String, SentItem)> = items
+        .iter()
+        .filter(|item| !refused_lines.contains(&item.line))
+        .filter_map(|item| {
+            let resource = calendar_resources([item], &zones, stamp)
+                .resources
+                .into_iter()
+                .next()?;
+            let sent = SentItem {
+                item: item.clone(),
+                losses: resource.losses,
+            };
+            Some((resource.name, sent))
         })
         .collect();
-    format!("{}.ics", safe.trim_start_matches('.'))
-}
-
-/// The parts of a file that splitting needs.
-struct Calendar {
-    /// VCALENDAR's own property lines (first calendar of the file).
-    header: Vec<String>,
-    timezones: Vec<String>,
-    by_uid: BTreeMap<String, Vec<String>>,
-    whole_file_is_one_calendar: bool,
-}
-
-impl Calendar {
-    fn read(text: &str) -> Self {
-        let mut calendar = Calendar {
-            header: Vec::new(),
-            timezones: Vec::new(),
-            by_uid: BTreeMap::new(),
-            whole_file_is_one_calendar: true,
-        };
-        let (mut depth, mut calendars) = (0usize, 0usize);
-        let (mut block, mut uid) = (String::new(), None::<String>);
-        let mut rest = text;
-        while let Some(line) = next_line(&mut rest) {
-            let upper = line.to_ascii_uppercase();
-            if upper.starts_with("BEGIN:") {
-                depth += 1;
-                calendars += usize::from(depth == 1);
+    let file = path.file_name().unwrap().to_string_lossy().into_owned();
+    written
+        .resources
+        .into_iter()
+        .map(|resource| {
+            let items: Vec<SentItem> = alone
+                .iter()
+                .filter(|(name, _)| *name == resource.name)
+                .map(|(_, sent)| sent.clone())
+                .collect();
+            let line = items.first().map_or(0, |sent| sent.item.line);
+            WrittenResource {
+                source: format!("{file}:{line}"),
+                resource: Resource {
+                    name: resource.name,
+                    body: resource.text.into_bytes(),
+                    content_type: ContentType::Calendar,
+                },
+                items,
             }
-            match depth {
-                0 => calendar.whole_file_is_one_calendar &= line.trim().is_empty(),
-                1 if calendars == 1
-                    && !upper.starts_with("BEGIN:VCALENDAR")
-                    && !upper.starts_with("END:") =>
-                {
-                    calendar.header.push(line.clone());
-                }
-                1 => {}
-                _ => {
-                    block.push_str(&line);
-                    block.push_str("\r\n");
-                    if depth == 2 && upper.starts_with("UID:") {
-                        uid = Some(line[4..].trim().to_string());
-                    }
-                }
-            }
-            if upper.starts_with("END:") {
-                depth = depth.saturating_sub(1);
-                if depth == 1 {
-                    let finished = std::mem::take(&mut block);
-                    if upper.starts_with("END:VTIMEZONE") {
-                        calendar.timezones.push(finished);
-                    } else if let Some(uid) = uid.take() {
-                        calendar.by_uid.entry(uid).or_default().push(finished);
-                    }
-                }
-            }
-        }
-        calendar.whole_file_is_one_calendar &= calendars == 1;
-        calendar
-    }
-
-    fn body_with(&self, blocks: &[String]) -> String {
-        let mut body = String::from("BEGIN:VCALENDAR\r\n");
-        for line in &self.header {
-            body.push_str(line);
-            body.push_str("\r\n");
-        }
-        for part in self.timezones.iter().chain(blocks) {
-            body.push_str(part);
-        }
-        body.push_str("END:VCALENDAR\r\n");
-        body
-    }
+        })
+        .collect()
 }
 
-/// The next content line, unfolded (some files fold even `UID`), without
-/// its line end.
-fn next_line(rest: &mut &str) -> Option<String> {
-    let mut line = physical_line(rest)?.to_string();
-    while rest.starts_with([' ', '\t']) {
-        let continuation = physical_line(rest).unwrap_or_default();
-        line.push_str(&continuation[1..]);
-    }
-    Some(line)
-}
-
-fn physical_line<'a>(rest: &mut &'a str) -> Option<&'a str> {
-    if rest.is_empty() {
-        return None;
-    }
-    let (line, tail) = rest.split_once('\n').unwrap_or((rest, ""));
-    *rest = tail;
-    Some(line.strip_suffix('\r').unwrap_or(line))
+/// What a calendar text is made of, values aside: each content line's
+/// name and parameter names, and for dates, times, repeat rules and
+/// alarm triggers the form of the value (digits as `d`). Two resources
+/// of one shape differ only in their texts and numbers.
+pub fn shape(text: &str) -> String {
+    const FORM_MATTERS: &[&str] = &[
+        "BEGIN",
+        "END",
+        "DTSTART",
+        "DTEND",
+        "DUE",
+        "RECURRENCE-ID",
+        "RDATE",
+        "EXDATE",
+        "RRULE",
+        "TRIGGER",
+        "COMPLETED",
+        "TZOFFSETFROM",
+        "TZOFFSETTO",
+    ];
+    let unfolded = text.replace("\r\n ", "").replace("\r\n\t", "");
+    let mut lines: Vec<String> = unfolded
+        .lines()
+        .filter_map(|line| {
+            let (head, value) = line.split_once(':')?;
+            let mut parts = head.split(';');
+            let name = parts.next()?.to_ascii_uppercase();
+            let mut parameters: Vec<&str> =
+                parts.map(|p| p.split('=').next().unwrap_or(p)).collect();
+            parameters.sort_unstable();
+            let form = if FORM_MATTERS.contains(&name.as_str()) {
+                value
+                    .chars()
+                    .map(|c| if c.is_ascii_digit() { 'd' } else { c })
+                    .collect()
+            } else {
+                String::new()
+            };
+            Some(format!("{name};{}:{form}", parameters.join(";")))
+        })
+        .collect();
+    lines.sort_unstable();
+    lines.dedup();
+    lines.join("\n")
 }
