@@ -1,11 +1,12 @@
 //! The page's side of the parser workers (`src/bin/parser_worker.rs`):
 //! files go to a worker as `Blob`s (no copy), answers come back as JSON
 //! and are awaited as futures. A large iCalendar file is cut into parts
-//! of about 8 MiB at item starts, read by one worker per core (up to
+//! of at most 4 MiB at item starts, read by one worker per core (up to
 //! four) one part after another, and the parts joined here
 //! (`ferry_shared::preview::merge_parts`, which gives exactly the
-//! whole-file result; a broken file is read whole). After a large file the workers are ended, so the memory used
-//! for parsing is given back to the system.
+//! whole-file result; a broken file is read whole). After a large file
+//! the workers are ended, so the memory used for parsing is given back to
+//! the system, and fresh ones are started.
 
 use crate::worker_protocol::{
     KIND_DONE, KIND_PROGRESS, KIND_READY, OP_DETAIL, OP_PART, OP_PREVIEW, get, get_number,
@@ -34,7 +35,7 @@ const FRESH_WORKER_AFTER_BYTES: f64 = 16.0 * 1024.0 * 1024.0;
 const PARTS_ABOVE_BYTES: f64 = 2.0 * 1024.0 * 1024.0;
 /// Largest part: small enough that a worker's memory (which never
 /// shrinks) stays small.
-const MAX_PART_BYTES: f64 = 8.0 * 1024.0 * 1024.0;
+const MAX_PART_BYTES: f64 = 4.0 * 1024.0 * 1024.0;
 /// Smallest part: large enough that a request's own cost does not count.
 const MIN_PART_BYTES: f64 = 1024.0 * 1024.0;
 /// Most workers used for one file.
