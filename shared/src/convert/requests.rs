@@ -5,7 +5,7 @@
 
 use super::caldav::{SourceZone, calendar_resources, card_resource};
 use super::ews::{EwsSettings, create_item_requests};
-use super::exchange::{ExchangeItem, ExchangeOptions, Operation, WallClock, convert};
+use super::exchange::{ExchangeItem, ExchangeOptions, Loss, Operation, WallClock, convert};
 use super::graph::{self, GraphAction, GraphTarget, Method};
 use crate::mapping::{ItemStatus, MappedItem};
 use crate::model::{ItemKind, ZoneDefinition};
@@ -119,15 +119,7 @@ fn ews_requests(items: &[MappedItem], context: &RequestContext<'_>) -> WrittenRe
     let mut later: Vec<Request> = Vec::new();
     for mapped in items {
         let conversion = convert(mapped, context.zones, &context.exchange);
-        note_losses(
-            &mut written,
-            mapped.item.line,
-            conversion
-                .losses
-                .into_iter()
-                .map(|loss| loss.reason)
-                .collect(),
-        );
+        note_losses(&mut written, mapped.item.line, reasons(conversion.losses));
         for operation in conversion.operations {
             match operation {
                 Operation::Create(item) => creates.push(item),
@@ -200,15 +192,7 @@ fn graph_requests(items: &[MappedItem], context: &RequestContext<'_>) -> Written
                 continue;
             }
         };
-        note_losses(
-            &mut written,
-            mapped.item.line,
-            conversion
-                .losses
-                .into_iter()
-                .map(|loss| loss.reason)
-                .collect(),
-        );
+        note_losses(&mut written, mapped.item.line, reasons(conversion.losses));
         for action in conversion.actions {
             match action {
                 GraphAction::Create { request, .. } => written.requests.push(Request {
@@ -312,6 +296,10 @@ fn caldav_requests(items: &[MappedItem], context: &RequestContext<'_>) -> Writte
     }
     written.losses.sort_by_key(|item| item.line);
     written
+}
+
+fn reasons(losses: Vec<Loss>) -> Vec<String> {
+    losses.into_iter().map(|loss| loss.reason).collect()
 }
 
 fn note_losses(written: &mut WrittenRequests, line: usize, losses: Vec<String>) {
