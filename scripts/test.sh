@@ -11,7 +11,7 @@ step "formatting"
 cargo fmt --all --check
 
 step "lints (host crates)"
-cargo clippy --locked -p ferry-shared -p ferry-mail -p ferry-targets -p ferry-testkit -p ferry --all-targets -- -D warnings
+cargo clippy --locked -p ferry-shared -p ferry-net -p ferry-mail -p ferry-targets -p ferry-testkit -p ferry --all-targets -- -D warnings
 
 step "lints (front end and shared, WebAssembly)"
 cargo clippy --locked -p ferry-frontend -p ferry-shared --target wasm32-unknown-unknown --all-targets -- -D warnings

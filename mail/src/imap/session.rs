@@ -283,11 +283,14 @@ impl Session {
             .await
             .map_err(|_| ImapError::Timeout(options.connect_timeout))?
             .map_err(ImapError::Connect)?;
-        let tls = || transport::tls_config(endpoint.pinned_certificate.as_deref());
+        let tls = || {
+            ferry_net::tls::client_config(endpoint.pinned_certificate.as_deref())
+                .map_err(|err| ImapError::Tls(io::Error::other(err)))
+        };
         let io = match endpoint.security {
             Security::Tls => tokio::time::timeout(
                 options.connect_timeout,
-                transport::start_tls(tcp, &endpoint.host, tls()),
+                transport::start_tls(tcp, &endpoint.host, tls()?),
             )
             .await
             .map_err(|_| ImapError::Timeout(options.connect_timeout))?
@@ -314,7 +317,7 @@ impl Session {
             };
             session.io = tokio::time::timeout(
                 options.connect_timeout,
-                transport::start_tls(tcp, &endpoint.host, tls()),
+                transport::start_tls(tcp, &endpoint.host, tls()?),
             )
             .await
             .map_err(|_| ImapError::Timeout(options.connect_timeout))?

@@ -12,7 +12,6 @@ use crate::http::credentials::Credentials;
 use crate::http::message::{HttpRequest, HttpResponse};
 use crate::http::options::HttpOptions;
 use crate::http::redirect::{self, RedirectDecision};
-use crate::http::tls;
 use bytes::Bytes;
 use http::header::{AUTHORIZATION, HOST, HeaderValue, USER_AGENT};
 use http_body_util::{BodyExt as _, Full};
@@ -101,7 +100,12 @@ impl From<Error> for Exchange {
 
 impl HttpClient {
     pub fn new(options: HttpOptions, credentials: Credentials) -> Result<Self> {
-        let tls = tls::client_config(options.pinned_certificate.as_deref())?;
+        let tls = ferry_net::tls::client_config(options.pinned_certificate.as_deref()).map_err(
+            |err| Error::Tls {
+                host: String::new(),
+                reason: err.to_string(),
+            },
+        )?;
         Ok(Self {
             options,
             credentials,

@@ -1,5 +1,5 @@
 //! A small HTTP/1.1 client for WebDAV and EWS servers: plain TCP or TLS
-//! (rustls), Basic or OAuth2 Bearer authentication, timeouts, a response
+//! (rustls, configured by `ferry_net::tls`), Basic or OAuth2 Bearer authentication, timeouts, a response
 //! size limit and redirects followed only on the same server. A request
 //! that may have reached the server is never sent again by the client.
 //!
@@ -7,8 +7,6 @@
 //! * [`options`] — every limit, with its default.
 //! * [`credentials`] — user name and secret password, or a secret token.
 //! * [`redirect`] — whether a redirect may be followed (no I/O).
-//! * [`tls`] — the rustls configuration (web PKI roots or a pinned
-//!   certificate).
 //! * [`client`] — the thin tokio driver that sends requests.
 
 pub mod client;
@@ -16,7 +14,6 @@ pub mod credentials;
 pub mod message;
 pub mod options;
 pub mod redirect;
-pub mod tls;
 
 pub use client::HttpClient;
 pub use credentials::Credentials;

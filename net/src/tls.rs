@@ -2,7 +2,6 @@
 //! Mozilla roots (`webpki-roots`), or pinned to exactly one certificate
 //! for a server with a self-signed one (signatures are still checked).
 
-use crate::error::{Error, Result};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
@@ -10,14 +9,10 @@ use rustls::{ClientConfig, DigitallySignedStruct, SignatureScheme};
 use std::sync::Arc;
 
 /// Builds the configuration for `pinned` (DER) or the web PKI.
-pub fn client_config(pinned: Option<&[u8]>) -> Result<Arc<ClientConfig>> {
+pub fn client_config(pinned: Option<&[u8]>) -> Result<Arc<ClientConfig>, rustls::Error> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let builder = ClientConfig::builder_with_provider(provider.clone())
-        .with_safe_default_protocol_versions()
-        .map_err(|err| Error::Tls {
-            host: String::new(),
-            reason: err.to_string(),
-        })?;
+        .with_safe_default_protocol_versions()?;
     let config = match pinned {
         Some(der) => builder
             .dangerous()
@@ -93,5 +88,32 @@ impl ServerCertVerifier for PinnedCertificate {
         self.provider
             .signature_verification_algorithms
             .supported_schemes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pinned_certificate_is_the_only_one_trusted() {
+        let pinned = PinnedCertificate {
+            der: vec![1, 2, 3],
+            provider: Arc::new(rustls::crypto::ring::default_provider()),
+        };
+        let name = ServerName::try_from("mail.example.org").unwrap();
+        let now = UnixTime::now();
+        assert!(
+            pinned
+                .verify_server_cert(&CertificateDer::from(vec![1, 2, 3]), &[], &name, &[], now)
+                .is_ok()
+        );
+        assert!(
+            pinned
+                .verify_server_cert(&CertificateDer::from(vec![1, 2, 4]), &[], &name, &[], now)
+                .is_err()
+        );
+        assert!(client_config(None).is_ok());
+        assert!(client_config(Some(&[1, 2, 3])).is_ok());
     }
 }
