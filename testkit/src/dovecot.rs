@@ -6,9 +6,10 @@
 //! server with separator `.` and every folder under `INBOX.`, and an
 //! Exchange-like one with separator `/` and folders at the top.
 
+use crate::server_process::{free_port, start_with_retries};
 use std::fmt::Write as _;
 use std::io::{self, BufRead, BufReader};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -83,16 +84,7 @@ pub struct Dovecot {
 impl Dovecot {
     /// Starts a server and waits until it greets.
     pub fn start(options: DovecotOptions) -> io::Result<Self> {
-        // A few tries: the port is found free, then bound by Dovecot, and
-        // another process may take it in between.
-        let mut last_error = None;
-        for _ in 0..5 {
-            match Self::try_start(&options) {
-                Ok(server) => return Ok(server),
-                Err(err) => last_error = Some(err),
-            }
-        }
-        Err(last_error.unwrap_or_else(|| io::Error::other("dovecot did not start")))
+        start_with_retries("dovecot", || Self::try_start(&options))
     }
 
     fn try_start(options: &DovecotOptions) -> io::Result<Self> {
@@ -265,10 +257,6 @@ fn base64url(bytes: &[u8]) -> String {
     alphabet[62] = b'-';
     alphabet[63] = b'_';
     base64_with(bytes, &alphabet, false)
-}
-
-fn free_port() -> io::Result<u16> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
 /// The account that owns mail files. Dovecot refuses root for mail access,

@@ -6,6 +6,7 @@
 //! * [`mailgen`] generates a seeded, realistic, awkward mailbox.
 //! * [`verify`] seeds servers and compares whole mailboxes strictly.
 //! * [`radicale`] starts a real Radicale CalDAV/CardDAV server on 127.0.0.1.
+//! * [`server_process`] — free ports and start retries for those servers.
 //! * [`proxy`] cuts a connection mid-transfer, to test reconnecting.
 //! * [`imap_client`] is the small blocking client those two use,
 //!   independent of Ferry's own.
@@ -15,4 +16,5 @@ pub mod imap_client;
 pub mod mailgen;
 pub mod proxy;
 pub mod radicale;
+pub mod server_process;
 pub mod verify;

@@ -7,9 +7,10 @@
 //! stopped when dropped. Nothing outside that folder is read or written:
 //! the system configuration (`/etc/radicale/config`) is bypassed with `-C`.
 
+use crate::server_process::{free_port, start_with_retries};
 use std::fmt::Write as _;
 use std::io::{self, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -54,16 +55,7 @@ pub struct Radicale {
 impl Radicale {
     /// Starts a server and waits until it answers HTTP.
     pub fn start(options: RadicaleOptions) -> io::Result<Self> {
-        // A few tries: the port is found free, then bound by Radicale, and
-        // another process may take it in between.
-        let mut last_error = None;
-        for _ in 0..5 {
-            match Self::try_start(&options) {
-                Ok(server) => return Ok(server),
-                Err(err) => last_error = Some(err),
-            }
-        }
-        Err(last_error.unwrap_or_else(|| io::Error::other("radicale did not start")))
+        start_with_retries("radicale", || Self::try_start(&options))
     }
 
     fn try_start(options: &RadicaleOptions) -> io::Result<Self> {
@@ -178,10 +170,6 @@ fn answers(addr: SocketAddr, tls: bool) -> bool {
     }
     let mut head = [0u8; 5];
     stream.read_exact(&mut head).is_ok() && &head == b"HTTP/"
-}
-
-fn free_port() -> io::Result<u16> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
 fn write_config(dir: &Path, port: u16, options: &RadicaleOptions) -> io::Result<()> {
