@@ -28,6 +28,14 @@ mod tests {
     }
 
     #[test]
+    fn a_name_starting_inside_a_character_is_not_cut() {
+        // Found by the ical_preview fuzz target: a byte-order mark inside
+        // the text, right before a property name.
+        let text = "BEGIN:VEVENT\r\n\u{feff}BEGIN:X\r\nUID:1\r\nEND:VEVENT\r\n";
+        assert_eq!(without_unused_properties(text), text);
+    }
+
+    #[test]
     fn rows_skip_long_text_and_its_folds() {
         let text = "BEGIN:VEVENT\r\nSUMMARY:Keep\r\nDESCRIPTION:long\r\n  folded\r\nX-ALT-DESC;FMTTYPE=text/html:<p>\r\nX-MICROSOFT-CDO-BUSYSTATUS:OOF\r\nUID:1\r\nEND:VEVENT\r\n";
         assert_eq!(
@@ -56,7 +64,7 @@ fn unused_by_rows(name: &str) -> bool {
         || upper("COMMENT")
         || upper("ATTACH")
         || (name.len() > 2
-            && name[..2].eq_ignore_ascii_case("X-")
+            && name.as_bytes()[..2].eq_ignore_ascii_case(b"X-")
             && !upper("X-MICROSOFT-CDO-BUSYSTATUS"))
 }
 

@@ -391,6 +391,7 @@ impl<'a> Property<'a> {
     fn parameters(&self) -> Parameters<'a> {
         Parameters {
             rest: self.parameters,
+            seen: Vec::new(),
         }
     }
 
@@ -421,6 +422,8 @@ impl<'a> Property<'a> {
 /// Parameters of a property, one by one (see [`Property::parameters`]).
 struct Parameters<'a> {
     rest: &'a str,
+    /// Names so far: a name given twice is left to the full reader.
+    seen: Vec<&'a str>,
 }
 
 impl<'a> Iterator for Parameters<'a> {
@@ -442,9 +445,10 @@ impl<'a> Parameters<'a> {
     fn take(&mut self) -> Option<(&'a str, &'a str)> {
         let equals = memchr::memchr(b'=', self.rest.as_bytes())?;
         let name = &self.rest[..equals];
-        if !is_name(name) {
+        if !is_name(name) || self.seen.iter().any(|seen| seen.eq_ignore_ascii_case(name)) {
             return None;
         }
+        self.seen.push(name);
         let after = &self.rest[equals + 1..];
         let (value, next) = if after.as_bytes().first() == Some(&b'"') {
             let close = memchr::memchr(b'"', &after.as_bytes()[1..])? + 1;
@@ -886,6 +890,10 @@ mod tests {
         assert!(item("no colon here").is_none());
         assert!(item("DTSTART;TZID=A \u{0}B:20240101T090000").is_none());
         assert!(item("SUMMARY:tab\there").is_none());
+        assert!(
+            item("ORGANIZER;CN=A;CN=B:mailto:a@b").is_none(),
+            "a parameter twice"
+        );
     }
 
     #[test]
