@@ -1,1 +1,33 @@
-//! Microsoft Graph transport. Being built.
+//! Microsoft Graph: the actions of a conversion
+//! ([`ferry_shared::convert::graph::convert`]) carried out exactly once,
+//! the sibling of [`crate::ews`]. Each create is looked up by its source
+//! key (Ferry's extended property) before it is `POST`ed; `429` and
+//! `503` are retried after `Retry-After`; a lost answer leads to a new
+//! lookup, never to a blind resend; `401` stops the run. The requests
+//! and answers are written and read by
+//! [`ferry_shared::convert::graph`]; the protocol logic here is sans-I/O
+//! ([`insert`]), driven by [`client`] with an OAuth2 bearer token.
+//! Occurrence actions (deleting or changing one occurrence of a series)
+//! are not carried out yet: they are reported failed, saying so.
+//!
+//! * [`options`] — every setting and limit, with its default.
+//! * [`endpoint`] — a Graph request made an HTTP request.
+//! * [`answer`] — what an HTTP answer means; tries against the limits.
+//! * [`create`] — one item created, exactly once.
+//! * [`insert`] — all actions, in order, and the report.
+//! * [`client`] — the tokio driver.
+//!
+//! The report, its outcomes, the run's ledger and the driver's steps are
+//! those of the EWS transport ([`crate::ews::report`],
+//! [`crate::ews::ledger`], [`crate::ews::Step`]).
+
+pub mod answer;
+pub mod client;
+pub mod create;
+pub mod endpoint;
+pub mod insert;
+pub mod options;
+
+pub use client::GraphClient;
+pub use insert::Insert;
+pub use options::{DEFAULT_BASE_URL, GraphOptions};

@@ -1,0 +1,154 @@
+//! One item created exactly once. With a source key, it is first looked
+//! up ([`find_by_source_key`]): found → already there. Otherwise it is
+//! `POST`ed; `201` records the id Graph gave it. Busy answers send the
+//! same request again after the wait; a lost answer to the `POST` leads
+//! to a new lookup before any resend (Graph may have created it). An
+//! item without a source key cannot be looked up: it is sent once, and
+//! a lost answer fails it rather than risk a copy.
+
+use crate::ews::ledger::Ledger;
+use crate::ews::report::Outcome;
+use crate::graph::answer::{Answer, Tries};
+use crate::graph::options::GraphOptions;
+use ferry_shared::convert::ews::ItemId;
+use ferry_shared::convert::graph::{
+    Collection, CreatedItem, FoundItem, GraphRequest, ItemList, RequestBody, find_by_source_key,
+};
+
+/// What a step wants next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Next {
+    /// Send this request and hand back the answer.
+    Send(GraphRequest),
+    /// Wait this long (Graph asked for it), then ask again.
+    Wait(std::time::Duration),
+    /// The item is settled.
+    Finished,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Lookup,
+    Post,
+    Settled,
+}
+
+/// The state of one create.
+#[derive(Debug)]
+pub struct Create {
+    index: usize,
+    key: Option<String>,
+    lookup: Option<GraphRequest>,
+    post: GraphRequest,
+    phase: Phase,
+    wait: Option<std::time::Duration>,
+    tries: Tries,
+}
+
+impl Create {
+    /// The create of ledger entry `index`: `post`, recognised by `key`
+    /// (looked up in `options.target`'s folders).
+    pub fn new(
+        index: usize,
+        key: Option<String>,
+        post: GraphRequest,
+        options: &GraphOptions,
+    ) -> Self {
+        let collection = match &post.body {
+            Some(RequestBody::Event(_)) => Some(Collection::Events),
+            Some(RequestBody::Task(_)) => Some(Collection::Tasks),
+            Some(RequestBody::Contact(_)) => Some(Collection::Contacts),
+            None => None,
+        };
+        let lookup = match (&key, collection) {
+            (Some(key), Some(collection)) => {
+                find_by_source_key(collection, key, &options.target).ok()
+            }
+            _ => None,
+        };
+        let phase = if lookup.is_some() {
+            Phase::Lookup
+        } else {
+            Phase::Post
+        };
+        Self {
+            index,
+            key,
+            lookup,
+            post,
+            phase,
+            wait: None,
+            tries: Tries::default(),
+        }
+    }
+
+    /// What to do next.
+    pub fn next_move(&mut self) -> Next {
+        if let Some(wait) = self.wait.take() {
+            return Next::Wait(wait);
+        }
+        match (self.phase, &self.lookup) {
+            (Phase::Settled, _) => Next::Finished,
+            (Phase::Lookup, Some(lookup)) => Next::Send(lookup.clone()),
+            _ => Next::Send(self.post.clone()),
+        }
+    }
+
+    /// Takes the answer to the request last sent.
+    pub fn on_answer(&mut self, answer: Answer, options: &GraphOptions, ledger: &mut Ledger) {
+        match answer {
+            Answer::Body(body) => match self.phase {
+                Phase::Lookup => match serde_json::from_slice::<ItemList<FoundItem>>(&body) {
+                    Ok(list) => self.on_found(&list.value, ledger),
+                    Err(err) => self.on_lost(&format!("unreadable lookup: {err}"), options, ledger),
+                },
+                Phase::Post => match serde_json::from_slice::<CreatedItem>(&body) {
+                    Ok(created) => self.settle(Outcome::Created, Some(created.id), ledger),
+                    Err(err) => self.on_lost(&format!("unreadable answer: {err}"), options, ledger),
+                },
+                Phase::Settled => {}
+            },
+            Answer::Busy(wait) => match self.tries.busy(options) {
+                Ok(()) => self.wait = Some(wait),
+                Err(reason) => self.fail(reason, ledger),
+            },
+            Answer::Lost(reason) => self.on_lost(&reason, options, ledger),
+            Answer::Refused(reason) => self.fail(reason, ledger),
+        }
+    }
+
+    fn on_found(&mut self, found: &[FoundItem], ledger: &mut Ledger) {
+        let key = self.key.as_deref().unwrap_or_default();
+        match found.iter().find(|item| item.has_source_key(key)) {
+            Some(item) => self.settle(Outcome::AlreadyThere, Some(item.id.clone()), ledger),
+            None => self.phase = Phase::Post,
+        }
+    }
+
+    fn on_lost(&mut self, reason: &str, options: &GraphOptions, ledger: &mut Ledger) {
+        if self.lookup.is_none() {
+            let reason = format!(
+                "the answer was lost ({reason}); without a source key the item cannot be \
+                 looked up, so it is not sent again"
+            );
+            return self.fail(reason, ledger);
+        }
+        match self.tries.lost(reason, options) {
+            Ok(()) => self.phase = Phase::Lookup,
+            Err(reason) => self.fail(reason, ledger),
+        }
+    }
+
+    fn fail(&mut self, reason: String, ledger: &mut Ledger) {
+        self.settle(Outcome::Failed { reason }, None, ledger);
+    }
+
+    fn settle(&mut self, outcome: Outcome, id: Option<String>, ledger: &mut Ledger) {
+        let id = id.map(|id| ItemId {
+            id,
+            change_key: None,
+        });
+        ledger.settle(self.index, outcome, id);
+        self.phase = Phase::Settled;
+    }
+}
