@@ -26,6 +26,8 @@ pub mod client;
 pub mod create;
 pub mod endpoint;
 pub mod insert;
+#[cfg(test)]
+mod insert_tests;
 pub mod options;
 
 pub use client::GraphClient;
