@@ -77,7 +77,14 @@ fn lost() -> Error {
 fn a_new_item_is_looked_up_then_created() {
     let mut run = Insert::new(vec![contact(Some("a@x"))], options());
     let lookup = expect_send(&mut run, http::Method::GET);
-    assert!(lookup.url.as_str().contains("$filter=singleValueExtendedProperties"), "{}", lookup.url);
+    assert!(
+        lookup
+            .url
+            .as_str()
+            .contains("$filter=singleValueExtendedProperties"),
+        "{}",
+        lookup.url
+    );
     respond(&mut run, 200, None, NONE_FOUND);
     let post = expect_send(&mut run, http::Method::POST);
     assert_eq!(post.url.path(), "/v1.0/me/contacts");
