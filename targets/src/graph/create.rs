@@ -46,32 +46,47 @@ pub struct Create {
 }
 
 impl Create {
-    /// The create of ledger entry `index`: `post`, recognised by `key`
-    /// (looked up in `options.target`'s folders).
+    /// The create of ledger entry `index`: `post`, recognised by `key`.
+    /// The lookup goes to the same folder in `options.target`; `Err`
+    /// (the reason) when it cannot, so the item would not be found
+    /// again after a lost answer.
     pub fn new(
         index: usize,
         key: Option<String>,
         post: GraphRequest,
         options: &GraphOptions,
-    ) -> Self {
+    ) -> Result<Self, String> {
         let collection = match &post.body {
-            Some(RequestBody::Event(_)) => Some(Collection::Events),
-            Some(RequestBody::Task(_)) => Some(Collection::Tasks),
-            Some(RequestBody::Contact(_)) => Some(Collection::Contacts),
-            None => None,
+            Some(RequestBody::Event(_)) => Collection::Events,
+            Some(RequestBody::Task(_)) => Collection::Tasks,
+            Some(RequestBody::Contact(_)) => Collection::Contacts,
+            None => return Err("a create without a body".into()),
         };
-        let lookup = match (&key, collection) {
-            (Some(key), Some(collection)) => {
-                find_by_source_key(collection, key, &options.target).ok()
+        let lookup = match &key {
+            None => None,
+            Some(key) => {
+                let lookup = find_by_source_key(collection, key, &options.target)
+                    .map_err(|err| format!("cannot look the item up: {err}"))?;
+                let same_folder = lookup
+                    .url
+                    .strip_prefix(post.url.as_str())
+                    .is_some_and(|query| query.starts_with('?'));
+                if !same_folder {
+                    return Err(
+                        "the item goes to another folder than GraphOptions::target names, \
+                         where it would be looked up"
+                            .into(),
+                    );
+                }
+                Some(lookup)
             }
-            _ => None,
         };
         let phase = if lookup.is_some() {
             Phase::Lookup
         } else {
             Phase::Post
         };
-        Self {
+        Ok(Self {
             index,
             key,
             lookup,
@@ -79,7 +94,7 @@ impl Create {
             phase,
             wait: None,
             tries: Tries::default(),
-        }
+        })
     }
 
     /// What to do next.

@@ -58,7 +58,10 @@ impl Insert {
                         ledger.settle(index, outcome, None);
                         continue;
                     }
-                    creates.push_back(Create::new(index, source_key, request, &options));
+                    match Create::new(index, source_key, request, &options) {
+                        Ok(create) => creates.push_back(create),
+                        Err(reason) => ledger.settle(index, Outcome::Failed { reason }, None),
+                    }
                 }
                 GraphAction::DeleteOccurrence {
                     series_key,

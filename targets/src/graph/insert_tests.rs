@@ -260,3 +260,22 @@ fn occurrence_actions_are_reported_as_not_supported_yet() {
         }
     );
 }
+
+#[test]
+fn an_item_for_another_folder_than_the_lookups_is_not_sent() {
+    let options = GraphOptions {
+        target: GraphTarget {
+            contact_folder_id: Some("AAMk-folder".into()),
+            ..GraphTarget::default()
+        },
+        ..options()
+    };
+    let mut run = Insert::new(vec![contact(Some("a@x"))], options);
+    assert!(matches!(run.next_step(), Step::Done));
+    let report = run.finish();
+    assert_eq!(report.totals.requests_sent, 0);
+    assert!(matches!(
+        &report.items[0].outcome,
+        Outcome::Failed { reason } if reason.contains("another folder")
+    ));
+}
