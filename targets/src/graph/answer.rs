@@ -24,6 +24,8 @@ pub enum Answer {
     /// No answer (the connection broke off or timed out, or the body
     /// cannot be read): Graph may have carried the request out.
     Lost(String),
+    /// `404` or `ErrorItemNotFound`: the item is not (or no longer) there.
+    NotFound(String),
     /// Anything else: this request will not succeed.
     Refused(String),
 }
@@ -50,9 +52,14 @@ impl Answer {
                     .unwrap_or(options.default_busy_wait);
                 Answer::Busy(wait.min(options.max_busy_wait))
             }
-            Outcome::NotFound { code, message } | Outcome::Failed { code, message, .. }
-                if !code.is_empty() =>
-            {
+            Outcome::NotFound { code, message } if !code.is_empty() => {
+                Answer::NotFound(cut(&format!("{code}: {message}")))
+            }
+            Outcome::NotFound { .. } => Answer::NotFound(format!(
+                "HTTP {status}: {}",
+                response.reason(MAX_REASON_CHARS)
+            )),
+            Outcome::Failed { code, message, .. } if !code.is_empty() => {
                 Answer::Refused(cut(&format!("{code}: {message}")))
             }
             _ => Answer::Refused(format!(
@@ -169,7 +176,7 @@ mod tests {
         ));
         assert!(matches!(
             answer(404, None, fixture("error-item-not-found.json")),
-            Ok(Answer::Refused(r)) if r.starts_with("ErrorItemNotFound: ")
+            Ok(Answer::NotFound(r)) if r.starts_with("ErrorItemNotFound: ")
         ));
         assert!(matches!(
             answer(400, None, b"not json".to_vec()),

@@ -128,7 +128,7 @@ impl Create {
                 Err(reason) => self.fail(reason, ledger),
             },
             Answer::Lost(reason) => self.on_lost(&reason, options, ledger),
-            Answer::Refused(reason) => self.fail(reason, ledger),
+            Answer::Refused(reason) | Answer::NotFound(reason) => self.fail(reason, ledger),
         }
     }
 

@@ -1,10 +1,10 @@
 //! The sans-I/O insert: the actions of a conversion in, HTTP requests
-//! out, answers in, a report at the end. Creates go one at a time, in
-//! order ([`crate::graph::create`]), one request in flight. A `401`, or
+//! out, answers in, a report at the end. Creates go first, one at a
+//! time, in order ([`crate::graph::create`]), one request in flight. A `401`, or
 //! a failure no request can get past (TLS, a redirect to another
 //! server), stops the run; what was not done then fails with it.
-//! Occurrence actions are not carried out yet: each is reported failed
-//! with [`OCCURRENCES_NOT_SUPPORTED`].
+//! Then the occurrence actions, one at a time
+//! ([`crate::graph::occurrence`]).
 
 use crate::error::Error;
 use crate::ews::Step;
@@ -13,15 +13,12 @@ use crate::ews::report::{InsertReport, OperationKind, Outcome, Totals};
 use crate::graph::answer::Answer;
 use crate::graph::create::{Create, Next};
 use crate::graph::endpoint::http_request;
+use crate::graph::occurrence::{Change, OccurrenceChange};
 use crate::graph::options::GraphOptions;
 use crate::http::HttpResponse;
 use ferry_shared::convert::graph::GraphAction;
 use std::collections::{HashSet, VecDeque};
 use std::time::SystemTime;
-
-/// The reason an occurrence action fails with, for now.
-pub const OCCURRENCES_NOT_SUPPORTED: &str =
-    "deleting or changing one occurrence is not supported over Microsoft Graph yet";
 
 /// The state of one insert.
 #[derive(Debug)]
@@ -29,6 +26,7 @@ pub struct Insert {
     options: GraphOptions,
     ledger: Ledger,
     creates: VecDeque<Create>,
+    changes: VecDeque<OccurrenceChange>,
     requests_sent: usize,
     stopped: Option<Error>,
 }
@@ -39,6 +37,7 @@ impl Insert {
     pub fn new(actions: Vec<GraphAction>, options: GraphOptions) -> Self {
         let mut ledger = Ledger::default();
         let mut creates = VecDeque::new();
+        let mut changes = VecDeque::new();
         let mut keys = HashSet::new();
         for action in actions {
             match action {
@@ -66,28 +65,48 @@ impl Insert {
                 GraphAction::DeleteOccurrence {
                     series_key,
                     original_start,
-                } => not_supported(
-                    &mut ledger,
-                    OperationKind::DeleteOccurrence,
-                    series_key,
-                    original_start,
-                ),
+                } => {
+                    let index = ledger.open(
+                        OperationKind::DeleteOccurrence,
+                        Some(series_key.clone()),
+                        Some(original_start.clone()),
+                    );
+                    changes.push_back(OccurrenceChange::new(
+                        index,
+                        series_key,
+                        original_start,
+                        Change::Delete,
+                    ));
+                }
                 GraphAction::UpdateOccurrence {
                     series_key,
                     original_start,
-                    ..
-                } => not_supported(
-                    &mut ledger,
-                    OperationKind::UpdateOccurrence,
-                    series_key,
-                    original_start,
-                ),
+                    occurrence_key,
+                    changes: fields,
+                } => {
+                    let index = ledger.open(
+                        OperationKind::UpdateOccurrence,
+                        Some(series_key.clone()),
+                        Some(original_start.clone()),
+                    );
+                    let change = Change::Update {
+                        changes: fields,
+                        own_key: occurrence_key,
+                    };
+                    changes.push_back(OccurrenceChange::new(
+                        index,
+                        series_key,
+                        original_start,
+                        change,
+                    ));
+                }
             }
         }
         Self {
             options,
             ledger,
             creates,
+            changes,
             requests_sent: 0,
             stopped: None,
         }
@@ -98,26 +117,30 @@ impl Insert {
         if self.stopped.is_some() {
             return Step::Done;
         }
-        while let Some(create) = self.creates.front_mut() {
-            match create.next_move() {
+        loop {
+            let next = if let Some(create) = self.creates.front_mut() {
+                create.next_move()
+            } else if let Some(change) = self.changes.front_mut() {
+                change.next_move(&self.options, &mut self.ledger)
+            } else {
+                return Step::Done;
+            };
+            match next {
                 Next::Send(request) => match http_request(&self.options.base_url, &request) {
                     Ok(http) => {
                         self.requests_sent += 1;
                         return Step::Send(Box::new(http));
                     }
-                    Err(error) => create.on_answer(
-                        Answer::Refused(error.to_string()),
-                        &self.options,
-                        &mut self.ledger,
-                    ),
+                    Err(error) => self.on_answer(Ok(Answer::Refused(error.to_string()))),
                 },
                 Next::Wait(wait) => return Step::Wait(wait),
                 Next::Finished => {
-                    self.creates.pop_front();
+                    if self.creates.pop_front().is_none() {
+                        self.changes.pop_front();
+                    }
                 }
             }
         }
-        Step::Done
     }
 
     /// Takes the response to the request last sent; `now` dates a
@@ -138,6 +161,8 @@ impl Insert {
             Ok(answer) => {
                 if let Some(create) = self.creates.front_mut() {
                     create.on_answer(answer, &self.options, &mut self.ledger);
+                } else if let Some(change) = self.changes.front_mut() {
+                    change.on_answer(answer, &self.options, &mut self.ledger);
                 }
             }
         }
@@ -156,15 +181,4 @@ impl Insert {
             stopped: self.stopped,
         }
     }
-}
-
-fn not_supported(
-    ledger: &mut Ledger,
-    kind: OperationKind,
-    series_key: String,
-    original_start: ferry_shared::convert::exchange::WallClock,
-) {
-    let index = ledger.open(kind, Some(series_key), Some(original_start));
-    let reason = OCCURRENCES_NOT_SUPPORTED.to_string();
-    ledger.settle(index, Outcome::Failed { reason }, None);
 }

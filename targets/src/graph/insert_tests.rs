@@ -3,11 +3,10 @@
 
 use crate::error::Error;
 use crate::ews::Step;
-use crate::ews::report::{OperationKind, Outcome};
-use crate::graph::insert::{Insert, OCCURRENCES_NOT_SUPPORTED};
+use crate::ews::report::Outcome;
+use crate::graph::insert::Insert;
 use crate::graph::options::GraphOptions;
 use crate::http::{HttpRequest, HttpResponse};
-use ferry_shared::convert::exchange::{ExchangeZone, WallClock};
 use ferry_shared::convert::graph::resources::Contact;
 use ferry_shared::convert::graph::values::source_key_properties;
 use ferry_shared::convert::graph::{GraphAction, GraphTarget, create_contact};
@@ -15,7 +14,7 @@ use http::{HeaderMap, HeaderValue, StatusCode};
 use std::time::{Duration, SystemTime};
 use url::Url;
 
-fn contact(key: Option<&str>) -> GraphAction {
+pub(super) fn contact(key: Option<&str>) -> GraphAction {
     let contact = Contact {
         display_name: Some("Ana Lima".into()),
         single_value_extended_properties: source_key_properties(key),
@@ -27,21 +26,21 @@ fn contact(key: Option<&str>) -> GraphAction {
     }
 }
 
-fn options() -> GraphOptions {
+pub(super) fn options() -> GraphOptions {
     GraphOptions {
         base_url: Url::parse("http://127.0.0.1:9/v1.0").unwrap(),
         ..GraphOptions::default()
     }
 }
 
-fn expect_send(run: &mut Insert, method: http::Method) -> HttpRequest {
+pub(super) fn expect_send(run: &mut Insert, method: http::Method) -> HttpRequest {
     match run.next_step() {
         Step::Send(request) if request.method == method => *request,
         other => panic!("expected {method}, got {other:?}"),
     }
 }
 
-fn respond(run: &mut Insert, status: u16, retry_after: Option<&str>, body: &str) {
+pub(super) fn respond(run: &mut Insert, status: u16, retry_after: Option<&str>, body: &str) {
     let mut headers = HeaderMap::new();
     if let Some(value) = retry_after {
         headers.insert("retry-after", HeaderValue::from_str(value).unwrap());
@@ -55,7 +54,7 @@ fn respond(run: &mut Insert, status: u16, retry_after: Option<&str>, body: &str)
     run.on_response(&response, SystemTime::now());
 }
 
-fn found(id: &str, key: &str) -> String {
+pub(super) fn found(id: &str, key: &str) -> String {
     let item = serde_json::json!({
         "id": id,
         "singleValueExtendedProperties": source_key_properties(Some(key)),
@@ -63,10 +62,10 @@ fn found(id: &str, key: &str) -> String {
     serde_json::json!({ "value": [item] }).to_string()
 }
 
-const NONE_FOUND: &str = r#"{"value": []}"#;
-const CREATED: &str = r#"{"id": "AAMk-new", "displayName": "Ana Lima"}"#;
+pub(super) const NONE_FOUND: &str = r#"{"value": []}"#;
+pub(super) const CREATED: &str = r#"{"id": "AAMk-new", "displayName": "Ana Lima"}"#;
 
-fn lost() -> Error {
+pub(super) fn lost() -> Error {
     Error::Http {
         host: "127.0.0.1".into(),
         reason: "connection closed before the answer".into(),
@@ -233,32 +232,6 @@ fn a_key_given_twice_is_created_once() {
         &report.items[1].outcome,
         Outcome::Failed { reason } if reason.contains("earlier in this run")
     ));
-}
-
-#[test]
-fn occurrence_actions_are_reported_as_not_supported_yet() {
-    let original_start = WallClock {
-        local: chrono::NaiveDate::from_ymd_opt(2024, 3, 11)
-            .unwrap()
-            .and_hms_opt(9, 0, 0)
-            .unwrap(),
-        zone: ExchangeZone::Utc,
-    };
-    let action = GraphAction::DeleteOccurrence {
-        series_key: "series@x".into(),
-        original_start: original_start.clone(),
-    };
-    let mut run = Insert::new(vec![action], options());
-    assert!(matches!(run.next_step(), Step::Done));
-    let report = run.finish();
-    assert_eq!(report.items[0].kind, OperationKind::DeleteOccurrence);
-    assert_eq!(report.items[0].original_start, Some(original_start));
-    assert_eq!(
-        report.items[0].outcome,
-        Outcome::Failed {
-            reason: OCCURRENCES_NOT_SUPPORTED.into()
-        }
-    );
 }
 
 #[test]

@@ -7,13 +7,13 @@
 //! and answers are written and read by
 //! [`ferry_shared::convert::graph`]; the protocol logic here is sans-I/O
 //! ([`insert`]), driven by [`client`] with an OAuth2 bearer token.
-//! Occurrence actions (deleting or changing one occurrence of a series)
-//! are not carried out yet: they are reported failed, saying so.
+//! Then the occurrences of series are deleted or changed.
 //!
 //! * [`options`] — every setting and limit, with its default.
 //! * [`endpoint`] — a Graph request made an HTTP request.
 //! * [`answer`] — what an HTTP answer means; tries against the limits.
 //! * [`create`] — one item created, exactly once.
+//! * [`occurrence`] — one occurrence deleted or changed.
 //! * [`insert`] — all actions, in order, and the report.
 //! * [`client`] — the tokio driver.
 //!
@@ -28,6 +28,9 @@ pub mod endpoint;
 pub mod insert;
 #[cfg(test)]
 mod insert_tests;
+pub mod occurrence;
+#[cfg(test)]
+mod occurrence_tests;
 pub mod options;
 
 pub use client::GraphClient;

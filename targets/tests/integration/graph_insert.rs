@@ -1,6 +1,8 @@
 //! The Graph transport against the test server of
-//! [`crate::graph_server`]: the team calendar (flat attendees) and a
-//! vCard from the calcard corpus go in exactly once in every scenario —
+//! [`crate::graph_server`]: the team calendar (flat attendees, a moved
+//! occurrence), a series with a removed date and a changed occurrence,
+//! and a vCard from the calcard corpus go in exactly once in every
+//! scenario, the occurrences deleted and changed —
 //! a clean run, `429` and `503` with `Retry-After` (the waits obeyed), a
 //! `POST` carried out whose answer is lost (the connection dropped) —
 //! and a re-run creates nothing. A `401` stops the run, and the token
@@ -8,18 +10,19 @@
 
 use crate::graph_server::{Fault, GraphServer, Scripted};
 use ferry_shared::ParseLimits;
-use ferry_shared::convert::exchange::{ExchangeOptions, convert};
+use ferry_shared::convert::exchange::{
+    ExchangeItem, ExchangeOptions, Operation, WallClock, convert, expand::occurrences,
+};
 use ferry_shared::convert::graph::values::source_property_value;
 use ferry_shared::convert::graph::{self, GraphAction, GraphTarget};
 use ferry_shared::mapping::{AttendeeMode, MappingRules, map_report};
 use ferry_targets::Error;
 use ferry_targets::ews::{InsertReport, OperationKind, Outcome};
-use ferry_targets::graph::insert::OCCURRENCES_NOT_SUPPORTED;
 use ferry_targets::graph::{GraphClient, GraphOptions};
 use ferry_targets::http::Credentials;
 use ferry_targets::http::{HttpClient, HttpOptions, HttpRequest};
 use secrecy::SecretString;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -31,8 +34,12 @@ fn repository(relative: &str) -> std::path::PathBuf {
         .join(relative)
 }
 
-/// The Graph actions of a file, mapped with flat attendees.
-fn convert_file(bytes: &[u8], target: &GraphTarget) -> Vec<GraphAction> {
+/// Series' occurrence starts (UTC) by source-key value.
+type Series = HashMap<String, Vec<String>>;
+
+/// The Graph actions of a file, mapped with flat attendees, and the
+/// occurrence starts of each series it creates.
+fn convert_file(bytes: &[u8], target: &GraphTarget, series: &mut Series) -> Vec<GraphAction> {
     let limits = ParseLimits::default();
     let report = ferry_shared::inspect(bytes, &limits).unwrap();
     let zones = ferry_shared::ical::vtimezone::defined_zones(bytes, &limits);
@@ -48,6 +55,23 @@ fn convert_file(bytes: &[u8], target: &GraphTarget) -> Vec<GraphAction> {
     let mut actions = Vec::new();
     for mapped in map_report(&report, &rules) {
         let exchange = convert(&mapped, &zones, &options);
+        for operation in &exchange.operations {
+            if let (Operation::Create(ExchangeItem::Event(item)), Some(rule)) =
+                (operation, &mapped.item.rule)
+                && item.recurrence.is_some()
+            {
+                let starts = occurrences(rule, item.start.local, None)
+                    .take(400)
+                    .map(|local| {
+                        let zone = item.start.zone.clone();
+                        let at = WallClock { local, zone };
+                        at.to_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+                    })
+                    .collect();
+                let key = item.source_key.as_deref().unwrap();
+                series.insert(source_property_value(key), starts);
+            }
+        }
         actions.extend(graph::convert(&exchange, target).unwrap().actions);
     }
     actions
@@ -60,19 +84,44 @@ fn target() -> GraphTarget {
     }
 }
 
-/// The team calendar and one vCard (with a UID) of the corpus.
-fn actions() -> Vec<GraphAction> {
-    let mut all = Vec::new();
+/// The team calendar, a series with a removed date and a changed
+/// occurrence, and one vCard (with a UID) of the corpus; the series'
+/// occurrences.
+fn corpus() -> (Vec<GraphAction>, Series) {
+    let (mut actions, mut series) = (Vec::new(), Series::new());
     for file in [
         "static/samples/team-calendar.ics",
+        "fixtures/ews/items/series.ics",
         "fixtures/corpora/calcard/vcard/011.vcf",
     ] {
-        all.extend(convert_file(
-            &std::fs::read(repository(file)).unwrap(),
-            &target(),
-        ));
+        let bytes = std::fs::read(repository(file)).unwrap();
+        actions.extend(convert_file(&bytes, &target(), &mut series));
     }
-    all
+    (actions, series)
+}
+
+fn actions() -> Vec<GraphAction> {
+    corpus().0
+}
+
+fn server(token: &str, script: Vec<Scripted>) -> GraphServer {
+    GraphServer::start(token, corpus().1, script)
+}
+
+fn count(actions: &[GraphAction], kind: fn(&GraphAction) -> bool) -> usize {
+    actions.iter().filter(|a| kind(a)).count()
+}
+
+fn deletes() -> usize {
+    count(&actions(), |a| {
+        matches!(a, GraphAction::DeleteOccurrence { .. })
+    })
+}
+
+fn updates() -> usize {
+    count(&actions(), |a| {
+        matches!(a, GraphAction::UpdateOccurrence { .. })
+    })
 }
 
 /// The source-key property values the creates carry.
@@ -90,10 +139,7 @@ fn created_keys(actions: &[GraphAction]) -> BTreeSet<String> {
 }
 
 fn creates(actions: &[GraphAction]) -> usize {
-    actions
-        .iter()
-        .filter(|a| matches!(a, GraphAction::Create { .. }))
-        .count()
+    count(actions, |a| matches!(a, GraphAction::Create { .. }))
 }
 
 /// Short waits, the server's API root.
@@ -112,7 +158,8 @@ fn run(server: &GraphServer, token: &str) -> InsertReport {
     crate::runtime().block_on(client.insert(actions()))
 }
 
-/// Every created key is in the store exactly once.
+/// Every created key is in the store exactly once, the removed
+/// occurrence is gone and the moved ones changed.
 fn assert_exactly_once(server: &GraphServer) {
     let counts = server.key_counts();
     let expected = created_keys(&actions());
@@ -126,22 +173,20 @@ fn assert_exactly_once(server: &GraphServer) {
         "created twice: {counts:?}"
     );
     assert!(server.items().iter().all(|item| item.key.is_some()));
+    assert!(
+        deletes() >= 1 && updates() >= 2,
+        "the corpus lost its EXDATE or overrides"
+    );
+    assert_eq!(server.deleted().len(), deletes());
+    assert_eq!(server.updated().len(), updates());
+    assert!(server.updated().values().all(Option::is_some));
 }
 
-/// No create failed; occurrence actions fail as not supported yet.
 fn assert_nothing_failed(report: &InsertReport) {
-    for item in report
-        .items
-        .iter()
-        .filter(|i| i.kind != OperationKind::Create)
-    {
-        let reason = OCCURRENCES_NOT_SUPPORTED.to_string();
-        assert_eq!(item.outcome, Outcome::Failed { reason });
-    }
     let failed: Vec<_> = report
         .items
         .iter()
-        .filter(|i| i.kind == OperationKind::Create && matches!(i.outcome, Outcome::Failed { .. }))
+        .filter(|i| matches!(i.outcome, Outcome::Failed { .. }))
         .collect();
     assert!(failed.is_empty(), "{failed:#?}");
     assert!(report.stopped.is_none(), "{:?}", report.stopped);
@@ -157,7 +202,7 @@ fn posts(server: &GraphServer) -> usize {
 
 #[test]
 fn graph_clean_run_creates_everything_once_and_a_rerun_nothing() {
-    let server = GraphServer::start(TOKEN, Vec::new());
+    let server = server(TOKEN, Vec::new());
     let first = run(&server, TOKEN);
     assert_nothing_failed(&first);
     assert_exactly_once(&server);
@@ -182,7 +227,10 @@ fn graph_clean_run_creates_everything_once_and_a_rerun_nothing() {
     let second = run(&server, TOKEN);
     assert_nothing_failed(&second);
     assert_eq!(second.totals.created, 0);
-    assert_eq!(second.totals.already_there, n);
+    // Deleted occurrences are gone; changes are patched again (the same
+    // values: a PATCH is idempotent).
+    assert_eq!(second.totals.already_there, n + deletes());
+    assert_eq!(second.totals.changed, updates());
     assert_eq!(posts(&server), n, "the re-run sent a POST");
     assert_exactly_once(&server);
 }
@@ -199,7 +247,7 @@ fn graph_throttled_run_waits_as_asked() {
             fault: Fault::Unavailable { retry_after: 1 },
         },
     ];
-    let server = GraphServer::start(TOKEN, script);
+    let server = server(TOKEN, script);
     let started = Instant::now();
     let report = run(&server, TOKEN);
     assert!(
@@ -210,7 +258,10 @@ fn graph_throttled_run_waits_as_asked() {
     assert_nothing_failed(&report);
     assert_exactly_once(&server);
     assert_eq!(report.totals.created, creates(&actions()));
-    assert_eq!(report.totals.requests_sent, 2 * creates(&actions()) + 2);
+    // A lookup and a POST per item, instances and a change per
+    // occurrence, and the two refused.
+    let sent = 2 * creates(&actions()) + 2 * (deletes() + updates()) + 2;
+    assert_eq!(report.totals.requests_sent, sent);
 }
 
 #[test]
@@ -221,7 +272,7 @@ fn graph_dropped_after_commit_creates_each_key_exactly_once() {
             fault: Fault::CommitThenDrop,
         })
         .collect();
-    let server = GraphServer::start(TOKEN, script);
+    let server = server(TOKEN, script);
     let report = run(&server, TOKEN);
     assert_nothing_failed(&report);
     assert_exactly_once(&server);
@@ -232,7 +283,7 @@ fn graph_dropped_after_commit_creates_each_key_exactly_once() {
 
 #[test]
 fn graph_unauthorized_stops_the_run_and_never_shows_the_token() {
-    let server = GraphServer::start("the-server-wants-another-token", Vec::new());
+    let server = server("the-server-wants-another-token", Vec::new());
     let report = run(&server, TOKEN);
     assert!(matches!(
         report.stopped,
@@ -260,7 +311,7 @@ fn graph_token_refused_mid_run_stops_it() {
         on: "POST",
         fault: Fault::Unauthorized,
     }];
-    let server = GraphServer::start(TOKEN, script);
+    let server = server(TOKEN, script);
     let report = run(&server, TOKEN);
     assert!(matches!(
         report.stopped,
@@ -274,7 +325,7 @@ fn graph_token_refused_mid_run_stops_it() {
 
 #[test]
 fn graph_server_refuses_bodies_that_are_not_ferrys_resources() {
-    let server = GraphServer::start(TOKEN, Vec::new());
+    let server = server(TOKEN, Vec::new());
     let credentials = Credentials::bearer(SecretString::from(TOKEN.to_string()));
     let client = HttpClient::new(HttpOptions::default(), credentials).unwrap();
     let url = url::Url::parse(&format!("{}/me/contacts", server.base_url)).unwrap();

@@ -3,8 +3,10 @@
 //! resources (`Event`, `TodoTask`, `Contact`, which deny unknown
 //! fields): a malformed or unknown body is answered `400`. It keeps the
 //! items created by the value of Ferry's source-key property, answers
-//! the lookup by source key, and answers with bodies shaped like
-//! Microsoft's documented examples (`fixtures/graph/`). It can be
+//! the lookup by source key, lists the instances of the series it was
+//! told about, deletes and patches (typed `Event` bodies) occurrences,
+//! and answers with bodies shaped like Microsoft's documented examples
+//! (`fixtures/graph/`). It can be
 //! scripted to misbehave once per entry: `429` or `503` with
 //! `Retry-After`, `401`, or a `POST` carried out and the connection then
 //! dropped unanswered.
@@ -12,7 +14,7 @@
 use ferry_shared::convert::graph::resources::{Contact, Event, ExtendedProperty, TodoTask};
 use ferry_shared::convert::graph::values::source_property_id;
 use serde_json::{Value, json};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
@@ -54,6 +56,13 @@ struct State {
     script: VecDeque<Scripted>,
     /// `METHOD path` of every request answered or dropped.
     requests: Vec<String>,
+    /// Occurrence starts (UTC, `…Z`) of each series' source-key value.
+    series: HashMap<String, Vec<String>>,
+    /// Occurrence ids listed: (series key value, start).
+    listed: HashMap<String, (String, String)>,
+    deleted: HashSet<(String, String)>,
+    /// Changed occurrences and the source-key value they carry now.
+    updated: HashMap<(String, String), Option<String>>,
 }
 
 /// A running server; its threads end with the test process.
@@ -64,15 +73,17 @@ pub struct GraphServer {
 }
 
 impl GraphServer {
-    /// A server accepting exactly the bearer token `token`, misbehaving
-    /// as `script` says.
-    pub fn start(token: &str, script: Vec<Scripted>) -> Self {
+    /// A server accepting exactly the bearer token `token`, knowing the
+    /// occurrences of `series` (by source-key value), misbehaving as
+    /// `script` says.
+    pub fn start(token: &str, series: HashMap<String, Vec<String>>, script: Vec<Scripted>) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let base_url =
             url::Url::parse(&format!("http://{}/v1.0", listener.local_addr().unwrap())).unwrap();
         let state = Arc::new(Mutex::new(State {
             authorization: format!("Bearer {token}"),
             script: script.into(),
+            series,
             ..State::default()
         }));
         let shared = state.clone();
@@ -97,6 +108,16 @@ impl GraphServer {
             *counts.entry(key).or_default() += 1;
         }
         counts
+    }
+
+    /// Occurrences deleted: `(series key value, UTC start)`.
+    pub fn deleted(&self) -> HashSet<(String, String)> {
+        self.state.lock().unwrap().deleted.clone()
+    }
+
+    /// Occurrences changed, and the key value they carry now.
+    pub fn updated(&self) -> HashMap<(String, String), Option<String>> {
+        self.state.lock().unwrap().updated.clone()
     }
 
     /// `METHOD path` of every request, in order.
@@ -244,7 +265,10 @@ fn handle(state: &Mutex<State>, request: &Request) -> Reply {
             headers: vec![("Retry-After", retry_after.to_string())],
             body: fixture("error-service-unavailable.json").to_string(),
         },
+        ("GET", _) if path.ends_with("/instances") => state.instances(&url),
         ("GET", _) => state.lookup(&url),
+        ("DELETE", _) => state.delete(&path),
+        ("PATCH", _) => state.patch(&path, request),
         ("POST", fault) => {
             let reply = state.create(&path, request);
             match fault {
@@ -345,6 +369,103 @@ impl State {
         body["value"] = Value::Array(value);
         json_reply("200 OK", &body)
     }
+}
+
+impl State {
+    /// `GET …/events/{id}/instances`: the occurrences of a known series
+    /// inside the window not deleted (`instances.json`).
+    fn instances(&mut self, url: &url::Url) -> Reply {
+        let param = |name: &str| {
+            url.query_pairs()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.into_owned())
+                .unwrap_or_default()
+        };
+        let (from, to) = (param("startDateTime"), param("endDateTime"));
+        let id = last_segment(url.path().trim_end_matches("/instances"));
+        let Some(key) = self
+            .items
+            .iter()
+            .find(|i| i.id == id)
+            .and_then(|i| i.key.clone())
+        else {
+            return error("404 Not Found", "ErrorItemNotFound", "no such series");
+        };
+        let starts = self.series.get(&key).cloned().unwrap_or_default();
+        let mut value = Vec::new();
+        for start in starts.into_iter().filter(|s| *s >= from && *s <= to) {
+            let occurrence = (key.clone(), start.clone());
+            if self.deleted.contains(&occurrence) {
+                continue;
+            }
+            let kind = if self.updated.contains_key(&occurrence) {
+                "exception"
+            } else {
+                "occurrence"
+            };
+            let occurrence_id = format!("{id}_{}", start.replace([':', '-'], ""));
+            self.listed.insert(occurrence_id.clone(), occurrence);
+            value.push(json!({ "id": occurrence_id, "type": kind, "originalStart": start }));
+        }
+        let mut body = fixture("instances.json");
+        body["value"] = Value::Array(value);
+        json_reply("200 OK", &body)
+    }
+
+    /// `DELETE …/events/{id}` of a listed occurrence.
+    fn delete(&mut self, path: &str) -> Reply {
+        match self.listed.get(&last_segment(path)).cloned() {
+            Some(occurrence) if !self.deleted.contains(&occurrence) => {
+                self.updated.remove(&occurrence);
+                self.deleted.insert(occurrence);
+                Reply::Answer {
+                    status: "204 No Content",
+                    headers: Vec::new(),
+                    body: String::new(),
+                }
+            }
+            _ => error(
+                "404 Not Found",
+                "ErrorItemNotFound",
+                "The specified object was not found in the store.",
+            ),
+        }
+    }
+
+    /// `PATCH …/events/{id}` of a listed occurrence or a stored item,
+    /// the body read as Ferry's `Event`.
+    fn patch(&mut self, path: &str, request: &Request) -> Reply {
+        let event = match serde_json::from_slice::<Event>(&request.body) {
+            Ok(event) => event,
+            Err(err) => return error("400 Bad Request", "RequestBodyRead", &err.to_string()),
+        };
+        let id = last_segment(path);
+        let key = source_key(&event.single_value_extended_properties);
+        match self.listed.get(&id).cloned() {
+            Some(occurrence) if !self.deleted.contains(&occurrence) => {
+                self.updated.insert(occurrence, key);
+            }
+            _ if self.items.iter().any(|i| i.id == id) => {}
+            _ => {
+                return error(
+                    "404 Not Found",
+                    "ErrorItemNotFound",
+                    "The specified object was not found in the store.",
+                );
+            }
+        }
+        let mut body = fixture("created-event.json");
+        body["id"] = Value::String(id);
+        json_reply("200 OK", &body)
+    }
+}
+
+/// The last path segment, percent-decoded.
+fn last_segment(path: &str) -> String {
+    let segment = path.rsplit('/').next().unwrap_or_default();
+    percent_encoding::percent_decode_str(segment)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// The value in `… and ep/value eq '<value>')` (OData quotes doubled).
