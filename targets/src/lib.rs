@@ -7,7 +7,8 @@
 //!   (found by the source key before creating, and again after a lost
 //!   answer), throttling obeyed, then occurrences deleted or changed.
 //! * [`graph`] — Microsoft Graph: items created exactly once (looked up by
-//!   the source key first), throttling obeyed.
+//!   the source key first, and again after a lost answer), throttling
+//!   obeyed, then occurrences deleted or changed.
 //! * [`http`] — the HTTP/1.1 client under them (TLS, Basic or Bearer
 //!   auth, limits).
 //! * [`error`] — the crate's one error type.

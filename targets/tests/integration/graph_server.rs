@@ -8,8 +8,8 @@
 //! and answers with bodies shaped like Microsoft's documented examples
 //! (`fixtures/graph/`). It can be
 //! scripted to misbehave once per entry: `429` or `503` with
-//! `Retry-After`, `401`, or a `POST` carried out and the connection then
-//! dropped unanswered.
+//! `Retry-After`, `401`, or a request (`POST`, `DELETE`, `PATCH`)
+//! carried out and the connection then dropped unanswered.
 
 use ferry_shared::convert::graph::resources::{Contact, Event, ExtendedProperty, TodoTask};
 use ferry_shared::convert::graph::values::source_property_id;
@@ -35,7 +35,7 @@ pub enum Fault {
     Unavailable { retry_after: u64 },
     /// `401`.
     Unauthorized,
-    /// The `POST` carried out, then the connection closed unanswered.
+    /// The request carried out, then the connection closed unanswered.
     CommitThenDrop,
 }
 
@@ -265,18 +265,20 @@ fn handle(state: &Mutex<State>, request: &Request) -> Reply {
             headers: vec![("Retry-After", retry_after.to_string())],
             body: fixture("error-service-unavailable.json").to_string(),
         },
-        ("GET", _) if path.ends_with("/instances") => state.instances(&url),
-        ("GET", _) => state.lookup(&url),
-        ("DELETE", _) => state.delete(&path),
-        ("PATCH", _) => state.patch(&path, request),
-        ("POST", fault) => {
-            let reply = state.create(&path, request);
+        (_, fault) => {
+            let reply = match request.method.as_str() {
+                "GET" if path.ends_with("/instances") => state.instances(&url),
+                "GET" => state.lookup(&url),
+                "POST" => state.create(&path, request),
+                "DELETE" => state.delete(&path),
+                "PATCH" => state.patch(&path, request),
+                other => error("405 Method Not Allowed", "ErrorInvalidRequest", other),
+            };
             match fault {
                 Some(Fault::CommitThenDrop) => Reply::Drop,
                 _ => reply,
             }
         }
-        (other, _) => error("405 Method Not Allowed", "ErrorInvalidRequest", other),
     }
 }
 
