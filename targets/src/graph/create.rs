@@ -10,21 +10,11 @@ use crate::ews::ledger::Ledger;
 use crate::ews::report::Outcome;
 use crate::graph::answer::{Answer, Tries};
 use crate::graph::options::GraphOptions;
+use crate::graph::step::Next;
 use ferry_shared::convert::ews::ItemId;
 use ferry_shared::convert::graph::{
     Collection, CreatedItem, FoundItem, GraphRequest, ItemList, RequestBody, find_by_source_key,
 };
-
-/// What a step wants next.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Next {
-    /// Send this request and hand back the answer.
-    Send(GraphRequest),
-    /// Wait this long (Graph asked for it), then ask again.
-    Wait(std::time::Duration),
-    /// The item is settled.
-    Finished,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {

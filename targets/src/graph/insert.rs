@@ -1,20 +1,20 @@
 //! The sans-I/O insert: the actions of a conversion in, HTTP requests
 //! out, answers in, a report at the end. Creates go first, one at a
-//! time, in order ([`crate::graph::create`]), one request in flight. A `401`, or
-//! a failure no request can get past (TLS, a redirect to another
-//! server), stops the run; what was not done then fails with it.
-//! Then the occurrence actions, one at a time
-//! ([`crate::graph::occurrence`]).
+//! time, in order ([`crate::graph::create`]), then the occurrence
+//! actions ([`crate::graph::occurrence`]), one request in flight. A
+//! `401`, or a failure no request can get past (TLS, a redirect to
+//! another server), stops the run; what was not done then fails with it.
 
 use crate::error::Error;
 use crate::ews::Step;
 use crate::ews::ledger::Ledger;
 use crate::ews::report::{InsertReport, OperationKind, Outcome, Totals};
 use crate::graph::answer::Answer;
-use crate::graph::create::{Create, Next};
+use crate::graph::create::Create;
 use crate::graph::endpoint::http_request;
 use crate::graph::occurrence::{Change, OccurrenceChange};
 use crate::graph::options::GraphOptions;
+use crate::graph::step::Next;
 use crate::http::HttpResponse;
 use ferry_shared::convert::graph::GraphAction;
 use std::collections::{HashSet, VecDeque};

@@ -12,6 +12,7 @@
 //! * [`options`] — every setting and limit, with its default.
 //! * [`endpoint`] — a Graph request made an HTTP request.
 //! * [`answer`] — what an HTTP answer means; tries against the limits.
+//! * [`step`] — what a step wants next.
 //! * [`create`] — one item created, exactly once.
 //! * [`occurrence`] — one occurrence deleted or changed.
 //! * [`insert`] — all actions, in order, and the report.
@@ -32,6 +33,7 @@ pub mod occurrence;
 #[cfg(test)]
 mod occurrence_tests;
 pub mod options;
+pub mod step;
 
 pub use client::GraphClient;
 pub use insert::Insert;

@@ -12,8 +12,8 @@
 use crate::ews::ledger::Ledger;
 use crate::ews::report::Outcome;
 use crate::graph::answer::{Answer, Tries};
-use crate::graph::create::Next;
 use crate::graph::options::GraphOptions;
+use crate::graph::step::Next;
 use ferry_shared::convert::ews::ItemId;
 use ferry_shared::convert::exchange::WallClock;
 use ferry_shared::convert::graph::resources::Event;
