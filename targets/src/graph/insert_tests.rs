@@ -252,3 +252,23 @@ fn an_item_for_another_folder_than_the_lookups_is_not_sent() {
         Outcome::Failed { reason } if reason.contains("another folder")
     ));
 }
+
+#[test]
+fn answers_lost_too_often_fail_the_item() {
+    let mut run = Insert::new(vec![contact(Some("a@x"))], options());
+    for _ in 0..2 {
+        expect_send(&mut run, http::Method::GET);
+        run.on_error(lost());
+    }
+    expect_send(&mut run, http::Method::GET);
+    respond(&mut run, 200, None, NONE_FOUND);
+    expect_send(&mut run, http::Method::POST);
+    run.on_error(lost());
+    assert!(matches!(run.next_step(), Step::Done));
+    let report = run.finish();
+    assert_eq!(report.totals.requests_sent, 4);
+    assert!(matches!(
+        &report.items[0].outcome,
+        Outcome::Failed { reason } if reason.starts_with("no answer after 3 tries")
+    ));
+}
