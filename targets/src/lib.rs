@@ -6,6 +6,9 @@
 //! * [`ews`] — Exchange Web Services: CreateItem in batches, exactly once
 //!   (found by the source key before creating, and again after a lost
 //!   answer), throttling obeyed, then occurrences deleted or changed.
+//! * [`graph`] — Microsoft Graph: items created exactly once (looked up by
+//!   the source key first, and again after a lost answer), throttling
+//!   obeyed, then occurrences deleted or changed.
 //! * [`http`] — the HTTP/1.1 client under them (TLS, Basic or Bearer
 //!   auth, limits).
 //! * [`error`] — the crate's one error type.
@@ -13,6 +16,7 @@
 pub mod caldav;
 pub mod error;
 pub mod ews;
+pub mod graph;
 pub mod http;
 
 pub use error::{Error, Result};

@@ -1,7 +1,8 @@
 //! CalDAV/CardDAV against a real Radicale on 127.0.0.1: discovery,
 //! collections, the iCalendar corpus uploaded exactly once and read back,
 //! a second run creating nothing, `412`, and a wrong password. EWS
-//! against a scripted EWS test server on 127.0.0.1 (`ews_*`).
+//! against a scripted EWS test server on 127.0.0.1 (`ews_*`), Microsoft
+//! Graph against a scripted Graph test server (`graph_*`).
 
 mod address_book;
 mod auth;
@@ -12,6 +13,8 @@ mod corpus;
 mod discovery;
 mod ews_insert;
 mod ews_server;
+mod graph_insert;
+mod graph_server;
 mod precondition;
 mod scripted;
 mod transport;

@@ -1,0 +1,40 @@
+//! Microsoft Graph: the actions of a conversion
+//! ([`ferry_shared::convert::graph::convert`]) carried out exactly once,
+//! the sibling of [`crate::ews`]. Each create is looked up by its source
+//! key (Ferry's extended property) before it is `POST`ed; `429` and
+//! `503` are retried after `Retry-After`; a lost answer leads to a new
+//! lookup, never to a blind resend; `401` stops the run. The requests
+//! and answers are written and read by
+//! [`ferry_shared::convert::graph`]; the protocol logic here is sans-I/O
+//! ([`insert`]), driven by [`client`] with an OAuth2 bearer token.
+//! Then the occurrences of series are deleted or changed.
+//!
+//! * [`options`] — every setting and limit, with its default.
+//! * [`endpoint`] — a Graph request made an HTTP request.
+//! * [`answer`] — what an HTTP answer means; tries against the limits.
+//! * [`step`] — what a step wants next.
+//! * [`create`] — one item created, exactly once.
+//! * [`occurrence`] — one occurrence deleted or changed.
+//! * [`insert`] — all actions, in order, and the report.
+//! * [`client`] — the tokio driver.
+//!
+//! The report, its outcomes, the run's ledger and the driver's steps are
+//! those of the EWS transport ([`crate::ews::report`],
+//! [`crate::ews::ledger`], [`crate::ews::Step`]).
+
+pub mod answer;
+pub mod client;
+pub mod create;
+pub mod endpoint;
+pub mod insert;
+#[cfg(test)]
+mod insert_tests;
+pub mod occurrence;
+#[cfg(test)]
+mod occurrence_tests;
+pub mod options;
+pub mod step;
+
+pub use client::GraphClient;
+pub use insert::Insert;
+pub use options::{DEFAULT_BASE_URL, GraphOptions};
