@@ -51,7 +51,11 @@ impl TestClient {
                     return Ok(());
                 }
             }
-            let n = self.stream.read(&mut buf)?;
+            let n = match self.stream.read(&mut buf) {
+                // A signal (another test's child process) is not an error.
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+                other => other?,
+            };
             if n == 0 {
                 return Err(io::Error::new(
                     io::ErrorKind::UnexpectedEof,
