@@ -4,7 +4,7 @@
 //! Each file is read, mapped (the same rules as `ferry inspect`) and
 //! written by Ferry's own iCalendar and vCard writers: events and tasks
 //! grouped by UID into calendar object resources, contacts as vCards.
-//! [`ferry_targets::caldav::upload`] then puts them into the named
+//! [`ferry_targets::caldav::upload()`] then puts them into the named
 //! calendar and address book (created when missing), skipping what the
 //! collection already holds, so a re-run adds nothing.
 //!

@@ -12,7 +12,7 @@
 //! * Readers, one per format, each producing a [`FileReport`]:
 //!   [`ical`] (iCalendar: a line scanner that knows where every item starts
 //!   and what is broken, and per-item parsing with `calcard`), [`xcal`],
-//!   [`vcard`] and [`csv`] (Outlook and MDaemon exports). [`inspect`] picks
+//!   [`vcard`] and [`csv`] (Outlook and MDaemon exports). [`inspect()`] picks
 //!   the reader from the file's content.
 //! * [`mapping`] holds the user's rules (user map, domain rewrites, default
 //!   time zone, full or flat attendees) and applies them, item by item,
@@ -24,6 +24,10 @@
 //! * [`report`] is the serialisable result shown in the preview table and
 //!   printed by `ferry inspect`.
 //! * [`limits`] holds every input limit, each with a documented default.
+
+// The module maps link their private submodules, for readers of
+// `cargo doc --document-private-items`.
+#![allow(rustdoc::private_intra_doc_links)]
 
 pub mod convert;
 pub mod csv;

@@ -1,4 +1,4 @@
-//! iCalendar (RFC 5545) files: from bytes to a [`CalendarReport`].
+//! iCalendar (RFC 5545) files: from bytes to a [`crate::FileReport`].
 //!
 //! The work is split in three steps, each in its own module:
 //! 1. [`crate::text::decode_content_lines`] turns bytes into text;

@@ -5,7 +5,7 @@
 //!    or Windows-1252 for old exports);
 //! 2. [`lines`] joins the physical lines of each property (folding,
 //!    quoted-printable soft breaks, unindented base64);
-//! 3. [`split`] finds every card and every structural problem, with line
+//! 3. [`mod@split`] finds every card and every structural problem, with line
 //!    numbers;
 //! 4. [`card`] parses each card on its own with `calcard`, and
 //!    [`contact`], [`values`] and [`photo`] map it into the model.

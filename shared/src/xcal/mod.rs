@@ -7,7 +7,7 @@
 //! 1. [`crate::text::decode`] turns bytes into text;
 //! 2. [`reader`] reads the XML with quick-xml, refusing DOCTYPEs and entity
 //!    declarations, and names the line of every problem;
-//! 3. [`translate`] walks `<icalendar>`, `<vcalendar>`, components and
+//! 3. [`mod@translate`] walks `<icalendar>`, `<vcalendar>`, components and
 //!    properties; [`node`], [`property`], [`value`] and [`content_line`]
 //!    turn each property into one escaped iCalendar line, and [`output`]
 //!    records the XML line of every generated line;

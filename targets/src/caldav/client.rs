@@ -1,6 +1,6 @@
 //! The CalDAV/CardDAV driver: runs the sans-I/O steps (discovery,
 //! collection choice, member listing, `PUT` outcome) over an
-//! [`HttpClient`]. Each method is one step; [`crate::caldav::upload`]
+//! [`HttpClient`]. Each method is one step; [`mod@crate::caldav::upload`]
 //! strings them together.
 
 use crate::caldav::collection::{self, Collection, CollectionChoice, CollectionSpec};

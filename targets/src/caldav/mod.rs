@@ -1,6 +1,6 @@
 //! CalDAV (RFC 4791) and CardDAV (RFC 6352): discovery, collections and
 //! exactly-once `PUT`s. The protocol steps are sans-I/O (requests out,
-//! responses in, decisions out); [`client`] and [`upload`] drive them.
+//! responses in, decisions out); [`client`] and [`mod@upload`] drive them.
 //!
 //! * [`kind`] — calendar or address book; iCalendar or vCard body.
 //! * [`paths`] — hrefs and resource names as URLs.
@@ -11,7 +11,7 @@
 //! * [`members`] — what a collection already holds.
 //! * [`outcome`] — what a `PUT` answer means.
 //! * [`client`] — the driver, one method per step.
-//! * [`upload`] — all steps for a list of resources.
+//! * [`mod@upload`] — all steps for a list of resources.
 
 pub mod client;
 pub mod collection;

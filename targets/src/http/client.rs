@@ -1,6 +1,6 @@
 //! The thin tokio driver: opens TCP (and TLS) connections with hyper's
 //! HTTP/1.1 client, sends [`HttpRequest`]s, reads bodies within the size
-//! limit and follows redirects the [`redirect`](super::redirect) rules
+//! limit and follows redirects the [`super::redirect`] rules
 //! allow. Idle connections are kept per server for reuse.
 //!
 //! hyper's low-level connection API is used rather than a full client

@@ -3,7 +3,7 @@
 //! empty Exchange-like target (`/`). Prints how to copy between them and
 //! runs until Enter is pressed (or stdin closes).
 //!
-//! Usage: demo_servers [MESSAGES]   (default 300)
+//! Usage: `demo_servers [MESSAGES]`   (default 300)
 
 use ferry_testkit::dovecot::{Dovecot, DovecotOptions, Layout};
 use ferry_testkit::mailgen::{MailboxSpec, generate};

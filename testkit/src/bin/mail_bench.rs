@@ -8,7 +8,7 @@
 //! MB/s, peak RSS, and Ferry/mbsync ratios; plus an exactness check of
 //! each tool's copy by the strict verifier.
 //!
-//! Usage: mail_bench FERRY_BINARY [MESSAGES]
+//! Usage: `mail_bench FERRY_BINARY [MESSAGES]`
 //! With MAIL_BENCH_PROFILE=FILE, Ferry's full copy runs under `perf record`.
 
 use ferry_testkit::dovecot::{Dovecot, DovecotOptions, Layout};

@@ -14,7 +14,7 @@ use chrono::Duration;
 /// A calendar item as Exchange holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CalendarItem {
-    /// The key a re-run finds the item by (see [`crate::convert::source_key`]).
+    /// The key a re-run finds the item by (see [`crate::convert::source_key()`]).
     pub source_key: Option<String>,
     pub subject: Option<String>,
     /// Plain text.

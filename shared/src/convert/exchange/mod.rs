@@ -14,7 +14,7 @@
 //!   with its removed (EXDATE) and extra (RDATE) occurrences;
 //! * [`calendar`], [`task`], [`contact`]: the three kinds of item.
 //!
-//! Every created item carries its source key ([`super::source_key`]); an
+//! Every created item carries its source key ([`super::source_key()`]); an
 //! occurrence created on its own (an expanded series, an extra date)
 //! carries the key a changed occurrence at that time would have, so
 //! that a re-run and a later change find it.

@@ -2,7 +2,7 @@
 //! namespace-aware reader; never assembled from strings.
 //!
 //! * [`names`] — the namespaces and the properties Ferry asks for.
-//! * [`write`] — PROPFIND, MKCALENDAR and extended MKCOL bodies.
+//! * [`mod@write`] — PROPFIND, MKCALENDAR and extended MKCOL bodies.
 //! * [`multistatus`] — the `207 Multi-Status` reader, with its limits.
 //! * [`error_body`] — the failed conditions of a `DAV:error` body.
 
