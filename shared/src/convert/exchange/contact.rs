@@ -202,7 +202,7 @@ pub(super) fn convert_contact(item: &Item, conversion: &mut ExchangeConversion) 
     if card.name.prefix.is_some() {
         losses.push(Loss::new(
             "name",
-            "Exchange cannot be given a name prefix (title) through EWS; it stays in the display name only",
+            "Exchange cannot be given a name prefix (title) through EWS or Graph; it stays in the display name only",
         ));
     }
     let birthday = card.birthday.as_deref().and_then(|text| {
