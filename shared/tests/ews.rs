@@ -7,7 +7,12 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
+use common::{defined_zones, exchange_file, files_under, repository};
+
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use ferry_shared::ParseLimits;
 use ferry_shared::convert::ews::{
     self, EwsError, EwsSettings, Folder, ItemId, ResponseClass, create_item_requests,
     delete_occurrence, find_by_source_key, find_occurrences, read_create_item_response,
@@ -15,72 +20,13 @@ use ferry_shared::convert::ews::{
     update_occurrence,
 };
 use ferry_shared::convert::exchange::{
-    ExchangeConversion, ExchangeItem, ExchangeOptions, Operation, Pattern, RecurrenceEnd, convert,
-    expand::occurrences,
+    ExchangeConversion, ExchangeItem, Operation, Pattern, RecurrenceEnd, expand::occurrences,
 };
-use ferry_shared::mapping::{AttendeeMode, MappingRules, map_report};
-use ferry_shared::model::{Frequency, RecurrenceRule, Weekday, WeekdayNum, ZoneDefinition};
-use ferry_shared::{ParseLimits, inspect};
+use ferry_shared::mapping::AttendeeMode;
+use ferry_shared::model::{Frequency, RecurrenceRule, Weekday, WeekdayNum};
 use proptest::prelude::*;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
-
-fn repository(relative: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join(relative)
-}
-
-fn files_under(relative: &str, extensions: &[&str]) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut dirs = vec![repository(relative)];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(&dir).expect("folder is readable") {
-            let path = entry.expect("directory entry").path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path
-                .extension()
-                .is_some_and(|e| extensions.iter().any(|x| e == *x))
-            {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
-}
-
-/// The zones a calendar file defines (its VTIMEZONEs).
-fn defined_zones(bytes: &[u8]) -> Vec<ZoneDefinition> {
-    ferry_shared::ical::vtimezone::defined_zones(bytes, &ParseLimits::default())
-}
-
-fn rules(mode: AttendeeMode) -> MappingRules {
-    MappingRules {
-        default_zone: Some("Europe/Berlin".into()),
-        attendees: mode,
-        ..MappingRules::default()
-    }
-}
-
-/// Every item of the file at `path`, converted; nothing when the file
-/// cannot be read at all.
-fn convert_file(path: &Path, mode: AttendeeMode) -> Vec<ExchangeConversion> {
-    let bytes = std::fs::read(path).expect("fixture is readable");
-    let Ok(report) = inspect(&bytes, &ParseLimits::default()) else {
-        return Vec::new();
-    };
-    let zones = defined_zones(&bytes);
-    let options = ExchangeOptions {
-        date_zone: Some("Europe/Berlin".into()),
-        ..ExchangeOptions::default()
-    };
-    map_report(&report, &rules(mode))
-        .iter()
-        .map(|mapped| convert(mapped, &zones, &options))
-        .collect()
-}
 
 fn settings() -> EwsSettings {
     EwsSettings {
@@ -202,7 +148,7 @@ fn every_corpus_item_converts_and_every_request_validates() {
     for mode in [AttendeeMode::Full, AttendeeMode::Flat] {
         let conversions: Vec<ExchangeConversion> = files
             .iter()
-            .flat_map(|path| convert_file(path, mode))
+            .flat_map(|path| exchange_file(path, mode))
             .collect();
         let creates: Vec<&ExchangeItem> = conversions
             .iter()
@@ -249,7 +195,7 @@ fn every_corpus_item_converts_and_every_request_validates() {
 #[test]
 fn the_schemas_catch_a_misplaced_element() {
     let path = repository("fixtures/ews/items/series.ics");
-    let envelopes = requests(&convert_file(&path, AttendeeMode::Full), 10);
+    let envelopes = requests(&exchange_file(&path, AttendeeMode::Full), 10);
     let good = envelopes[0].clone();
     let start = good.find("<t:Location>").unwrap();
     let end = good.find("</t:Location>").unwrap() + "</t:Location>".len();
@@ -412,7 +358,7 @@ fn bad_answers_are_read_to_the_right_values() {
 
 /// The losses, then each request as xmllint formats it.
 fn golden(relative: &str) -> String {
-    let conversions = convert_file(&repository(relative), AttendeeMode::Full);
+    let conversions = exchange_file(&repository(relative), AttendeeMode::Full);
     let mut text = String::new();
     for loss in conversions.iter().flat_map(|c| &c.losses) {
         text.push_str(&format!("loss {}: {}\n", loss.field, loss.reason));
@@ -472,7 +418,7 @@ fn resolve_names_and_batches() {
     };
     let request = resolve_names("zyg", &exchange_2016).unwrap();
     assert!(request.contains(r#"<t:RequestServerVersion Version="Exchange2016"/>"#));
-    let conversions = convert_file(
+    let conversions = exchange_file(
         &repository("fixtures/ews/items/custom-zone.ics"),
         AttendeeMode::Full,
     );
@@ -502,7 +448,7 @@ fn resolve_names_and_batches() {
 // Series: ranges, UNTIL in UTC, COUNT, removed and changed occurrences
 
 fn series_of(relative: &str) -> Vec<ExchangeConversion> {
-    convert_file(&repository(relative), AttendeeMode::Full)
+    exchange_file(&repository(relative), AttendeeMode::Full)
 }
 
 #[test]
@@ -886,7 +832,7 @@ fn corpus_vtimezones_are_read_and_agree_with_the_tz_database() {
 
 #[test]
 fn a_zone_with_one_offset_is_spelled_out_without_changes() {
-    let conversions = convert_file(
+    let conversions = exchange_file(
         &repository("fixtures/ews/items/fixed-zone.ics"),
         AttendeeMode::Full,
     );

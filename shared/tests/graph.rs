@@ -9,6 +9,10 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
+use common::{defined_zones, exchange_file, files_under, repository};
+
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use ferry_shared::convert::exchange::{
     self, CalendarItem, ExchangeConversion, ExchangeItem, ExchangeOptions, ExchangeZone, Operation,
@@ -24,76 +28,11 @@ use ferry_shared::convert::graph::{
     pick_occurrence, update_occurrence,
 };
 use ferry_shared::convert::{SOURCE_PROPERTY_NAME, SOURCE_PROPERTY_SET};
-use ferry_shared::ical::scan::{Part, scan_part};
-use ferry_shared::ical::vtimezone::read_vtimezone;
 use ferry_shared::mapping::{AttendeeMode, MappingRules, WarningCode, map_report};
-use ferry_shared::model::{Weekday, ZoneDefinition};
+use ferry_shared::model::Weekday;
 use ferry_shared::{ParseLimits, inspect};
 use serde::de::DeserializeOwned;
-use std::path::{Path, PathBuf};
-
-fn repository(relative: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join(relative)
-}
-
-fn files_under(relative: &str, extensions: &[&str]) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut dirs = vec![repository(relative)];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(&dir).expect("folder is readable") {
-            let path = entry.expect("directory entry").path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path
-                .extension()
-                .is_some_and(|e| extensions.iter().any(|x| e == *x))
-            {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
-}
-
-/// The zones a calendar file defines (its VTIMEZONEs).
-fn defined_zones(bytes: &[u8]) -> Vec<ZoneDefinition> {
-    let text = ferry_shared::text::decode_content_lines(bytes).text;
-    let Ok(outline) = scan_part(&text, &ParseLimits::default(), &Part::WHOLE) else {
-        return Vec::new();
-    };
-    outline
-        .components
-        .iter()
-        .filter(|span| span.name == "VTIMEZONE")
-        .filter_map(|span| read_vtimezone(span.text))
-        .collect()
-}
-
-/// Every item of the file at `path` in the Exchange shape; nothing when
-/// the file cannot be read at all.
-fn exchange_file(path: &Path, mode: AttendeeMode) -> Vec<ExchangeConversion> {
-    let bytes = std::fs::read(path).expect("fixture is readable");
-    let Ok(report) = inspect(&bytes, &ParseLimits::default()) else {
-        return Vec::new();
-    };
-    let zones = defined_zones(&bytes);
-    let rules = MappingRules {
-        default_zone: Some("Europe/Berlin".into()),
-        attendees: mode,
-        ..MappingRules::default()
-    };
-    let options = ExchangeOptions {
-        date_zone: Some("Europe/Berlin".into()),
-        ..ExchangeOptions::default()
-    };
-    map_report(&report, &rules)
-        .iter()
-        .map(|mapped| convert(mapped, &zones, &options))
-        .collect()
-}
+use std::path::PathBuf;
 
 fn target() -> GraphTarget {
     GraphTarget {
