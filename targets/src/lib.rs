@@ -9,6 +9,8 @@
 //! * [`graph`] — Microsoft Graph: items created exactly once (looked up by
 //!   the source key first, and again after a lost answer), throttling
 //!   obeyed, then occurrences deleted or changed.
+//! * [`tries`] — busy and lost tries of one step, counted against the
+//!   limits (EWS and Graph alike).
 //! * [`http`] — the HTTP/1.1 client under them (TLS, Basic or Bearer
 //!   auth, limits).
 //! * [`error`] — the crate's one error type.
@@ -18,5 +20,6 @@ pub mod error;
 pub mod ews;
 pub mod graph;
 pub mod http;
+pub mod tries;
 
 pub use error::{Error, Result};

@@ -113,39 +113,10 @@ pub fn busy_wait(back_off_ms: Option<u64>, options: &EwsOptions) -> Duration {
         .min(options.max_busy_wait)
 }
 
-/// How often one step was tried, against the limits.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Tries {
-    busy: u32,
-    lost: u32,
-}
-
-impl Tries {
-    /// Counts a busy answer: `Err` with the reason once the limit is reached.
-    pub fn busy(&mut self, options: &EwsOptions) -> Result<(), String> {
-        self.busy += 1;
-        let limit = options.max_busy_tries.max(1);
-        if self.busy >= limit {
-            return Err(format!("the server was still busy after {limit} tries"));
-        }
-        Ok(())
-    }
-
-    /// Counts a lost exchange: `Err` with the reason once the limit is
-    /// reached.
-    pub fn lost(&mut self, reason: &str, options: &EwsOptions) -> Result<(), String> {
-        self.lost += 1;
-        let limit = options.max_lost_tries.max(1);
-        if self.lost >= limit {
-            return Err(format!("no answer after {limit} tries: {reason}"));
-        }
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tries::Tries;
     use http::{HeaderMap, HeaderValue, StatusCode};
     use url::Url;
 

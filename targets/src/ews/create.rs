@@ -8,11 +8,12 @@
 //! looked up again before anything is sent again, and an item without a
 //! source key, which cannot be looked up, is not sent again.
 
-use crate::ews::answer::{Answer, Tries, Trouble, busy_wait};
+use crate::ews::answer::{Answer, Trouble, busy_wait};
 use crate::ews::ledger::Ledger;
 use crate::ews::options::EwsOptions;
 use crate::ews::report::Outcome;
 use crate::ews::step::Next;
+use crate::tries::Tries;
 use ferry_shared::convert::ews::{
     Folder, ItemId, ItemOutcome, ResponseClass, create_item_requests, find_by_source_key,
     read_create_item_response, read_find_item_response,

@@ -10,11 +10,12 @@
 //! series expanded into single items has no series item: the override's
 //! own item (found by its key) is updated instead.
 
-use crate::ews::answer::{Answer, Tries, Trouble, busy_wait};
+use crate::ews::answer::{Answer, Trouble, busy_wait};
 use crate::ews::ledger::Ledger;
 use crate::ews::options::EwsOptions;
 use crate::ews::report::Outcome;
 use crate::ews::step::Next;
+use crate::tries::Tries;
 use chrono::{DateTime, NaiveDateTime};
 use ferry_shared::convert::ews::{
     Folder, FoundItem, ItemId, ItemOutcome, ResponseClass, delete_occurrence, find_by_source_key,

@@ -51,3 +51,17 @@ impl Default for EwsOptions {
         }
     }
 }
+
+impl crate::tries::TryLimits for EwsOptions {
+    fn max_busy_tries(&self) -> u32 {
+        self.max_busy_tries
+    }
+
+    fn max_lost_tries(&self) -> u32 {
+        self.max_lost_tries
+    }
+
+    fn server_name(&self) -> &'static str {
+        "the server"
+    }
+}

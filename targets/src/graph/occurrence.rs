@@ -11,9 +11,10 @@
 
 use crate::ews::ledger::Ledger;
 use crate::ews::report::Outcome;
-use crate::graph::answer::{Answer, Tries};
+use crate::graph::answer::Answer;
 use crate::graph::options::GraphOptions;
 use crate::graph::step::Next;
+use crate::tries::Tries;
 use ferry_shared::convert::ews::ItemId;
 use ferry_shared::convert::exchange::WallClock;
 use ferry_shared::convert::graph::resources::Event;

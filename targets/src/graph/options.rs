@@ -50,6 +50,20 @@ impl Default for GraphOptions {
     }
 }
 
+impl crate::tries::TryLimits for GraphOptions {
+    fn max_busy_tries(&self) -> u32 {
+        self.max_busy_tries
+    }
+
+    fn max_lost_tries(&self) -> u32 {
+        self.max_lost_tries
+    }
+
+    fn server_name(&self) -> &'static str {
+        "Graph"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
