@@ -6,7 +6,7 @@
 //! server with separator `.` and every folder under `INBOX.`, and an
 //! Exchange-like one with separator `/` and folders at the top.
 
-use crate::server_process::{free_port, start_with_retries};
+use crate::server_process::{free_port, make_certificate, start_with_retries};
 use std::fmt::Write as _;
 use std::io::{self, BufRead, BufReader};
 use std::net::{SocketAddr, TcpStream};
@@ -282,43 +282,6 @@ fn current_uid() -> u32 {
                 .and_then(|uid| uid.parse().ok())
         })
         .unwrap_or(0)
-}
-
-/// Makes a self-signed certificate for 127.0.0.1 with openssl.
-fn make_certificate(dir: &Path) -> io::Result<()> {
-    let status = Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=127.0.0.1",
-        ])
-        .args(["-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"])
-        .arg("-keyout")
-        .arg(dir.join("key.pem"))
-        .arg("-out")
-        .arg(dir.join("cert.pem"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()?;
-    let der = Command::new("openssl")
-        .args(["x509", "-outform", "der", "-in"])
-        .arg(dir.join("cert.pem"))
-        .arg("-out")
-        .arg(dir.join("cert.der"))
-        .status()?;
-    if status.success() && der.success() {
-        Ok(())
-    } else {
-        Err(io::Error::other(
-            "openssl could not make a test certificate",
-        ))
-    }
 }
 
 fn write_config(

@@ -7,7 +7,7 @@
 //! stopped when dropped. Nothing outside that folder is read or written:
 //! the system configuration (`/etc/radicale/config`) is bypassed with `-C`.
 
-use crate::server_process::{free_port, start_with_retries};
+use crate::server_process::{free_port, make_certificate, start_with_retries};
 use std::fmt::Write as _;
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -216,35 +216,4 @@ fn write_config(dir: &Path, port: u16, options: &RadicaleOptions) -> io::Result<
         collections = dir.join("collections").display(),
     );
     std::fs::write(dir.join("config"), config)
-}
-
-/// Makes a self-signed certificate for 127.0.0.1 with openssl, as PEM
-/// (for Radicale) and DER (for pinning).
-fn make_certificate(dir: &Path) -> io::Result<()> {
-    let key = Command::new("openssl")
-        .args([
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-        ])
-        .args(["-subj", "/CN=127.0.0.1"])
-        .args(["-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"])
-        .arg("-keyout")
-        .arg(dir.join("key.pem"))
-        .arg("-out")
-        .arg(dir.join("cert.pem"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()?;
-    let der = Command::new("openssl")
-        .args(["x509", "-outform", "der", "-in"])
-        .arg(dir.join("cert.pem"))
-        .arg("-out")
-        .arg(dir.join("cert.der"))
-        .status()?;
-    if key.success() && der.success() {
-        Ok(())
-    } else {
-        Err(io::Error::other(
-            "openssl could not make a test certificate",
-        ))
-    }
 }

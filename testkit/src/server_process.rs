@@ -1,9 +1,12 @@
 //! What the test servers (Dovecot, Radicale) share when they start: a
-//! free port on 127.0.0.1 and a few tries, since a port found free may be
-//! taken by another process before the server binds it.
+//! free port on 127.0.0.1, a few tries (a port found free may be taken by
+//! another process before the server binds it), and a self-signed
+//! certificate for TLS.
 
 use std::io;
 use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Command, Stdio};
 
 /// A port on 127.0.0.1 that was free a moment ago.
 pub fn free_port() -> io::Result<u16> {
@@ -24,4 +27,42 @@ pub fn start_with_retries<T>(
         }
     }
     Err(last_error.unwrap_or_else(|| io::Error::other(format!("{name} did not start"))))
+}
+
+/// Makes a self-signed certificate for 127.0.0.1 with openssl, in `dir`:
+/// `key.pem` and `cert.pem` for the server, `cert.der` for pinning.
+pub fn make_certificate(dir: &Path) -> io::Result<()> {
+    let status = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+        ])
+        .args(["-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"])
+        .arg("-keyout")
+        .arg(dir.join("key.pem"))
+        .arg("-out")
+        .arg(dir.join("cert.pem"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()?;
+    let der = Command::new("openssl")
+        .args(["x509", "-outform", "der", "-in"])
+        .arg(dir.join("cert.pem"))
+        .arg("-out")
+        .arg(dir.join("cert.der"))
+        .status()?;
+    if status.success() && der.success() {
+        Ok(())
+    } else {
+        Err(io::Error::other(
+            "openssl could not make a test certificate",
+        ))
+    }
 }
