@@ -132,18 +132,7 @@ fn body(item: &Item, losses: &mut Vec<String>) -> Result<ObjectText, WriteError>
                 .to_string(),
         );
     }
-    let categories: Vec<&str> = item
-        .categories
-        .iter()
-        .map(String::as_str)
-        .filter(|c| !c.trim().is_empty())
-        .collect();
-    if !categories.is_empty() {
-        text.push(Property::new("CATEGORIES").texts(&categories, ','));
-    }
-    if let Some(sensitivity) = item.sensitivity {
-        text.push(Property::new("CLASS").raw(class(sensitivity)));
-    }
+    categories_and_class(&mut text, item);
     if let Some(show_as) = item.show_as {
         let (transparency, busy_status) = free_busy(show_as);
         text.push(Property::new("TRANSP").raw(transparency));
@@ -185,8 +174,25 @@ fn write_alarm(text: &mut ObjectText, item: &Item, minutes: i64) {
     text.push(Property::new("END").raw("VALARM"));
 }
 
+/// CATEGORIES (blank ones left out) and CLASS, written the same way in
+/// iCalendar and vCard 3.0.
+pub(super) fn categories_and_class(text: &mut ObjectText, item: &Item) {
+    let categories: Vec<&str> = item
+        .categories
+        .iter()
+        .map(String::as_str)
+        .filter(|c| !c.trim().is_empty())
+        .collect();
+    if !categories.is_empty() {
+        text.push(Property::new("CATEGORIES").texts(&categories, ','));
+    }
+    if let Some(sensitivity) = item.sensitivity {
+        text.push(Property::new("CLASS").raw(class(sensitivity)));
+    }
+}
+
 /// CLASS, the same keywords in iCalendar and vCard 3.0.
-pub(super) fn class(sensitivity: Sensitivity) -> &'static str {
+fn class(sensitivity: Sensitivity) -> &'static str {
     match sensitivity {
         Sensitivity::Public => "PUBLIC",
         Sensitivity::Private => "PRIVATE",

@@ -21,7 +21,7 @@
 //!   `VALUE=uri`; one that was too large to keep is a loss.
 
 use super::WriteError;
-use super::component::class;
+use super::component::categories_and_class;
 use super::resource::{content_uid, resource_name};
 use super::text::{ContentLine, ObjectText, Property, plain_text};
 use crate::model::{Contact, Item, ItemKind, Labeled, Photo, PostalAddress};
@@ -142,18 +142,7 @@ fn body(item: &Item, contact: &Contact, losses: &mut Vec<String>) -> ObjectText 
     if let Some(note) = present(&item.description) {
         text.push(Property::new("NOTE").text(note));
     }
-    let categories: Vec<&str> = item
-        .categories
-        .iter()
-        .map(String::as_str)
-        .filter(|c| !c.trim().is_empty())
-        .collect();
-    if !categories.is_empty() {
-        text.push(Property::new("CATEGORIES").texts(&categories, ','));
-    }
-    if let Some(sensitivity) = item.sensitivity {
-        text.push(Property::new("CLASS").raw(class(sensitivity)));
-    }
+    categories_and_class(&mut text, item);
     if let Some(photo) = &contact.photo {
         match photo_line(photo) {
             Some(line) => text.push(line),
