@@ -366,25 +366,28 @@ fn yearly(rule: &RecurrenceRule, year: i32, start: NaiveDate) -> Vec<NaiveDate> 
             .filter(|d| rule.by_month.is_empty() || rule.by_month.contains(&(d.month() as u8)))
             .collect()
     } else if !rule.by_week_no.is_empty() {
-        let weeks =
-            NaiveDate::from_ymd_opt(year, 12, 28).map_or(52, |d| d.iso_week().week() as i32);
-        let mut days = Vec::new();
-        for week in &rule.by_week_no {
-            let week = if *week < 0 {
-                weeks + 1 + i32::from(*week)
-            } else {
-                i32::from(*week)
-            };
-            let Ok(week) = u32::try_from(week) else {
-                continue;
-            };
-            for weekday in 0..7 {
-                let day = chrono::Weekday::try_from(weekday as u8).unwrap_or(chrono::Weekday::Mon);
-                if let Some(date) = NaiveDate::from_isoywd_opt(year, week, day) {
-                    days.push(date);
+        // The days of this calendar year whose ISO week is listed. A day at
+        // the year's start that belongs to last year's final week is
+        // matched by -1 (or that week's number); a day at the year's end
+        // that belongs to next year's first week only by 1 — as
+        // rrule-style engines (dateutil, rust-rrule, calcard) read it.
+        let weeks_in = |iso_year: i32| {
+            NaiveDate::from_ymd_opt(iso_year, 12, 28).map_or(52, |d| d.iso_week().week() as i32)
+        };
+        let listed = |day: &NaiveDate| {
+            let iso = day.iso_week();
+            let (week, weeks) = (iso.week() as i32, weeks_in(iso.year()));
+            rule.by_week_no.iter().any(|n| {
+                let n = i32::from(*n);
+                match iso.year().cmp(&year) {
+                    std::cmp::Ordering::Equal => week == n || (n < 0 && week == weeks + 1 + n),
+                    std::cmp::Ordering::Less => n == -1 || n == week,
+                    std::cmp::Ordering::Greater => n == 1,
                 }
-            }
-        }
+            })
+        };
+        let mut days: Vec<NaiveDate> = (1..=12).flat_map(|m| month_days(year, m)).collect();
+        days.retain(listed);
         days.retain(|d| rule.by_month.is_empty() || rule.by_month.contains(&(d.month() as u8)));
         if rule.by_day.is_empty() {
             days.retain(|d| d.weekday() == start.weekday());
@@ -503,6 +506,35 @@ mod tests {
         let daily = RecurrenceRule::default();
         let until = occurrences(&daily, at("2024-01-01T09:00"), Some(at("2024-01-03T08:59")));
         assert_eq!(until.count(), 2);
+    }
+
+    #[test]
+    fn last_week_reaches_into_the_next_calendar_year() {
+        // ISO week 53 of 2026 runs from 28 December 2026 to 3 January 2027:
+        // its Friday is 1 January 2027, in January, so it is an occurrence.
+        let last_week_in_january = RecurrenceRule {
+            frequency: Frequency::Yearly,
+            by_month: vec![1],
+            by_week_no: vec![-1],
+            by_day: vec![day(None, Weekday::Friday)],
+            ..RecurrenceRule::default()
+        };
+        assert_eq!(
+            dates(&last_week_in_january, "2024-12-30T09:30", 3),
+            ["2024-12-30", "2027-01-01", "2038-01-01"]
+        );
+        // Week 1 reaches back into the old year.
+        let first_week_in_december = RecurrenceRule {
+            frequency: Frequency::Yearly,
+            by_month: vec![12],
+            by_week_no: vec![1],
+            by_day: vec![day(None, Weekday::Monday)],
+            ..RecurrenceRule::default()
+        };
+        assert_eq!(
+            dates(&first_week_in_december, "2024-12-30T09:30", 3),
+            ["2024-12-30", "2025-12-29", "2029-12-31"]
+        );
     }
 
     #[test]
