@@ -7,11 +7,18 @@
 //! * [`verify`] seeds servers and compares whole mailboxes strictly.
 //! * [`radicale`] starts a real Radicale CalDAV/CardDAV server on 127.0.0.1.
 //! * [`server_process`] — free ports and start retries for those servers.
+//! * [`http_server`] — the HTTP plumbing of the stand-ins below.
+//! * [`ews_server`] and [`graph_server`] stand in for Exchange's EWS and
+//!   Microsoft Graph, which cannot run here: they validate what they
+//!   receive and answer like Microsoft's published examples.
 //! * [`proxy`] cuts a connection mid-transfer, to test reconnecting.
 //! * [`imap_client`] is the small blocking client those two use,
 //!   independent of Ferry's own.
 
 pub mod dovecot;
+pub mod ews_server;
+pub mod graph_server;
+pub mod http_server;
 pub mod imap_client;
 pub mod mailgen;
 pub mod proxy;

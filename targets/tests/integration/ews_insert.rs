@@ -9,7 +9,6 @@
 //! nor the password shows in any error or `Debug`. Every request sent
 //! validates against Microsoft's schemas.
 
-use crate::ews_server::{EwsServer, Fault, REFUSAL_TEXT, Scripted};
 use ferry_shared::ParseLimits;
 use ferry_shared::convert::ews::EwsSettings;
 use ferry_shared::convert::exchange::{
@@ -19,6 +18,7 @@ use ferry_shared::mapping::{AttendeeMode, MappingRules, map_report};
 use ferry_targets::Error;
 use ferry_targets::ews::{EwsClient, EwsOptions, InsertReport, OperationKind, Outcome};
 use ferry_targets::http::Credentials;
+use ferry_testkit::ews_server::{EwsServer, Fault, REFUSAL_TEXT, Scripted};
 use secrecy::SecretString;
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;

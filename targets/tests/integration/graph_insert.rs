@@ -9,7 +9,6 @@
 //! and a re-run creates nothing. A `401` stops the run, and the token
 //! shows in no error, reason or `Debug`.
 
-use crate::graph_server::{Fault, GraphServer, Scripted};
 use ferry_shared::ParseLimits;
 use ferry_shared::convert::exchange::{
     ExchangeItem, ExchangeOptions, Operation, WallClock, convert, expand::occurrences,
@@ -22,6 +21,7 @@ use ferry_targets::ews::{InsertReport, OperationKind, Outcome};
 use ferry_targets::graph::{GraphClient, GraphOptions};
 use ferry_targets::http::Credentials;
 use ferry_targets::http::{HttpClient, HttpOptions, HttpRequest};
+use ferry_testkit::graph_server::{Fault, GraphServer, Scripted};
 use secrecy::SecretString;
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;

@@ -11,12 +11,11 @@
 //! `Retry-After`, `401`, or a request (`POST`, `DELETE`, `PATCH`)
 //! carried out and the connection then dropped unanswered.
 
+use crate::http_server::{self, Reply, Request};
 use ferry_shared::convert::graph::resources::{Contact, Event, ExtendedProperty, TodoTask};
 use ferry_shared::convert::graph::values::source_property_id;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -77,9 +76,6 @@ impl GraphServer {
     /// occurrences of `series` (by source-key value), misbehaving as
     /// `script` says.
     pub fn start(token: &str, series: HashMap<String, Vec<String>>, script: Vec<Scripted>) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let base_url =
-            url::Url::parse(&format!("http://{}/v1.0", listener.local_addr().unwrap())).unwrap();
         let state = Arc::new(Mutex::new(State {
             authorization: format!("Bearer {token}"),
             script: script.into(),
@@ -87,12 +83,9 @@ impl GraphServer {
             ..State::default()
         }));
         let shared = state.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming().map_while(Result::ok) {
-                let state = shared.clone();
-                std::thread::spawn(move || serve(stream, &state));
-            }
-        });
+        let address =
+            http_server::start(Arc::new(move |request: &Request| handle(&shared, request)));
+        let base_url = url::Url::parse(&format!("http://{address}/v1.0")).expect("a loopback URL");
         Self { base_url, state }
     }
 
@@ -126,24 +119,11 @@ impl GraphServer {
     }
 }
 
-/// What to do with a request.
-enum Reply {
-    Answer {
-        status: &'static str,
-        headers: Vec<(&'static str, String)>,
-        body: String,
-    },
-    /// Close the connection unanswered.
-    Drop,
+fn json_reply(status: &'static str, body: &Value) -> Reply {
+    Reply::new(status, JSON, body.to_string())
 }
 
-fn json_reply(status: &'static str, body: &Value) -> Reply {
-    Reply::Answer {
-        status,
-        headers: Vec::new(),
-        body: body.to_string(),
-    }
-}
+const JSON: &str = "application/json";
 
 fn fixture(name: &str) -> Value {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -159,84 +139,12 @@ fn error(status: &'static str, code: &str, message: &str) -> Reply {
     )
 }
 
-fn serve(stream: TcpStream, state: &Mutex<State>) {
-    let mut writer = stream.try_clone().unwrap();
-    let mut reader = BufReader::new(stream);
-    loop {
-        let mut request_line = String::new();
-        if reader.read_line(&mut request_line).unwrap_or(0) == 0 {
-            return;
-        }
-        let mut parts = request_line.split_whitespace();
-        let method = parts.next().unwrap_or_default().to_string();
-        let target = parts.next().unwrap_or_default().to_string();
-        let (mut length, mut authorization, mut content_type) = (0usize, String::new(), None);
-        loop {
-            let mut header = String::new();
-            if reader.read_line(&mut header).unwrap_or(0) == 0 {
-                return;
-            }
-            if header.trim().is_empty() {
-                break;
-            }
-            if let Some((name, value)) = header.split_once(':') {
-                let value = value.trim().to_string();
-                match name.to_ascii_lowercase().as_str() {
-                    "content-length" => length = value.parse().unwrap(),
-                    "authorization" => authorization = value,
-                    "content-type" => content_type = Some(value),
-                    _ => {}
-                }
-            }
-        }
-        let mut body = vec![0; length];
-        if reader.read_exact(&mut body).is_err() {
-            return;
-        }
-        let request = Request {
-            method,
-            target,
-            authorization,
-            content_type,
-            body,
-        };
-        let (status, headers, body) = match handle(state, &request) {
-            Reply::Answer {
-                status,
-                headers,
-                body,
-            } => (status, headers, body),
-            Reply::Drop => return,
-        };
-        let mut response = format!(
-            "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n",
-            body.len()
-        );
-        for (name, value) in headers {
-            response.push_str(&format!("{name}: {value}\r\n"));
-        }
-        response.push_str("\r\n");
-        response.push_str(&body);
-        if writer.write_all(response.as_bytes()).is_err() {
-            return;
-        }
-    }
-}
-
-struct Request {
-    method: String,
-    target: String,
-    authorization: String,
-    content_type: Option<String>,
-    body: Vec<u8>,
-}
-
 fn handle(state: &Mutex<State>, request: &Request) -> Reply {
     let mut state = state.lock().unwrap();
     let url = url::Url::parse(&format!("http://graph.test{}", request.target)).unwrap();
     let path = url.path().to_string();
     state.requests.push(format!("{} {path}", request.method));
-    if request.authorization != state.authorization {
+    if request.header("authorization").unwrap_or_default() != state.authorization {
         return error(
             "401 Unauthorized",
             "InvalidAuthenticationToken",
@@ -255,16 +163,18 @@ fn handle(state: &Mutex<State>, request: &Request) -> Reply {
             "InvalidAuthenticationToken",
             "Access token has expired.",
         ),
-        (_, Some(Fault::Throttled { retry_after })) => Reply::Answer {
-            status: "429 Too Many Requests",
-            headers: vec![("Retry-After", retry_after.to_string())],
-            body: fixture("error-throttled.json").to_string(),
-        },
-        (_, Some(Fault::Unavailable { retry_after })) => Reply::Answer {
-            status: "503 Service Unavailable",
-            headers: vec![("Retry-After", retry_after.to_string())],
-            body: fixture("error-service-unavailable.json").to_string(),
-        },
+        (_, Some(Fault::Throttled { retry_after })) => Reply::new(
+            "429 Too Many Requests",
+            JSON,
+            fixture("error-throttled.json").to_string(),
+        )
+        .with_header("Retry-After", retry_after.to_string()),
+        (_, Some(Fault::Unavailable { retry_after })) => Reply::new(
+            "503 Service Unavailable",
+            JSON,
+            fixture("error-service-unavailable.json").to_string(),
+        )
+        .with_header("Retry-After", retry_after.to_string()),
         (_, fault) => {
             let reply = match request.method.as_str() {
                 "GET" if path.ends_with("/instances") => state.instances(&url),
@@ -275,7 +185,7 @@ fn handle(state: &Mutex<State>, request: &Request) -> Reply {
                 other => error("405 Method Not Allowed", "ErrorInvalidRequest", other),
             };
             match fault {
-                Some(Fault::CommitThenDrop) => Reply::Drop,
+                Some(Fault::CommitThenDrop) => Reply::Drop(std::time::Duration::ZERO),
                 _ => reply,
             }
         }
@@ -295,7 +205,7 @@ impl State {
     /// `POST` of an item: the body read into Ferry's typed resource of
     /// the collection, stored, answered with Microsoft's example.
     fn create(&mut self, path: &str, request: &Request) -> Reply {
-        if request.content_type.as_deref() != Some("application/json") {
+        if request.header("content-type") != Some("application/json") {
             return error(
                 "415 Unsupported Media Type",
                 "ErrorInvalidRequest",
@@ -420,11 +330,7 @@ impl State {
             Some(occurrence) if !self.deleted.contains(&occurrence) => {
                 self.updated.remove(&occurrence);
                 self.deleted.insert(occurrence);
-                Reply::Answer {
-                    status: "204 No Content",
-                    headers: Vec::new(),
-                    body: String::new(),
-                }
+                Reply::new("204 No Content", JSON, String::new())
             }
             _ => error(
                 "404 Not Found",

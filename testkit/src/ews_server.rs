@@ -11,12 +11,11 @@
 //! file; [`EwsServer::assert_requests_valid`] checks them all against
 //! Microsoft's schemas with one xmllint run.
 
+use crate::http_server::{self, Reply, Request};
 use quick_xml::Reader;
 use quick_xml::escape::escape;
 use quick_xml::events::{BytesStart, Event};
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, Mutex};
@@ -99,12 +98,6 @@ impl EwsServer {
         let dir = std::env::temp_dir().join(format!("ferry-ews-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = url::Url::parse(&format!(
-            "http://{}/EWS/Exchange.asmx",
-            listener.local_addr().unwrap()
-        ))
-        .unwrap();
         let state = Arc::new(Mutex::new(State {
             authorization: authorization.to_string(),
             series,
@@ -112,12 +105,11 @@ impl EwsServer {
             ..State::default()
         }));
         let (shared, folder) = (state.clone(), dir.clone());
-        std::thread::spawn(move || {
-            for stream in listener.incoming().map_while(Result::ok) {
-                let (state, folder) = (shared.clone(), folder.clone());
-                std::thread::spawn(move || serve(stream, &state, &folder));
-            }
-        });
+        let address = http_server::start(Arc::new(move |request: &Request| {
+            handle(&shared, &folder, request)
+        }));
+        let url = url::Url::parse(&format!("http://{address}/EWS/Exchange.asmx"))
+            .expect("a loopback URL");
         Self { url, state, dir }
     }
 
@@ -190,102 +182,24 @@ impl Drop for EwsServer {
     }
 }
 
-/// What to do with a request.
-enum Reply {
-    Answer {
-        status: &'static str,
-        headers: Vec<(&'static str, String)>,
-        body: String,
-    },
-    /// Close the connection unanswered after this long.
-    Drop(std::time::Duration),
-}
-
 fn answer(body: String) -> Reply {
-    Reply::Answer {
-        status: "200 OK",
-        headers: Vec::new(),
-        body,
-    }
+    Reply::new("200 OK", XML, body)
 }
 
-fn serve(stream: TcpStream, state: &Mutex<State>, dir: &Path) {
-    let mut writer = stream.try_clone().unwrap();
-    let mut reader = BufReader::new(stream);
-    loop {
-        let mut request_line = String::new();
-        if reader.read_line(&mut request_line).unwrap_or(0) == 0 {
-            return;
-        }
-        let (mut length, mut authorization, mut anchor) = (0usize, String::new(), None);
-        loop {
-            let mut header = String::new();
-            if reader.read_line(&mut header).unwrap_or(0) == 0 {
-                return;
-            }
-            if header.trim().is_empty() {
-                break;
-            }
-            if let Some((name, value)) = header.split_once(':') {
-                let value = value.trim().to_string();
-                match name.to_ascii_lowercase().as_str() {
-                    "content-length" => length = value.parse().unwrap(),
-                    "authorization" => authorization = value,
-                    "x-anchormailbox" => anchor = Some(value),
-                    _ => {}
-                }
-            }
-        }
-        let mut body = vec![0; length];
-        if reader.read_exact(&mut body).is_err() {
-            return;
-        }
-        let body = String::from_utf8(body).unwrap();
-        let (status, headers, body) = match handle(state, dir, &authorization, anchor, &body) {
-            Reply::Answer {
-                status,
-                headers,
-                body,
-            } => (status, headers, body),
-            Reply::Drop(after) => {
-                std::thread::sleep(after);
-                return;
-            }
-        };
-        let mut response = format!(
-            "HTTP/1.1 {status}\r\nContent-Type: text/xml; charset=utf-8\r\nContent-Length: {}\r\n",
-            body.len()
-        );
-        for (name, value) in headers {
-            response.push_str(&format!("{name}: {value}\r\n"));
-        }
-        response.push_str("\r\n");
-        response.push_str(&body);
-        if writer.write_all(response.as_bytes()).is_err() {
-            return;
-        }
-    }
-}
+const XML: &str = "text/xml; charset=utf-8";
 
-fn handle(
-    state: &Mutex<State>,
-    dir: &Path,
-    authorization: &str,
-    anchor: Option<String>,
-    body: &str,
-) -> Reply {
+fn handle(state: &Mutex<State>, dir: &Path, received: &Request) -> Reply {
     let mut state = state.lock().unwrap();
-    if authorization != state.authorization {
-        return Reply::Answer {
-            status: "401 Unauthorized",
-            headers: vec![("WWW-Authenticate", "Basic realm=\"ews\"".into())],
-            body: String::new(),
-        };
+    if received.header("authorization").unwrap_or_default() != state.authorization {
+        return Reply::new("401 Unauthorized", XML, String::new())
+            .with_header("WWW-Authenticate", "Basic realm=\"ews\"".into());
     }
+    let anchor = received.header("x-anchormailbox").map(str::to_string);
+    let body = received.text();
     let path = dir.join(format!("request-{:04}.xml", state.saved.len()));
-    std::fs::write(&path, body).unwrap();
+    std::fs::write(&path, &body).unwrap();
     state.saved.push(path);
-    let request = parse(body);
+    let request = parse(&body);
     let operation = request
         .find("Body")
         .and_then(|b| b.children.first())
@@ -300,21 +214,14 @@ fn handle(
         .and_then(|at| state.script.remove(at))
         .map(|s| s.fault);
     match (operation.as_str(), fault) {
-        (_, Some(Fault::Unauthorized)) => Reply::Answer {
-            status: "401 Unauthorized",
-            headers: Vec::new(),
-            body: String::new(),
-        },
-        (_, Some(Fault::Unavailable { retry_after })) => Reply::Answer {
-            status: "503 Service Unavailable",
-            headers: vec![("Retry-After", retry_after.to_string())],
-            body: String::new(),
-        },
-        (_, Some(Fault::ServerBusy { back_off_ms })) => Reply::Answer {
-            status: "500 Internal Server Error",
-            headers: Vec::new(),
-            body: busy_fault(back_off_ms),
-        },
+        (_, Some(Fault::Unauthorized)) => Reply::new("401 Unauthorized", XML, String::new()),
+        (_, Some(Fault::Unavailable { retry_after })) => {
+            Reply::new("503 Service Unavailable", XML, String::new())
+                .with_header("Retry-After", retry_after.to_string())
+        }
+        (_, Some(Fault::ServerBusy { back_off_ms })) => {
+            Reply::new("500 Internal Server Error", XML, busy_fault(back_off_ms))
+        }
         ("CreateItem", fault) => {
             let none = Vec::new;
             let (busy, refused, back_off_ms, drop) = match fault {
