@@ -443,16 +443,22 @@ pub struct ImportArgs {
     /// MDaemon CSV.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
-    /// The target: `caldav` (any CalDAV/CardDAV server).
+    /// The target: `caldav` (any CalDAV/CardDAV server), `ews` (Exchange
+    /// Server) or `graph` (Exchange Online, Microsoft 365).
     #[arg(long, value_name = "TARGET", value_enum)]
     pub to: ImportTarget,
-    /// The server: its root or any URL on it (the well-known URLs are
-    /// tried first).
+    /// CalDAV: the server, its root or any URL on it (the well-known URLs
+    /// are tried first). EWS: the full EWS URL. Graph: the API root
+    /// [default: https://graph.microsoft.com/v1.0].
     #[arg(long, value_name = "URL")]
-    pub url: url::Url,
-    /// The account on the server.
+    pub url: Option<url::Url>,
+    /// EWS: the Exchange server's host name (optionally `:port`); the EWS
+    /// URL is then https://HOST/EWS/Exchange.asmx.
+    #[arg(long, value_name = "HOST", conflicts_with = "url")]
+    pub server: Option<String>,
+    /// The account on the server (CalDAV; EWS with a password).
     #[arg(long, value_name = "USER")]
-    pub user: String,
+    pub user: Option<String>,
     /// File whose first line is the password.
     #[arg(long, value_name = "FILE")]
     pub passfile: Option<PathBuf>,
@@ -460,11 +466,29 @@ pub struct ImportArgs {
     /// --passfile or the environment variable).
     #[arg(long, env = "FERRY_TARGET_PASSWORD", hide_env_values = true)]
     pub password: Option<Redacted>,
-    /// The calendar events and tasks go into (matched by display name or
-    /// last path segment; created when missing).
+    /// EWS and Graph: file whose first line is an OAuth2 access token
+    /// (used instead of a password).
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    /// EWS and Graph: an OAuth2 access token (prefer --token-file).
+    #[arg(long, env = "FERRY_TARGET_TOKEN", hide_env_values = true)]
+    pub token: Option<Redacted>,
+    /// EWS: the mailbox a service account acts for
+    /// (ExchangeImpersonation). Graph: the user whose mailbox is written
+    /// (/users/ADDRESS instead of /me).
+    #[arg(long, value_name = "ADDRESS")]
+    pub impersonate: Option<String>,
+    /// EWS: the RequestServerVersion sent.
+    #[arg(long, value_name = "VERSION", default_value = "Exchange2013_SP1")]
+    pub server_version: String,
+    /// EWS: items per CreateItem request.
+    #[arg(long, value_name = "COUNT", default_value_t = ferry_shared::convert::requests::DEFAULT_BATCH_SIZE)]
+    pub batch_size: usize,
+    /// CalDAV: the calendar events and tasks go into (matched by display
+    /// name or last path segment; created when missing).
     #[arg(long, value_name = "NAME", default_value = "Imported calendar")]
     pub calendar: String,
-    /// The address book contacts go into (created when missing).
+    /// CalDAV: the address book contacts go into (created when missing).
     #[arg(long, value_name = "NAME", default_value = "Imported contacts")]
     pub address_book: String,
     /// Trust exactly this certificate (PEM or DER) instead of the public
@@ -485,6 +509,10 @@ pub struct ImportArgs {
 pub enum ImportTarget {
     /// Any CalDAV/CardDAV server.
     Caldav,
+    /// Exchange Server 2016/2019/SE through Exchange Web Services.
+    Ews,
+    /// Exchange Online (Microsoft 365) through Microsoft Graph.
+    Graph,
 }
 
 fn parse_target(name: &str) -> Result<Target, String> {

@@ -9,8 +9,8 @@
 //! * [`inspect`] — `ferry inspect`: the browser's parsing, on the command line.
 //! * [`convert_command`] — `ferry convert`: the requests for a target,
 //!   written out.
-//! * [`import_command`] — `ferry import`: items put on a CalDAV/CardDAV
-//!   server, each exactly once.
+//! * [`import`] — `ferry import`: items put on a CalDAV/CardDAV server,
+//!   Exchange (EWS) or Microsoft 365 (Graph), each exactly once.
 //! * [`sync_command`] — `ferry sync`: the mail engine on the command line.
 //! * [`error`] — the crate's error type.
 
@@ -18,7 +18,7 @@ pub mod cli;
 pub mod config;
 pub mod convert_command;
 pub mod error;
-pub mod import_command;
+pub mod import;
 pub mod inspect;
 pub mod server;
 pub mod store;

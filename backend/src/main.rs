@@ -82,7 +82,7 @@ fn main() -> anyhow::Result<ExitCode> {
         }
         Command::Import(args) => {
             let runtime = tokio::runtime::Runtime::new().context("cannot start the runtime")?;
-            let status = runtime.block_on(ferry_backend::import_command::run(
+            let status = runtime.block_on(ferry_backend::import::run(
                 &args,
                 &mut std::io::stdout().lock(),
                 &mut std::io::stderr().lock(),
