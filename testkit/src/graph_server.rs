@@ -316,8 +316,14 @@ impl State {
                 "occurrence"
             };
             let occurrence_id = format!("{id}_{}", start.replace([':', '-'], ""));
-            self.listed.insert(occurrence_id.clone(), occurrence);
-            value.push(json!({ "id": occurrence_id, "type": kind, "originalStart": start }));
+            self.listed
+                .insert(occurrence_id.clone(), occurrence.clone());
+            let mut listed = json!({ "id": occurrence_id, "type": kind, "originalStart": start });
+            if let Some(Some(own)) = self.updated.get(&occurrence) {
+                listed["singleValueExtendedProperties"] =
+                    json!([{ "id": source_property_id(), "value": own }]);
+            }
+            value.push(listed);
         }
         let mut body = fixture("instances.json");
         body["value"] = Value::Array(value);

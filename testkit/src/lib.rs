@@ -10,13 +10,15 @@
 //! * [`http_server`] — the HTTP plumbing of the stand-ins below.
 //! * [`ews_server`] and [`graph_server`] stand in for Exchange's EWS and
 //!   Microsoft Graph, which cannot run here: they validate what they
-//!   receive and answer like Microsoft's published examples.
+//!   receive and answer like Microsoft's published examples;
+//!   [`exchange_series`] gives them the occurrences of a file's series.
 //! * [`proxy`] cuts a connection mid-transfer, to test reconnecting.
 //! * [`imap_client`] is the small blocking client those two use,
 //!   independent of Ferry's own.
 
 pub mod dovecot;
 pub mod ews_server;
+pub mod exchange_series;
 pub mod graph_server;
 pub mod http_server;
 pub mod imap_client;

@@ -3,6 +3,8 @@
 //! * `api` drives the router in-process with `Router::oneshot`.
 //! * `convert_cli` runs the real `ferry convert` on corpus files.
 //! * `import_cli` runs the real `ferry import` against a real Radicale.
+//! * `import_exchange` runs `ferry import --to ews|graph` against the EWS
+//!   and Graph stand-ins.
 //! * `inspect_cli` runs the real `ferry inspect` on corpus files.
 //! * `serve_cli` starts the real `ferry serve` on a free port.
 //! * `sync_cli` runs the real `ferry sync` between Dovecot servers.
@@ -10,6 +12,7 @@
 mod api;
 mod convert_cli;
 mod import_cli;
+mod import_exchange;
 mod inspect_cli;
 mod serve_cli;
 mod sync_cli;

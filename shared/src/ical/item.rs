@@ -252,7 +252,7 @@ pub(super) fn add_notes(item: &mut Item, has_rrule: bool, alarms: usize) {
     }
     if item.uid.is_none() {
         item.notes
-            .push("The item has no UID; re-runs cannot recognise it".to_string());
+            .push("The item has no UID; a re-run recognises it by its content only".to_string());
     }
     if item.organizer.as_ref().is_some_and(|o| o.email.is_none()) {
         item.notes

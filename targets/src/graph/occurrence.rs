@@ -179,7 +179,16 @@ impl OccurrenceChange {
                 }
             }
             Stage::Instances(_) => {
+                let own = self.own_key().map(str::to_string);
                 match (pick_occurrence(&found, &self.original_start), &self.change) {
+                    (Some(occurrence), Change::Update { .. })
+                        if own
+                            .as_deref()
+                            .is_some_and(|key| occurrence.has_source_key(key)) =>
+                    {
+                        let id = occurrence.id.clone();
+                        self.settle(Outcome::AlreadyThere, Some(id), ledger)
+                    }
                     (Some(occurrence), _) => self.stage = Stage::Apply(occurrence.id.clone()),
                     (None, Change::Delete) => self.settle(Outcome::AlreadyThere, None, ledger),
                     (None, Change::Update { .. }) => self.fail(

@@ -362,7 +362,7 @@ fn a_create_that_times_out_is_looked_up_not_sent_twice() {
 }
 
 #[test]
-fn the_keyless_item_of_a_lost_create_is_not_sent_again() {
+fn an_item_without_uid_is_found_by_its_content_after_a_lost_create() {
     let (credentials, header) = basic();
     let contact = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:No Uid\r\nN:Uid;No;;;\r\nEND:VCARD\r\n";
     let (operations, _) = convert_file(contact.as_bytes());
@@ -372,14 +372,19 @@ fn the_keyless_item_of_a_lost_create_is_not_sent_again() {
     }];
     let server = EwsServer::start("keyless", &header, HashMap::new(), script);
     let client = EwsClient::new(server.url.clone(), credentials, options()).unwrap();
-    let report = crate::runtime().block_on(client.insert(operations));
+    let report = crate::runtime().block_on(client.insert(operations.clone()));
     assert_eq!(server.items().len(), 1);
-    assert!(
-        matches!(&report.items[0].outcome, Outcome::Failed { reason } if reason.contains("no source key")),
+    assert_eq!(
+        report.items[0].outcome,
+        Outcome::AlreadyThere,
         "{report:#?}"
     );
-    assert_eq!(server.operations(), ["CreateItem"]);
-    assert_eq!(server.assert_requests_valid(), 1);
+    assert_eq!(server.operations(), ["FindItem", "CreateItem", "FindItem"]);
+    // A re-run finds it too.
+    let again = crate::runtime().block_on(client.insert(operations));
+    assert_eq!(again.items[0].outcome, Outcome::AlreadyThere);
+    assert_eq!(server.items().len(), 1);
+    assert_eq!(server.assert_requests_valid(), 4);
 }
 
 #[test]

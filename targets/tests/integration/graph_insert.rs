@@ -228,10 +228,9 @@ fn graph_clean_run_creates_everything_once_and_a_rerun_nothing() {
     let second = run(&server, TOKEN);
     assert_nothing_failed(&second);
     assert_eq!(second.totals.created, 0);
-    // Deleted occurrences are gone; changes are patched again (the same
-    // values: a PATCH is idempotent).
-    assert_eq!(second.totals.already_there, n + deletes());
-    assert_eq!(second.totals.changed, updates());
+    // Deleted occurrences are gone; changed ones carry their own key.
+    assert_eq!(second.totals.already_there, n + deletes() + updates());
+    assert_eq!(second.totals.changed, 0);
     assert_eq!(posts(&server), n, "the re-run sent a POST");
     assert_exactly_once(&server);
 }
@@ -276,11 +275,11 @@ fn graph_dropped_after_commit_creates_each_key_exactly_once() {
     let report = run(&server, TOKEN);
     assert_nothing_failed(&report);
     assert_exactly_once(&server);
-    // Two creates and the deletion found done; the patch re-listed and
-    // sent again.
-    assert_eq!(report.totals.already_there, 3, "{:#?}", report.items);
+    // Two creates, the deletion and the patch found done (the changed
+    // occurrence, listed again, carries its own key).
+    assert_eq!(report.totals.already_there, 4, "{:#?}", report.items);
     assert_eq!(report.totals.created, creates(&actions()) - 2);
-    assert_eq!(report.totals.changed, deletes() + updates() - 1);
+    assert_eq!(report.totals.changed, deletes() + updates() - 2);
     assert_eq!(posts(&server), creates(&actions()));
 }
 

@@ -158,7 +158,7 @@ pub fn convert(
     if item.uid.is_none() {
         conversion.losses.push(Loss::new(
             "uid",
-            "The item has no UID; it is created, but a re-run cannot recognise it and will create it again",
+            "The item has no UID; a re-run recognises it by its content, so once changed in the source it would be created again",
         ));
     }
     let resolver = ZoneResolver::new(zones, options.date_zone.as_deref());

@@ -167,6 +167,9 @@ pub fn find_occurrences(
             ("startDateTime", (at - window).format(format).to_string()),
             ("endDateTime", (at + window).format(format).to_string()),
             ("$select", "id,type,originalStart".to_string()),
+            // A changed occurrence carries its own key: a re-run sees it
+            // is done.
+            ("$expand", source_key_expand()),
         ])
     ))
 }
