@@ -154,6 +154,7 @@ fn side(
             port,
             security,
             pinned_certificate,
+            address_policy: None,
         },
         credentials,
         options,

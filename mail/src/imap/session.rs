@@ -30,6 +30,9 @@ pub struct Endpoint {
     pub security: Security,
     /// DER of the one certificate to trust (self-signed servers).
     pub pinned_certificate: Option<Vec<u8>>,
+    /// Where a user-supplied host may lead (the web server sets it); none
+    /// for the operator's own command line.
+    pub address_policy: Option<ferry_net::address::AddressPolicy>,
 }
 
 /// Limits of a session, each with a default.
@@ -91,6 +94,8 @@ impl fmt::Debug for Credentials {
 pub enum ImapError {
     #[error("cannot connect to the server: {0}")]
     Connect(io::Error),
+    #[error(transparent)]
+    Address(#[from] ferry_net::address::AddressError),
     #[error("the server did not answer within {0:?}")]
     Timeout(Duration),
     #[error("the connection failed: {0}")]
@@ -271,14 +276,17 @@ impl Session {
     /// Connects, secures the connection as `endpoint` says, and reads the
     /// greeting and capabilities.
     pub async fn connect(endpoint: &Endpoint, options: SessionOptions) -> Result<Self, ImapError> {
-        let addrs: Vec<_> = tokio::time::timeout(
+        // Resolved once and vetted; the connection goes to these addresses.
+        let addrs = tokio::time::timeout(
             options.connect_timeout,
-            tokio::net::lookup_host((endpoint.host.as_str(), endpoint.port)),
+            ferry_net::address::resolve(
+                endpoint.address_policy.as_ref(),
+                &endpoint.host,
+                endpoint.port,
+            ),
         )
         .await
-        .map_err(|_| ImapError::Timeout(options.connect_timeout))?
-        .map_err(ImapError::Connect)?
-        .collect();
+        .map_err(|_| ImapError::Timeout(options.connect_timeout))??;
         let tcp = tokio::time::timeout(options.connect_timeout, transport::connect_tcp(&addrs))
             .await
             .map_err(|_| ImapError::Timeout(options.connect_timeout))?

@@ -16,6 +16,7 @@ pub fn endpoint(server: &Dovecot) -> Endpoint {
         port: server.addr().port(),
         security: Security::Plain,
         pinned_certificate: None,
+        address_policy: None,
     }
 }
 

@@ -78,6 +78,7 @@ async fn xlist_roles_and_utf8_names_are_used_when_offered() {
         port,
         security: Security::Plain,
         pinned_certificate: None,
+        address_policy: None,
     };
     let mut session = Session::connect(&endpoint, SessionOptions::default())
         .await

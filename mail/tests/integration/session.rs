@@ -197,6 +197,7 @@ async fn a_self_signed_server_is_trusted_only_when_pinned() {
         port: server.tls_addr().unwrap().port(),
         security: Security::Tls,
         pinned_certificate: pinned,
+        address_policy: None,
     };
 
     // Not pinned: the certificate is not from a trusted authority.
@@ -234,6 +235,7 @@ async fn a_self_signed_server_is_trusted_only_when_pinned() {
         port: server.addr().port(),
         security: Security::StartTls,
         pinned_certificate: server.certificate_der(),
+        address_policy: None,
     };
     let mut session = Session::connect(&starttls, SessionOptions::default())
         .await
@@ -243,5 +245,51 @@ async fn a_self_signed_server_is_trusted_only_when_pinned() {
         .authenticate(&alice())
         .await
         .expect("login after STARTTLS");
+    session.logout().await;
+}
+
+#[tokio::test]
+async fn a_user_supplied_host_on_loopback_is_refused_unless_the_site_allows_it() {
+    use ferry_net::address::{AddressError, AddressPolicy, Forbidden};
+    let server = server();
+    for host in ["127.0.0.1", "localhost"] {
+        let strict = Endpoint {
+            host: host.into(),
+            address_policy: Some(AddressPolicy {
+                allowed_ports: Vec::new(),
+                ..AddressPolicy::default()
+            }),
+            ..endpoint(&server)
+        };
+        match Session::connect(&strict, SessionOptions::default()).await {
+            Err(ImapError::Address(AddressError::Refused { kind, .. })) => {
+                assert_eq!(kind, Forbidden::Loopback, "{host}");
+            }
+            Err(other) => panic!("{host}: {other}"),
+            Ok(_) => panic!("{host}: connected"),
+        }
+    }
+    // A port off the site's list.
+    let ports = Endpoint {
+        address_policy: Some(AddressPolicy {
+            allowed_networks: vec!["127.0.0.0/8".parse().unwrap()],
+            allowed_ports: vec![993],
+            ..AddressPolicy::default()
+        }),
+        ..endpoint(&server)
+    };
+    assert!(matches!(
+        Session::connect(&ports, SessionOptions::default()).await,
+        Err(ImapError::Address(AddressError::PortNotAllowed { .. }))
+    ));
+    let allowed = Endpoint {
+        address_policy: Some(AddressPolicy::allowing(vec![
+            "127.0.0.0/8".parse().unwrap(),
+        ])),
+        ..endpoint(&server)
+    };
+    let session = Session::connect(&allowed, SessionOptions::default())
+        .await
+        .expect("an allowed network connects");
     session.logout().await;
 }
