@@ -4,11 +4,24 @@
 //! Environment variables and flags are both read by clap into
 //! [`ServeArgs`]; this module lays them over the file and the defaults.
 //! Unknown keys in the file are an error, so a typo never goes unnoticed.
+//! `ferry.example.toml` at the repository's root names every key with
+//! its default.
+//!
+//! * [`site`] — the deployment's own decisions: servers users may pick,
+//!   allowed networks and ports, OAuth2 providers, sign-in limits,
+//!   sessions, jobs, the store.
+
+pub mod site;
 
 use crate::cli::ServeArgs;
 use crate::error::BackendError;
 use ferry_shared::ParseLimits;
 use serde::Deserialize;
+use site::{
+    JobConfig, LoginConfig, NetworkConfig, OAuthProvider, ServerConfig, SessionConfig, SiteConfig,
+    StoreConfig,
+};
+use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -25,6 +38,7 @@ pub struct ServeConfig {
     pub max_body_bytes: usize,
     pub request_timeout: Duration,
     pub limits: ParseLimits,
+    pub site: SiteConfig,
 }
 
 impl Default for ServeConfig {
@@ -36,6 +50,7 @@ impl Default for ServeConfig {
             max_body_bytes: 1024 * 1024,
             request_timeout: Duration::from_secs(30),
             limits: ParseLimits::default(),
+            site: SiteConfig::default(),
         }
     }
 }
@@ -50,6 +65,15 @@ struct FileConfig {
     max_body_bytes: Option<usize>,
     request_timeout_secs: Option<u64>,
     limits: Option<ParseLimits>,
+    network: Option<NetworkConfig>,
+    #[serde(default)]
+    servers: Vec<ServerConfig>,
+    #[serde(default)]
+    oauth: BTreeMap<String, OAuthProvider>,
+    login: Option<LoginConfig>,
+    sessions: Option<SessionConfig>,
+    jobs: Option<JobConfig>,
+    store: Option<StoreConfig>,
 }
 
 impl ServeConfig {
@@ -63,13 +87,37 @@ impl ServeConfig {
             }
             None => None,
         };
-        Ok(Self::layer(file.unwrap_or_default(), args))
+        let config = Self::layer(file.unwrap_or_default(), args);
+        config
+            .check()
+            .map_err(|message| BackendError::ConfigInvalid {
+                path: args
+                    .config
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from(DEFAULT_CONFIG_FILE)),
+                message,
+            })?;
+        Ok(config)
+    }
+
+    /// What the file's shape cannot say: the site's servers complete,
+    /// and a cookie without `Secure` only on loopback.
+    pub fn check(&self) -> Result<(), String> {
+        self.site.validate().map_err(|e| e.to_string())?;
+        if !self.site.sessions.secure_cookie && !self.listen.ip().is_loopback() {
+            return Err(
+                "sessions.secure_cookie = false is allowed only when listening on loopback".into(),
+            );
+        }
+        Ok(())
     }
 
     /// Parses a configuration file's text (used by `resolve` and tests).
     pub fn from_toml(text: &str, args: &ServeArgs) -> Result<Self, String> {
         let file = toml::from_str::<FileConfig>(text).map_err(|e| e.to_string())?;
-        Ok(Self::layer(file, args))
+        let config = Self::layer(file, args);
+        config.check()?;
+        Ok(config)
     }
 
     fn layer(file: FileConfig, args: &ServeArgs) -> Self {
@@ -97,6 +145,15 @@ impl ServeConfig {
                 .map(Duration::from_secs)
                 .unwrap_or(defaults.request_timeout),
             limits,
+            site: SiteConfig {
+                network: file.network.unwrap_or_default(),
+                servers: file.servers,
+                oauth: file.oauth,
+                login: file.login.unwrap_or_default(),
+                sessions: file.sessions.unwrap_or_default(),
+                jobs: file.jobs.unwrap_or_default(),
+                store: file.store.unwrap_or_default(),
+            },
         }
     }
 }
@@ -145,6 +202,74 @@ mod tests {
             config.limits.max_file_bytes,
             ParseLimits::DEFAULT_MAX_FILE_BYTES
         );
+    }
+
+    /// `ferry.example.toml` names every key with its default: read, it
+    /// gives exactly the defaults (its servers and providers are
+    /// commented out).
+    #[test]
+    fn the_example_file_is_the_defaults() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ferry.example.toml");
+        let text = std::fs::read_to_string(path).unwrap();
+        let config = ServeConfig::from_toml(&text, &ServeArgs::default()).unwrap();
+        assert_eq!(config, ServeConfig::default());
+        // Uncommented, its example servers and provider are valid.
+        let uncommented: String = text
+            .lines()
+            .map(|line| {
+                line.strip_prefix("# ")
+                    .filter(|rest| is_setting(rest))
+                    .unwrap_or(line)
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let config = ServeConfig::from_toml(&uncommented, &ServeArgs::default()).unwrap();
+        assert_eq!(config.site.servers.len(), 3, "{uncommented}");
+        assert!(config.site.oauth.contains_key("microsoft"));
+    }
+
+    /// A commented line of the example that is a setting, not prose.
+    fn is_setting(line: &str) -> bool {
+        line.starts_with('[')
+            || line
+                .split_once(" = ")
+                .is_some_and(|(key, _)| !key.contains(' '))
+    }
+
+    #[test]
+    fn incomplete_servers_and_an_insecure_cookie_off_loopback_are_refused() {
+        let args = ServeArgs::default();
+        let twice = "[[servers]]\nid = \"a\"\nlabel = \"A\"\nkind = \"imap\"\nhost = \"imap.example\"\n\
+                     [[servers]]\nid = \"a\"\nlabel = \"B\"\nkind = \"graph\"\n";
+        assert!(
+            ServeConfig::from_toml(twice, &args)
+                .unwrap_err()
+                .contains("listed twice")
+        );
+        let no_host = "[[servers]]\nid = \"a\"\nlabel = \"A\"\nkind = \"imap\"\n";
+        assert!(
+            ServeConfig::from_toml(no_host, &args)
+                .unwrap_err()
+                .contains("needs a host")
+        );
+        let no_provider =
+            "[[servers]]\nid = \"a\"\nlabel = \"A\"\nkind = \"graph\"\nauth = [\"oauth2\"]\n";
+        assert!(
+            ServeConfig::from_toml(no_provider, &args)
+                .unwrap_err()
+                .contains("oauth provider")
+        );
+        let insecure = "listen = \"0.0.0.0:8080\"\n[sessions]\nsecure_cookie = false\n";
+        assert!(
+            ServeConfig::from_toml(insecure, &args)
+                .unwrap_err()
+                .contains("loopback")
+        );
+        let local =
+            "[sessions]\nsecure_cookie = false\n[network]\nallowed_networks = [\"127.0.0.0/8\"]\n";
+        let config = ServeConfig::from_toml(local, &args).unwrap();
+        assert!(!config.site.sessions.secure_cookie);
+        assert_eq!(config.site.network.policy().allowed_networks.len(), 1);
     }
 
     #[test]
