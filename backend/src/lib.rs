@@ -1,6 +1,7 @@
 //! The `ferry` back end: command line, web server, job store.
 //!
 //! * [`cli`] — the `ferry` command and its subcommands.
+//! * [`certificate`] — a pinned certificate read from a file.
 //! * [`config`] — settings for `ferry serve`: built-in defaults, a TOML file,
 //!   environment variables and flags, in rising precedence.
 //! * [`server`] — the axum application: JSON API under `/api` and the
@@ -14,6 +15,7 @@
 //! * [`sync_command`] — `ferry sync`: the mail engine on the command line.
 //! * [`error`] — the crate's error type.
 
+pub mod certificate;
 pub mod cli;
 pub mod config;
 pub mod convert_command;

@@ -24,11 +24,13 @@
 //! * [`report`] is the serialisable result shown in the preview table and
 //!   printed by `ferry inspect`.
 //! * [`limits`] holds every input limit, each with a documented default.
+//! * [`api`] is the JSON the page and the back end exchange to sign in.
 
 // The module maps link their private submodules, for readers of
 // `cargo doc --document-private-items`.
 #![allow(rustdoc::private_intra_doc_links)]
 
+pub mod api;
 pub mod convert;
 pub mod csv;
 pub mod ical;

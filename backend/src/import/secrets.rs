@@ -5,8 +5,6 @@
 
 use super::ImportError;
 use crate::cli::Redacted;
-use rustls_pki_types::CertificateDer;
-use rustls_pki_types::pem::PemObject;
 use secrecy::SecretString;
 use secrecy::zeroize::Zeroizing;
 use std::path::Path;
@@ -47,15 +45,8 @@ pub(super) fn secret(
 
 /// A certificate file, PEM or DER, as DER.
 pub(super) fn read_certificate(path: &Path) -> Result<Vec<u8>, ImportError> {
-    let failed = |reason: String| ImportError::Certificate {
+    crate::certificate::read_der(path).map_err(|reason| ImportError::Certificate {
         path: path.to_path_buf(),
         reason,
-    };
-    let bytes = std::fs::read(path).map_err(|err| failed(err.to_string()))?;
-    if !bytes.starts_with(b"-----BEGIN") {
-        return Ok(bytes);
-    }
-    CertificateDer::from_pem_slice(&bytes)
-        .map(|der| der.to_vec())
-        .map_err(|err| failed(format!("not a PEM certificate ({err})")))
+    })
 }

@@ -12,34 +12,67 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
+    /// Seconds to wait, sent as `Retry-After` (with `429`).
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
-    pub fn not_found() -> Self {
+    /// An error with its status, stable code and plain message.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         Self {
-            status: StatusCode::NOT_FOUND,
-            code: "not_found",
-            message: "There is nothing at this address.".to_string(),
+            status,
+            code,
+            message: message.into(),
+            retry_after: None,
         }
+    }
+
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, message)
+    }
+
+    pub fn forbidden(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, code, message)
+    }
+
+    /// `429` with `Retry-After`.
+    pub fn too_many(wait: std::time::Duration) -> Self {
+        let seconds = wait.as_secs().max(1);
+        Self {
+            retry_after: Some(seconds),
+            ..Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_attempts",
+                format!("Too many sign-in attempts. Please wait {seconds} seconds and try again."),
+            )
+        }
+    }
+
+    pub fn not_found() -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "There is nothing at this address.",
+        )
     }
 
     /// For failures whose detail must stay in the log.
     pub fn internal(detail: &dyn std::fmt::Display) -> Self {
         tracing::error!(%detail, "request failed");
-        Self {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-            code: "internal",
-            message: "Something went wrong on the server. Please try again.".to_string(),
-        }
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Something went wrong on the server. Please try again.",
+        )
     }
 
     pub fn unavailable(detail: &dyn std::fmt::Display) -> Self {
         tracing::error!(%detail, "a dependency is unavailable");
-        Self {
-            status: StatusCode::SERVICE_UNAVAILABLE,
-            code: "unavailable",
-            message: "The server cannot reach its job store right now.".to_string(),
-        }
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "The server cannot reach its job store right now.",
+        )
     }
 }
 
@@ -62,6 +95,12 @@ impl IntoResponse for ApiError {
                 message: &self.message,
             },
         };
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }

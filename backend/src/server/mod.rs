@@ -2,8 +2,13 @@
 //!
 //! [`app`] builds the whole router from an [`AppState`], so tests drive it
 //! with `Router::oneshot` and no socket; [`serve`] binds it to an address.
+//!
+//! * [`api`] — health and the page's settings.
+//! * [`auth`] — the site's servers, signing in, sessions, the cross-site
+//!   guard and the attempt limits.
 
 mod api;
+pub mod auth;
 mod error;
 mod static_files;
 
@@ -12,6 +17,8 @@ pub use error::ApiError;
 use crate::config::ServeConfig;
 use crate::error::BackendError;
 use crate::store::Store;
+use auth::sessions::Sessions;
+use auth::throttle::SignInThrottle;
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use std::sync::Arc;
@@ -25,13 +32,41 @@ use tower_http::timeout::TimeoutLayer;
 pub struct AppState {
     pub config: Arc<ServeConfig>,
     pub store: Store,
+    pub sessions: Sessions,
+    pub sign_in_throttle: SignInThrottle,
+}
+
+impl AppState {
+    /// The state for `config` over `store`: no session yet.
+    pub fn new(config: ServeConfig, store: Store) -> Self {
+        let site = &config.site;
+        let sessions = Sessions::new(
+            std::time::Duration::from_secs(site.sessions.idle_minutes * 60),
+            site.sessions.secure_cookie,
+        );
+        let sign_in_throttle = SignInThrottle::new(
+            site.login.attempts_per_address_per_minute,
+            site.login.failures_per_account_per_hour,
+        );
+        Self {
+            config: Arc::new(config),
+            store,
+            sessions,
+            sign_in_throttle,
+        }
+    }
 }
 
 /// Builds the application router.
 pub fn app(state: AppState) -> Router {
     let config = state.config.clone();
     Router::new()
-        .nest("/api", api::router())
+        .nest(
+            "/api",
+            api::router()
+                .merge(auth::router())
+                .layer(axum::middleware::from_fn(auth::guard::same_site_only)),
+        )
         .fallback_service(static_files::service(&config.static_dir))
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         .layer(TimeoutLayer::with_status_code(
@@ -72,12 +107,10 @@ pub async fn serve(
             "the web page is not built; the API works, the page explains how to build it"
         );
     }
-    let state = AppState {
-        config: Arc::new(config),
-        store: store.clone(),
-    };
+    let state = AppState::new(config, store.clone());
     on_ready(addr);
-    axum::serve(listener, app(state))
+    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(BackendError::Serve)?;

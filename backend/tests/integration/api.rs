@@ -7,7 +7,6 @@ use ferry_backend::config::ServeConfig;
 use ferry_backend::server::{AppState, app};
 use ferry_backend::store::Store;
 use http_body_util::BodyExt;
-use std::sync::Arc;
 use tower::ServiceExt;
 
 struct TestApp {
@@ -34,10 +33,7 @@ async fn test_app(with_page: bool) -> TestApp {
     };
     config.limits.max_items = 1234;
     let store = Store::open(&config.data_dir).await.unwrap();
-    let state = AppState {
-        config: Arc::new(config),
-        store,
-    };
+    let state = AppState::new(config, store);
     TestApp {
         router: app(state),
         _dir: dir,

@@ -6,6 +6,7 @@
 //! * `import_exchange` runs `ferry import --to ews|graph` against the EWS
 //!   and Graph stand-ins.
 //! * `inspect_cli` runs the real `ferry inspect` on corpus files.
+//! * `sign_in` signs in through the API against real Dovecot servers.
 //! * `serve_cli` starts the real `ferry serve` on a free port.
 //! * `sync_cli` runs the real `ferry sync` between Dovecot servers.
 
@@ -15,6 +16,7 @@ mod import_cli;
 mod import_exchange;
 mod inspect_cli;
 mod serve_cli;
+mod sign_in;
 mod sync_cli;
 
 use std::path::PathBuf;

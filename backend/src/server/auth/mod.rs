@@ -1,0 +1,297 @@
+//! Signing in and sessions, under `/api`:
+//!
+//! * `GET /api/site` — the servers the site offers, or that users may
+//!   type their own.
+//! * `POST /api/sign-in` — `{side, server, user, password}`: the mailbox
+//!   is checked ([`verify`]) before it counts as signed in; the session
+//!   gets a new id. Attempts are limited ([`throttle`]).
+//! * `GET /api/session` — who is signed in on which side.
+//! * `POST /api/sign-out` — the session ends.
+//!
+//! * [`sessions`] — the in-memory sessions and their cookie.
+//! * [`guard`] — the cross-site request guard on state changes.
+
+pub mod guard;
+pub mod sessions;
+pub mod throttle;
+pub mod verify;
+
+use super::{ApiError, AppState};
+use crate::config::site::{ServerConfig, ServerKind, ServerRole, TlsMode};
+use axum::extract::connect_info::ConnectInfo;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use ferry_mail::imap::{Credentials, Endpoint, Security};
+use ferry_shared::api::{Account, ServerChoice, SessionView, Side, SiteServer, SiteView};
+use secrecy::SecretString;
+use serde::Deserialize;
+use sessions::SignedIn;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::time::Instant;
+use verify::Refusal;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/site", get(site))
+        .route("/sign-in", post(sign_in))
+        .route("/session", get(session))
+        .route("/sign-out", post(sign_out))
+}
+
+async fn site(State(state): State<AppState>) -> Json<SiteView> {
+    let site = &state.config.site;
+    Json(SiteView {
+        servers: site
+            .servers
+            .iter()
+            .map(|server| SiteServer {
+                id: server.id.clone(),
+                label: server.label.clone(),
+                kind: kind_name(server.kind).to_string(),
+                sides: match server.role {
+                    ServerRole::Source => vec![Side::Source],
+                    ServerRole::Target => vec![Side::Target],
+                    ServerRole::Both => vec![Side::Source, Side::Target],
+                },
+            })
+            .collect(),
+        typed_servers: site.servers.is_empty(),
+    })
+}
+
+fn kind_name(kind: ServerKind) -> &'static str {
+    match kind {
+        ServerKind::Imap => "imap",
+        ServerKind::Ews => "ews",
+        ServerKind::Graph => "graph",
+        ServerKind::Caldav => "caldav",
+    }
+}
+
+/// The sign-in form. The password goes straight into a secret.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignInForm {
+    side: Side,
+    server: ServerChoice,
+    user: String,
+    password: SecretString,
+}
+
+/// The client's address (for the attempt limit); unknown when the app
+/// runs without a socket (tests), which all share one count.
+struct ClientAddress(IpAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let address = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip());
+        Ok(Self(address))
+    }
+}
+
+/// Longest user name or host name taken.
+const MAX_NAME: usize = 256;
+
+async fn sign_in(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
+    Json(form): Json<SignInForm>,
+) -> Result<Response, ApiError> {
+    let now = Instant::now();
+    state
+        .sign_in_throttle
+        .attempt(address, now)
+        .map_err(ApiError::too_many)?;
+    if !plain_name(&form.user) {
+        return Err(ApiError::bad_request(
+            "invalid_input",
+            "The user name is empty, too long or holds a line break.",
+        ));
+    }
+    let (endpoint, server_label) = endpoint(&state, form.side, &form.server)?;
+    let account_key = format!(
+        "{}:{}/{}",
+        endpoint.host,
+        endpoint.port,
+        form.user.to_lowercase()
+    );
+    state
+        .sign_in_throttle
+        .account_open(&account_key, now)
+        .map_err(ApiError::too_many)?;
+    let credentials = Credentials::Login {
+        user: form.user.clone(),
+        password: form.password,
+    };
+    match verify::verify_imap(&endpoint, &credentials).await {
+        Ok(()) => {}
+        Err(Refusal::Credentials) => {
+            state.sign_in_throttle.failed(&account_key, Instant::now());
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "sign_in_refused",
+                format!(
+                    "The {} refused the user name or password.",
+                    form.side.label()
+                ),
+            ));
+        }
+        Err(Refusal::Other(error)) => return Err(error),
+    }
+    let signed_in = SignedIn {
+        account: Account {
+            server: server_label,
+            user: form.user,
+        },
+        endpoint,
+        credentials,
+    };
+    let old = state.sessions.id_in(&headers);
+    let id = state.sessions.sign_in(old.as_deref(), form.side, signed_in);
+    let view = state
+        .sessions
+        .get(&id)
+        .map(|data| data.view())
+        .unwrap_or_default();
+    Ok((
+        [(header::SET_COOKIE, state.sessions.cookie(&id))],
+        Json(view),
+    )
+        .into_response())
+}
+
+/// A user or host name that can travel in a protocol line.
+fn plain_name(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= MAX_NAME
+        && !text.chars().any(|c| matches!(c, '\r' | '\n' | '\0'))
+}
+
+/// Where the chosen server is, and its name for the page.
+fn endpoint(
+    state: &AppState,
+    side: Side,
+    choice: &ServerChoice,
+) -> Result<(Endpoint, String), ApiError> {
+    let site = &state.config.site;
+    let policy = Some(site.network.policy());
+    match choice {
+        ServerChoice::Listed { id } => {
+            let server = site
+                .servers
+                .iter()
+                .find(|server| &server.id == id)
+                .ok_or_else(|| {
+                    ApiError::bad_request("unknown_server", "This site offers no such server.")
+                })?;
+            listed_endpoint(server, side, policy)
+        }
+        ServerChoice::Imap {
+            host,
+            port,
+            security,
+        } => {
+            if !site.servers.is_empty() {
+                return Err(ApiError::bad_request(
+                    "unknown_server",
+                    "This site lets you choose only among its own servers.",
+                ));
+            }
+            if !plain_name(host) || host.contains(char::is_whitespace) {
+                return Err(ApiError::bad_request(
+                    "invalid_input",
+                    "The server name is empty, too long or holds spaces.",
+                ));
+            }
+            let endpoint = Endpoint {
+                host: host.clone(),
+                port: *port,
+                security: match security {
+                    ferry_shared::api::Security::Tls => Security::Tls,
+                    ferry_shared::api::Security::StartTls => Security::StartTls,
+                    ferry_shared::api::Security::Plain => Security::Plain,
+                },
+                pinned_certificate: None,
+                address_policy: policy,
+            };
+            Ok((endpoint, host.clone()))
+        }
+    }
+}
+
+fn listed_endpoint(
+    server: &ServerConfig,
+    side: Side,
+    policy: Option<ferry_net::address::AddressPolicy>,
+) -> Result<(Endpoint, String), ApiError> {
+    let allowed = match server.role {
+        ServerRole::Both => true,
+        ServerRole::Source => side == Side::Source,
+        ServerRole::Target => side == Side::Target,
+    };
+    if !allowed {
+        return Err(ApiError::bad_request(
+            "wrong_side",
+            format!("{} cannot be the {}.", server.label, side.label()),
+        ));
+    }
+    let (ServerKind::Imap, Some(host)) = (server.kind, &server.host) else {
+        return Err(ApiError::bad_request(
+            "not_supported_yet",
+            "Signing in to this kind of server from the page is not available yet.",
+        ));
+    };
+    let security = match server.tls {
+        TlsMode::Implicit => Security::Tls,
+        TlsMode::StartTls => Security::StartTls,
+        TlsMode::None => Security::Plain,
+    };
+    let pinned_certificate = match &server.pinned_certificate {
+        Some(path) => {
+            Some(crate::certificate::read_der(path).map_err(|error| ApiError::internal(&error))?)
+        }
+        None => None,
+    };
+    let endpoint = Endpoint {
+        host: host.clone(),
+        port: server.port.unwrap_or(match security {
+            Security::Tls => 993,
+            _ => 143,
+        }),
+        security,
+        pinned_certificate,
+        address_policy: policy,
+    };
+    Ok((endpoint, server.label.clone()))
+}
+
+async fn session(State(state): State<AppState>, headers: HeaderMap) -> Json<SessionView> {
+    let view = state
+        .sessions
+        .id_in(&headers)
+        .and_then(|id| state.sessions.get(&id))
+        .map(|data| data.view())
+        .unwrap_or_default();
+    Json(view)
+}
+
+async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(id) = state.sessions.id_in(&headers) {
+        state.sessions.end(&id);
+    }
+    (
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, state.sessions.removal_cookie())],
+    )
+        .into_response()
+}

@@ -1,0 +1,105 @@
+//! The JSON the page and the back end exchange for signing in: which
+//! servers the site offers, which server a user picked or typed, and who
+//! is signed in. Passwords are not in these types: the page sends them
+//! once in the sign-in request, and the back end reads them straight
+//! into a secret.
+
+use serde::{Deserialize, Serialize};
+
+/// The two mailboxes of a move.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    Source,
+    Target,
+}
+
+impl Side {
+    pub fn label(self) -> &'static str {
+        match self {
+            Side::Source => "old mailbox",
+            Side::Target => "new mailbox",
+        }
+    }
+}
+
+/// How an IMAP connection is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Security {
+    /// TLS from the first byte (port 993).
+    #[default]
+    Tls,
+    /// STARTTLS, required (port 143).
+    StartTls,
+    /// No encryption (only where the site allows it).
+    Plain,
+}
+
+/// A server: one the site lists (by id), or an IMAP server the user
+/// typed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "type")]
+pub enum ServerChoice {
+    Listed {
+        id: String,
+    },
+    Imap {
+        host: String,
+        port: u16,
+        #[serde(default)]
+        security: Security,
+    },
+}
+
+/// One server the site offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteServer {
+    pub id: String,
+    pub label: String,
+    /// `imap`, `ews`, `graph` or `caldav`.
+    pub kind: String,
+    /// Whether it may be the old mailbox, the new one, or both.
+    pub sides: Vec<Side>,
+}
+
+/// What the sign-in page needs to know about the site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteView {
+    pub servers: Vec<SiteServer>,
+    /// Whether a user may type a server of their own (no servers
+    /// listed).
+    pub typed_servers: bool,
+}
+
+/// A signed-in mailbox, as the page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    /// The server's label or host.
+    pub server: String,
+    pub user: String,
+}
+
+/// Who is signed in, on which side.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct SessionView {
+    pub source: Option<Account>,
+    pub target: Option<Account>,
+}
+
+/// The body of every API error: a stable code and a plain message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiErrorBody {
+    pub error: ApiErrorDetail,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiErrorDetail {
+    pub code: String,
+    pub message: String,
+}
+
+/// The header every state-changing request carries: a page on another
+/// site cannot add it without the browser asking first (CORS), which
+/// Ferry never allows.
+pub const REQUEST_HEADER: &str = "x-ferry-request";
