@@ -22,6 +22,8 @@ pub enum BackendError {
     },
     #[error("the job store failed: {0}")]
     Store(#[from] sqlx::Error),
+    #[error("the job store holds something unreadable: {0}")]
+    Corrupt(String),
     #[error("cannot listen on {addr}: {source}")]
     Listen {
         addr: std::net::SocketAddr,

@@ -103,3 +103,80 @@ pub struct ApiErrorDetail {
 /// site cannot add it without the browser asking first (CORS), which
 /// Ferry never allows.
 pub const REQUEST_HEADER: &str = "x-ferry-request";
+
+/// Where a job is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobState {
+    /// Waiting for a free slot.
+    Queued,
+    Running,
+    /// Its credentials are gone (Ferry restarted): it goes on when its
+    /// user signs in again.
+    WaitingForSignIn,
+    Done,
+    /// Stopped by an error; a retry goes on where it stopped.
+    Failed,
+    Cancelled,
+}
+
+impl JobState {
+    /// Whether the job will not move again by itself.
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            JobState::Done | JobState::Failed | JobState::Cancelled
+        )
+    }
+}
+
+/// One folder's progress.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FolderProgress {
+    pub source: String,
+    pub target: String,
+    /// Messages to copy in this run.
+    pub to_copy: u64,
+    pub copied: u64,
+    pub bytes: u64,
+    pub bytes_done: u64,
+    pub failed: u64,
+    pub done: bool,
+}
+
+/// A job as the page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobView {
+    pub id: String,
+    pub state: JobState,
+    /// `2026-12-01T15:04:05Z`.
+    pub created_at: String,
+    pub updated_at: String,
+    pub source: Account,
+    pub target: Account,
+    pub folders: Vec<FolderProgress>,
+    /// What stopped it, in plain words.
+    pub error: Option<String>,
+}
+
+impl JobView {
+    /// Messages to copy and copied, over all folders.
+    pub fn messages(&self) -> (u64, u64) {
+        self.folders.iter().fold((0, 0), |(total, done), f| {
+            (total + f.to_copy, done + f.copied)
+        })
+    }
+
+    /// Bytes to copy and copied, over all folders.
+    pub fn bytes(&self) -> (u64, u64) {
+        self.folders.iter().fold((0, 0), |(total, done), f| {
+            (total + f.bytes, done + f.bytes_done)
+        })
+    }
+}
+
+/// The answer to starting a job.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobCreated {
+    pub id: String,
+}

@@ -6,16 +6,20 @@
 //! * [`api`] — health and the page's settings.
 //! * [`auth`] — the site's servers, signing in, sessions, the cross-site
 //!   guard and the attempt limits.
+//! * [`jobs_api`] — starting, watching (server-sent events), cancelling
+//!   and re-running jobs, and their reports.
 
 mod api;
 pub mod auth;
 mod error;
+mod jobs_api;
 mod static_files;
 
 pub use error::ApiError;
 
 use crate::config::ServeConfig;
 use crate::error::BackendError;
+use crate::jobs::Jobs;
 use crate::store::Store;
 use auth::sessions::Sessions;
 use auth::throttle::SignInThrottle;
@@ -34,6 +38,7 @@ pub struct AppState {
     pub store: Store,
     pub sessions: Sessions,
     pub sign_in_throttle: SignInThrottle,
+    pub jobs: Jobs,
 }
 
 impl AppState {
@@ -48,11 +53,13 @@ impl AppState {
             site.login.attempts_per_address_per_minute,
             site.login.failures_per_account_per_hour,
         );
+        let jobs = Jobs::new(store.clone(), site.jobs.max_running);
         Self {
             config: Arc::new(config),
             store,
             sessions,
             sign_in_throttle,
+            jobs,
         }
     }
 }
@@ -65,6 +72,7 @@ pub fn app(state: AppState) -> Router {
             "/api",
             api::router()
                 .merge(auth::router())
+                .merge(jobs_api::router())
                 .layer(axum::middleware::from_fn(auth::guard::same_site_only)),
         )
         .fallback_service(static_files::service(&config.static_dir))
@@ -108,6 +116,10 @@ pub async fn serve(
         );
     }
     let state = AppState::new(config, store.clone());
+    let waiting = state.jobs.recover().await?;
+    if waiting > 0 {
+        tracing::info!(waiting, "jobs wait for their users to sign in again");
+    }
     on_ready(addr);
     let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, service)

@@ -7,6 +7,7 @@ use sqlx::SqlitePool;
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("sql/0001_init.sql")),
     (2, include_str!("sql/0002_sync_state.sql")),
+    (3, include_str!("sql/0003_jobs.sql")),
 ];
 
 /// Latest schema version this binary knows.

@@ -5,6 +5,7 @@
 //! * `import_cli` runs the real `ferry import` against a real Radicale.
 //! * `import_exchange` runs `ferry import --to ews|graph` against the EWS
 //!   and Graph stand-ins.
+//! * `jobs` starts and watches mail moves through the API.
 //! * `inspect_cli` runs the real `ferry inspect` on corpus files.
 //! * `sign_in` signs in through the API against real Dovecot servers.
 //! * `serve_cli` starts the real `ferry serve` on a free port.
@@ -15,6 +16,7 @@ mod convert_cli;
 mod import_cli;
 mod import_exchange;
 mod inspect_cli;
+mod jobs;
 mod serve_cli;
 mod sign_in;
 mod sync_cli;

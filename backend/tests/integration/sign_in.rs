@@ -20,14 +20,14 @@ use tower::ServiceExt;
 
 const CANARY: &str = "canary-SignIn-pa55-7f3e";
 
-struct TestApp {
-    router: Router,
-    _dir: tempfile::TempDir,
+pub struct TestApp {
+    pub router: Router,
+    pub _dir: tempfile::TempDir,
 }
 
 /// The app with `site` (its network allowing loopback when
 /// `allow_loopback`).
-async fn test_app(mut site: SiteConfig, allow_loopback: bool) -> TestApp {
+pub async fn test_app(mut site: SiteConfig, allow_loopback: bool) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     if allow_loopback {
         site.network.allowed_networks = vec!["127.0.0.0/8".parse().unwrap()];
@@ -46,25 +46,25 @@ async fn test_app(mut site: SiteConfig, allow_loopback: bool) -> TestApp {
     }
 }
 
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    text: String,
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub text: String,
 }
 
 impl Answer {
-    fn json(&self) -> Value {
+    pub fn json(&self) -> Value {
         serde_json::from_str(&self.text).unwrap()
     }
 
     /// The session cookie set, as `name=value`.
-    fn cookie(&self) -> Option<String> {
+    pub fn cookie(&self) -> Option<String> {
         let value = self.headers.get(header::SET_COOKIE)?.to_str().ok()?;
         Some(value.split(';').next()?.to_string())
     }
 }
 
-async fn send(router: &Router, request: Request<Body>) -> Answer {
+pub async fn send(router: &Router, request: Request<Body>) -> Answer {
     let response = router.clone().oneshot(request).await.unwrap();
     let (status, headers) = (response.status(), response.headers().clone());
     let body = response.into_body().collect().await.unwrap().to_bytes();
@@ -76,7 +76,7 @@ async fn send(router: &Router, request: Request<Body>) -> Answer {
 }
 
 /// A POST as Ferry's page sends it.
-fn post(uri: &str, body: &Value, cookie: Option<&str>) -> Request<Body> {
+pub fn post(uri: &str, body: &Value, cookie: Option<&str>) -> Request<Body> {
     let mut request = Request::post(uri)
         .header(header::CONTENT_TYPE, "application/json")
         .header("x-ferry-request", "1")
@@ -87,7 +87,7 @@ fn post(uri: &str, body: &Value, cookie: Option<&str>) -> Request<Body> {
     request.body(Body::from(body.to_string())).unwrap()
 }
 
-fn get(uri: &str, cookie: Option<&str>) -> Request<Body> {
+pub fn get(uri: &str, cookie: Option<&str>) -> Request<Body> {
     let mut request = Request::get(uri);
     if let Some(cookie) = cookie {
         request = request.header(header::COOKIE, cookie);
@@ -95,7 +95,7 @@ fn get(uri: &str, cookie: Option<&str>) -> Request<Body> {
     request.body(Body::empty()).unwrap()
 }
 
-fn form(side: &str, server: &Dovecot, user: &str, password: &str) -> Value {
+pub fn form(side: &str, server: &Dovecot, user: &str, password: &str) -> Value {
     json!({
         "side": side,
         "server": {"type": "imap", "host": "127.0.0.1", "port": server.addr().port(), "security": "plain"},

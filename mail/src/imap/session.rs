@@ -77,6 +77,19 @@ pub enum Credentials {
     OAuthBearer { user: String, token: SecretString },
 }
 
+impl Credentials {
+    /// The user name signed in with (for SASL PLAIN, the one whose
+    /// password it is).
+    pub fn user(&self) -> &str {
+        match self {
+            Credentials::Login { user, .. }
+            | Credentials::Plain { user, .. }
+            | Credentials::XOAuth2 { user, .. }
+            | Credentials::OAuthBearer { user, .. } => user,
+        }
+    }
+}
+
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (method, user) = match self {

@@ -158,14 +158,18 @@ async fn sign_in(
     };
     let old = state.sessions.id_in(&headers);
     let id = state.sessions.sign_in(old.as_deref(), form.side, signed_in);
-    let view = state
-        .sessions
-        .get(&id)
-        .map(|data| data.view())
-        .unwrap_or_default();
+    let data = state.sessions.get(&id).unwrap_or_default();
+    if let (Some(source), Some(target)) = (&data.source, &data.target) {
+        // Jobs that lost their credentials in a restart go on.
+        state
+            .jobs
+            .signed_in(source, target)
+            .await
+            .map_err(|e| ApiError::internal(&e))?;
+    }
     Ok((
         [(header::SET_COOKIE, state.sessions.cookie(&id))],
-        Json(view),
+        Json(data.view()),
     )
         .into_response())
 }

@@ -1,0 +1,40 @@
+//! The credentials of each job, held in memory only (never in the store,
+//! a log or `Debug` output): a restart forgets them, and the job waits
+//! for its user.
+
+use crate::server::auth::sessions::SignedIn;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// Both mailboxes of a job, signed in.
+#[derive(Debug, Clone)]
+pub struct JobCredentials {
+    pub source: SignedIn,
+    pub target: SignedIn,
+}
+
+/// Job id → credentials.
+#[derive(Clone, Default)]
+pub struct Vault {
+    entries: Arc<Mutex<HashMap<String, JobCredentials>>>,
+}
+
+impl Vault {
+    pub fn put(&self, id: &str, credentials: JobCredentials) {
+        self.lock().insert(id.to_string(), credentials);
+    }
+
+    pub fn get(&self, id: &str) -> Option<JobCredentials> {
+        self.lock().get(id).cloned()
+    }
+
+    pub fn remove(&self, id: &str) {
+        self.lock().remove(id);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, JobCredentials>> {
+        self.entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}

@@ -1,0 +1,252 @@
+//! Jobs under `/api`, each only for the user who signed in to its old
+//! mailbox (anyone else gets `404`, as if it did not exist):
+//!
+//! * `POST /api/jobs` — start moving the mail of the two mailboxes
+//!   signed in.
+//! * `GET /api/jobs` — the user's jobs, newest first.
+//! * `GET /api/jobs/{id}` — one job with its folders' progress.
+//! * `GET /api/jobs/{id}/events` — the same, pushed as it changes
+//!   (server-sent events), until the job ends.
+//! * `POST /api/jobs/{id}/cancel` — stop it.
+//! * `POST /api/jobs/{id}/run` — run it again (after a failure or a
+//!   cancel, or for the cut-over: only what is new is copied).
+//! * `GET /api/jobs/{id}/report.json`, `/report.csv` — the final report.
+
+use super::auth::sessions::SessionData;
+use super::{ApiError, AppState};
+use crate::jobs::owner_of;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use ferry_shared::api::{JobCreated, JobView};
+use futures_util::stream::{self, Stream};
+use std::convert::Infallible;
+use std::time::Duration;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/jobs", post(start).get(list))
+        .route("/jobs/{id}", get(one))
+        .route("/jobs/{id}/events", get(events))
+        .route("/jobs/{id}/cancel", post(cancel))
+        .route("/jobs/{id}/run", post(run_again))
+        .route("/jobs/{id}/report.json", get(report_json))
+        .route("/jobs/{id}/report.csv", get(report_csv))
+}
+
+fn not_signed_in() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "not_signed_in",
+        "Please sign in to your old mailbox first.",
+    )
+}
+
+/// The request's session, which must have the old mailbox signed in.
+fn session(state: &AppState, headers: &HeaderMap) -> Result<(SessionData, String), ApiError> {
+    let data = state
+        .sessions
+        .id_in(headers)
+        .and_then(|id| state.sessions.get(&id))
+        .ok_or_else(not_signed_in)?;
+    let owner = data
+        .source
+        .as_ref()
+        .map(owner_of)
+        .ok_or_else(not_signed_in)?;
+    Ok((data, owner))
+}
+
+fn store_failed(error: &crate::error::BackendError) -> ApiError {
+    ApiError::internal(error)
+}
+
+async fn start(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let (data, _) = session(&state, &headers)?;
+    let (Some(source), Some(target)) = (data.source, data.target) else {
+        return Err(ApiError::bad_request(
+            "not_signed_in",
+            "Please sign in to both the old and the new mailbox first.",
+        ));
+    };
+    let id = state
+        .jobs
+        .start(source, target)
+        .await
+        .map_err(|e| store_failed(&e))?;
+    Ok((StatusCode::CREATED, Json(JobCreated { id })).into_response())
+}
+
+async fn list(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<JobView>>, ApiError> {
+    let (_, owner) = session(&state, &headers)?;
+    let jobs = state
+        .store
+        .jobs_of(&owner)
+        .await
+        .map_err(|e| store_failed(&e))?;
+    Ok(Json(jobs))
+}
+
+async fn find(state: &AppState, id: &str, owner: &str) -> Result<JobView, ApiError> {
+    state
+        .store
+        .job(id, owner)
+        .await
+        .map_err(|e| store_failed(&e))?
+        .ok_or_else(ApiError::not_found)
+}
+
+async fn one(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<JobView>, ApiError> {
+    let (_, owner) = session(&state, &headers)?;
+    Ok(Json(find(&state, &id, &owner).await?))
+}
+
+async fn cancel(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let (_, owner) = session(&state, &headers)?;
+    match state.jobs.cancel(&id, &owner).await {
+        Ok(true) => Ok(StatusCode::NO_CONTENT),
+        Ok(false) => Err(ApiError::not_found()),
+        Err(error) => Err(store_failed(&error)),
+    }
+}
+
+async fn run_again(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let (data, owner) = session(&state, &headers)?;
+    let (Some(source), Some(target)) = (data.source, data.target) else {
+        return Err(ApiError::bad_request(
+            "not_signed_in",
+            "Please sign in to both the old and the new mailbox first.",
+        ));
+    };
+    match state.jobs.rerun(&id, &owner, source, target).await {
+        Ok(true) => Ok(StatusCode::ACCEPTED),
+        Ok(false) => Err(ApiError::not_found()),
+        Err(error) => Err(store_failed(&error)),
+    }
+}
+
+/// The job's view now, then after every change, until it ends.
+async fn events(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    let (_, owner) = session(&state, &headers)?;
+    let first = find(&state, &id, &owner).await?;
+    let changes = state.jobs.changes();
+    let stream = stream::unfold(
+        (state, id, owner, changes, Some(first), false),
+        |(state, id, owner, mut changes, pending, ended)| async move {
+            if ended {
+                return None;
+            }
+            let view = match pending {
+                Some(view) => view,
+                None => loop {
+                    match changes.recv().await {
+                        Ok(changed) if changed != id => continue,
+                        Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                            match state.store.job(&id, &owner).await {
+                                Ok(Some(view)) => break view,
+                                _ => return None,
+                            }
+                        }
+                        Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                    }
+                },
+            };
+            let ended = view.state.is_final();
+            let event = Event::default()
+                .event("job")
+                .json_data(&view)
+                .unwrap_or_else(|_| Event::default().comment("unwritable"));
+            Some((Ok(event), (state, id, owner, changes, None, ended)))
+        },
+    );
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}
+
+async fn report_json(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let (_, owner) = session(&state, &headers)?;
+    let view = find(&state, &id, &owner).await?;
+    Ok((
+        [(
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"ferry-report.json\"",
+        )],
+        Json(view),
+    )
+        .into_response())
+}
+
+async fn report_csv(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let (_, owner) = session(&state, &headers)?;
+    let view = find(&state, &id, &owner).await?;
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let header_row = [
+        "source folder",
+        "target folder",
+        "to copy",
+        "copied",
+        "failed",
+        "bytes",
+        "bytes copied",
+        "done",
+    ];
+    let mut rows = vec![header_row.map(str::to_string).to_vec()];
+    for folder in &view.folders {
+        rows.push(vec![
+            folder.source.clone(),
+            folder.target.clone(),
+            folder.to_copy.to_string(),
+            folder.copied.to_string(),
+            folder.failed.to_string(),
+            folder.bytes.to_string(),
+            folder.bytes_done.to_string(),
+            if folder.done { "yes" } else { "no" }.to_string(),
+        ]);
+    }
+    for row in rows {
+        writer
+            .write_record(&row)
+            .map_err(|e| ApiError::internal(&e))?;
+    }
+    let body = writer.into_inner().map_err(|e| ApiError::internal(&e))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"ferry-report.csv\"",
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
