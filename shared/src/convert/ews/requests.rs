@@ -51,7 +51,7 @@ pub struct CreateRequest {
     pub source_keys: Vec<Option<String>>,
 }
 
-fn folder_ids(w: &mut XmlWriter, element: &str, folder: Folder) -> io::Result<()> {
+pub(super) fn folder_ids(w: &mut XmlWriter, element: &str, folder: Folder) -> io::Result<()> {
     w.create_element(element).write_inner_content(|w| {
         w.create_element("t:DistinguishedFolderId")
             .with_attribute(("Id", folder.distinguished_id()))
@@ -140,7 +140,7 @@ pub fn find_by_source_key(
 
 /// `IdOnly` plus what a transport matches on: the source key and, for
 /// calendar views, the times and kind of each item.
-fn item_shape(w: &mut XmlWriter, calendar: bool) -> io::Result<()> {
+pub(super) fn item_shape(w: &mut XmlWriter, calendar: bool) -> io::Result<()> {
     w.create_element("m:ItemShape").write_inner_content(|w| {
         text_element(w, "t:BaseShape", "IdOnly")?;
         w.create_element("t:AdditionalProperties")
