@@ -81,17 +81,22 @@ fn requests(conversions: &[ExchangeConversion], batch_size: usize) -> Vec<String
     all
 }
 
-/// The lookup of each CreateItem batch of the conversions: one FindItem
-/// with an `Or` of the batch's keys (or one `IsEqualTo`), a later page.
-fn lookups(conversions: &[ExchangeConversion], batch_size: usize) -> Vec<String> {
-    let creates: Vec<ExchangeItem> = conversions
+/// The items the conversions create, in order.
+fn created_items(conversions: &[ExchangeConversion]) -> Vec<ExchangeItem> {
+    conversions
         .iter()
         .flat_map(|c| &c.operations)
         .filter_map(|op| match op {
             Operation::Create(item) => Some(item.clone()),
             _ => None,
         })
-        .collect();
+        .collect()
+}
+
+/// The lookup of each CreateItem batch of the conversions: one FindItem
+/// with an `Or` of the batch's keys (or one `IsEqualTo`), a later page.
+fn lookups(conversions: &[ExchangeConversion], batch_size: usize) -> Vec<String> {
+    let creates = created_items(conversions);
     let page = PageRequest {
         offset: 3,
         max_entries: 100,
@@ -454,14 +459,7 @@ fn resolve_names_and_batches() {
         &repository("fixtures/ews/items/custom-zone.ics"),
         AttendeeMode::Full,
     );
-    let items: Vec<ExchangeItem> = conversions
-        .iter()
-        .flat_map(|c| &c.operations)
-        .filter_map(|op| match op {
-            Operation::Create(item) => Some(item.clone()),
-            _ => None,
-        })
-        .collect();
+    let items = created_items(&conversions);
     assert_eq!(items.len(), 5, "one series and four expanded occurrences");
     let batches = create_item_requests(&items, &settings(), 2).unwrap();
     assert_eq!(batches.len(), 3);

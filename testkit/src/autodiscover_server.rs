@@ -27,17 +27,20 @@ pub enum Answer {
     RedirectUrl(String),
 }
 
+/// The path and the mailbox (when readable) of each request.
+type Asked = Arc<Mutex<Vec<(String, Option<String>)>>>;
+
 /// A running server; its threads end with the test process.
 pub struct AutodiscoverServer {
     /// Its Autodiscover URL (`http://127.0.0.1:PORT/autodiscover/autodiscover.svc`).
     pub url: url::Url,
-    asked: Arc<Mutex<Vec<(String, Option<String>)>>>,
+    asked: Asked,
 }
 
 impl AutodiscoverServer {
     /// A server answering for `mailboxes` (address, lower case → answer).
     pub fn start(mailboxes: HashMap<String, Answer>) -> Self {
-        let asked = Arc::new(Mutex::new(Vec::new()));
+        let asked: Asked = Arc::default();
         let seen = asked.clone();
         let address = http_server::start(Arc::new(move |request: &Request| {
             let mailbox = asked_mailbox(&request.text());

@@ -346,12 +346,12 @@ impl State {
             }
         } else {
             // The restriction: one IsEqualTo, or an Or of them, on the key.
-            let mut constants = Vec::new();
-            if let Some(restriction) = request.find("Restriction") {
-                restriction.find_all("Constant", &mut constants);
-            }
-            let wanted: HashSet<String> = constants
-                .iter()
+            let wanted: HashSet<String> = request
+                .find("Restriction")
+                .map(Node::descendants)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|node| node.name == "Constant")
                 .filter_map(|c| c.attribute("Value"))
                 .map(decode)
                 .collect();
@@ -582,15 +582,12 @@ impl Node {
             .map(|(_, v)| v.as_str())
     }
 
-    /// Every descendant named `name`, in document order.
-    fn find_all<'n>(&'n self, name: &str, found: &mut Vec<&'n Node>) {
-        for child in &self.children {
-            if child.name == name {
-                found.push(child);
-            } else {
-                child.find_all(name, found);
-            }
-        }
+    /// Every element below this one, depth first.
+    fn descendants(&self) -> Vec<&Node> {
+        self.children
+            .iter()
+            .flat_map(|child| std::iter::once(child).chain(child.descendants()))
+            .collect()
     }
 
     /// The first descendant named `name` (depth first).

@@ -107,29 +107,24 @@ trait Driven {
     fn on_error(&mut self, error: Error);
 }
 
-impl Driven for Insert {
-    fn next_step(&mut self) -> Step {
-        Insert::next_step(self)
-    }
-    fn on_response(&mut self, response: &HttpResponse, now: SystemTime) {
-        Insert::on_response(self, response, now)
-    }
-    fn on_error(&mut self, error: Error) {
-        Insert::on_error(self, error)
-    }
+/// `Driven` for a step whose methods have the trait's signatures.
+macro_rules! driven {
+    ($($step:ty),*) => {$(
+        impl Driven for $step {
+            fn next_step(&mut self) -> Step {
+                <$step>::next_step(self)
+            }
+            fn on_response(&mut self, response: &HttpResponse, now: SystemTime) {
+                <$step>::on_response(self, response, now)
+            }
+            fn on_error(&mut self, error: Error) {
+                <$step>::on_error(self, error)
+            }
+        }
+    )*};
 }
 
-impl Driven for Resolve {
-    fn next_step(&mut self) -> Step {
-        Resolve::next_step(self)
-    }
-    fn on_response(&mut self, response: &HttpResponse, now: SystemTime) {
-        Resolve::on_response(self, response, now)
-    }
-    fn on_error(&mut self, error: Error) {
-        Resolve::on_error(self, error)
-    }
-}
+driven!(Insert, Resolve);
 
 impl Driven for Autodiscover {
     fn next_step(&mut self) -> Step {

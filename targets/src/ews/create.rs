@@ -334,6 +334,50 @@ mod tests {
         }
     }
 
+    /// The next request is a CreateItem of `wanted` without `absent`;
+    /// it is answered created (`id-b`).
+    fn create_only(run: &mut crate::ews::Insert, wanted: &str, absent: &[&str]) {
+        let create = expect_send(run, "CreateItem");
+        assert!(create.contains(wanted), "{create}");
+        assert!(absent.iter().all(|a| !create.contains(a)), "{create}");
+        created(run, "id-b");
+    }
+
+    /// Answers the lookup in flight with a page listing `key` as `id`,
+    /// the next page starting at `next`.
+    fn page(run: &mut crate::ews::Insert, id: &str, key: &str, next: usize) {
+        let listed = Listed {
+            id,
+            key: Some(key),
+            original_start: None,
+        };
+        respond(run, 200, &[], &found_page(&[listed], Some(next)));
+    }
+
+    /// Pages of one item, at most `max_pages` of them.
+    fn paged(max_pages: usize) -> EwsOptions {
+        EwsOptions {
+            lookup_page_size: 1,
+            max_lookup_pages: max_pages,
+            ..EwsOptions::default()
+        }
+    }
+
+    /// The run's report counts these items already there and created.
+    fn assert_totals(run: crate::ews::Insert, already_there: usize, created: usize) {
+        let totals = run.finish().totals;
+        assert_eq!(
+            (totals.already_there, totals.created),
+            (already_there, created)
+        );
+    }
+
+    /// Answers the CreateItem in flight: its one item created as `id`.
+    fn created(run: &mut crate::ews::Insert, id: &str) {
+        let answer = outcomes("CreateItemResponse", &[Message::Success(id)]);
+        respond(run, 200, &[], &answer);
+    }
+
     fn lost() -> Error {
         Error::Http {
             host: "127.0.0.1".into(),
@@ -353,12 +397,7 @@ mod tests {
             create.contains("b@x") && !create.contains("a@x"),
             "{create}"
         );
-        respond(
-            &mut run,
-            200,
-            &[],
-            &outcomes("CreateItemResponse", &[Message::Success("id-b")]),
-        );
+        created(&mut run, "id-b");
         let report = run.finish();
         let got: Vec<_> = report
             .items
@@ -383,60 +422,29 @@ mod tests {
 
     #[test]
     fn the_lookup_reads_every_page_before_creating() {
-        let options = EwsOptions {
-            lookup_page_size: 1,
-            ..EwsOptions::default()
-        };
+        let options = paged(10);
         let mut run = insert(contacts(&["a@x", "b@x", "c@x"]), options);
         let first = expect_send(&mut run, "FindItem");
         assert!(
             first.contains(r#"MaxEntriesReturned="1" Offset="0""#),
             "{first}"
         );
-        respond(
-            &mut run,
-            200,
-            &[],
-            &found_page(&[listed("id-c", "c@x")], Some(1)),
-        );
+        page(&mut run, "id-c", "c@x", 1);
         let second = expect_send(&mut run, "FindItem");
         assert!(second.contains(r#"Offset="1""#) && second.contains("a@x"));
         respond(&mut run, 200, &[], &found(&[listed("id-a", "a@x")]));
-        let create = expect_send(&mut run, "CreateItem");
-        assert!(create.contains("b@x") && !create.contains("a@x") && !create.contains("c@x"));
-        respond(
-            &mut run,
-            200,
-            &[],
-            &outcomes("CreateItemResponse", &[Message::Success("id-b")]),
-        );
-        let report = run.finish();
-        assert_eq!(report.totals.already_there, 2);
-        assert_eq!(report.totals.created, 1);
+        create_only(&mut run, "b@x", &["a@x", "c@x"]);
+        assert_totals(run, 2, 1);
     }
 
     #[test]
     fn a_lookup_past_its_page_limit_creates_nothing_it_did_not_find() {
-        let options = EwsOptions {
-            lookup_page_size: 1,
-            max_lookup_pages: 2,
-            ..EwsOptions::default()
-        };
+        let options = paged(2);
         let mut run = insert(contacts(&["a@x", "b@x", "c@x"]), options);
         expect_send(&mut run, "FindItem");
-        respond(
-            &mut run,
-            200,
-            &[],
-            &found_page(&[listed("id-a", "a@x")], Some(1)),
-        );
+        page(&mut run, "id-a", "a@x", 1);
         expect_send(&mut run, "FindItem");
-        respond(
-            &mut run,
-            200,
-            &[],
-            &found_page(&[listed("id-a2", "a@x")], Some(2)),
-        );
+        page(&mut run, "id-a2", "a@x", 2);
         assert!(matches!(run.next_step(), crate::ews::Step::Done));
         let report = run.finish();
         assert_eq!(report.items[0].outcome, Outcome::AlreadyThere);
@@ -467,12 +475,7 @@ mod tests {
         assert_eq!(expect_wait(&mut run), Duration::from_millis(1500));
         let again = expect_send(&mut run, "CreateItem");
         assert!(again.contains("b@x") && !again.contains("a@x") && !again.contains("c@x"));
-        respond(
-            &mut run,
-            200,
-            &[],
-            &outcomes("CreateItemResponse", &[Message::Success("id-b")]),
-        );
+        created(&mut run, "id-b");
         let report = run.finish();
         assert_eq!(report.items[0].outcome, Outcome::Created);
         assert_eq!(report.items[1].outcome, Outcome::Created);
@@ -494,33 +497,16 @@ mod tests {
         let again = expect_send(&mut run, "FindItem");
         assert!(again.contains("a@x") && again.contains("b@x"));
         respond(&mut run, 200, &[], &found(&[listed("id-a", "a@x")]));
-        let create = expect_send(&mut run, "CreateItem");
-        assert!(create.contains("b@x") && !create.contains("a@x"));
-        respond(
-            &mut run,
-            200,
-            &[],
-            &outcomes("CreateItemResponse", &[Message::Success("id-b")]),
-        );
-        let report = run.finish();
-        assert_eq!(report.totals.already_there, 1);
-        assert_eq!(report.totals.created, 1);
+        create_only(&mut run, "b@x", &["a@x"]);
+        assert_totals(run, 1, 1);
     }
 
     #[test]
     fn a_lost_lookup_page_is_asked_for_again() {
-        let options = EwsOptions {
-            lookup_page_size: 1,
-            ..EwsOptions::default()
-        };
+        let options = paged(10);
         let mut run = insert(contacts(&["a@x", "b@x"]), options);
         expect_send(&mut run, "FindItem");
-        respond(
-            &mut run,
-            200,
-            &[],
-            &found_page(&[listed("id-a", "a@x")], Some(1)),
-        );
+        page(&mut run, "id-a", "a@x", 1);
         let second = expect_send(&mut run, "FindItem");
         run.on_error(lost());
         assert_eq!(expect_send(&mut run, "FindItem"), second);

@@ -8,16 +8,13 @@
 
 use super::EwsError;
 use super::responses::body;
-use super::xml::{XmlWriter, text_element};
-use quick_xml::Writer;
-use quick_xml::events::{BytesDecl, Event};
+use super::xml::{XmlWriter, soap_document, text_element};
 use std::io;
 
 /// The Autodiscover namespace.
 pub const AUTODISCOVER_NS: &str = "http://schemas.microsoft.com/exchange/2010/Autodiscover";
 /// WS-Addressing, for the `Action` and `To` headers.
 pub const ADDRESSING_NS: &str = "http://www.w3.org/2005/08/addressing";
-const SOAP_NS: &str = "http://schemas.xmlsoap.org/soap/envelope/";
 const ACTION: &str =
     "http://schemas.microsoft.com/exchange/2010/Autodiscover/Autodiscover/GetUserSettings";
 
@@ -43,47 +40,42 @@ pub enum UserSettingsAnswer {
 /// The `GetUserSettings` request for `mailbox`, sent to `to` (the URL,
 /// repeated in the `wsa:To` header).
 pub fn get_user_settings(mailbox: &str, to: &str) -> Result<String, EwsError> {
-    let mut writer = Writer::new(Vec::new());
-    writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
-    writer
-        .create_element("soap:Envelope")
-        .with_attribute(("xmlns:a", AUTODISCOVER_NS))
-        .with_attribute(("xmlns:wsa", ADDRESSING_NS))
-        .with_attribute(("xmlns:soap", SOAP_NS))
-        .write_inner_content(|w| {
-            w.create_element("soap:Header").write_inner_content(|w| {
-                text_element(w, "a:RequestedServerVersion", "Exchange2013")?;
-                text_element(w, "wsa:Action", ACTION)?;
-                text_element(w, "wsa:To", to)
-            })?;
-            w.create_element("soap:Body")
-                .write_inner_content(|w| request_body(w, mailbox))?;
-            Ok(())
-        })?;
-    String::from_utf8(writer.into_inner())
-        .map_err(|err| EwsError::Write(io::Error::new(io::ErrorKind::InvalidData, err)))
+    let namespaces = [("xmlns:a", AUTODISCOVER_NS), ("xmlns:wsa", ADDRESSING_NS)];
+    soap_document(
+        &namespaces,
+        |w| {
+            text_element(w, "a:RequestedServerVersion", "Exchange2013")?;
+            text_element(w, "wsa:Action", ACTION)?;
+            text_element(w, "wsa:To", to)
+        },
+        |w| request_body(w, mailbox),
+    )
 }
 
 fn request_body(w: &mut XmlWriter, mailbox: &str) -> io::Result<()> {
     w.create_element("a:GetUserSettingsRequestMessage")
         .write_inner_content(|w| {
-            w.create_element("a:Request").write_inner_content(|w| {
-                w.create_element("a:Users").write_inner_content(|w| {
-                    w.create_element("a:User")
-                        .write_inner_content(|w| text_element(w, "a:Mailbox", mailbox))?;
-                    Ok(())
-                })?;
-                w.create_element("a:RequestedSettings")
-                    .write_inner_content(|w| {
-                        REQUESTED_SETTINGS
-                            .iter()
-                            .try_for_each(|setting| text_element(w, "a:Setting", setting))
-                    })?;
-                Ok(())
-            })?;
-            Ok(())
-        })?;
-    Ok(())
+            w.create_element("a:Request")
+                .write_inner_content(|w| {
+                    w.create_element("a:Users")
+                        .write_inner_content(|w| user(w, mailbox))?;
+                    w.create_element("a:RequestedSettings")
+                        .write_inner_content(|w| {
+                            REQUESTED_SETTINGS
+                                .iter()
+                                .try_for_each(|setting| text_element(w, "a:Setting", setting))
+                        })
+                        .map(drop)
+                })
+                .map(drop)
+        })
+        .map(drop)
+}
+
+fn user(w: &mut XmlWriter, mailbox: &str) -> io::Result<()> {
+    w.create_element("a:User")
+        .write_inner_content(|w| text_element(w, "a:Mailbox", mailbox))
+        .map(drop)
 }
 
 /// The answer to a `GetUserSettings` request (its first user).

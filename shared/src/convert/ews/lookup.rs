@@ -5,13 +5,10 @@
 //! (`IndexedPageItemView` with `MaxEntriesReturned` and `Offset`) that
 //! [`read_find_item_page`] reads with their paging attributes.
 
-use super::items::source_key_field;
-use super::requests::{Folder, folder_ids, item_shape};
+use super::requests::{Folder, folder_ids, item_shape, key_equals};
 use super::responses::{FoundItem, body, read_found_items, response_messages};
-use super::xml::{XmlWriter, envelope};
+use super::xml::envelope;
 use super::{EwsError, EwsSettings};
-use crate::convert::encode_source_key;
-use std::io;
 
 /// Which page of a FindItem answer to ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,21 +30,6 @@ pub struct FoundPage {
     pub next_offset: Option<usize>,
     /// `TotalItemsInView`, when said.
     pub total: Option<usize>,
-}
-
-fn key_equals(w: &mut XmlWriter, key: &str) -> io::Result<()> {
-    w.create_element("t:IsEqualTo").write_inner_content(|w| {
-        source_key_field(w)?;
-        w.create_element("t:FieldURIOrConstant")
-            .write_inner_content(|w| {
-                w.create_element("t:Constant")
-                    .with_attribute(("Value", encode_source_key(key).as_str()))
-                    .write_empty()?;
-                Ok(())
-            })?;
-        Ok(())
-    })?;
-    Ok(())
 }
 
 /// FindItem for the items of `folder` whose source key is any of

@@ -118,24 +118,28 @@ pub fn find_by_source_key(
             .with_attribute(("Traversal", "Shallow"))
             .write_inner_content(|w| {
                 item_shape(w, false)?;
-                w.create_element("m:Restriction").write_inner_content(|w| {
-                    w.create_element("t:IsEqualTo").write_inner_content(|w| {
-                        source_key_field(w)?;
-                        w.create_element("t:FieldURIOrConstant")
-                            .write_inner_content(|w| {
-                                w.create_element("t:Constant")
-                                    .with_attribute(("Value", encode_source_key(key).as_str()))
-                                    .write_empty()?;
-                                Ok(())
-                            })?;
-                        Ok(())
-                    })?;
-                    Ok(())
-                })?;
+                w.create_element("m:Restriction")
+                    .write_inner_content(|w| key_equals(w, key))?;
                 folder_ids(w, "m:ParentFolderIds", folder)
             })?;
         Ok(())
     })
+}
+
+/// `IsEqualTo` on Ferry's extended property and `key`.
+pub(super) fn key_equals(w: &mut XmlWriter, key: &str) -> io::Result<()> {
+    w.create_element("t:IsEqualTo").write_inner_content(|w| {
+        source_key_field(w)?;
+        w.create_element("t:FieldURIOrConstant")
+            .write_inner_content(|w| {
+                w.create_element("t:Constant")
+                    .with_attribute(("Value", encode_source_key(key).as_str()))
+                    .write_empty()?;
+                Ok(())
+            })?;
+        Ok(())
+    })?;
+    Ok(())
 }
 
 /// `IdOnly` plus what a transport matches on: the source key and, for
