@@ -151,7 +151,13 @@ impl CreateBatch {
                         self.settle(pos, Outcome::AlreadyThere, Some(id), ledger);
                     }
                 }
+                let all_found = self
+                    .lookup
+                    .as_ref()
+                    .is_some_and(|l| l.positions().all(|pos| !self.open.contains(&pos)));
                 match progress {
+                    // Every key found: later pages can only repeat them.
+                    Progress::More if all_found => self.lookup = None,
                     Progress::More => {}
                     Progress::Done => self.lookup = None,
                     Progress::PageLimit => {
@@ -499,6 +505,16 @@ mod tests {
         respond(&mut run, 200, &[], &found(&[listed("id-a", "a@x")]));
         create_only(&mut run, "b@x", &["a@x"]);
         assert_totals(run, 1, 1);
+    }
+
+    #[test]
+    fn a_lookup_ends_once_every_key_is_found() {
+        let mut run = insert(contacts(&["a@x", "b@x"]), EwsOptions::default());
+        expect_send(&mut run, "FindItem");
+        let both = [listed("id-a", "a@x"), listed("id-b", "b@x")];
+        respond(&mut run, 200, &[], &found_page(&both, Some(2)));
+        assert!(matches!(run.next_step(), crate::ews::Step::Done));
+        assert_totals(run, 2, 0);
     }
 
     #[test]

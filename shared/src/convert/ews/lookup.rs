@@ -113,7 +113,7 @@ mod tests {
         ));
         assert_eq!(xml.matches("<t:IsEqualTo>").count(), 2, "{xml}");
         assert!(
-            xml.contains("<t:Or>") && xml.contains(r#"Value="b%26c""#),
+            xml.contains("<t:Or>") && xml.contains(r#"Value="b&amp;c""#),
             "{xml}"
         );
         let one = find_by_source_keys(Folder::Tasks, &["a"], page, &EwsSettings::default());
