@@ -1,10 +1,12 @@
-//! A small SOAP Autodiscover server on 127.0.0.1 for the EWS
-//! Autodiscover tests: it answers `GetUserSettings` for the mailboxes it
-//! was told about — their EWS URLs, a `RedirectAddress` or a
-//! `RedirectUrl` — and `InvalidUser` for any other, in the shape of
-//! Microsoft's published `GetUserSettingsResponseMessage`. It checks that
-//! each request is a `GetUserSettings` asking for `ExternalEwsUrl`, and
-//! keeps the mailbox and path of every request.
+//! A small Autodiscover server on 127.0.0.1 for the EWS Autodiscover
+//! tests. It answers SOAP `GetUserSettings` for the mailboxes it was
+//! told about — their EWS URLs, a `RedirectAddress` or a `RedirectUrl` —
+//! and `InvalidUser` for any other, in the shape of Microsoft's
+//! published `GetUserSettingsResponseMessage`; a request to a path
+//! ending in `.xml` is answered as POX Autodiscover (the `Account` with
+//! its protocols or redirect action, or an `Error`). It checks that each
+//! request is a `GetUserSettings` asking for `ExternalEwsUrl` (or a POX
+//! request), and keeps the path and mailbox of every request.
 
 use crate::http_server::{self, Reply, Request};
 use quick_xml::Reader;
@@ -47,15 +49,19 @@ impl AutodiscoverServer {
             seen.lock()
                 .unwrap()
                 .push((request.target.clone(), mailbox.clone()));
-            let answer = match mailbox.as_deref() {
-                Some(mailbox) => mailboxes.get(&mailbox.to_lowercase()).cloned(),
-                None => return Reply::new("400 Bad Request", XML, String::new()),
+            let Some(mailbox) = mailbox else {
+                return Reply::new("400 Bad Request", XML, String::new());
             };
-            Reply::new(
-                "200 OK",
-                XML,
-                user_settings_answer(mailbox.as_deref().unwrap_or_default(), answer.as_ref()),
-            )
+            let answer = mailboxes.get(&mailbox.to_lowercase());
+            let body = if request.target.ends_with(".xml") {
+                match answer {
+                    Some(answer) => pox_answer(answer),
+                    None => pox_error(&mailbox),
+                }
+            } else {
+                user_settings_answer(&mailbox, answer)
+            };
+            Reply::new("200 OK", XML, body)
         }));
         let url = url::Url::parse(&format!("http://{address}/autodiscover/autodiscover.svc"))
             .expect("a loopback URL");
@@ -71,7 +77,7 @@ impl AutodiscoverServer {
 const XML: &str = "text/xml; charset=utf-8";
 
 /// The mailbox of a `GetUserSettings` request that asks for
-/// `ExternalEwsUrl`; `None` for anything else.
+/// `ExternalEwsUrl`, or of a POX request; `None` for anything else.
 fn asked_mailbox(xml: &str) -> Option<String> {
     let mut reader = Reader::from_str(xml);
     let (mut path, mut mailbox, mut settings) = (Vec::new(), None, Vec::new());
@@ -87,7 +93,7 @@ fn asked_mailbox(xml: &str) -> Option<String> {
             Event::Text(text) => {
                 let text = text.decode().ok()?.trim().to_string();
                 match path.last().map(String::as_str) {
-                    Some("Mailbox") => mailbox = Some(text),
+                    Some("Mailbox" | "EMailAddress") => mailbox = Some(text),
                     Some("Setting") => settings.push(text),
                     _ => {}
                 }
@@ -96,8 +102,10 @@ fn asked_mailbox(xml: &str) -> Option<String> {
             _ => {}
         }
     }
-    let body = xml.contains("GetUserSettingsRequestMessage");
-    (body && settings.iter().any(|s| s == "ExternalEwsUrl")).then_some(mailbox?)
+    let soap = xml.contains("GetUserSettingsRequestMessage")
+        && settings.iter().any(|s| s == "ExternalEwsUrl");
+    let pox = xml.contains("<AcceptableResponseSchema>");
+    (soap || pox).then_some(mailbox?)
 }
 
 /// A `GetUserSettings` answer for `mailbox`: `answer`, or `InvalidUser`
@@ -131,5 +139,47 @@ pub fn user_settings_answer(mailbox: &str, answer: Option<&Answer>) -> String {
     };
     format!(
         r#"<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:a="http://www.w3.org/2005/08/addressing"><s:Header><a:Action s:mustUnderstand="1">http://schemas.microsoft.com/exchange/2010/Autodiscover/Autodiscover/GetUserSettingsResponse</a:Action><h:ServerVersionInfo xmlns:h="http://schemas.microsoft.com/exchange/2010/Autodiscover" xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><h:MajorVersion>15</h:MajorVersion><h:MinorVersion>1</h:MinorVersion><h:MajorBuildNumber>2507</h:MajorBuildNumber><h:MinorBuildNumber>6</h:MinorBuildNumber><h:Version>Exchange2015</h:Version></h:ServerVersionInfo></s:Header><s:Body><GetUserSettingsResponseMessage xmlns="http://schemas.microsoft.com/exchange/2010/Autodiscover"><Response xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><ErrorCode>NoError</ErrorCode><ErrorMessage/><UserResponses><UserResponse>{user}</UserResponse></UserResponses></Response></GetUserSettingsResponseMessage></s:Body></s:Envelope>"#
+    )
+}
+
+/// A POX answer: the EWS URLs (`EXPR` external, `EXCH` internal) or a
+/// redirect action.
+pub fn pox_answer(answer: &Answer) -> String {
+    let protocol = |kind: &str, url: &Option<String>| match url {
+        Some(url) => format!(
+            "<Protocol><Type>{kind}</Type><EwsUrl>{}</EwsUrl></Protocol>",
+            escape(url.as_str())
+        ),
+        None => String::new(),
+    };
+    let account = match answer {
+        Answer::EwsUrls { external, internal } => format!(
+            "<AccountType>email</AccountType><Action>settings</Action>{}{}",
+            protocol("EXCH", internal),
+            protocol("EXPR", external)
+        ),
+        Answer::RedirectAddress(target) => format!(
+            "<Action>redirectAddr</Action><RedirectAddr>{}</RedirectAddr>",
+            escape(target.as_str())
+        ),
+        Answer::RedirectUrl(target) => format!(
+            "<Action>redirectUrl</Action><RedirectUrl>{}</RedirectUrl>",
+            escape(target.as_str())
+        ),
+    };
+    pox_document(&format!("<Account>{account}</Account>"))
+}
+
+/// A POX error for an unknown address.
+fn pox_error(address: &str) -> String {
+    pox_document(&format!(
+        r#"<Error Time="10:00:00.0000000" Id="2477272013"><ErrorCode>500</ErrorCode><Message>The email address can't be found.</Message><DebugData>{}</DebugData></Error>"#,
+        escape(address)
+    ))
+}
+
+fn pox_document(response: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="utf-8"?><Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006"><Response xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a">{response}</Response></Autodiscover>"#
     )
 }

@@ -136,3 +136,17 @@ fn loopback_is_refused_unless_allowed_and_a_given_url_is_used_as_is() {
     ));
     assert_eq!(used.unwrap(), given);
 }
+
+#[test]
+fn the_pox_fallback_finds_the_url_when_soap_does_not_answer() {
+    let server = server(&[("mara@ferry.test", ews_urls())]);
+    let mut pox = server.url.clone();
+    pox.set_path("/autodiscover/autodiscover.xml");
+    let found = discover("mara@ferry.test", vec![unreachable(), pox], loopback()).unwrap();
+    assert_eq!(found.as_str(), EWS);
+    assert_eq!(server.asked()[0].0, "/autodiscover/autodiscover.xml");
+    let mut pox = server.url.clone();
+    pox.set_path("/autodiscover/autodiscover.xml");
+    let error = discover("nobody@ferry.test", vec![pox], loopback()).unwrap_err();
+    assert!(error.to_string().contains("can't be found"), "{error}");
+}

@@ -17,6 +17,8 @@
 //!   entities refused);
 //! * [`autodiscover`]: SOAP Autodiscover's `GetUserSettings` for the
 //!   EWS URLs, and its answer (settings, redirect or error code);
+//! * [`autodiscover_pox`]: the POX Autodiscover fallback, read into the
+//!   same answer;
 //! * [`read_items`]: calendar items, tasks and contacts read back from a
 //!   CreateItem request or a GetItem/FindItem answer.
 //!
@@ -26,6 +28,7 @@
 //! `SendMeetingInvitationsOrCancellations="SendToNone"`.
 
 pub mod autodiscover;
+pub mod autodiscover_pox;
 pub mod items;
 pub mod lookup;
 pub mod read_items;
@@ -35,6 +38,7 @@ pub mod xml;
 pub mod zone;
 
 pub use autodiscover::{UserSettingsAnswer, get_user_settings, read_get_user_settings};
+pub use autodiscover_pox::{pox_request, read_pox_response};
 pub use lookup::{FoundPage, PageRequest, find_by_source_keys, read_find_item_page};
 pub use read_items::{read_create_item_request, read_get_item_response};
 pub use requests::{

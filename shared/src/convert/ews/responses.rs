@@ -85,7 +85,7 @@ fn node(start: &BytesStart<'_>) -> Result<Node, EwsError> {
 }
 
 /// Reads `xml` into its root element.
-fn parse(xml: &str) -> Result<Node, EwsError> {
+pub(super) fn parse(xml: &str) -> Result<Node, EwsError> {
     let mut reader = Reader::from_str(xml);
     let mut stack: Vec<Node> = Vec::new();
     let mut root = None;

@@ -87,18 +87,25 @@ pub fn soap_document(
     header: impl FnOnce(&mut XmlWriter) -> io::Result<()>,
     body: impl FnOnce(&mut XmlWriter) -> io::Result<()>,
 ) -> Result<String, EwsError> {
+    document(|w| {
+        w.create_element("soap:Envelope")
+            .with_attribute(("xmlns:soap", SOAP_NS))
+            .with_attributes(namespaces.iter().copied())
+            .write_inner_content(|w| {
+                w.create_element("soap:Header")
+                    .write_inner_content(header)?;
+                w.create_element("soap:Body").write_inner_content(body)?;
+                Ok(())
+            })?;
+        Ok(())
+    })
+}
+
+/// A whole XML document: the declaration, then what `write` writes.
+pub fn document(write: impl FnOnce(&mut XmlWriter) -> io::Result<()>) -> Result<String, EwsError> {
     let mut writer = Writer::new(Vec::new());
     writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
-    writer
-        .create_element("soap:Envelope")
-        .with_attribute(("xmlns:soap", SOAP_NS))
-        .with_attributes(namespaces.iter().copied())
-        .write_inner_content(|w| {
-            w.create_element("soap:Header")
-                .write_inner_content(header)?;
-            w.create_element("soap:Body").write_inner_content(body)?;
-            Ok(())
-        })?;
+    write(&mut writer)?;
     String::from_utf8(writer.into_inner())
         .map_err(|err| EwsError::Write(io::Error::new(io::ErrorKind::InvalidData, err)))
 }

@@ -11,7 +11,11 @@
 //! candidates) or `RedirectUrl` (ask that URL) — followed at most
 //! [`AutodiscoverOptions::max_redirects`] times, and only to URLs that
 //! pass [`target::check`] (https, no loopback or private address unless
-//! the options allow loopback). The POX fallback is not spoken.
+//! the options allow loopback). When no SOAP candidate answers, the POX
+//! Autodiscover of the same hosts is asked (a candidate whose path ends
+//! in `.xml` speaks POX; its redirects are followed alike). The HTTP
+//! redirect method (a plain-`http` redirect to the Autodiscover host)
+//! and DNS SRV lookups are not used.
 //!
 //! * [`target`] — the candidate URLs and the check of every URL.
 
@@ -22,7 +26,9 @@ use crate::ews::endpoint::Endpoint;
 use crate::ews::insert::Step;
 use crate::ews::options::AutodiscoverOptions;
 use crate::http::HttpResponse;
-use ferry_shared::convert::ews::{UserSettingsAnswer, get_user_settings, read_get_user_settings};
+use ferry_shared::convert::ews::{
+    UserSettingsAnswer, get_user_settings, pox_request, read_get_user_settings, read_pox_response,
+};
 use std::collections::VecDeque;
 use url::Url;
 
@@ -89,7 +95,12 @@ impl Autodiscover {
                 self.passed.push(reason);
                 continue;
             }
-            let request = get_user_settings(&self.address, url.as_str())
+            let envelope = if target::is_pox(&url) {
+                pox_request(&self.address)
+            } else {
+                get_user_settings(&self.address, url.as_str())
+            };
+            let request = envelope
                 .map_err(|err| Error::InvalidRequest(err.to_string()))
                 .and_then(|envelope| Ok(Endpoint::new(url.clone(), None)?.request(envelope)));
             match request {
@@ -121,7 +132,12 @@ impl Autodiscover {
             }
         }
         let text = String::from_utf8_lossy(&response.body);
-        match read_get_user_settings(&text) {
+        let read = if target::is_pox(&url) {
+            read_pox_response(&text)
+        } else {
+            read_get_user_settings(&text)
+        };
+        match read {
             Ok(answer) => self.on_answer(&url, answer),
             Err(err) => self.passed.push(format!("{url}: {err}")),
         }

@@ -1,5 +1,5 @@
 //! Where Autodiscover may be asked: the candidate URLs of a domain in
-//! the documented order, and the check every URL (a candidate, a
+//! the documented order (SOAP first, then POX), and the check every URL (a candidate, a
 //! redirect's target, the EWS URL found) passes before it is used:
 //! `https` only, never a loopback, private, link-local or unspecified
 //! address — unless the options allow loopback (tests), which then also
@@ -11,6 +11,8 @@ use url::{Host, Url};
 
 /// The SOAP Autodiscover path.
 pub const AUTODISCOVER_PATH: &str = "/autodiscover/autodiscover.svc";
+/// The POX Autodiscover path (the fallback).
+pub const POX_PATH: &str = "/autodiscover/autodiscover.xml";
 
 /// The domain of `address` (after its last `@`), lower-cased; `None`
 /// when there is none.
@@ -23,12 +25,25 @@ pub fn domain_of(address: &str) -> Option<String> {
 
 /// The candidates for `domain`, in the documented order:
 /// `https://DOMAIN/autodiscover/autodiscover.svc`, then
-/// `https://autodiscover.DOMAIN/autodiscover/autodiscover.svc`.
+/// `https://autodiscover.DOMAIN/autodiscover/autodiscover.svc`, then
+/// the same two hosts' POX `…/autodiscover/autodiscover.xml`.
 pub fn candidates(domain: &str) -> Vec<Url> {
-    [domain.to_string(), format!("autodiscover.{domain}")]
+    let hosts = [domain.to_string(), format!("autodiscover.{domain}")];
+    [AUTODISCOVER_PATH, POX_PATH]
         .iter()
-        .filter_map(|host| Url::parse(&format!("https://{host}{AUTODISCOVER_PATH}")).ok())
+        .flat_map(|path| {
+            hosts
+                .iter()
+                .map(move |host| format!("https://{host}{path}"))
+        })
+        .filter_map(|text| Url::parse(&text).ok())
         .collect()
+}
+
+/// Whether `url` speaks POX Autodiscover (its path ends in `.xml`)
+/// rather than SOAP.
+pub fn is_pox(url: &Url) -> bool {
+    url.path().to_ascii_lowercase().ends_with(".xml")
 }
 
 /// Whether `url` may be asked (or used): `Err` says why not.
@@ -105,9 +120,13 @@ mod tests {
             got,
             [
                 "https://contoso.com/autodiscover/autodiscover.svc",
-                "https://autodiscover.contoso.com/autodiscover/autodiscover.svc"
+                "https://autodiscover.contoso.com/autodiscover/autodiscover.svc",
+                "https://contoso.com/autodiscover/autodiscover.xml",
+                "https://autodiscover.contoso.com/autodiscover/autodiscover.xml"
             ]
         );
+        assert!(is_pox(&candidates("contoso.com")[2]));
+        assert!(!is_pox(&candidates("contoso.com")[1]));
         assert_eq!(
             domain_of("Mara@Contoso.COM").as_deref(),
             Some("contoso.com")

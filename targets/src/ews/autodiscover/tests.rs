@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::ews::test_support::http_response;
-use ferry_testkit::autodiscover_server::{Answer, user_settings_answer};
+use ferry_testkit::autodiscover_server::{Answer, pox_answer, user_settings_answer};
 
 fn sent(run: &mut Autodiscover) -> (Url, String) {
     match run.next_step() {
@@ -165,6 +165,11 @@ fn when_no_candidate_answers_each_reason_is_told() {
     run.on_response(&http_response(404, &[], "not here"));
     sent(&mut run);
     run.on_response(&http_response(200, &[], "<html>a parked domain</html>"));
+    for _ in 0..2 {
+        let (pox, body) = sent(&mut run);
+        assert!(pox.path().ends_with("/autodiscover.xml") && body.contains("<EMailAddress>"));
+        run.on_error(lost());
+    }
     assert!(matches!(run.next_step(), Step::Done));
     let error = run.finish().unwrap_err().to_string();
     assert!(
@@ -174,9 +179,28 @@ fn when_no_candidate_answers_each_reason_is_told() {
     let mut run = Autodiscover::new("mara@contoso.com", AutodiscoverOptions::default()).unwrap();
     sent(&mut run);
     run.on_response(&http_response(401, &[], ""));
-    sent(&mut run);
-    run.on_error(lost());
+    for _ in 0..3 {
+        sent(&mut run);
+        run.on_error(lost());
+    }
     assert!(matches!(run.next_step(), Step::Done));
     assert!(matches!(run.finish(), Err(Error::AuthFailed { .. })));
     assert!(Autodiscover::new("not-an-address", AutodiscoverOptions::default()).is_err());
+}
+
+#[test]
+fn the_pox_fallback_answers_when_no_soap_candidate_does() {
+    let mut run = Autodiscover::new("mara@contoso.com", AutodiscoverOptions::default()).unwrap();
+    for _ in 0..2 {
+        sent(&mut run);
+        run.on_error(lost());
+    }
+    let (pox, _) = sent(&mut run);
+    assert_eq!(
+        pox.as_str(),
+        "https://contoso.com/autodiscover/autodiscover.xml"
+    );
+    let body = pox_answer(&ews(Some("https://mail.contoso.com/EWS/Exchange.asmx"), None).unwrap());
+    run.on_response(&http_response(200, &[], &body));
+    assert_eq!(run.finish().unwrap().host_str(), Some("mail.contoso.com"));
 }
