@@ -14,10 +14,10 @@ use common::{defined_zones, exchange_file, files_under, repository};
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use ferry_shared::ParseLimits;
 use ferry_shared::convert::ews::{
-    self, EwsError, EwsSettings, Folder, ItemId, ResponseClass, create_item_requests,
-    delete_occurrence, find_by_source_key, find_occurrences, read_create_item_response,
-    read_find_item_response, read_item_outcomes, read_resolve_names_response, resolve_names,
-    update_occurrence,
+    self, EwsError, EwsSettings, Folder, ItemId, PageRequest, ResponseClass, create_item_requests,
+    delete_occurrence, find_by_source_key, find_by_source_keys, find_occurrences,
+    read_create_item_response, read_find_item_response, read_item_outcomes,
+    read_resolve_names_response, resolve_names, update_occurrence,
 };
 use ferry_shared::convert::exchange::{
     ExchangeConversion, ExchangeItem, Operation, Pattern, RecurrenceEnd, expand::occurrences,
@@ -79,6 +79,42 @@ fn requests(conversions: &[ExchangeConversion], batch_size: usize) -> Vec<String
         .collect();
     all.extend(others);
     all
+}
+
+/// The items the conversions create, in order.
+fn created_items(conversions: &[ExchangeConversion]) -> Vec<ExchangeItem> {
+    conversions
+        .iter()
+        .flat_map(|c| &c.operations)
+        .filter_map(|op| match op {
+            Operation::Create(item) => Some(item.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The lookup of each CreateItem batch of the conversions: one FindItem
+/// with an `Or` of the batch's keys (or one `IsEqualTo`), a later page.
+fn lookups(conversions: &[ExchangeConversion], batch_size: usize) -> Vec<String> {
+    let creates = created_items(conversions);
+    let page = PageRequest {
+        offset: 3,
+        max_entries: 100,
+    };
+    create_item_requests(&creates, &settings(), batch_size)
+        .unwrap()
+        .iter()
+        .filter_map(|request| {
+            let keys: Vec<&str> = request
+                .source_keys
+                .iter()
+                .flatten()
+                .map(String::as_str)
+                .collect();
+            (!keys.is_empty())
+                .then(|| find_by_source_keys(request.folder, &keys, page, &settings()).unwrap())
+        })
+        .collect()
 }
 
 /// A folder of its own under the system's temporary folder, removed when dropped.
@@ -175,7 +211,8 @@ fn every_corpus_item_converts_and_every_request_validates() {
             }));
         }
         let dir = TempDir::new(&format!("{mode:?}"));
-        let envelopes = requests(&conversions, 50);
+        let mut envelopes = requests(&conversions, 50);
+        envelopes.extend(lookups(&conversions, 50));
         let failures = validate(&dir, &envelopes);
         assert!(
             failures.is_empty(),
@@ -422,14 +459,7 @@ fn resolve_names_and_batches() {
         &repository("fixtures/ews/items/custom-zone.ics"),
         AttendeeMode::Full,
     );
-    let items: Vec<ExchangeItem> = conversions
-        .iter()
-        .flat_map(|c| &c.operations)
-        .filter_map(|op| match op {
-            Operation::Create(item) => Some(item.clone()),
-            _ => None,
-        })
-        .collect();
+    let items = created_items(&conversions);
     assert_eq!(items.len(), 5, "one series and four expanded occurrences");
     let batches = create_item_requests(&items, &settings(), 2).unwrap();
     assert_eq!(batches.len(), 3);

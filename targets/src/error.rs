@@ -74,6 +74,11 @@ pub enum Error {
     #[error("collection {name:?} exists but is not a {wanted}")]
     WrongCollectionKind { name: String, wanted: &'static str },
 
+    /// Autodiscover found no EWS URL: the server's error code and
+    /// message, a redirect refused, or why each candidate failed.
+    #[error("Autodiscover: {0}")]
+    Autodiscover(String),
+
     /// A request could not be built (a value that HTTP cannot carry).
     #[error("request cannot be built: {0}")]
     InvalidRequest(String),

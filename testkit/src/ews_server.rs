@@ -7,7 +7,11 @@
 //! entry: `ErrorServerBusy` (as a fault or per item), items refused,
 //! `401`, `503` with `Retry-After`, or a CreateItem carried out and the
 //! connection then dropped unanswered (at once, or after a stall longer
-//! than the client's timeout). Every request body is kept as a
+//! than the client's timeout). FindItem by source key evaluates the
+//! request's restriction (one `IsEqualTo` or an `Or` of them), pages
+//! through `IndexedPageItemView` and lists the key only when the shape
+//! asks for it; ResolveNames answers from a configured directory
+//! ([`EwsServer::set_directory`]). Every request body is kept as a
 //! file; [`EwsServer::assert_requests_valid`] checks them all against
 //! Microsoft's schemas with one xmllint run.
 
@@ -76,6 +80,8 @@ struct State {
     operations: Vec<String>,
     anchors: Vec<Option<String>>,
     saved: Vec<PathBuf>,
+    /// ResolveNames' directory: display name and address.
+    directory: Vec<(String, String)>,
 }
 
 /// A running server; its threads end with the test process.
@@ -136,6 +142,22 @@ impl EwsServer {
 
     pub fn updated(&self) -> HashMap<(String, String), String> {
         self.state.lock().unwrap().updated.clone()
+    }
+
+    /// The mailboxes ResolveNames finds: `(display name, address)`.
+    pub fn set_directory(&self, entries: &[(&str, &str)]) {
+        self.state.lock().unwrap().directory = entries
+            .iter()
+            .map(|(name, address)| (name.to_string(), address.to_string()))
+            .collect();
+    }
+
+    /// How many requests of `operation` arrived.
+    pub fn count(&self, operation: &str) -> usize {
+        self.operations()
+            .iter()
+            .filter(|op| *op == operation)
+            .count()
     }
 
     /// The operation of every request, in order.
@@ -243,6 +265,7 @@ fn handle(state: &Mutex<State>, dir: &Path, received: &Request) -> Reply {
         ("FindItem", _) => answer(state.find(&request)),
         ("DeleteItem", _) => answer(state.delete(&request)),
         ("UpdateItem", _) => answer(state.update(&request)),
+        ("ResolveNames", _) => answer(state.resolve(&request)),
         (other, _) => panic!("the test server does not answer {other}"),
     }
 }
@@ -322,11 +345,21 @@ impl State {
                 }
             }
         } else {
-            let wanted = request
-                .find("Constant")
-                .and_then(|c| c.attribute("Value"))
+            // The restriction: one IsEqualTo, or an Or of them, on the key.
+            let wanted: HashSet<String> = request
+                .find("Restriction")
+                .map(Node::descendants)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|node| node.name == "Constant")
+                .filter_map(|c| c.attribute("Value"))
                 .map(decode)
-                .unwrap_or_default();
+                .collect();
+            // The property is listed only when the shape asks for it.
+            let with_key = request
+                .find("AdditionalProperties")
+                .and_then(|p| p.find("ExtendedFieldURI"))
+                .is_some();
             let folder = request
                 .find("ParentFolderIds")
                 .and_then(|p| p.find("DistinguishedFolderId"))
@@ -337,16 +370,37 @@ impl State {
                 "tasks" => "Task",
                 _ => "Contact",
             };
-            for item in &self.items {
-                if item.key.as_deref() == Some(wanted.as_str()) && item.element == element {
-                    count += 1;
-                    found.push_str(&format!(
-                        r#"<t:{element}><t:ItemId Id="{}" ChangeKey="DwAAABYAAAA2"/>{}</t:{element}>"#,
-                        item.id,
-                        property(&wanted)
-                    ));
-                }
+            let matches: Vec<&Stored> = self
+                .items
+                .iter()
+                .filter(|item| {
+                    item.element == element && item.key.as_ref().is_some_and(|k| wanted.contains(k))
+                })
+                .collect();
+            let view = request.find("IndexedPageItemView");
+            let number = |name: &str| view.and_then(|v| v.attribute(name)?.parse::<usize>().ok());
+            let offset = number("Offset").unwrap_or(0);
+            let max = number("MaxEntriesReturned").unwrap_or(usize::MAX);
+            for item in matches.iter().skip(offset).take(max) {
+                count += 1;
+                let key = item.key.clone().unwrap_or_default();
+                found.push_str(&format!(
+                    r#"<t:{element}><t:ItemId Id="{}" ChangeKey="DwAAABYAAAA2"/>{}</t:{element}>"#,
+                    item.id,
+                    if with_key {
+                        property(&key)
+                    } else {
+                        String::new()
+                    }
+                ));
             }
+            let next = offset + count;
+            let last = next >= matches.len();
+            let message = format!(
+                r#"<m:FindItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:RootFolder IndexedPagingOffset="{next}" TotalItemsInView="{}" IncludesLastItemInRange="{last}"><t:Items>{found}</t:Items></m:RootFolder></m:FindItemResponseMessage>"#,
+                matches.len()
+            );
+            return response("FindItemResponse", &message);
         }
         let message = format!(
             r#"<m:FindItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:RootFolder TotalItemsInView="{count}" IncludesLastItemInRange="true"><t:Items>{found}</t:Items></m:RootFolder></m:FindItemResponseMessage>"#
@@ -398,6 +452,57 @@ impl State {
             None => not_found("UpdateItemResponseMessage"),
         };
         response("UpdateItemResponse", &message)
+    }
+}
+
+impl State {
+    /// ResolveNames against the directory: an address matches exactly
+    /// (case aside); anything else matches names and addresses that
+    /// start with it. Several matches answer with Exchange's warning.
+    fn resolve(&self, request: &Node) -> String {
+        let entry = request
+            .find("UnresolvedEntry")
+            .map(|e| e.text.trim().to_lowercase())
+            .unwrap_or_default();
+        let entry = entry.strip_prefix("smtp:").unwrap_or(&entry).to_string();
+        let exact: Vec<&(String, String)> = self
+            .directory
+            .iter()
+            .filter(|(_, address)| address.to_lowercase() == entry)
+            .collect();
+        let matches = if exact.is_empty() {
+            self.directory
+                .iter()
+                .filter(|(name, address)| {
+                    name.to_lowercase().starts_with(&entry)
+                        || address.to_lowercase().starts_with(&entry)
+                })
+                .collect()
+        } else {
+            exact
+        };
+        let message = if matches.is_empty() {
+            r#"<m:ResolveNamesResponseMessage ResponseClass="Error"><m:MessageText>No results were found.</m:MessageText><m:ResponseCode>ErrorNameResolutionNoResults</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey></m:ResolveNamesResponseMessage>"#.to_string()
+        } else {
+            let head = if matches.len() == 1 {
+                r#"<m:ResolveNamesResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode>"#
+            } else {
+                r#"<m:ResolveNamesResponseMessage ResponseClass="Warning"><m:MessageText>Multiple results were found.</m:MessageText><m:ResponseCode>ErrorNameResolutionMultipleResults</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey>"#
+            };
+            let mut resolutions = String::new();
+            for (name, address) in &matches {
+                resolutions.push_str(&format!(
+                    r#"<t:Resolution><t:Mailbox><t:Name>{}</t:Name><t:EmailAddress>{}</t:EmailAddress><t:RoutingType>SMTP</t:RoutingType><t:MailboxType>Mailbox</t:MailboxType></t:Mailbox></t:Resolution>"#,
+                    escape(name.as_str()),
+                    escape(address.as_str())
+                ));
+            }
+            format!(
+                r#"{head}<m:ResolutionSet TotalItemsInView="{}" IncludesLastItemInRange="true">{resolutions}</m:ResolutionSet></m:ResolveNamesResponseMessage>"#,
+                matches.len()
+            )
+        };
+        response("ResolveNamesResponse", &message)
     }
 }
 
@@ -475,6 +580,14 @@ impl Node {
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.as_str())
+    }
+
+    /// Every element below this one, depth first.
+    fn descendants(&self) -> Vec<&Node> {
+        self.children
+            .iter()
+            .flat_map(|child| std::iter::once(child).chain(child.descendants()))
+            .collect()
     }
 
     /// The first descendant named `name` (depth first).

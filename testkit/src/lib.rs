@@ -8,6 +8,8 @@
 //! * [`radicale`] starts a real Radicale CalDAV/CardDAV server on 127.0.0.1.
 //! * [`server_process`] — free ports and start retries for those servers.
 //! * [`http_server`] — the HTTP plumbing of the stand-ins below.
+//! * [`autodiscover_server`] answers SOAP Autodiscover's
+//!   `GetUserSettings` for the EWS target's discovery.
 //! * [`ews_server`] and [`graph_server`] stand in for Exchange's EWS and
 //!   Microsoft Graph, which cannot run here: they validate what they
 //!   receive and answer like Microsoft's published examples;
@@ -16,6 +18,7 @@
 //! * [`imap_client`] is the small blocking client those two use,
 //!   independent of Ferry's own.
 
+pub mod autodiscover_server;
 pub mod dovecot;
 pub mod ews_server;
 pub mod exchange_series;

@@ -1,25 +1,26 @@
-//! One batch of creates, exactly once. Each item with a source key is
-//! first looked up (FindItem restricted on the extended property): found
-//! means already there. The rest go in one CreateItem, whose per-item
-//! answers settle them: created (its ItemId kept), `ErrorServerBusy`
-//! (tried again after `BackOffMilliseconds`, alone with the other busy
-//! ones), or failed with the server's message. When the answer to a
-//! CreateItem is lost, the server may have created the items: they are
-//! looked up again before anything is sent again, and an item without a
-//! source key, which cannot be looked up, is not sent again.
+//! One batch of creates, exactly once. The batch's source keys are
+//! first looked up together ([`crate::ews::lookup`]: one FindItem with
+//! an `Or` of the keys, read page by page): found means already there.
+//! The rest go in one CreateItem, whose per-item answers settle them:
+//! created (its ItemId kept), `ErrorServerBusy` (tried again after
+//! `BackOffMilliseconds`, alone with the other busy ones), or failed with
+//! the server's message. When the answer to a CreateItem is lost, the
+//! server may have created the items: they are looked up again before
+//! anything is sent again, and an item without a source key, which
+//! cannot be looked up, is not sent again.
 
 use crate::ews::answer::{Answer, Trouble, busy_wait};
 use crate::ews::ledger::Ledger;
+use crate::ews::lookup::{Lookup, Progress};
 use crate::ews::options::EwsOptions;
 use crate::ews::report::Outcome;
 use crate::ews::step::Next;
 use crate::tries::Tries;
 use ferry_shared::convert::ews::{
-    Folder, ItemId, ItemOutcome, ResponseClass, create_item_requests, find_by_source_key,
-    read_create_item_response, read_find_item_response,
+    Folder, ItemId, ItemOutcome, ResponseClass, create_item_requests, read_create_item_response,
+    read_find_item_page,
 };
 use ferry_shared::convert::exchange::ExchangeItem;
-use std::collections::VecDeque;
 use std::time::Duration;
 
 /// The `ResponseCode` of a busy item.
@@ -35,8 +36,8 @@ pub struct Entry {
 /// What the request in flight was.
 #[derive(Debug, Clone)]
 enum InFlight {
-    /// FindItem for the entry at this position.
-    Find(usize),
+    /// FindItem for the keys of the lookup under way.
+    Find,
     /// CreateItem of the entries at these positions, in order.
     Create(Vec<usize>),
 }
@@ -48,7 +49,9 @@ pub struct CreateBatch {
     entries: Vec<Entry>,
     /// Positions not settled yet, in order.
     open: Vec<usize>,
-    to_look_up: VecDeque<usize>,
+    /// Positions to look up in the next lookup.
+    to_look_up: Vec<usize>,
+    lookup: Option<Lookup>,
     in_flight: Option<InFlight>,
     wait: Option<Duration>,
     tries: Tries,
@@ -65,6 +68,7 @@ impl CreateBatch {
             open: (0..entries.len()).collect(),
             entries,
             to_look_up,
+            lookup: None,
             in_flight: None,
             wait: None,
             tries: Tries::default(),
@@ -76,16 +80,25 @@ impl CreateBatch {
         if let Some(wait) = self.wait.take() {
             return Next::Wait(wait);
         }
-        while let Some(pos) = self.to_look_up.pop_front() {
-            let Some(key) = self.open_key(pos) else {
-                continue;
-            };
-            match find_by_source_key(self.folder, &key, &options.settings) {
+        if self.lookup.is_none() {
+            let keys: Vec<(usize, String)> = std::mem::take(&mut self.to_look_up)
+                .into_iter()
+                .filter_map(|pos| self.open_key(pos).map(|key| (pos, key)))
+                .collect();
+            if !keys.is_empty() {
+                self.lookup = Some(Lookup::new(keys));
+            }
+        }
+        if let Some(lookup) = &self.lookup {
+            match lookup.envelope(self.folder, options) {
                 Ok(envelope) => {
-                    self.in_flight = Some(InFlight::Find(pos));
+                    self.in_flight = Some(InFlight::Find);
                     return Next::Send(envelope);
                 }
-                Err(err) => self.fail(pos, format!("the lookup cannot be written: {err}"), ledger),
+                Err(err) => {
+                    let reason = format!("the lookup cannot be written: {err}");
+                    self.fail_lookup(&reason, ledger);
+                }
             }
         }
         if self.open.is_empty() {
@@ -117,7 +130,7 @@ impl CreateBatch {
     /// Takes the answer to the request in flight.
     pub fn on_answer(&mut self, answer: Answer, options: &EwsOptions, ledger: &mut Ledger) {
         match self.in_flight.take() {
-            Some(InFlight::Find(pos)) => self.on_find(pos, answer, options, ledger),
+            Some(InFlight::Find) => self.on_find(answer, options, ledger),
             Some(InFlight::Create(positions)) => {
                 self.on_create(&positions, answer, options, ledger)
             }
@@ -125,29 +138,56 @@ impl CreateBatch {
         }
     }
 
-    fn on_find(&mut self, pos: usize, answer: Answer, options: &EwsOptions, ledger: &mut Ledger) {
-        let trouble = match answer.read(options, read_find_item_response) {
-            Ok(found) => {
+    fn on_find(&mut self, answer: Answer, options: &EwsOptions, ledger: &mut Ledger) {
+        let Some(lookup) = self.lookup.as_mut() else {
+            return;
+        };
+        let trouble = match answer.read(options, read_find_item_page) {
+            Ok(page) => {
                 self.tries = Tries::default();
-                let key = self.open_key(pos);
-                let found = found.into_iter().find(|item| {
-                    item.source_key.is_none() || item.source_key.as_deref() == key.as_deref()
-                });
-                if let Some(item) = found {
-                    self.settle(pos, Outcome::AlreadyThere, Some(item.id), ledger);
+                let (found, progress) = lookup.on_page(page, options);
+                for (pos, id) in found {
+                    if self.open.contains(&pos) {
+                        self.settle(pos, Outcome::AlreadyThere, Some(id), ledger);
+                    }
+                }
+                let all_found = self
+                    .lookup
+                    .as_ref()
+                    .is_some_and(|l| l.positions().all(|pos| !self.open.contains(&pos)));
+                match progress {
+                    // Every key found: later pages can only repeat them.
+                    Progress::More if all_found => self.lookup = None,
+                    Progress::More => {}
+                    Progress::Done => self.lookup = None,
+                    Progress::PageLimit => {
+                        let reason = format!(
+                            "the lookup listed more than {} pages of matches; whether the item is there is unknown, so it is not created",
+                            options.max_lookup_pages.max(1)
+                        );
+                        self.fail_lookup(&reason, ledger);
+                    }
                 }
                 return;
             }
             Err(trouble) => trouble,
         };
+        // The same page is asked for again (a lookup changes nothing).
         let retry = match trouble {
             Trouble::Busy(wait) => self.tries.busy(options).map(|()| self.wait = Some(wait)),
             Trouble::Lost(reason) => self.tries.lost(&reason, options),
             Trouble::Refused(reason) => Err(format!("the lookup was refused: {reason}")),
         };
-        match retry {
-            Ok(()) => self.to_look_up.push_front(pos),
-            Err(reason) => self.fail(pos, reason, ledger),
+        if let Err(reason) = retry {
+            self.fail_lookup(&reason, ledger);
+        }
+    }
+
+    /// Ends the lookup under way, failing its items still open.
+    fn fail_lookup(&mut self, reason: &str, ledger: &mut Ledger) {
+        if let Some(lookup) = self.lookup.take() {
+            let positions: Vec<usize> = lookup.positions().collect();
+            self.fail_all(&positions, reason, ledger);
         }
     }
 
@@ -230,7 +270,7 @@ impl CreateBatch {
     fn look_up_again(&mut self, positions: &[usize], ledger: &mut Ledger) {
         for &pos in positions {
             if self.open_key(pos).is_some() {
-                self.to_look_up.push_back(pos);
+                self.to_look_up.push(pos);
             } else if self.open.contains(&pos) {
                 self.fail(
                     pos,
@@ -283,8 +323,8 @@ mod tests {
     use crate::ews::options::EwsOptions;
     use crate::ews::report::Outcome;
     use crate::ews::test_support::{
-        Listed, Message, contact, expect_send, expect_wait, found, insert, operations, outcomes,
-        respond,
+        Listed, Message, contact, expect_send, expect_wait, found, found_page, insert, operations,
+        outcomes, respond,
     };
     use std::time::Duration;
 
@@ -300,6 +340,50 @@ mod tests {
         }
     }
 
+    /// The next request is a CreateItem of `wanted` without `absent`;
+    /// it is answered created (`id-b`).
+    fn create_only(run: &mut crate::ews::Insert, wanted: &str, absent: &[&str]) {
+        let create = expect_send(run, "CreateItem");
+        assert!(create.contains(wanted), "{create}");
+        assert!(absent.iter().all(|a| !create.contains(a)), "{create}");
+        created(run, "id-b");
+    }
+
+    /// Answers the lookup in flight with a page listing `key` as `id`,
+    /// the next page starting at `next`.
+    fn page(run: &mut crate::ews::Insert, id: &str, key: &str, next: usize) {
+        let listed = Listed {
+            id,
+            key: Some(key),
+            original_start: None,
+        };
+        respond(run, 200, &[], &found_page(&[listed], Some(next)));
+    }
+
+    /// Pages of one item, at most `max_pages` of them.
+    fn paged(max_pages: usize) -> EwsOptions {
+        EwsOptions {
+            lookup_page_size: 1,
+            max_lookup_pages: max_pages,
+            ..EwsOptions::default()
+        }
+    }
+
+    /// The run's report counts these items already there and created.
+    fn assert_totals(run: crate::ews::Insert, already_there: usize, created: usize) {
+        let totals = run.finish().totals;
+        assert_eq!(
+            (totals.already_there, totals.created),
+            (already_there, created)
+        );
+    }
+
+    /// Answers the CreateItem in flight: its one item created as `id`.
+    fn created(run: &mut crate::ews::Insert, id: &str) {
+        let answer = outcomes("CreateItemResponse", &[Message::Success(id)]);
+        respond(run, 200, &[], &answer);
+    }
+
     fn lost() -> Error {
         Error::Http {
             host: "127.0.0.1".into(),
@@ -308,24 +392,18 @@ mod tests {
     }
 
     #[test]
-    fn items_found_are_not_created_and_the_rest_go_in_one_create() {
+    fn one_lookup_names_the_whole_batch_and_the_rest_go_in_one_create() {
         let mut run = insert(contacts(&["a@x", "b@x"]), EwsOptions::default());
         let find = expect_send(&mut run, "FindItem");
-        assert!(find.contains(r#"Value="a@x""#) && find.contains(r#"Id="contacts""#));
+        assert!(find.contains(r#"Value="a@x""#) && find.contains(r#"Value="b@x""#));
+        assert!(find.contains("<t:Or>") && find.contains(r#"Id="contacts""#));
         respond(&mut run, 200, &[], &found(&[listed("id-a", "a@x")]));
-        assert!(expect_send(&mut run, "FindItem").contains(r#"Value="b@x""#));
-        respond(&mut run, 200, &[], &found(&[]));
         let create = expect_send(&mut run, "CreateItem");
         assert!(
             create.contains("b@x") && !create.contains("a@x"),
             "{create}"
         );
-        respond(
-            &mut run,
-            200,
-            &[],
-            &outcomes("CreateItemResponse", &[Message::Success("id-b")]),
-        );
+        created(&mut run, "id-b");
         let report = run.finish();
         let got: Vec<_> = report
             .items
@@ -344,16 +422,52 @@ mod tests {
                 (Outcome::Created, Some("id-b"))
             ]
         );
-        assert_eq!(report.totals.requests_sent, 3);
+        // One lookup and one create, where a lookup per item took three.
+        assert_eq!(report.totals.requests_sent, 2);
+    }
+
+    #[test]
+    fn the_lookup_reads_every_page_before_creating() {
+        let options = paged(10);
+        let mut run = insert(contacts(&["a@x", "b@x", "c@x"]), options);
+        let first = expect_send(&mut run, "FindItem");
+        assert!(
+            first.contains(r#"MaxEntriesReturned="1" Offset="0""#),
+            "{first}"
+        );
+        page(&mut run, "id-c", "c@x", 1);
+        let second = expect_send(&mut run, "FindItem");
+        assert!(second.contains(r#"Offset="1""#) && second.contains("a@x"));
+        respond(&mut run, 200, &[], &found(&[listed("id-a", "a@x")]));
+        create_only(&mut run, "b@x", &["a@x", "c@x"]);
+        assert_totals(run, 2, 1);
+    }
+
+    #[test]
+    fn a_lookup_past_its_page_limit_creates_nothing_it_did_not_find() {
+        let options = paged(2);
+        let mut run = insert(contacts(&["a@x", "b@x", "c@x"]), options);
+        expect_send(&mut run, "FindItem");
+        page(&mut run, "id-a", "a@x", 1);
+        expect_send(&mut run, "FindItem");
+        page(&mut run, "id-a2", "a@x", 2);
+        assert!(matches!(run.next_step(), crate::ews::Step::Done));
+        let report = run.finish();
+        assert_eq!(report.items[0].outcome, Outcome::AlreadyThere);
+        for item in &report.items[1..] {
+            assert!(
+                matches!(&item.outcome, Outcome::Failed { reason } if reason.contains("more than 2 pages")),
+                "{report:?}"
+            );
+        }
+        assert_eq!(report.totals.requests_sent, 2);
     }
 
     #[test]
     fn busy_items_wait_their_back_off_and_only_they_go_again() {
         let mut run = insert(contacts(&["a@x", "b@x", "c@x"]), EwsOptions::default());
-        for _ in 0..3 {
-            expect_send(&mut run, "FindItem");
-            respond(&mut run, 200, &[], &found(&[]));
-        }
+        expect_send(&mut run, "FindItem");
+        respond(&mut run, 200, &[], &found(&[]));
         expect_send(&mut run, "CreateItem");
         let answer = outcomes(
             "CreateItemResponse",
@@ -367,12 +481,7 @@ mod tests {
         assert_eq!(expect_wait(&mut run), Duration::from_millis(1500));
         let again = expect_send(&mut run, "CreateItem");
         assert!(again.contains("b@x") && !again.contains("a@x") && !again.contains("c@x"));
-        respond(
-            &mut run,
-            200,
-            &[],
-            &outcomes("CreateItemResponse", &[Message::Success("id-b")]),
-        );
+        created(&mut run, "id-b");
         let report = run.finish();
         assert_eq!(report.items[0].outcome, Outcome::Created);
         assert_eq!(report.items[1].outcome, Outcome::Created);
@@ -387,27 +496,39 @@ mod tests {
     #[test]
     fn a_lost_create_is_looked_up_before_anything_is_sent_again() {
         let mut run = insert(contacts(&["a@x", "b@x"]), EwsOptions::default());
-        for _ in 0..2 {
-            expect_send(&mut run, "FindItem");
-            respond(&mut run, 200, &[], &found(&[]));
-        }
+        expect_send(&mut run, "FindItem");
+        respond(&mut run, 200, &[], &found(&[]));
         expect_send(&mut run, "CreateItem");
         run.on_error(lost());
-        assert!(expect_send(&mut run, "FindItem").contains("a@x"));
+        let again = expect_send(&mut run, "FindItem");
+        assert!(again.contains("a@x") && again.contains("b@x"));
         respond(&mut run, 200, &[], &found(&[listed("id-a", "a@x")]));
-        assert!(expect_send(&mut run, "FindItem").contains("b@x"));
-        respond(&mut run, 200, &[], &found(&[]));
-        let create = expect_send(&mut run, "CreateItem");
-        assert!(create.contains("b@x") && !create.contains("a@x"));
-        respond(
-            &mut run,
-            200,
-            &[],
-            &outcomes("CreateItemResponse", &[Message::Success("id-b")]),
-        );
-        let report = run.finish();
-        assert_eq!(report.totals.already_there, 1);
-        assert_eq!(report.totals.created, 1);
+        create_only(&mut run, "b@x", &["a@x"]);
+        assert_totals(run, 1, 1);
+    }
+
+    #[test]
+    fn a_lookup_ends_once_every_key_is_found() {
+        let mut run = insert(contacts(&["a@x", "b@x"]), EwsOptions::default());
+        expect_send(&mut run, "FindItem");
+        let both = [listed("id-a", "a@x"), listed("id-b", "b@x")];
+        respond(&mut run, 200, &[], &found_page(&both, Some(2)));
+        assert!(matches!(run.next_step(), crate::ews::Step::Done));
+        assert_totals(run, 2, 0);
+    }
+
+    #[test]
+    fn a_lost_lookup_page_is_asked_for_again() {
+        let options = paged(10);
+        let mut run = insert(contacts(&["a@x", "b@x"]), options);
+        expect_send(&mut run, "FindItem");
+        page(&mut run, "id-a", "a@x", 1);
+        let second = expect_send(&mut run, "FindItem");
+        run.on_error(lost());
+        assert_eq!(expect_send(&mut run, "FindItem"), second);
+        respond(&mut run, 200, &[], &found(&[listed("id-b", "b@x")]));
+        assert!(matches!(run.next_step(), crate::ews::Step::Done));
+        assert_eq!(run.finish().totals.already_there, 2);
     }
 
     #[test]
@@ -431,6 +552,7 @@ mod tests {
         let options = EwsOptions {
             max_lost_tries: 2,
             max_busy_tries: 2,
+            batch_size: 1,
             ..EwsOptions::default()
         };
         let mut run = insert(contacts(&["a@x", "b@x"]), options);
@@ -483,10 +605,9 @@ mod tests {
             ..EwsOptions::default()
         };
         let mut run = insert(contacts(&["a@x", "b@x", "c@x"]), options);
-        for _ in 0..2 {
-            expect_send(&mut run, "FindItem");
-            respond(&mut run, 200, &[], &found(&[]));
-        }
+        let find = expect_send(&mut run, "FindItem");
+        assert!(find.contains("b@x") && !find.contains("c@x"));
+        respond(&mut run, 200, &[], &found(&[]));
         let first = expect_send(&mut run, "CreateItem");
         assert!(first.contains("b@x") && !first.contains("c@x"));
         let answer = outcomes(

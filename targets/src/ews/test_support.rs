@@ -81,17 +81,26 @@ pub fn expect_wait(insert: &mut Insert) -> Duration {
 }
 
 pub fn respond(insert: &mut Insert, status: u16, headers: &[(&'static str, &str)], body: &str) {
+    insert.on_response(&http_response(status, headers, body), SystemTime::now());
+}
+
+/// Hands an answer of `status` with `body` to `take` (any sans-I/O step's
+/// `on_response`).
+pub fn respond_to(take: impl FnOnce(&HttpResponse, SystemTime), status: u16, body: &str) {
+    take(&http_response(status, &[], body), SystemTime::now());
+}
+
+pub fn http_response(status: u16, headers: &[(&'static str, &str)], body: &str) -> HttpResponse {
     let mut map = HeaderMap::new();
     for (name, value) in headers {
         map.insert(*name, HeaderValue::from_str(value).unwrap());
     }
-    let response = HttpResponse {
+    HttpResponse {
         url: Url::parse(URL).unwrap(),
         status: StatusCode::from_u16(status).unwrap(),
         headers: map,
         body: body.as_bytes().to_vec(),
-    };
-    insert.on_response(&response, SystemTime::now());
+    }
 }
 
 fn envelope(element: &str, messages: &str) -> String {
@@ -107,8 +116,14 @@ pub struct Listed<'a> {
     pub original_start: Option<&'a str>,
 }
 
-/// A FindItem answer listing `items`.
+/// A FindItem answer listing `items`, the last page.
 pub fn found(items: &[Listed<'_>]) -> String {
+    found_page(items, None)
+}
+
+/// A FindItem answer listing `items`; `next` is the offset of the page
+/// that follows, if any.
+pub fn found_page(items: &[Listed<'_>], next: Option<usize>) -> String {
     let mut listed = String::new();
     for item in items {
         listed.push_str(&format!(r#"<t:CalendarItem><t:ItemId Id="{}"/>"#, item.id));
@@ -128,8 +143,10 @@ pub fn found(items: &[Listed<'_>]) -> String {
     envelope(
         "FindItemResponse",
         &format!(
-            r#"<m:FindItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:RootFolder TotalItemsInView="{}" IncludesLastItemInRange="true"><t:Items>{listed}</t:Items></m:RootFolder></m:FindItemResponseMessage>"#,
-            items.len()
+            r#"<m:FindItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:RootFolder IndexedPagingOffset="{}" TotalItemsInView="{}" IncludesLastItemInRange="{}"><t:Items>{listed}</t:Items></m:RootFolder></m:FindItemResponseMessage>"#,
+            next.unwrap_or(items.len()),
+            next.map_or(items.len(), |at| at + 1),
+            next.is_none()
         ),
     )
 }

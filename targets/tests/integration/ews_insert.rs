@@ -425,3 +425,68 @@ fn unauthorized_stops_the_run_and_no_secret_shows() {
     );
     assert!(!format!("{report:?}").contains(TOKEN));
 }
+
+#[test]
+fn one_lookup_per_batch_instead_of_one_per_item() {
+    let (credentials, header) = basic();
+    let creates: Vec<Operation> = corpus()
+        .0
+        .into_iter()
+        .filter(|op| matches!(op, Operation::Create(_)))
+        .collect();
+    let keyed = created_keys(&creates).len();
+    let mut per_folder: HashMap<&'static str, usize> = HashMap::new();
+    for op in &creates {
+        if let Operation::Create(item) = op {
+            let folder = match item {
+                ExchangeItem::Event(_) => "calendar",
+                ExchangeItem::Task(_) => "tasks",
+                ExchangeItem::Contact(_) => "contacts",
+            };
+            *per_folder.entry(folder).or_default() += 1;
+        }
+    }
+    let batch_size = options().batch_size;
+    let batches: usize = per_folder.values().map(|n| n.div_ceil(batch_size)).sum();
+    let server = EwsServer::start("lookups", &header, HashMap::new(), Vec::new());
+    let client = EwsClient::new(server.url.clone(), credentials, options()).unwrap();
+    let first = crate::runtime().block_on(client.insert(creates.clone()));
+    assert_nothing_failed(&first);
+    assert_eq!(server.count("FindItem"), batches);
+    assert_eq!(server.count("CreateItem"), batches);
+    // The re-run finds every item with one lookup per batch.
+    let second = crate::runtime().block_on(client.insert(creates));
+    assert_eq!(second.totals.already_there, keyed);
+    assert_eq!(server.count("FindItem"), 2 * batches);
+    assert_eq!(server.count("CreateItem"), batches);
+    println!(
+        "lookups for {keyed} keyed items in {batches} batches: {batches} (one per item: {keyed})"
+    );
+    assert!(batches < keyed, "the corpus is too small to show batching");
+    server.assert_requests_valid();
+}
+
+#[test]
+fn a_lookup_answered_in_small_pages_still_finds_everything() {
+    let (credentials, header) = basic();
+    let server = EwsServer::start("paged", &header, corpus().1, Vec::new());
+    let paged = EwsOptions {
+        lookup_page_size: 1,
+        ..options()
+    };
+    let first = run(&server, credentials.clone(), paged.clone());
+    assert_nothing_failed(&first);
+    let finds = server.count("FindItem");
+    let second = run(&server, credentials, paged);
+    assert_nothing_failed(&second);
+    assert_eq!(second.totals.created, 0);
+    assert_eq!(second.totals.already_there, second.items.len());
+    assert_exactly_once(&server);
+    // Every found item took a page of its own.
+    assert!(
+        server.count("FindItem") - finds > finds,
+        "{:?}",
+        server.operations()
+    );
+    server.assert_requests_valid();
+}

@@ -8,11 +8,17 @@
 //! * [`zone`]: `TimeZoneDefinition`s for Windows IDs and custom zones;
 //! * [`items`]: `CalendarItem`, `Task` and `Contact` elements, in the
 //!   order the schema's sequences demand;
+//! * [`lookup`]: one FindItem for a batch's source keys (an `Or`
+//!   restriction), read page by page;
 //! * [`requests`]: CreateItem (batched), FindItem by source key and as a
 //!   calendar view, DeleteItem and UpdateItem of an occurrence,
 //!   ResolveNames;
 //! * [`responses`]: the answers, read with quick-xml (DOCTYPEs and
 //!   entities refused);
+//! * [`autodiscover`]: SOAP Autodiscover's `GetUserSettings` for the
+//!   EWS URLs, and its answer (settings, redirect or error code);
+//! * [`autodiscover_pox`]: the POX Autodiscover fallback, read into the
+//!   same answer;
 //! * [`read_items`]: calendar items, tasks and contacts read back from a
 //!   CreateItem request or a GetItem/FindItem answer.
 //!
@@ -21,13 +27,19 @@
 //! deleted with `SendMeetingCancellations="SendToNone"` and updated with
 //! `SendMeetingInvitationsOrCancellations="SendToNone"`.
 
+pub mod autodiscover;
+pub mod autodiscover_pox;
 pub mod items;
+pub mod lookup;
 pub mod read_items;
 pub mod requests;
 pub mod responses;
 pub mod xml;
 pub mod zone;
 
+pub use autodiscover::{UserSettingsAnswer, get_user_settings, read_get_user_settings};
+pub use autodiscover_pox::{pox_request, read_pox_response};
+pub use lookup::{FoundPage, PageRequest, find_by_source_keys, read_find_item_page};
 pub use read_items::{read_create_item_request, read_get_item_response};
 pub use requests::{
     CreateRequest, Folder, create_item_requests, delete_occurrence, find_by_source_key,

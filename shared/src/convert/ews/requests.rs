@@ -51,7 +51,7 @@ pub struct CreateRequest {
     pub source_keys: Vec<Option<String>>,
 }
 
-fn folder_ids(w: &mut XmlWriter, element: &str, folder: Folder) -> io::Result<()> {
+pub(super) fn folder_ids(w: &mut XmlWriter, element: &str, folder: Folder) -> io::Result<()> {
     w.create_element(element).write_inner_content(|w| {
         w.create_element("t:DistinguishedFolderId")
             .with_attribute(("Id", folder.distinguished_id()))
@@ -118,29 +118,33 @@ pub fn find_by_source_key(
             .with_attribute(("Traversal", "Shallow"))
             .write_inner_content(|w| {
                 item_shape(w, false)?;
-                w.create_element("m:Restriction").write_inner_content(|w| {
-                    w.create_element("t:IsEqualTo").write_inner_content(|w| {
-                        source_key_field(w)?;
-                        w.create_element("t:FieldURIOrConstant")
-                            .write_inner_content(|w| {
-                                w.create_element("t:Constant")
-                                    .with_attribute(("Value", encode_source_key(key).as_str()))
-                                    .write_empty()?;
-                                Ok(())
-                            })?;
-                        Ok(())
-                    })?;
-                    Ok(())
-                })?;
+                w.create_element("m:Restriction")
+                    .write_inner_content(|w| key_equals(w, key))?;
                 folder_ids(w, "m:ParentFolderIds", folder)
             })?;
         Ok(())
     })
 }
 
+/// `IsEqualTo` on Ferry's extended property and `key`.
+pub(super) fn key_equals(w: &mut XmlWriter, key: &str) -> io::Result<()> {
+    w.create_element("t:IsEqualTo").write_inner_content(|w| {
+        source_key_field(w)?;
+        w.create_element("t:FieldURIOrConstant")
+            .write_inner_content(|w| {
+                w.create_element("t:Constant")
+                    .with_attribute(("Value", encode_source_key(key).as_str()))
+                    .write_empty()?;
+                Ok(())
+            })?;
+        Ok(())
+    })?;
+    Ok(())
+}
+
 /// `IdOnly` plus what a transport matches on: the source key and, for
 /// calendar views, the times and kind of each item.
-fn item_shape(w: &mut XmlWriter, calendar: bool) -> io::Result<()> {
+pub(super) fn item_shape(w: &mut XmlWriter, calendar: bool) -> io::Result<()> {
     w.create_element("m:ItemShape").write_inner_content(|w| {
         text_element(w, "t:BaseShape", "IdOnly")?;
         w.create_element("t:AdditionalProperties")

@@ -85,7 +85,7 @@ fn node(start: &BytesStart<'_>) -> Result<Node, EwsError> {
 }
 
 /// Reads `xml` into its root element.
-fn parse(xml: &str) -> Result<Node, EwsError> {
+pub(super) fn parse(xml: &str) -> Result<Node, EwsError> {
     let mut reader = Reader::from_str(xml);
     let mut stack: Vec<Node> = Vec::new();
     let mut root = None;
@@ -327,9 +327,13 @@ pub(super) fn source_key_of(item: &Node) -> Option<String> {
 
 /// The items of a FindItem response (by source key or calendar view).
 pub fn read_find_item_response(xml: &str) -> Result<Vec<FoundItem>, EwsError> {
-    let body = body(xml)?;
+    read_found_items(&body(xml)?)
+}
+
+/// The items listed in the FindItem messages of `body`.
+pub(super) fn read_found_items(body: &Node) -> Result<Vec<FoundItem>, EwsError> {
     let mut found = Vec::new();
-    for message in response_messages(&body)? {
+    for message in response_messages(body)? {
         whole_request_error(message)?;
         let Some(items) = message
             .child("RootFolder")

@@ -56,33 +56,56 @@ pub fn envelope(
     settings: &EwsSettings,
     body: impl FnOnce(&mut XmlWriter) -> io::Result<()>,
 ) -> Result<String, EwsError> {
-    let mut writer = Writer::new(Vec::new());
-    writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
-    writer
-        .create_element("soap:Envelope")
-        .with_attribute(("xmlns:soap", SOAP_NS))
-        .with_attribute(("xmlns:t", TYPES_NS))
-        .with_attribute(("xmlns:m", MESSAGES_NS))
-        .write_inner_content(|w| {
-            w.create_element("soap:Header").write_inner_content(|w| {
-                w.create_element("t:RequestServerVersion")
-                    .with_attribute(("Version", xml_safe(&settings.server_version).as_ref()))
-                    .write_empty()?;
-                if let Some(address) = &settings.impersonate {
-                    w.create_element("t:ExchangeImpersonation")
-                        .write_inner_content(|w| {
-                            w.create_element("t:ConnectingSID")
-                                .write_inner_content(|w| {
-                                    text_element(w, "t:PrimarySmtpAddress", address)
-                                })?;
-                            Ok(())
-                        })?;
-                }
+    let namespaces = [("xmlns:t", TYPES_NS), ("xmlns:m", MESSAGES_NS)];
+    soap_document(
+        &namespaces,
+        |w| {
+            w.create_element("t:RequestServerVersion")
+                .with_attribute(("Version", xml_safe(&settings.server_version).as_ref()))
+                .write_empty()?;
+            if let Some(address) = &settings.impersonate {
+                w.create_element("t:ExchangeImpersonation")
+                    .write_inner_content(|w| {
+                        w.create_element("t:ConnectingSID")
+                            .write_inner_content(|w| {
+                                text_element(w, "t:PrimarySmtpAddress", address)
+                            })?;
+                        Ok(())
+                    })?;
+            }
+            Ok(())
+        },
+        body,
+    )
+}
+
+/// A SOAP 1.1 document: the XML declaration, `soap:Envelope` declaring
+/// `soap` and `namespaces` (attribute name, URI), `header` inside
+/// `soap:Header` and `body` inside `soap:Body`.
+pub fn soap_document(
+    namespaces: &[(&str, &str)],
+    header: impl FnOnce(&mut XmlWriter) -> io::Result<()>,
+    body: impl FnOnce(&mut XmlWriter) -> io::Result<()>,
+) -> Result<String, EwsError> {
+    document(|w| {
+        w.create_element("soap:Envelope")
+            .with_attribute(("xmlns:soap", SOAP_NS))
+            .with_attributes(namespaces.iter().copied())
+            .write_inner_content(|w| {
+                w.create_element("soap:Header")
+                    .write_inner_content(header)?;
+                w.create_element("soap:Body").write_inner_content(body)?;
                 Ok(())
             })?;
-            w.create_element("soap:Body").write_inner_content(body)?;
-            Ok(())
-        })?;
+        Ok(())
+    })
+}
+
+/// A whole XML document: the declaration, then what `write` writes.
+pub fn document(write: impl FnOnce(&mut XmlWriter) -> io::Result<()>) -> Result<String, EwsError> {
+    let mut writer = Writer::new(Vec::new());
+    writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
+    write(&mut writer)?;
     String::from_utf8(writer.into_inner())
         .map_err(|err| EwsError::Write(io::Error::new(io::ErrorKind::InvalidData, err)))
 }
