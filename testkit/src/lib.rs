@@ -11,6 +11,8 @@
 //! * [`ews_server`] and [`graph_server`] stand in for Exchange's EWS and
 //!   Microsoft Graph, which cannot run here: they validate what they
 //!   receive and answer like Microsoft's published examples.
+//! * [`ntlm_guard`] puts an NTLM (and Negotiate) login, per connection,
+//!   in front of a stand-in's handler, as IIS does for Exchange.
 //! * [`proxy`] cuts a connection mid-transfer, to test reconnecting.
 //! * [`imap_client`] is the small blocking client those two use,
 //!   independent of Ferry's own.
@@ -21,6 +23,7 @@ pub mod graph_server;
 pub mod http_server;
 pub mod imap_client;
 pub mod mailgen;
+pub mod ntlm_guard;
 pub mod proxy;
 pub mod radicale;
 pub mod server_process;

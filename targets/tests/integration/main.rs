@@ -12,6 +12,7 @@ mod compare;
 mod corpus;
 mod discovery;
 mod ews_insert;
+mod ews_ntlm;
 mod graph_insert;
 mod precondition;
 mod scripted;

@@ -1,0 +1,229 @@
+//! An NTLM login in front of a test server's handler, as IIS puts one in
+//! front of Exchange: per connection ([`Request::connection`]), a request
+//! without a login gets `401` offering `Negotiate` and `NTLM`; an NTLM
+//! negotiation (Type 1, under either scheme) gets `401` with a
+//! challenge (Type 2); the authentication (Type 3) is checked by `sspi`'s
+//! server side against the known password and user, and on success the
+//! request goes to the inner handler and the connection stays logged in:
+//! its next requests need no `Authorization`. A refused login answers
+//! `401` and forgets the connection's handshake.
+//!
+//! The inner handler sees no `Authorization` header (start it accepting
+//! an empty one). The guard counts logins, refusals and the requests
+//! that carried a negotiation, so tests can tell one login per
+//! connection from one per request.
+
+use crate::http_server::{Handler, Reply, Request};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use sspi::{
+    AuthIdentity, AuthIdentityBuffers, BufferType, CredentialUse, DataRepresentation, Ntlm,
+    SecurityBuffer, SecurityStatus, ServerRequestFlags, Sspi, SspiImpl, Username,
+};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// The login state of every connection, and what was seen.
+pub struct NtlmGuard {
+    user: String,
+    password: String,
+    state: Mutex<GuardState>,
+}
+
+#[derive(Default)]
+struct GuardState {
+    connections: HashMap<u64, Login>,
+    logins: Vec<u64>,
+    refused: usize,
+    negotiations: Vec<Negotiation>,
+}
+
+/// One connection's login.
+enum Login {
+    /// Challenged under this scheme; waiting for the authentication.
+    Challenged(&'static str, Box<Acceptor>),
+    LoggedIn,
+}
+
+/// A request that carried an NTLM negotiation (Type 1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Negotiation {
+    pub connection: u64,
+    pub scheme: &'static str,
+    pub method: String,
+    pub body_bytes: usize,
+}
+
+impl NtlmGuard {
+    /// A guard letting in `user` (`DOMAIN\name`) with `password`.
+    pub fn new(user: &str, password: &str) -> Arc<Self> {
+        Arc::new(Self {
+            user: user.to_string(),
+            password: password.to_string(),
+            state: Mutex::new(GuardState::default()),
+        })
+    }
+
+    /// `inner` behind the login.
+    pub fn wrap(self: &Arc<Self>, inner: Handler) -> Handler {
+        let guard = self.clone();
+        Arc::new(move |request: &Request| guard.handle(request, &inner))
+    }
+
+    /// The connection of every successful login, in order.
+    pub fn logins(&self) -> Vec<u64> {
+        self.state.lock().unwrap().logins.clone()
+    }
+
+    /// How many authentications were refused.
+    pub fn refused(&self) -> usize {
+        self.state.lock().unwrap().refused
+    }
+
+    /// Every request that carried a negotiation.
+    pub fn negotiations(&self) -> Vec<Negotiation> {
+        self.state.lock().unwrap().negotiations.clone()
+    }
+
+    fn handle(&self, request: &Request, inner: &Handler) -> Reply {
+        let offered = request.header("authorization").and_then(token);
+        let mut state = self.state.lock().unwrap();
+        let connection = request.connection;
+        match (offered, state.connections.remove(&connection)) {
+            (None, Some(Login::LoggedIn)) => {
+                state.connections.insert(connection, Login::LoggedIn);
+                drop(state);
+                inner(&without_authorization(request))
+            }
+            (None, _) => unauthorized(),
+            (Some((scheme, message)), _) if message_type(&message) == Some(1) => {
+                state.negotiations.push(Negotiation {
+                    connection,
+                    scheme,
+                    method: request.method.clone(),
+                    body_bytes: request.body.len(),
+                });
+                let mut acceptor = Acceptor::new(&self.user, &self.password);
+                match acceptor.accept(message) {
+                    Ok(challenge) => {
+                        state
+                            .connections
+                            .insert(connection, Login::Challenged(scheme, Box::new(acceptor)));
+                        challenged(scheme, &challenge)
+                    }
+                    Err(_) => unauthorized(),
+                }
+            }
+            (Some((scheme, message)), Some(Login::Challenged(challenged_as, mut acceptor)))
+                if scheme == challenged_as && message_type(&message) == Some(3) =>
+            {
+                let accepted = acceptor.accept(message).is_ok() && acceptor.is(&self.user);
+                if !accepted {
+                    state.refused += 1;
+                    return unauthorized();
+                }
+                state.logins.push(connection);
+                state.connections.insert(connection, Login::LoggedIn);
+                drop(state);
+                inner(&without_authorization(request))
+            }
+            (Some(_), _) => unauthorized(),
+        }
+    }
+}
+
+/// The scheme and decoded token of an `NTLM` or `Negotiate` value.
+fn token(value: &str) -> Option<(&'static str, Vec<u8>)> {
+    let (scheme, token) = value.split_once(' ')?;
+    let scheme = ["NTLM", "Negotiate"]
+        .into_iter()
+        .find(|known| known.eq_ignore_ascii_case(scheme))?;
+    Some((scheme, STANDARD.decode(token.trim()).ok()?))
+}
+
+/// The type of an NTLM message (1, 2 or 3), if it is one.
+fn message_type(message: &[u8]) -> Option<u8> {
+    (message.len() >= 12 && message.starts_with(b"NTLMSSP\0")).then(|| message[8])
+}
+
+fn without_authorization(request: &Request) -> Request {
+    let mut passed = request.clone();
+    passed.headers.retain(|(name, _)| name != "authorization");
+    passed
+}
+
+fn unauthorized() -> Reply {
+    Reply::new("401 Unauthorized", "text/html", String::new())
+        .with_header("WWW-Authenticate", "Negotiate".into())
+        .with_header("WWW-Authenticate", "NTLM".into())
+}
+
+fn challenged(scheme: &'static str, challenge: &[u8]) -> Reply {
+    let mut value = String::from(scheme);
+    value.push(' ');
+    STANDARD.encode_string(challenge, &mut value);
+    Reply::new("401 Unauthorized", "text/html", String::new())
+        .with_header("WWW-Authenticate", value)
+}
+
+/// sspi's server side of one NTLM login.
+struct Acceptor {
+    ntlm: Ntlm,
+    handle: Option<AuthIdentityBuffers>,
+}
+
+impl Acceptor {
+    fn new(user: &str, password: &str) -> Self {
+        let identity = AuthIdentity {
+            username: Username::parse(user).expect("a user name sspi can parse"),
+            password: password.to_string().into(),
+        };
+        let mut ntlm = Ntlm::new();
+        let handle = ntlm
+            .acquire_credentials_handle()
+            .with_credential_use(CredentialUse::Inbound)
+            .with_auth_data(&identity)
+            .execute(&mut ntlm)
+            .expect("server credentials")
+            .credentials_handle;
+        Self { ntlm, handle }
+    }
+
+    /// The answer to `message` (the challenge to a negotiation, nothing
+    /// to an authentication), or why the login is refused.
+    fn accept(&mut self, message: Vec<u8>) -> sspi::Result<Vec<u8>> {
+        let mut input = vec![SecurityBuffer::new(message, BufferType::Token)];
+        let mut output = vec![SecurityBuffer::new(Vec::new(), BufferType::Token)];
+        let builder = self
+            .ntlm
+            .accept_security_context()
+            .with_credentials_handle(&mut self.handle)
+            .with_context_requirements(ServerRequestFlags::ALLOCATE_MEMORY)
+            .with_target_data_representation(DataRepresentation::Native)
+            .with_input(&mut input)
+            .with_output(&mut output);
+        let result = self
+            .ntlm
+            .accept_security_context_impl(builder)?
+            .resolve_to_result()?;
+        if result.status == SecurityStatus::CompleteNeeded {
+            self.ntlm.complete_auth_token(&mut output)?;
+        }
+        Ok(std::mem::take(&mut output[0].buffer))
+    }
+
+    /// Whether the logged-in account is `user` (sspi checks the password
+    /// only).
+    fn is(&mut self, user: &str) -> bool {
+        let Ok(names) = self.ntlm.query_context_names() else {
+            return false;
+        };
+        let Ok(wanted) = Username::parse(user) else {
+            return false;
+        };
+        names
+            .username
+            .account_name()
+            .eq_ignore_ascii_case(wanted.account_name())
+    }
+}
