@@ -3,7 +3,8 @@
 //! without a login gets `401` offering `Negotiate` and `NTLM`; an NTLM
 //! negotiation (Type 1, under either scheme) gets `401` with a
 //! challenge (Type 2); the authentication (Type 3) is checked by `sspi`'s
-//! server side against the known password and user, and on success the
+//! server side against the known password and user, and once more by
+//! [`crate::ntlmv2`] (NTLMv2 only, MIC or not), and on success the
 //! request goes to the inner handler and the connection stays logged in:
 //! its next requests need no `Authorization`. A refused login answers
 //! `401` and forgets the connection's handshake.
@@ -14,6 +15,7 @@
 //! connection from one per request.
 
 use crate::http_server::{Handler, Reply, Request};
+use crate::ntlmv2;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use sspi::{
@@ -40,8 +42,9 @@ struct GuardState {
 
 /// One connection's login.
 enum Login {
-    /// Challenged under this scheme; waiting for the authentication.
-    Challenged(&'static str, Box<Acceptor>),
+    /// Challenged under this scheme with this challenge; waiting for the
+    /// authentication.
+    Challenged(&'static str, Vec<u8>, Box<Acceptor>),
     LoggedIn,
 }
 
@@ -106,18 +109,21 @@ impl NtlmGuard {
                 let mut acceptor = Acceptor::new(&self.user, &self.password);
                 match acceptor.accept(message) {
                     Ok(challenge) => {
-                        state
-                            .connections
-                            .insert(connection, Login::Challenged(scheme, Box::new(acceptor)));
-                        challenged(scheme, &challenge)
+                        let reply = challenged(scheme, &challenge);
+                        let login = Login::Challenged(scheme, challenge, Box::new(acceptor));
+                        state.connections.insert(connection, login);
+                        reply
                     }
                     Err(_) => unauthorized(),
                 }
             }
-            (Some((scheme, message)), Some(Login::Challenged(challenged_as, mut acceptor)))
-                if scheme == challenged_as && message_type(&message) == Some(3) =>
-            {
-                let accepted = acceptor.accept(message).is_ok() && acceptor.is(&self.user);
+            (
+                Some((scheme, message)),
+                Some(Login::Challenged(challenged_as, challenge, mut acceptor)),
+            ) if scheme == challenged_as && message_type(&message) == Some(3) => {
+                let accepted = ntlmv2::answer_matches(&challenge, &message, &self.password)
+                    && acceptor.accept(message).is_ok()
+                    && acceptor.is(&self.user);
                 if !accepted {
                     state.refused += 1;
                     return unauthorized();

@@ -10,8 +10,10 @@ use crate::ews_insert::{
     assert_exactly_once, assert_nothing_failed, corpus, created_keys, options, run,
 };
 use ferry_targets::Error;
+use ferry_targets::ews::EwsClient;
 use ferry_targets::http::{AuthMethod, Credentials};
 use ferry_testkit::ews_server::{EwsServer, Fault, Scripted};
+use ferry_testkit::http_server::{self, Reply, Request};
 use ferry_testkit::ntlm_guard::{Negotiation, NtlmGuard};
 use secrecy::SecretString;
 use std::collections::BTreeSet;
@@ -103,6 +105,27 @@ fn automatic_takes_basic_when_only_basic_is_offered() {
     );
     assert_nothing_failed(&report);
     assert_exactly_once(&server);
+}
+
+#[test]
+fn automatic_stops_when_no_offer_is_spoken() {
+    let address = http_server::start(Arc::new(|_: &Request| {
+        Reply::new("401 Unauthorized", "text/html", String::new())
+            .with_header("WWW-Authenticate", "Bearer realm=\"ews\"".into())
+    }));
+    let url = url::Url::parse(&format!("http://{address}/EWS/Exchange.asmx")).unwrap();
+    let credentials = credentials(AuthMethod::Automatic, PASSWORD);
+    let client = EwsClient::new(url, credentials, options()).unwrap();
+    let report = crate::runtime().block_on(client.insert(corpus().0));
+    let Some(error @ Error::NoAuthMethod { offered }) = &report.stopped else {
+        panic!("{:?}", report.stopped);
+    };
+    assert_eq!(offered, "Bearer");
+    assert_eq!(
+        error.to_string(),
+        "the server offers no login method Ferry speaks (Negotiate, NTLM or Basic); it offers: Bearer"
+    );
+    assert_eq!(report.totals.failed, report.items.len());
 }
 
 #[test]
