@@ -2,8 +2,11 @@
 //! method "automatic" picks from a server's `WWW-Authenticate` offers,
 //! decided without I/O.
 
-use http::HeaderMap;
+use crate::error::{Error, Result};
+use crate::http::message::HttpResponse;
+use crate::http::ntlm::TokenScheme;
 use http::header::WWW_AUTHENTICATE;
+use http::{HeaderMap, StatusCode};
 
 /// How the credentials log in. The default is [`AuthMethod::Automatic`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -29,6 +32,26 @@ impl AuthMethod {
     pub fn is_connection_bound(self) -> bool {
         matches!(self, AuthMethod::Ntlm | AuthMethod::Negotiate)
     }
+
+    /// The token scheme of a method that logs in per connection.
+    pub fn token_scheme(self) -> Option<TokenScheme> {
+        match self {
+            AuthMethod::Ntlm => Some(TokenScheme::Ntlm),
+            AuthMethod::Negotiate => Some(TokenScheme::Negotiate),
+            _ => None,
+        }
+    }
+}
+
+/// The method automatic takes after the server's answer to a body-less
+/// `GET`: from the offers of a `401`; Basic when no login was asked for.
+pub fn after_probe(answer: &HttpResponse) -> Result<AuthMethod> {
+    if answer.status != StatusCode::UNAUTHORIZED {
+        return Ok(AuthMethod::Basic);
+    }
+    choose(&answer.headers).ok_or_else(|| Error::NoAuthMethod {
+        offered: offers(&answer.headers).collect::<Vec<_>>().join(", "),
+    })
 }
 
 /// The password method [`AuthMethod::Automatic`] takes from the
@@ -109,6 +132,31 @@ mod tests {
         );
     }
 
+    fn answer(status: u16, headers: HeaderMap) -> HttpResponse {
+        HttpResponse {
+            url: url::Url::parse("http://127.0.0.1/EWS/Exchange.asmx").unwrap(),
+            status: StatusCode::from_u16(status).unwrap(),
+            headers,
+            body: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn after_the_probe_the_offers_decide() {
+        let offers = offered(&["NTLM", "Basic realm=\"x\""]);
+        assert_eq!(after_probe(&answer(401, offers)).unwrap(), AuthMethod::Ntlm);
+        assert_eq!(
+            after_probe(&answer(200, HeaderMap::new())).unwrap(),
+            AuthMethod::Basic
+        );
+        let unknown = offered(&["Bearer realm=\"x\"", "Digest realm=\"y\", qop=\"auth\""]);
+        let err = after_probe(&answer(401, unknown)).unwrap_err();
+        assert!(
+            matches!(&err, Error::NoAuthMethod { offered } if offered == "Bearer, Digest"),
+            "{err:?}"
+        );
+    }
+
     #[test]
     fn only_ntlm_and_negotiate_are_bound_to_the_connection() {
         assert!(AuthMethod::Ntlm.is_connection_bound());
@@ -117,5 +165,11 @@ mod tests {
         assert!(!AuthMethod::Bearer.is_connection_bound());
         assert!(!AuthMethod::Automatic.is_connection_bound());
         assert_eq!(AuthMethod::default(), AuthMethod::Automatic);
+        assert_eq!(AuthMethod::Ntlm.token_scheme(), Some(TokenScheme::Ntlm));
+        assert_eq!(
+            AuthMethod::Negotiate.token_scheme(),
+            Some(TokenScheme::Negotiate)
+        );
+        assert_eq!(AuthMethod::Basic.token_scheme(), None);
     }
 }

@@ -23,7 +23,6 @@ use crate::error::{Error, Result};
 use crate::http::auth_method::{self, AuthMethod};
 use crate::http::credentials::Credentials;
 use crate::http::message::{HttpRequest, HttpResponse};
-use crate::http::ntlm::TokenScheme;
 use crate::http::options::HttpOptions;
 use crate::http::origin::Origin;
 use crate::http::redirect::{self, RedirectDecision};
@@ -159,13 +158,13 @@ impl HttpClient {
         let mut method = self.method();
         if method == AuthMethod::Automatic {
             let (answer, same) = self.probe(sender, origin, request, None).await?;
-            method = chosen_method(&answer)?;
+            method = auth_method::after_probe(&answer)?;
             if let Ok(mut chosen) = self.chosen.lock() {
                 *chosen = Some(method);
             }
             sender = same;
         }
-        let authorization = match token_scheme(method) {
+        let authorization = match method.token_scheme() {
             None => self.per_request_authorization(method)?,
             Some(scheme) => {
                 let (handshake, negotiate) = self.credentials.start_handshake(scheme)?;
@@ -361,28 +360,6 @@ impl HttpClient {
         {
             idle.push((origin, sender));
         }
-    }
-}
-
-/// The method automatic takes after the server's answer to a body-less
-/// `GET`: from the offers of a `401`; Basic when no login was asked for.
-fn chosen_method(answer: &HttpResponse) -> Result<AuthMethod> {
-    if answer.status != StatusCode::UNAUTHORIZED {
-        return Ok(AuthMethod::Basic);
-    }
-    auth_method::choose(&answer.headers).ok_or_else(|| Error::NoAuthMethod {
-        offered: auth_method::offers(&answer.headers)
-            .collect::<Vec<_>>()
-            .join(", "),
-    })
-}
-
-/// The token scheme of a method that logs in per connection.
-fn token_scheme(method: AuthMethod) -> Option<TokenScheme> {
-    match method {
-        AuthMethod::Ntlm => Some(TokenScheme::Ntlm),
-        AuthMethod::Negotiate => Some(TokenScheme::Negotiate),
-        _ => None,
     }
 }
 
