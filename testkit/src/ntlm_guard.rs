@@ -233,3 +233,83 @@ impl Acceptor {
             .eq_ignore_ascii_case(wanted.account_name())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    fn request(connection: u64, authorization: Option<&str>) -> Request {
+        Request {
+            connection,
+            method: "POST".into(),
+            target: "/EWS/Exchange.asmx".into(),
+            headers: authorization
+                .map(|value| vec![("authorization".to_string(), value.to_string())])
+                .unwrap_or_default(),
+            body: b"<x/>".to_vec(),
+        }
+    }
+
+    fn status_and_offers(reply: &Reply) -> (&'static str, Vec<String>) {
+        let Reply::Answer {
+            status, headers, ..
+        } = reply
+        else {
+            panic!("dropped");
+        };
+        let offers = headers
+            .iter()
+            .filter(|(name, _)| *name == "WWW-Authenticate")
+            .map(|(_, value)| value.clone())
+            .collect();
+        (status, offers)
+    }
+
+    #[test]
+    fn nothing_passes_without_a_login() {
+        let guard = NtlmGuard::new("EXAMPLE\\alice", "secret");
+        let passed = Arc::new(AtomicUsize::new(0));
+        let counter = passed.clone();
+        let handler = guard.wrap(Arc::new(move |_: &Request| {
+            counter.fetch_add(1, Ordering::Relaxed);
+            Reply::new("200 OK", "text/plain", String::new())
+        }));
+        // A Windows client's negotiation (flags 0xa2088207).
+        let negotiate = "TlRMTVNTUAABAAAAB4IIogAAAAAAAAAAAAAAAAAAAAAGAbEdAAAADw==";
+        let forged = STANDARD.encode(b"NTLMSSP\0\x03\0\0\0 forged");
+        for (authorization, connection) in [
+            (None, 1),
+            (Some("Basic YWxpY2U6c2VjcmV0".to_string()), 1),
+            (Some(format!("NTLM {forged}")), 1),
+            (Some("NTLM not-base64!".to_string()), 1),
+        ] {
+            let reply = handler(&request(connection, authorization.as_deref()));
+            let (status, offers) = status_and_offers(&reply);
+            assert_eq!(status, "401 Unauthorized");
+            assert_eq!(offers, ["Negotiate", "NTLM"]);
+        }
+        // A negotiation is challenged, but the forged answer is refused
+        // and the connection is not logged in.
+        let reply = handler(&request(2, Some(&format!("Negotiate {negotiate}"))));
+        let (status, offers) = status_and_offers(&reply);
+        assert_eq!(status, "401 Unauthorized");
+        assert!(
+            offers[0].starts_with("Negotiate TlRMTVNTUAAC"),
+            "{offers:?}"
+        );
+        assert!(matches!(
+            status_and_offers(&handler(&request(2, Some(&format!("Negotiate {forged}"))))),
+            ("401 Unauthorized", _)
+        ));
+        assert_eq!(guard.refused(), 1);
+        assert!(matches!(
+            status_and_offers(&handler(&request(2, None))),
+            ("401 Unauthorized", _)
+        ));
+        assert_eq!(passed.load(Ordering::Relaxed), 0);
+        assert!(guard.logins().is_empty());
+        assert_eq!(guard.negotiations().len(), 1);
+        assert_eq!(guard.negotiations()[0].method, "POST");
+    }
+}
