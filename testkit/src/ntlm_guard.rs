@@ -1,8 +1,9 @@
 //! An NTLM login in front of a test server's handler, as IIS puts one in
 //! front of Exchange: per connection ([`Request::connection`]), a request
 //! without a login gets `401` offering `Negotiate` and `NTLM`; an NTLM
-//! negotiation (Type 1, under either scheme) gets `401` with a
-//! challenge (Type 2); the authentication (Type 3) is checked by `sspi`'s
+//! negotiation (Type 1: raw under `NTLM`, inside SPNEGO under
+//! `Negotiate`) gets `401` with a challenge (Type 2, wrapped alike); the
+//! authentication (Type 3) is checked by `sspi`'s
 //! server side against the known password and user, and once more by
 //! [`crate::ntlmv2`] (NTLMv2 only, MIC or not), and on success the
 //! request goes to the inner handler and the connection stays logged in:
@@ -18,9 +19,11 @@ use crate::http_server::{Handler, Reply, Request};
 use crate::ntlmv2;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use sspi::ntlm::NtlmConfig;
 use sspi::{
-    AuthIdentity, AuthIdentityBuffers, BufferType, CredentialUse, DataRepresentation, Ntlm,
-    SecurityBuffer, SecurityStatus, ServerRequestFlags, Sspi, SspiImpl, Username,
+    AuthIdentity, AuthIdentityBuffers, BufferType, CredentialUse, Credentials, CredentialsBuffers,
+    DataRepresentation, Negotiate, NegotiateConfig, Ntlm, SecurityBuffer, SecurityStatus,
+    ServerRequestFlags, Sspi, Username,
 };
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -42,8 +45,8 @@ struct GuardState {
 
 /// One connection's login.
 enum Login {
-    /// Challenged under this scheme with this challenge; waiting for the
-    /// authentication.
+    /// Challenged under this scheme with this NTLM challenge; waiting
+    /// for the authentication.
     Challenged(&'static str, Vec<u8>, Box<Acceptor>),
     LoggedIn,
 }
@@ -53,6 +56,8 @@ enum Login {
 pub struct Negotiation {
     pub connection: u64,
     pub scheme: &'static str,
+    /// Whether the token was SPNEGO (a NegTokenInit) rather than raw NTLM.
+    pub spnego: bool,
     pub method: String,
     pub body_bytes: usize,
 }
@@ -99,17 +104,19 @@ impl NtlmGuard {
                 inner(&without_authorization(request))
             }
             (None, _) => unauthorized(),
-            (Some((scheme, message)), _) if message_type(&message) == Some(1) => {
+            (Some((scheme, token)), _) if message_type(&token) == Some(1) => {
                 state.negotiations.push(Negotiation {
                     connection,
                     scheme,
+                    spnego: token.first() == Some(&0x60),
                     method: request.method.clone(),
                     body_bytes: request.body.len(),
                 });
-                let mut acceptor = Acceptor::new(&self.user, &self.password);
-                match acceptor.accept(message) {
-                    Ok(challenge) => {
-                        let reply = challenged(scheme, &challenge);
+                let mut acceptor = Acceptor::new(scheme, &self.user, &self.password);
+                match acceptor.accept(token) {
+                    Ok(answer) => {
+                        let reply = challenged(scheme, &answer);
+                        let challenge = ntlm_message(&answer).unwrap_or_default().to_vec();
                         let login = Login::Challenged(scheme, challenge, Box::new(acceptor));
                         state.connections.insert(connection, login);
                         reply
@@ -118,11 +125,12 @@ impl NtlmGuard {
                 }
             }
             (
-                Some((scheme, message)),
+                Some((scheme, token)),
                 Some(Login::Challenged(challenged_as, challenge, mut acceptor)),
-            ) if scheme == challenged_as && message_type(&message) == Some(3) => {
-                let accepted = ntlmv2::answer_matches(&challenge, &message, &self.password)
-                    && acceptor.accept(message).is_ok()
+            ) if scheme == challenged_as && message_type(&token) == Some(3) => {
+                let message = ntlm_message(&token).unwrap_or_default();
+                let accepted = ntlmv2::answer_matches(&challenge, message, &self.password)
+                    && acceptor.accept(token.clone()).is_ok()
                     && acceptor.is(&self.user);
                 if !accepted {
                     state.refused += 1;
@@ -147,9 +155,23 @@ fn token(value: &str) -> Option<(&'static str, Vec<u8>)> {
     Some((scheme, STANDARD.decode(token.trim()).ok()?))
 }
 
-/// The type of an NTLM message (1, 2 or 3), if it is one.
-fn message_type(message: &[u8]) -> Option<u8> {
-    (message.len() >= 12 && message.starts_with(b"NTLMSSP\0")).then(|| message[8])
+/// The NTLM message in `token` (the whole token, or the part of an
+/// SPNEGO token from the NTLM signature on; the fields of an NTLM message
+/// count from its start, so what follows it does not matter).
+fn ntlm_message(token: &[u8]) -> Option<&[u8]> {
+    let start = token
+        .windows(SIGNATURE.len())
+        .position(|window| window == SIGNATURE)?;
+    Some(&token[start..])
+}
+
+const SIGNATURE: &[u8] = b"NTLMSSP\0";
+
+/// The type of the NTLM message in `token` (1, 2 or 3), if there is one.
+fn message_type(token: &[u8]) -> Option<u8> {
+    ntlm_message(token)
+        .filter(|message| message.len() >= 12)
+        .map(|message| message[8])
 }
 
 fn without_authorization(request: &Request) -> Request {
@@ -172,59 +194,56 @@ fn challenged(scheme: &'static str, challenge: &[u8]) -> Reply {
         .with_header("WWW-Authenticate", value)
 }
 
-/// sspi's server side of one NTLM login.
-struct Acceptor {
-    ntlm: Ntlm,
-    handle: Option<AuthIdentityBuffers>,
+/// sspi's server side of one login: NTLM raw, or inside SPNEGO.
+pub enum Acceptor {
+    Ntlm(Box<Ntlm>, Option<AuthIdentityBuffers>),
+    Spnego(Box<Negotiate>, Option<CredentialsBuffers>),
 }
 
 impl Acceptor {
-    fn new(user: &str, password: &str) -> Self {
+    /// An acceptor for `user` (`DOMAIN\name`) and `password` under
+    /// `scheme` (`NTLM` or `Negotiate`).
+    pub fn new(scheme: &str, user: &str, password: &str) -> Self {
         let identity = AuthIdentity {
             username: Username::parse(user).expect("a user name sspi can parse"),
             password: password.to_string().into(),
         };
-        let mut ntlm = Ntlm::new();
-        let handle = ntlm
-            .acquire_credentials_handle()
-            .with_credential_use(CredentialUse::Inbound)
-            .with_auth_data(&identity)
-            .execute(&mut ntlm)
-            .expect("server credentials")
-            .credentials_handle;
-        Self { ntlm, handle }
+        if scheme.eq_ignore_ascii_case("Negotiate") {
+            let config = NegotiateConfig::new(
+                Box::new(NtlmConfig::default()),
+                Some("ntlm".into()),
+                "EXCHANGE".into(),
+            );
+            let negotiate =
+                Negotiate::new_server(config, vec![identity.clone()]).expect("an SPNEGO server");
+            let mut negotiate = Box::new(negotiate);
+            let handle = inbound(&mut *negotiate, &Credentials::AuthIdentity(identity));
+            Acceptor::Spnego(negotiate, handle)
+        } else {
+            let mut ntlm = Box::new(Ntlm::new());
+            let handle = inbound(&mut *ntlm, &identity);
+            Acceptor::Ntlm(ntlm, handle)
+        }
     }
 
-    /// The answer to `message` (the challenge to a negotiation, nothing
-    /// to an authentication), or why the login is refused.
-    fn accept(&mut self, message: Vec<u8>) -> sspi::Result<Vec<u8>> {
-        let mut input = vec![SecurityBuffer::new(message, BufferType::Token)];
-        let mut output = vec![SecurityBuffer::new(Vec::new(), BufferType::Token)];
-        let builder = self
-            .ntlm
-            .accept_security_context()
-            .with_credentials_handle(&mut self.handle)
-            .with_context_requirements(ServerRequestFlags::ALLOCATE_MEMORY)
-            .with_target_data_representation(DataRepresentation::Native)
-            .with_input(&mut input)
-            .with_output(&mut output);
-        let result = self
-            .ntlm
-            .accept_security_context_impl(builder)?
-            .resolve_to_result()?;
-        if result.status == SecurityStatus::CompleteNeeded {
-            self.ntlm.complete_auth_token(&mut output)?;
+    /// The answer to `token` (the challenge to a negotiation; nothing, or
+    /// SPNEGO's last word, to an authentication), or why the login is
+    /// refused.
+    pub fn accept(&mut self, token: Vec<u8>) -> sspi::Result<Vec<u8>> {
+        match self {
+            Acceptor::Ntlm(ntlm, handle) => accept(&mut **ntlm, handle, token),
+            Acceptor::Spnego(negotiate, handle) => accept(&mut **negotiate, handle, token),
         }
-        Ok(std::mem::take(&mut output[0].buffer))
     }
 
     /// Whether the logged-in account is `user` (sspi checks the password
     /// only).
-    fn is(&mut self, user: &str) -> bool {
-        let Ok(names) = self.ntlm.query_context_names() else {
-            return false;
+    pub fn is(&mut self, user: &str) -> bool {
+        let names = match self {
+            Acceptor::Ntlm(ntlm, _) => ntlm.query_context_names(),
+            Acceptor::Spnego(negotiate, _) => negotiate.query_context_names(),
         };
-        let Ok(wanted) = Username::parse(user) else {
+        let (Ok(names), Ok(wanted)) = (names, Username::parse(user)) else {
             return false;
         };
         names
@@ -232,6 +251,39 @@ impl Acceptor {
             .account_name()
             .eq_ignore_ascii_case(wanted.account_name())
     }
+}
+
+fn inbound<C: Sspi>(context: &mut C, identity: &C::AuthenticationData) -> C::CredentialsHandle {
+    context
+        .acquire_credentials_handle()
+        .with_credential_use(CredentialUse::Inbound)
+        .with_auth_data(identity)
+        .execute(context)
+        .expect("server credentials")
+        .credentials_handle
+}
+
+fn accept<C: Sspi>(
+    context: &mut C,
+    handle: &mut C::CredentialsHandle,
+    token: Vec<u8>,
+) -> sspi::Result<Vec<u8>> {
+    let mut input = vec![SecurityBuffer::new(token, BufferType::Token)];
+    let mut output = vec![SecurityBuffer::new(Vec::new(), BufferType::Token)];
+    let builder = context
+        .accept_security_context()
+        .with_credentials_handle(handle)
+        .with_context_requirements(ServerRequestFlags::ALLOCATE_MEMORY)
+        .with_target_data_representation(DataRepresentation::Native)
+        .with_input(&mut input)
+        .with_output(&mut output);
+    let result = context
+        .accept_security_context_impl(builder)?
+        .resolve_to_result()?;
+    if result.status == SecurityStatus::CompleteNeeded {
+        context.complete_auth_token(&mut output)?;
+    }
+    Ok(std::mem::take(&mut output[0].buffer))
 }
 
 #[cfg(test)]
@@ -291,15 +343,12 @@ mod tests {
         }
         // A negotiation is challenged, but the forged answer is refused
         // and the connection is not logged in.
-        let reply = handler(&request(2, Some(&format!("Negotiate {negotiate}"))));
+        let reply = handler(&request(2, Some(&format!("NTLM {negotiate}"))));
         let (status, offers) = status_and_offers(&reply);
         assert_eq!(status, "401 Unauthorized");
-        assert!(
-            offers[0].starts_with("Negotiate TlRMTVNTUAAC"),
-            "{offers:?}"
-        );
+        assert!(offers[0].starts_with("NTLM TlRMTVNTUAAC"), "{offers:?}");
         assert!(matches!(
-            status_and_offers(&handler(&request(2, Some(&format!("Negotiate {forged}"))))),
+            status_and_offers(&handler(&request(2, Some(&format!("NTLM {forged}"))))),
             ("401 Unauthorized", _)
         ));
         assert_eq!(guard.refused(), 1);

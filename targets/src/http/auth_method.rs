@@ -20,7 +20,8 @@ pub enum AuthMethod {
     Basic,
     /// NTLMv2, once per connection (the connection stays logged in).
     Ntlm,
-    /// `Negotiate` carrying NTLMv2 tokens, once per connection.
+    /// `Negotiate`: NTLMv2 inside SPNEGO (no Kerberos), once per
+    /// connection.
     Negotiate,
     /// `Authorization: Bearer TOKEN` (OAuth2) on every request.
     Bearer,

@@ -1,7 +1,7 @@
 //! A small HTTP/1.1 client for WebDAV and EWS servers: plain TCP or TLS
 //! (rustls, configured by `ferry_net::tls`); Basic, NTLM, Negotiate
-//! (NTLM tokens) or OAuth2 Bearer authentication, or the best of the
-//! server's offers; timeouts, a response size limit and redirects
+//! (SPNEGO carrying NTLM) or OAuth2 Bearer authentication, or the best
+//! of the server's offers; timeouts, a response size limit and redirects
 //! followed only on the same server. A request that may have reached the
 //! server is never sent again by the client.
 //!

@@ -7,8 +7,9 @@
 //! connection, which then stays logged in. Only NTLMv2 is spoken (the
 //! `sspi` crate computes the messages).
 //!
-//! Under `Negotiate` the same NTLM tokens are sent raw, not wrapped in
-//! SPNEGO: IIS accepts them so when Kerberos is not at hand.
+//! Under `Negotiate` the NTLM messages travel inside SPNEGO (RFC 4178:
+//! NegTokenInit, then NegTokenResp with the mechListMIC), NTLM being the
+//! only mechanism offered: Kerberos is not spoken.
 
 use crate::error::{Error, Result};
 use base64::Engine as _;
@@ -19,7 +20,8 @@ use secrecy::{ExposeSecret, SecretString};
 use sspi::ntlm::NtlmConfig;
 use sspi::{
     AuthIdentity, AuthIdentityBuffers, BufferType, ClientRequestFlags, CredentialUse,
-    DataRepresentation, Ntlm, SecurityBuffer, Sspi, SspiImpl, Username,
+    Credentials as SspiCredentials, CredentialsBuffers, DataRepresentation, Negotiate,
+    NegotiateConfig, Ntlm, SecurityBuffer, Sspi, Username,
 };
 use std::fmt;
 
@@ -43,8 +45,23 @@ impl TokenScheme {
 /// authentication. Shows no secret in `Debug`.
 pub struct Handshake {
     scheme: TokenScheme,
-    ntlm: Ntlm,
-    handle: Option<AuthIdentityBuffers>,
+    context: Context,
+}
+
+/// sspi's client context and credentials handle: NTLM raw, or NTLM
+/// inside SPNEGO.
+enum Context {
+    Ntlm(Box<Ntlm>, Option<AuthIdentityBuffers>),
+    Spnego(Box<Negotiate>, Option<CredentialsBuffers>),
+}
+
+/// The SPNEGO set-up: NTLM the only mechanism, named as Ferry's machine.
+pub fn spnego_config() -> NegotiateConfig {
+    NegotiateConfig::new(
+        Box::new(NtlmConfig::default()),
+        Some("ntlm".into()),
+        "FERRY".into(),
+    )
 }
 
 impl fmt::Debug for Handshake {
@@ -71,19 +88,22 @@ impl Handshake {
             username,
             password: password.expose_secret().to_string().into(),
         };
-        let mut ntlm = Ntlm::with_config(NtlmConfig::default());
-        let handle = ntlm
-            .acquire_credentials_handle()
-            .with_credential_use(CredentialUse::Outbound)
-            .with_auth_data(&identity)
-            .execute(&mut ntlm)
-            .map_err(|err| login_error(scheme, &err))?
-            .credentials_handle;
-        let mut handshake = Self {
-            scheme,
-            ntlm,
-            handle,
+        let failed = |err: sspi::Error| login_error(scheme, &err);
+        let context = match scheme {
+            TokenScheme::Ntlm => {
+                let mut ntlm = Box::new(Ntlm::with_config(NtlmConfig::default()));
+                let handle = acquire(&mut *ntlm, &identity).map_err(failed)?;
+                Context::Ntlm(ntlm, handle)
+            }
+            TokenScheme::Negotiate => {
+                let negotiate = Negotiate::new_client(spnego_config()).map_err(failed)?;
+                let mut negotiate = Box::new(negotiate);
+                let identity = SspiCredentials::AuthIdentity(identity);
+                let handle = acquire(&mut *negotiate, &identity).map_err(failed)?;
+                Context::Spnego(negotiate, handle)
+            }
         };
+        let mut handshake = Self { scheme, context };
         let negotiate = handshake.step(None)?;
         Ok((handshake, negotiate))
     }
@@ -98,26 +118,50 @@ impl Handshake {
     }
 
     fn step(&mut self, input: Option<Vec<u8>>) -> Result<HeaderValue> {
-        let scheme = self.scheme;
-        let mut input = input.map(|token| vec![SecurityBuffer::new(token, BufferType::Token)]);
-        let mut output = vec![SecurityBuffer::new(Vec::new(), BufferType::Token)];
-        let mut builder = self
-            .ntlm
-            .initialize_security_context()
-            .with_credentials_handle(&mut self.handle)
-            .with_context_requirements(ClientRequestFlags::ALLOCATE_MEMORY)
-            .with_target_data_representation(DataRepresentation::Native)
-            .with_output(&mut output);
-        if let Some(input) = input.as_mut() {
-            builder = builder.with_input(input);
+        let token = match &mut self.context {
+            Context::Ntlm(ntlm, handle) => initialize(&mut **ntlm, handle, input),
+            Context::Spnego(negotiate, handle) => initialize(&mut **negotiate, handle, input),
         }
-        self.ntlm
-            .initialize_security_context_impl(&mut builder)
-            .and_then(|mut generator| generator.resolve_to_result())
-            .map_err(|err| login_error(scheme, &err))?;
-        let token = Zeroizing::new(std::mem::take(&mut output[0].buffer));
-        authorization(scheme, &token)
+        .map_err(|err| login_error(self.scheme, &err))?;
+        authorization(self.scheme, &Zeroizing::new(token))
     }
+}
+
+/// The outbound credentials handle of `context` for `identity`.
+fn acquire<C: Sspi>(
+    context: &mut C,
+    identity: &C::AuthenticationData,
+) -> sspi::Result<C::CredentialsHandle> {
+    Ok(context
+        .acquire_credentials_handle()
+        .with_credential_use(CredentialUse::Outbound)
+        .with_auth_data(identity)
+        .execute(context)?
+        .credentials_handle)
+}
+
+/// One client step of `context`: the token answering `input` (none for
+/// the first).
+fn initialize<C: Sspi>(
+    context: &mut C,
+    handle: &mut C::CredentialsHandle,
+    input: Option<Vec<u8>>,
+) -> sspi::Result<Vec<u8>> {
+    let mut input = input.map(|token| vec![SecurityBuffer::new(token, BufferType::Token)]);
+    let mut output = vec![SecurityBuffer::new(Vec::new(), BufferType::Token)];
+    let mut builder = context
+        .initialize_security_context()
+        .with_credentials_handle(handle)
+        .with_context_requirements(ClientRequestFlags::ALLOCATE_MEMORY)
+        .with_target_data_representation(DataRepresentation::Native)
+        .with_output(&mut output);
+    if let Some(input) = input.as_mut() {
+        builder = builder.with_input(input);
+    }
+    context
+        .initialize_security_context_impl(&mut builder)?
+        .resolve_to_result()?;
+    Ok(std::mem::take(&mut output[0].buffer))
 }
 
 /// `SCHEME base64(token)`, marked sensitive.
@@ -148,6 +192,7 @@ fn login_error(scheme: TokenScheme, err: &sspi::Error) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ferry_testkit::ntlm_guard::Acceptor;
     use http::header::WWW_AUTHENTICATE;
 
     const CANARY: &str = "canary-Ntlm-pa55-0b9e";
@@ -166,50 +211,13 @@ mod tests {
         STANDARD.decode(token).unwrap()
     }
 
-    /// A server-side NTLM context (sspi's acceptor) for `password`.
-    struct Server {
-        ntlm: Ntlm,
-        handle: Option<AuthIdentityBuffers>,
-    }
-
-    impl Server {
-        fn new(user: &str, password: &str) -> Self {
-            let identity = AuthIdentity {
-                username: Username::parse(user).unwrap(),
-                password: password.to_string().into(),
-            };
-            let mut ntlm = Ntlm::new();
-            let handle = ntlm
-                .acquire_credentials_handle()
-                .with_credential_use(CredentialUse::Inbound)
-                .with_auth_data(&identity)
-                .execute(&mut ntlm)
-                .unwrap()
-                .credentials_handle;
-            Self { ntlm, handle }
-        }
-
-        /// The token answering `input`, and whether the login is done.
-        fn accept(&mut self, input: Vec<u8>) -> sspi::Result<Vec<u8>> {
-            let mut input = vec![SecurityBuffer::new(input, BufferType::Token)];
-            let mut output = vec![SecurityBuffer::new(Vec::new(), BufferType::Token)];
-            let builder = self
-                .ntlm
-                .accept_security_context()
-                .with_credentials_handle(&mut self.handle)
-                .with_context_requirements(sspi::ServerRequestFlags::ALLOCATE_MEMORY)
-                .with_target_data_representation(DataRepresentation::Native)
-                .with_input(&mut input)
-                .with_output(&mut output);
-            let result = self
-                .ntlm
-                .accept_security_context_impl(builder)?
-                .resolve_to_result()?;
-            if result.status == sspi::SecurityStatus::CompleteNeeded {
-                self.ntlm.complete_auth_token(&mut output)?;
-            }
-            Ok(std::mem::take(&mut output[0].buffer))
-        }
+    /// The NTLM message inside a token (raw, or wrapped in SPNEGO).
+    fn embedded(token: &[u8]) -> &[u8] {
+        let start = token
+            .windows(8)
+            .position(|window| window == b"NTLMSSP\0")
+            .expect("an NTLM message");
+        &token[start..]
     }
 
     fn challenged(scheme: &str, token: &[u8]) -> HeaderMap {
@@ -227,8 +235,14 @@ mod tests {
     fn login(scheme: TokenScheme, user: &str, server_password: &str) -> sspi::Result<Vec<u8>> {
         let (handshake, negotiate) = Handshake::start(scheme, user, &secret()).unwrap();
         let negotiate = decoded(&negotiate, scheme.name());
-        assert_eq!(&negotiate[..12], b"NTLMSSP\0\x01\0\0\0", "a Type 1 message");
-        let mut server = Server::new(user, server_password);
+        let spnego = scheme == TokenScheme::Negotiate;
+        assert_eq!(
+            negotiate[0] == 0x60,
+            spnego,
+            "NegTokenInit under Negotiate only"
+        );
+        assert_eq!(&embedded(&negotiate)[..12], b"NTLMSSP\0\x01\0\0\0");
+        let mut server = Acceptor::new(scheme.name(), user, server_password);
         let challenge = server.accept(negotiate).unwrap();
         let authenticate = handshake
             .answer(&challenged(scheme.name(), &challenge))
@@ -236,10 +250,11 @@ mod tests {
         assert!(authenticate.is_sensitive());
         let authenticate = decoded(&authenticate, scheme.name());
         assert_eq!(
-            &authenticate[..12],
-            b"NTLMSSP\0\x03\0\0\0",
-            "a Type 3 message"
+            authenticate[0] == 0xa1,
+            spnego,
+            "NegTokenResp under Negotiate only"
         );
+        assert_eq!(&embedded(&authenticate)[..12], b"NTLMSSP\0\x03\0\0\0");
         server.accept(authenticate)
     }
 
@@ -247,17 +262,19 @@ mod tests {
     fn the_right_password_logs_in() {
         for user in ["alice", "EXAMPLE\\alice", "alice@example.com"] {
             login(TokenScheme::Ntlm, user, CANARY).unwrap();
+            login(TokenScheme::Negotiate, user, CANARY).unwrap();
         }
-        login(TokenScheme::Negotiate, "EXAMPLE\\alice", CANARY).unwrap();
     }
 
     #[test]
     fn a_wrong_password_is_refused_by_the_server() {
-        let verdict = login(TokenScheme::Ntlm, "alice", "another-password");
-        assert_eq!(
-            verdict.unwrap_err().error_type,
-            sspi::ErrorKind::LogonDenied
-        );
+        for scheme in [TokenScheme::Ntlm, TokenScheme::Negotiate] {
+            let verdict = login(scheme, "alice", "another-password");
+            assert_eq!(
+                verdict.unwrap_err().error_type,
+                sspi::ErrorKind::LogonDenied
+            );
+        }
     }
 
     #[test]
@@ -294,15 +311,10 @@ mod tests {
         let (handshake, negotiate) =
             Handshake::start(TokenScheme::Negotiate, "alice", &secret()).unwrap();
         assert!(negotiate.is_sensitive());
-        assert!(
-            negotiate
-                .to_str()
-                .unwrap()
-                .starts_with("Negotiate TlRMTVNTUAAB")
-        );
+        assert!(negotiate.to_str().unwrap().starts_with("Negotiate "));
         let shown = format!("{handshake:?} {negotiate:?}");
         assert!(!shown.contains(CANARY), "{shown}");
-        assert!(!shown.contains("TlRMTVNT"), "{shown}");
+        assert!(!shown.contains("Negotiate "), "{shown}");
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! The EWS transport logging in with NTLM and Negotiate, against the EWS
 //! test server behind [`ferry_testkit::ntlm_guard`] (sspi's server side
 //! checking the NTLMv2 answer per connection, as IIS does): every item
-//! goes in exactly once, one login serves a whole connection, the
+//! goes in exactly once, one login serves a whole connection (NTLM raw,
+//! or inside SPNEGO under Negotiate), the
 //! negotiation is a body-less `GET`, a dropped connection is logged in
 //! again, automatic picks from the server's offers, and a wrong password
 //! stops the run with a plain error that shows no password.
@@ -34,11 +35,14 @@ fn credentials(method: AuthMethod, password: &str) -> Credentials {
     Credentials::with_method(USER, SecretString::from(password.to_string()), method)
 }
 
-/// Every negotiation was a body-less `GET` under `scheme`.
+/// Every negotiation was a body-less `GET` under `scheme`, wrapped in
+/// SPNEGO under `Negotiate` only.
 fn assert_negotiations_harmless(negotiations: &[Negotiation], scheme: &str) {
     assert!(!negotiations.is_empty());
     for negotiation in negotiations {
         assert_eq!(negotiation.scheme, scheme, "{negotiation:?}");
+        let spnego = scheme == "Negotiate";
+        assert_eq!(negotiation.spnego, spnego, "{negotiation:?}");
         assert_eq!(negotiation.method, "GET", "{negotiation:?}");
         assert_eq!(negotiation.body_bytes, 0, "{negotiation:?}");
     }
