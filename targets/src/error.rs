@@ -79,6 +79,31 @@ pub enum Error {
     #[error("Autodiscover: {0}")]
     Autodiscover(String),
 
+    /// The user name has no form NTLM can send (`name`, `DOMAIN\\name`
+    /// or `name@domain`).
+    #[error("the user name cannot be used for an NTLM login")]
+    InvalidUserName,
+
+    /// An NTLM or Negotiate login could not go on: the server's `401`
+    /// carried no challenge for the scheme.
+    #[error("the server answered the {scheme} login without a challenge")]
+    NoChallenge { scheme: &'static str },
+
+    /// An NTLM or Negotiate message could not be made or read (a broken
+    /// challenge, …).
+    #[error("{scheme} login failed: {reason}")]
+    Login {
+        scheme: &'static str,
+        reason: String,
+    },
+
+    /// Automatic login: the server offers none of Negotiate, NTLM or
+    /// Basic. `offered` lists the scheme names it gave.
+    #[error(
+        "the server offers no login method Ferry speaks (Negotiate, NTLM or Basic); it offers: {offered}"
+    )]
+    NoAuthMethod { offered: String },
+
     /// A request could not be built (a value that HTTP cannot carry).
     #[error("request cannot be built: {0}")]
     InvalidRequest(String),

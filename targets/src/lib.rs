@@ -11,8 +11,8 @@
 //!   obeyed, then occurrences deleted or changed.
 //! * [`tries`] — busy and lost tries of one step, counted against the
 //!   limits (EWS and Graph alike).
-//! * [`http`] — the HTTP/1.1 client under them (TLS, Basic or Bearer
-//!   auth, limits).
+//! * [`http`] — the HTTP/1.1 client under them (TLS; Basic, NTLM,
+//!   Negotiate or Bearer auth; limits).
 //! * [`error`] — the crate's one error type.
 
 pub mod caldav;

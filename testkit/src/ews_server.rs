@@ -15,7 +15,7 @@
 //! file; [`EwsServer::assert_requests_valid`] checks them all against
 //! Microsoft's schemas with one xmllint run.
 
-use crate::http_server::{self, Reply, Request};
+use crate::http_server::{self, Handler, Reply, Request};
 use quick_xml::Reader;
 use quick_xml::escape::escape;
 use quick_xml::events::{BytesStart, Event};
@@ -101,6 +101,18 @@ impl EwsServer {
         series: HashMap<String, Vec<String>>,
         script: Vec<Scripted>,
     ) -> Self {
+        Self::start_behind(name, authorization, series, script, |handler| handler)
+    }
+
+    /// As [`EwsServer::start`], every request passing `guard`'s handler
+    /// first (a login of its own, such as [`crate::ntlm_guard`]).
+    pub fn start_behind(
+        name: &str,
+        authorization: &str,
+        series: HashMap<String, Vec<String>>,
+        script: Vec<Scripted>,
+        guard: impl FnOnce(Handler) -> Handler,
+    ) -> Self {
         let dir = std::env::temp_dir().join(format!("ferry-ews-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
@@ -111,9 +123,9 @@ impl EwsServer {
             ..State::default()
         }));
         let (shared, folder) = (state.clone(), dir.clone());
-        let address = http_server::start(Arc::new(move |request: &Request| {
+        let address = http_server::start(guard(Arc::new(move |request: &Request| {
             handle(&shared, &folder, request)
-        }));
+        })));
         let url = url::Url::parse(&format!("http://{address}/EWS/Exchange.asmx"))
             .expect("a loopback URL");
         Self { url, state, dir }

@@ -14,6 +14,9 @@
 //!   Microsoft Graph, which cannot run here: they validate what they
 //!   receive and answer like Microsoft's published examples;
 //!   [`exchange_series`] gives them the occurrences of a file's series.
+//! * [`ntlm_guard`] puts an NTLM (and Negotiate) login, per connection,
+//!   in front of a stand-in's handler, as IIS does for Exchange;
+//!   [`ntlmv2`] checks each answer from the password on its own.
 //! * [`proxy`] cuts a connection mid-transfer, to test reconnecting.
 //! * [`imap_client`] is the small blocking client those two use,
 //!   independent of Ferry's own.
@@ -26,6 +29,8 @@ pub mod graph_server;
 pub mod http_server;
 pub mod imap_client;
 pub mod mailgen;
+pub mod ntlm_guard;
+pub mod ntlmv2;
 pub mod proxy;
 pub mod radicale;
 pub mod server_process;

@@ -1,9 +1,12 @@
 //! The thin tokio driver of an insert: sends what [`Insert`] asks for
-//! over an [`HttpClient`] (Basic or OAuth2 bearer credentials, the
-//! timeouts and limits of [`crate::http`]), sleeps when told, and hands
-//! every response or error back: for an insert ([`Insert`]) and for a
-//! check of addresses ([`Resolve`]), and for finding the EWS URL
-//! ([`Autodiscover`]) when none is given. NTLM is not spoken.
+//! over an [`HttpClient`] (Basic, NTLM, Negotiate or OAuth2 bearer
+//! credentials, the timeouts and limits of [`crate::http`]), sleeps when
+//! told, and hands every response or error back: for an insert
+//! ([`Insert`]), for a check of addresses ([`Resolve`]), and for finding
+//! the EWS URL ([`Autodiscover`]) when none is given. An NTLM login is
+//! made once per connection by the client, which keeps the logged-in
+//! connection for the following requests; a refused login is a `401`
+//! like any other and stops the run.
 
 use crate::error::{Error, Result};
 use crate::ews::autodiscover::Autodiscover;
@@ -27,8 +30,10 @@ pub struct EwsClient {
 impl EwsClient {
     /// A client for the EWS endpoint at `url` (see
     /// [`default_url`](crate::ews::endpoint::default_url)). `credentials`
-    /// are a user and password ([`Credentials::new`], Basic) or an OAuth2
-    /// token ([`Credentials::bearer`]).
+    /// are a user and password ([`Credentials::new`] for Basic,
+    /// [`Credentials::ntlm`], [`Credentials::negotiate`], or
+    /// [`Credentials::with_method`] with the auth-method option) or an
+    /// OAuth2 token ([`Credentials::bearer`]).
     pub fn new(url: Url, credentials: Credentials, options: EwsOptions) -> Result<Self> {
         Ok(Self {
             http: HttpClient::new(options.http.clone(), credentials)?,

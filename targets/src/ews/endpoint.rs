@@ -1,7 +1,8 @@
 //! The EWS endpoint and the HTTP request carrying one SOAP envelope:
 //! `POST` to `https://SERVER/EWS/Exchange.asmx` (unless told otherwise),
 //! `Content-Type: text/xml; charset=utf-8`, and `X-AnchorMailbox` when
-//! set. The driver adds `Authorization` (Basic or Bearer).
+//! set. The driver adds `Authorization` (Basic or Bearer on every
+//! request; NTLM or Negotiate once per connection).
 
 use crate::error::{Error, Result};
 use crate::http::HttpRequest;

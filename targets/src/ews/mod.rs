@@ -8,7 +8,9 @@
 //! occurrences of series are deleted or changed. The SOAP envelopes are
 //! written and read by [`ferry_shared::convert::ews`]; the protocol logic
 //! here is sans-I/O ([`insert`]), driven by [`client`]. Authentication is
-//! Basic or OAuth2 bearer; NTLM is not supported.
+//! Basic, NTLM, Negotiate (SPNEGO carrying NTLM, as Exchange
+//! on-premises takes it without Kerberos), OAuth2 bearer, or chosen from
+//! the server's offers (see [`crate::http::AuthMethod`]).
 //!
 //! * [`options`] — every setting and limit, with its default.
 //! * [`endpoint`] — the URL and the SOAP `POST` with its headers.

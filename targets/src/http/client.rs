@@ -3,17 +3,32 @@
 //! limit and follows redirects the [`super::redirect`] rules
 //! allow. Idle connections are kept per server for reuse.
 //!
+//! Basic and Bearer go with every request. NTLM and Negotiate log in
+//! once per connection: on a fresh connection a body-less `GET` of the
+//! request's URL carries the negotiation (a safe request: if the server
+//! does act on it, nothing is created), the `401` brings the challenge,
+//! and the real request, body and all, carries the authentication on the
+//! same connection; only a logged-in connection is kept for reuse, and
+//! requests on it carry no `Authorization`. A `401` on a reused
+//! logged-in connection (the server forgot the login) was not acted on:
+//! the request goes again after a new login on a fresh connection.
+//! [`AuthMethod::Automatic`] asks the server first with a body-less `GET`
+//! and remembers the method chosen from its offers.
+//!
 //! hyper's low-level connection API is used rather than a full client
 //! library: it follows no redirect by itself, adds no headers of its own
 //! and leaves TLS to the same rustls set-up the mail engine uses.
 
 use crate::error::{Error, Result};
+use crate::http::auth_method::{self, AuthMethod};
 use crate::http::credentials::Credentials;
 use crate::http::message::{HttpRequest, HttpResponse};
 use crate::http::options::HttpOptions;
+use crate::http::origin::Origin;
 use crate::http::redirect::{self, RedirectDecision};
 use bytes::Bytes;
 use http::header::{AUTHORIZATION, HOST, HeaderValue, USER_AGENT};
+use http::{Method, StatusCode};
 use http_body_util::{BodyExt as _, Full};
 use hyper::body::Incoming;
 use hyper::client::conn::http1::SendRequest;
@@ -26,53 +41,18 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
-use url::Url;
 
 type Sender = SendRequest<Full<Bytes>>;
 
 /// Sends requests to one account's server. Cheap to share (`Arc`) between
-/// tasks; every request carries the account's Basic authorization.
+/// tasks; every request is sent logged in as the account.
 pub struct HttpClient {
     options: HttpOptions,
     credentials: Credentials,
+    /// What [`AuthMethod::Automatic`] chose, once the server was asked.
+    chosen: Mutex<Option<AuthMethod>>,
     tls: Arc<ClientConfig>,
     idle: Mutex<Vec<(Origin, Sender)>>,
-}
-
-/// Where a connection goes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Origin {
-    https: bool,
-    host: String,
-    port: u16,
-}
-
-impl Origin {
-    fn of(url: &Url) -> Result<Self> {
-        let https = match url.scheme() {
-            "https" => true,
-            "http" => false,
-            other => return Err(Error::UnsupportedScheme(other.to_string())),
-        };
-        let invalid = |reason: &str| Error::InvalidUrl {
-            url: url.to_string(),
-            reason: reason.to_string(),
-        };
-        let host = url.host_str().ok_or_else(|| invalid("no host"))?;
-        let port = url
-            .port_or_known_default()
-            .ok_or_else(|| invalid("no port"))?;
-        Ok(Self {
-            https,
-            host: host.to_string(),
-            port,
-        })
-    }
-
-    /// The host without IPv6 brackets, for DNS and TLS.
-    fn bare_host(&self) -> &str {
-        self.host.trim_start_matches('[').trim_end_matches(']')
-    }
 }
 
 /// Why one exchange failed: whether the request may have reached the
@@ -109,6 +89,7 @@ impl HttpClient {
         Ok(Self {
             options,
             credentials,
+            chosen: Mutex::new(None),
             tls,
             idle: Mutex::new(Vec::new()),
         })
@@ -141,20 +122,110 @@ impl HttpClient {
     /// One exchange. A reused connection the server closed meanwhile is
     /// replaced once by a fresh one — only when the request was not
     /// written to it: a request the server may have received is never
-    /// sent again from here (a `POST` could be carried out twice).
+    /// sent again from here (a `POST` could be carried out twice). The
+    /// one exception is a `401` on a reused logged-in NTLM connection:
+    /// refused, so not carried out, and sent again after a new login.
     async fn send_once(&self, request: &HttpRequest) -> Result<HttpResponse> {
         let origin = Origin::of(&request.url)?;
         if let Some(sender) = self.take_idle(&origin).await {
-            match self.exchange(sender, &origin, request).await {
+            let method = self.method();
+            let authorization = self.per_request_authorization(method)?;
+            match self.exchange(sender, &origin, request, authorization).await {
                 Err(Exchange::NotSent(_)) => {}
                 Err(Exchange::Failed(err)) => return Err(err),
-                Ok(response) => return Ok(response),
+                Ok((response, sender)) => {
+                    let forgotten =
+                        response.status == StatusCode::UNAUTHORIZED && method.is_connection_bound();
+                    if !forgotten {
+                        self.keep_idle(origin, sender, &response);
+                        return Ok(response);
+                    }
+                }
             }
         }
         let sender = self.connect(&origin).await?;
-        self.exchange(sender, &origin, request)
+        self.log_in_and_send(sender, &origin, request).await
+    }
+
+    /// Logs in on the fresh connection `sender` as the method asks, then
+    /// sends `request` on it.
+    async fn log_in_and_send(
+        &self,
+        mut sender: Sender,
+        origin: &Origin,
+        request: &HttpRequest,
+    ) -> Result<HttpResponse> {
+        let mut method = self.method();
+        if method == AuthMethod::Automatic {
+            let (answer, same) = self.probe(sender, origin, request, None).await?;
+            method = auth_method::after_probe(&answer)?;
+            if let Ok(mut chosen) = self.chosen.lock() {
+                *chosen = Some(method);
+            }
+            sender = same;
+        }
+        let authorization = match method.token_scheme() {
+            None => self.per_request_authorization(method)?,
+            Some(scheme) => {
+                let (handshake, negotiate) = self.credentials.start_handshake(scheme)?;
+                let (answer, same) = self.probe(sender, origin, request, Some(negotiate)).await?;
+                sender = same;
+                if answer.status == StatusCode::UNAUTHORIZED {
+                    Some(handshake.answer(&answer.headers)?)
+                } else {
+                    // The server let the negotiation in without a login.
+                    None
+                }
+            }
+        };
+        let (response, sender) = self
+            .exchange(sender, origin, request, authorization)
+            .await
+            .map_err(Exchange::into_error)?;
+        self.keep_idle(origin.clone(), sender, &response);
+        Ok(response)
+    }
+
+    /// A body-less `GET` of `request`'s URL on `sender`, carrying
+    /// `authorization`: safe to send, whatever the server does with it.
+    async fn probe(
+        &self,
+        sender: Sender,
+        origin: &Origin,
+        request: &HttpRequest,
+        authorization: Option<HeaderValue>,
+    ) -> Result<(HttpResponse, Sender)> {
+        let probe = HttpRequest::new(Method::GET, request.url.clone());
+        self.exchange(sender, origin, &probe, authorization)
             .await
             .map_err(Exchange::into_error)
+    }
+
+    /// The method in use: the credentials' own, or what automatic chose.
+    fn method(&self) -> AuthMethod {
+        match self.credentials.method() {
+            AuthMethod::Automatic => self
+                .chosen
+                .lock()
+                .ok()
+                .and_then(|chosen| *chosen)
+                .unwrap_or(AuthMethod::Automatic),
+            method => method,
+        }
+    }
+
+    /// The `Authorization` every request carries under `method` (none for
+    /// NTLM and Negotiate, whose connections are logged in).
+    fn per_request_authorization(&self, method: AuthMethod) -> Result<Option<HeaderValue>> {
+        if method.is_connection_bound() || method == AuthMethod::Automatic {
+            return Ok(None);
+        }
+        self.credentials
+            .authorization_as(method)
+            .map(Some)
+            .ok_or_else(|| {
+                Error::InvalidRequest("the credentials cannot be sent in a header".into())
+            })
     }
 
     async fn exchange(
@@ -162,10 +233,17 @@ impl HttpClient {
         mut sender: Sender,
         origin: &Origin,
         request: &HttpRequest,
-    ) -> Result<HttpResponse, Exchange> {
-        let wire = self.wire_request(origin, request)?;
+        authorization: Option<HeaderValue>,
+    ) -> Result<(HttpResponse, Sender), Exchange> {
+        let wire = self.wire_request(origin, request, authorization)?;
         let limit = self.options.max_response_bytes;
         let (parts, body) = within(self.options.request_timeout, "request", async {
+            // A connection just answered may still be finishing that
+            // exchange (as between the legs of an NTLM login).
+            sender
+                .ready()
+                .await
+                .map_err(|err| Exchange::NotSent(http_error(origin, &err)))?;
             let response = sender.try_send_request(wire).await.map_err(|err| {
                 let unsent = err.message().is_some();
                 let error = http_error(origin, err.error());
@@ -180,19 +258,20 @@ impl HttpClient {
             Ok::<_, Exchange>((parts, body))
         })
         .await?;
-        self.keep_idle(origin.clone(), sender);
-        Ok(HttpResponse {
+        let response = HttpResponse {
             url: request.url.clone(),
             status: parts.status,
             headers: parts.headers,
             body,
-        })
+        };
+        Ok((response, sender))
     }
 
     fn wire_request(
         &self,
         origin: &Origin,
         request: &HttpRequest,
+        authorization: Option<HeaderValue>,
     ) -> Result<http::Request<Full<Bytes>>> {
         let mut target = request.url.path().to_string();
         if let Some(query) = request.url.query() {
@@ -219,10 +298,9 @@ impl HttpClient {
             USER_AGENT,
             HeaderValue::from_str(&self.options.user_agent).map_err(|err| invalid(&err))?,
         );
-        let authorization = self.credentials.authorization().ok_or_else(|| {
-            Error::InvalidRequest("the credentials cannot be sent in a header".into())
-        })?;
-        headers.insert(AUTHORIZATION, authorization);
+        if let Some(authorization) = authorization {
+            headers.insert(AUTHORIZATION, authorization);
+        }
         Ok(wire)
     }
 
@@ -269,8 +347,12 @@ impl HttpClient {
         }
     }
 
-    fn keep_idle(&self, origin: Origin, sender: Sender) {
-        if sender.is_closed() {
+    /// Keeps `sender` for reuse after `response`; not a connection whose
+    /// NTLM login was refused (it is not logged in).
+    fn keep_idle(&self, origin: Origin, sender: Sender, response: &HttpResponse) {
+        let refused =
+            response.status == StatusCode::UNAUTHORIZED && self.method().is_connection_bound();
+        if sender.is_closed() || refused {
             return;
         }
         if let Ok(mut idle) = self.idle.lock()

@@ -1,8 +1,13 @@
-//! Who logs in: a user name and its password (HTTP Basic), or an OAuth2
+//! Who logs in: a user name and its password (Basic, NTLM, Negotiate, or
+//! chosen from the server's offers, see [`AuthMethod`]), or an OAuth2
 //! access token (`Bearer`). The secret is a [`secrecy::SecretString`]: it
 //! is shown by no `Debug`, no error and no log, and leaves this module
-//! only inside the `Authorization` header, which is marked sensitive.
+//! only inside `Authorization` headers, which are marked sensitive (for
+//! NTLM, only as the password's NTLMv2 response: [`crate::http::ntlm`]).
 
+use crate::error::Result;
+use crate::http::auth_method::AuthMethod;
+use crate::http::ntlm::{Handshake, TokenScheme};
 use base64::Engine as _;
 use http::HeaderValue;
 use secrecy::zeroize::Zeroizing;
@@ -14,43 +19,71 @@ use std::fmt;
 pub struct Credentials {
     user: String,
     password: SecretString,
-    scheme: Scheme,
-}
-
-/// How the secret is sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Scheme {
-    /// `Basic base64(user:password)`.
-    Basic,
-    /// `Bearer TOKEN` (OAuth2); the user name is empty.
-    Bearer,
+    method: AuthMethod,
 }
 
 impl Credentials {
     /// A user name and password, sent with HTTP Basic.
     pub fn new(user: impl Into<String>, password: SecretString) -> Self {
+        Self::with_method(user, password, AuthMethod::Basic)
+    }
+
+    /// A user name (`name`, `DOMAIN\name` or `name@domain`) and password,
+    /// logged in with NTLMv2 once per connection.
+    pub fn ntlm(user: impl Into<String>, password: SecretString) -> Self {
+        Self::with_method(user, password, AuthMethod::Ntlm)
+    }
+
+    /// As [`Credentials::ntlm`], under the `Negotiate` scheme.
+    pub fn negotiate(user: impl Into<String>, password: SecretString) -> Self {
+        Self::with_method(user, password, AuthMethod::Negotiate)
+    }
+
+    /// A user name and password sent as `method` says (the auth-method
+    /// option; its default, [`AuthMethod::Automatic`], asks the server).
+    /// [`AuthMethod::Bearer`] takes `password` as the token.
+    pub fn with_method(
+        user: impl Into<String>,
+        password: SecretString,
+        method: AuthMethod,
+    ) -> Self {
         Self {
             user: user.into(),
             password,
-            scheme: Scheme::Basic,
+            method,
         }
     }
 
     /// An OAuth2 access token, sent as `Authorization: Bearer TOKEN`.
     pub fn bearer(token: SecretString) -> Self {
-        Self {
-            user: String::new(),
-            password: token,
-            scheme: Scheme::Bearer,
-        }
+        Self::with_method(String::new(), token, AuthMethod::Bearer)
     }
 
-    /// The `Authorization` value for the scheme, marked sensitive; `None`
-    /// when the text cannot be sent in a header.
+    /// How these credentials log in.
+    pub fn method(&self) -> AuthMethod {
+        self.method
+    }
+
+    /// Opens an NTLM login for one connection (see [`Handshake`]).
+    pub fn start_handshake(&self, scheme: TokenScheme) -> Result<(Handshake, HeaderValue)> {
+        Handshake::start(scheme, &self.user, &self.password)
+    }
+
+    /// The `Authorization` value sent with every request, marked
+    /// sensitive: Basic or Bearer. `None` when the text cannot be sent in
+    /// a header, and for the methods that log in once per connection or
+    /// ask the server first.
     pub fn authorization(&self) -> Option<HeaderValue> {
-        match self.scheme {
-            Scheme::Basic => self.basic_authorization(),
-            Scheme::Bearer => {
+        self.authorization_as(self.method)
+    }
+
+    /// As [`Credentials::authorization`], for `method` instead of the
+    /// credentials' own (what [`AuthMethod::Automatic`] chose).
+    pub fn authorization_as(&self, method: AuthMethod) -> Option<HeaderValue> {
+        match method {
+            AuthMethod::Basic => self.basic_authorization(),
+            AuthMethod::Ntlm | AuthMethod::Negotiate | AuthMethod::Automatic => None,
+            AuthMethod::Bearer => {
                 let mut header = Zeroizing::new(String::from("Bearer "));
                 header.push_str(self.password.expose_secret());
                 let mut value = HeaderValue::from_str(&header).ok()?;
@@ -84,7 +117,7 @@ impl Credentials {
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Credentials")
-            .field("scheme", &self.scheme)
+            .field("method", &self.method)
             .field("user", &self.user)
             .field("secret", &"[redacted]")
             .finish()
@@ -124,5 +157,20 @@ mod tests {
         assert!(!format!("{value:?} {credentials:?}").contains(CANARY));
         let broken = Credentials::bearer(SecretString::from("line\nbreak"));
         assert_eq!(broken.authorization(), None);
+    }
+
+    #[test]
+    fn connection_bound_methods_send_no_per_request_header() {
+        for credentials in [
+            Credentials::ntlm("EX\\alice", SecretString::from(CANARY)),
+            Credentials::negotiate("alice@ex", SecretString::from(CANARY)),
+            Credentials::with_method("alice", SecretString::from(CANARY), AuthMethod::Automatic),
+        ] {
+            assert_eq!(credentials.authorization(), None);
+            assert!(!format!("{credentials:?}").contains(CANARY));
+            let basic = credentials.authorization_as(AuthMethod::Basic).unwrap();
+            assert!(basic.is_sensitive());
+            assert!(basic.to_str().unwrap().starts_with("Basic "));
+        }
     }
 }

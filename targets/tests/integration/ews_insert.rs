@@ -77,7 +77,7 @@ fn convert_file(bytes: &[u8]) -> (Vec<Operation>, HashMap<String, Vec<String>>) 
 }
 
 /// Everything the tests insert, and the series' occurrences.
-fn corpus() -> (Vec<Operation>, HashMap<String, Vec<String>>) {
+pub(crate) fn corpus() -> (Vec<Operation>, HashMap<String, Vec<String>>) {
     let mut all = (Vec::new(), HashMap::new());
     for bytes in [
         std::fs::read(repository("static/samples/team-calendar.ics")).unwrap(),
@@ -92,7 +92,7 @@ fn corpus() -> (Vec<Operation>, HashMap<String, Vec<String>>) {
 }
 
 /// The source keys the creates carry.
-fn created_keys(operations: &[Operation]) -> BTreeSet<String> {
+pub(crate) fn created_keys(operations: &[Operation]) -> BTreeSet<String> {
     operations
         .iter()
         .filter_map(|op| match op {
@@ -122,7 +122,7 @@ fn bearer() -> (Credentials, String) {
 }
 
 /// Short waits and small batches, so that batching and retries show.
-fn options() -> EwsOptions {
+pub(crate) fn options() -> EwsOptions {
     EwsOptions {
         batch_size: 3,
         default_busy_wait: Duration::from_millis(50),
@@ -130,14 +130,18 @@ fn options() -> EwsOptions {
     }
 }
 
-fn run(server: &EwsServer, credentials: Credentials, options: EwsOptions) -> InsertReport {
+pub(crate) fn run(
+    server: &EwsServer,
+    credentials: Credentials,
+    options: EwsOptions,
+) -> InsertReport {
     let client = EwsClient::new(server.url.clone(), credentials, options).unwrap();
     crate::runtime().block_on(client.insert(corpus().0))
 }
 
 /// The store holds every created key exactly once, the removed
 /// occurrence is gone and the moved ones changed.
-fn assert_exactly_once(server: &EwsServer) {
+pub(crate) fn assert_exactly_once(server: &EwsServer) {
     let (operations, _) = corpus();
     let counts = server.key_counts();
     let expected = created_keys(&operations);
@@ -168,7 +172,7 @@ fn assert_exactly_once(server: &EwsServer) {
     );
 }
 
-fn assert_nothing_failed(report: &InsertReport) {
+pub(crate) fn assert_nothing_failed(report: &InsertReport) {
     let failed: Vec<_> = report
         .items
         .iter()

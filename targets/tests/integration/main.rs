@@ -13,6 +13,7 @@ mod corpus;
 mod discovery;
 mod ews_autodiscover;
 mod ews_insert;
+mod ews_ntlm;
 mod ews_resolve;
 mod graph_insert;
 mod precondition;
