@@ -48,9 +48,9 @@ fn form_words(value: &DateValue) -> String {
 
 /// A date or date-time as people read it, with its zone.
 fn shown(value: &DateValue) -> String {
-    match (value.is_date(), value.zone.as_deref()) {
-        (false, Some(zone)) => format!("{} {zone}", value.when()),
-        _ => value.when(),
+    match value.zone_label() {
+        Some(zone) => format!("{} {zone}", value.when()),
+        None => value.when(),
     }
 }
 
