@@ -61,12 +61,7 @@ pub(super) fn write_component(item: &Item, stamp: &str) -> Result<Component, Wri
         text,
         losses,
         zones: zones_used(
-            item.recurrence_id
-                .iter()
-                .chain(&item.start)
-                .chain(&item.end)
-                .chain(&item.rdates)
-                .chain(&item.exdates)
+            item.dates()
                 .chain(item.task.iter().flat_map(|task| &task.completed)),
         ),
         strict_zones: needing_definition(item),
@@ -78,15 +73,7 @@ pub(super) fn write_component(item: &Item, stamp: &str) -> Result<Component, Wri
 /// not all in one zone (it reads a time in a zone it cannot resolve as
 /// floating, and cannot compare that with a time in another zone).
 fn needing_definition(item: &Item) -> Vec<String> {
-    let times: Vec<&DateValue> = item
-        .recurrence_id
-        .iter()
-        .chain(&item.start)
-        .chain(&item.end)
-        .chain(&item.rdates)
-        .chain(&item.exdates)
-        .filter(|date| !date.is_date())
-        .collect();
+    let times: Vec<&DateValue> = item.dates().filter(|date| !date.is_date()).collect();
     let mixed = times
         .iter()
         .any(|date| date.zone.as_deref().map(str::trim) != times[0].zone.as_deref().map(str::trim));

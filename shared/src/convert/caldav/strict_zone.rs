@@ -43,14 +43,8 @@ pub(super) fn write_zone(
     let refused = format!(
         "The file's definition of the time zone “{tzid}” is one strict servers cannot read ({problem})"
     );
-    let year = year.unwrap_or(FALLBACK_YEAR);
-    if let Some((name, tz)) = database_zone(tzid)
-        && let Some(rules) = database_rules(tzid, &tz, year)
-    {
-        write_vtimezone(tzid, &rules, text);
-        return Some(format!(
-            "{refused}; it is replaced by the time-zone database's rules for {name} in {year}"
-        ));
+    if let Some(rules) = from_database(tzid, year, text) {
+        return Some(format!("{refused}; it is replaced by {rules}"));
     }
     if let Some(rules) = read_vtimezone(&zone.lines().join("\r\n")) {
         write_vtimezone(tzid, &rules, text);
@@ -85,18 +79,25 @@ pub(super) fn write_missing_zone(
     let missing = format!(
         "The time zone “{tzid}” is not defined in the file, and strict servers refuse it on extra or excluded dates (RDATE, EXDATE) and next to other zones"
     );
-    let year = year.unwrap_or(FALLBACK_YEAR);
-    if let Some((name, tz)) = database_zone(tzid)
-        && let Some(rules) = database_rules(tzid, &tz, year)
-    {
-        write_vtimezone(tzid, &rules, text);
-        return Some(format!(
-            "{missing}; it is defined by the time-zone database's rules for {name} in {year}"
-        ));
+    if let Some(rules) = from_database(tzid, year, text) {
+        return Some(format!("{missing}; it is defined by {rules}"));
     }
     write_vtimezone(tzid, &ZoneDefinition::fixed(tzid, 0), text);
     Some(format!(
         "{missing}, and the time-zone database does not know it; it is defined as UTC, so its times are read as UTC"
+    ))
+}
+
+/// Appends the time-zone database's definition of `tzid` (its rules in
+/// `year`, see [`write_zone`]) when it knows the zone; what was written,
+/// in words.
+fn from_database(tzid: &str, year: Option<i32>, text: &mut ObjectText) -> Option<String> {
+    let year = year.unwrap_or(FALLBACK_YEAR);
+    let (name, tz) = database_zone(tzid)?;
+    let rules = database_rules(tzid, &tz, year)?;
+    write_vtimezone(tzid, &rules, text);
+    Some(format!(
+        "the time-zone database's rules for {name} in {year}"
     ))
 }
 

@@ -12,7 +12,8 @@
 //! unescaped: strict servers match the two as they are.
 
 use super::text::{ObjectText, Property};
-use crate::model::{DaylightSaving, Weekday, YearlyChange, ZoneDefinition};
+use crate::convert::exchange::recurrence::weekday_of;
+use crate::model::{DaylightSaving, YearlyChange, ZoneDefinition};
 use calcard::common::timezone::Tz;
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Offset, TimeZone};
 
@@ -141,23 +142,11 @@ fn yearly_change(local: NaiveDateTime) -> YearlyChange {
     YearlyChange {
         month: date.month() as u8,
         week,
-        weekday: weekday(date.weekday()),
+        weekday: weekday_of(date),
         seconds_after_midnight: local
             .time()
             .signed_duration_since(chrono::NaiveTime::MIN)
             .num_seconds() as u32,
-    }
-}
-
-fn weekday(day: chrono::Weekday) -> Weekday {
-    match day {
-        chrono::Weekday::Mon => Weekday::Monday,
-        chrono::Weekday::Tue => Weekday::Tuesday,
-        chrono::Weekday::Wed => Weekday::Wednesday,
-        chrono::Weekday::Thu => Weekday::Thursday,
-        chrono::Weekday::Fri => Weekday::Friday,
-        chrono::Weekday::Sat => Weekday::Saturday,
-        chrono::Weekday::Sun => Weekday::Sunday,
     }
 }
 
