@@ -109,3 +109,24 @@ fn golden_excluded_dates_in_an_undefined_zone_get_a_definition() {
         "BEGIN:VEVENT\nUID:central\nSUMMARY:Central\nDTSTART;TZID=\"Central Standard Time\":20180327T080000\nDTEND;TZID=\"Central Standard Time\":20180327T090000\nRRULE:FREQ=WEEKLY;COUNT=4\nEXDATE;TZID=\"Central Standard Time\":20180403T080000\nEND:VEVENT\nBEGIN:VEVENT\nUID:unknown\nSUMMARY:Unknown\nDTSTART;TZID=\"Amsterdam, Belgrade, Berlin\":20240415T190000\nRRULE:FREQ=DAILY;COUNT=3\nEXDATE;TZID=\"Amsterdam, Belgrade, Berlin\":20240416T190000\nEND:VEVENT"
     )));
 }
+
+#[test]
+fn each_item_is_found_in_its_resource_with_its_own_losses() {
+    let ics = event(
+        "BEGIN:VEVENT\nUID:s\nDTSTART:20240101T090000Z\nRRULE:FREQ=DAILY\nEND:VEVENT\nBEGIN:VEVENT\nUID:s\nRECURRENCE-ID;VALUE=DATE:20240102\nDTSTART:20240102T100000Z\nEND:VEVENT\nBEGIN:VEVENT\nUID:o\nRECURRENCE-ID:20240103T090000Z\nDTSTART:20240103T100000Z\nEND:VEVENT",
+    )
+    .replace('\n', "\r\n");
+    let report = inspect_ics(ics.as_bytes(), &ParseLimits::default()).unwrap();
+    let stamp = Utc.with_ymd_and_hms(2026, 12, 1, 12, 0, 0).unwrap();
+    let written = calendar_resources(&report.items, &[], stamp);
+    let lines: Vec<usize> = report.items.iter().map(|item| item.line).collect();
+    let (series, losses) = written.of_item(lines[0]).unwrap();
+    assert_eq!((series.name.as_str(), losses.losses.len()), ("s.ics", 0));
+    let (moved, losses) = written.of_item(lines[1]).unwrap();
+    assert_eq!(moved.name, "s.ics");
+    assert!(losses.losses[0].starts_with("Occurrence (RECURRENCE-ID):"));
+    let (alone, losses) = written.of_item(lines[2]).unwrap();
+    assert_eq!(alone.name, "o-20240103T090000.ics");
+    assert!(losses.losses[0].contains("item of its own"));
+    assert_eq!(written.of_item(9999), None);
+}

@@ -56,6 +56,17 @@ pub struct CalendarResources {
     pub refused: Vec<WriteError>,
 }
 
+impl CalendarResources {
+    /// The resource the item of `line` was written into, and what it
+    /// lost there; None for an item refused (or not given).
+    pub fn of_item(&self, line: usize) -> Option<(&CalendarResource, &WrittenItem)> {
+        self.resources.iter().find_map(|resource| {
+            let item = resource.items.iter().find(|item| item.line == line)?;
+            Some((resource, item))
+        })
+    }
+}
+
 /// An item and what was written for it.
 struct Written<'a> {
     item: &'a Item,

@@ -14,6 +14,15 @@
 //!   rules in force last, see [`crate::ical::vtimezone`]);
 //! * else it is left out: the times keep the zone's name, as for any zone
 //!   the file does not define.
+//!
+//! A zone the file does not define is written as a name alone (servers
+//! resolve IANA names themselves), except where Radicale needs it
+//! defined: on RDATEs and EXDATEs, and next to times in another zone, in
+//! a zone that is not an IANA name ("VTIMEZONE components must contain a
+//! valid TZID", "can't subtract offset-naive and offset-aware
+//! datetimes"). There a definition is added from the time-zone database
+//! when it knows the name (Windows and Outlook names), else one of UTC —
+//! the times are then read as UTC — each named.
 
 use super::text::ObjectText;
 use super::zone_rules::{database_rules, write_vtimezone};
