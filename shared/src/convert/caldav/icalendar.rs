@@ -93,9 +93,9 @@ struct Group<'a> {
 ///
 /// What strict servers refuse is repaired, each repair named in the
 /// losses: dates of a series of another kind than its start (see
-/// [`super::agree`]), changed occurrences without their series or that
+/// `agree`), changed occurrences without their series or that
 /// repeat themselves (see [`super::orphan`]), and time-zone definitions
-/// they cannot read (see [`super::strict_zone`]).
+/// they cannot read (see `strict_zone`).
 pub fn calendar_resources<'a>(
     items: impl IntoIterator<Item = &'a Item>,
     zones: &[SourceZone],

@@ -7,7 +7,7 @@
 //! the zone, that definition is copied into every resource using it — the
 //! only way a server learns what a custom or Windows-named zone means.
 //! A definition strict servers cannot read is replaced (see
-//! [`super::strict_zone`]).
+//! `strict_zone`).
 
 use super::text::{ContentLine, ObjectText};
 use crate::ical::scan::{scan, time_zone_id};
