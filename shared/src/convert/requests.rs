@@ -262,14 +262,10 @@ fn caldav_requests(items: &[MappedItem], context: &RequestContext<'_>) -> Writte
             action: format!("PUT {} (If-None-Match: *)", resource.name),
             body: resource.text,
         });
-        if !resource.losses.is_empty() {
-            // A resource holds a series and its changed occurrences: the
-            // losses are named per item by the writer's own text.
-            let line = items
-                .iter()
-                .find(|m| m.item.uid.as_deref() == Some(resource.uid.as_str()))
-                .map_or(0, |m| m.item.line);
-            note_losses(&mut written, line, resource.losses);
+        // A resource holds a series and its changed occurrences: each
+        // item's losses (and repairs) under its own line.
+        for item in resource.items {
+            note_losses(&mut written, item.line, item.losses);
         }
     }
     for refused in calendar.refused {

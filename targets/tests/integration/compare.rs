@@ -24,6 +24,7 @@
 //!     time that differs by the zone's offset (whole minutes, so the
 //!     seconds stay).
 
+use ferry_shared::convert::caldav::orphan::OWN_EVENT;
 use ferry_shared::{DateValue, Item};
 use std::fmt::Debug;
 
@@ -41,7 +42,24 @@ pub const UTC_ALIASES: &[&str] = &[
 ];
 
 /// For each field a loss can explain: words of the writer's loss text.
-pub const LOSS_WORDS: &[(&str, &str)] = &[("rule", "repeat rule"), ("exrule", "EXRULE")];
+/// Besides what the model cannot hold, the writer names what it repairs
+/// for strict servers: dates of another kind than the series' start
+/// (written in the start's kind), a changed occurrence without its series
+/// (an item of its own: another UID, no occurrence) or repeating itself
+/// (its repeats left out).
+pub const LOSS_WORDS: &[(&str, &str)] = &[
+    ("rule", "repeat rule"),
+    ("exrule", "EXRULE"),
+    ("end", "End (DTEND):"),
+    ("end", "Due date (DUE):"),
+    ("rdates", "Extra dates (RDATE):"),
+    ("rdates", "repeats itself"),
+    ("exdates", "Excluded dates (EXDATE):"),
+    ("recurrence_id", "Occurrence (RECURRENCE-ID):"),
+    ("uid", OWN_EVENT),
+    ("recurrence_id", OWN_EVENT),
+    ("recurrence", OWN_EVENT),
+];
 
 /// One field that differs.
 #[derive(Debug, Clone, PartialEq, Eq)]

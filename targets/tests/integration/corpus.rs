@@ -4,7 +4,7 @@
 //! occurrences in one resource) — exactly what `ferry import` sends.
 //! Files that cannot be read, and files without events or tasks, give no
 //! resources. Each resource keeps the items it was written from, with
-//! what the writer said each one lost.
+//! what the writer said each one lost or repaired for strict servers.
 
 use ferry_shared::convert::caldav::{calendar_resources, zone_definitions};
 use ferry_shared::mapping::{ItemStatus, MappingRules, map_report};
@@ -68,32 +68,22 @@ pub fn written_resources(path: &Path) -> Vec<WrittenResource> {
     let zones = zone_definitions(&text.text, &limits);
     let stamp = SystemTime::now().into();
     let written = calendar_resources(&items, &zones, stamp);
-    let refused_lines: Vec<usize> = written.refused.iter().map(|e| e.line()).collect();
-    // Each item alone gives its resource's name and its own losses.
-    let alone: Vec<(String, SentItem)> = items
-        .iter()
-        .filter(|item| !refused_lines.contains(&item.line))
-        .filter_map(|item| {
-            let resource = calendar_resources([item], &zones, stamp)
-                .resources
-                .into_iter()
-                .next()?;
-            let sent = SentItem {
-                item: item.clone(),
-                losses: resource.losses,
-            };
-            Some((resource.name, sent))
-        })
-        .collect();
     let file = path.file_name().unwrap().to_string_lossy().into_owned();
     written
         .resources
         .into_iter()
         .map(|resource| {
-            let items: Vec<SentItem> = alone
+            // The writer names each item it put in the resource by its line.
+            let items: Vec<SentItem> = resource
+                .items
                 .iter()
-                .filter(|(name, _)| *name == resource.name)
-                .map(|(_, sent)| sent.clone())
+                .filter_map(|written| {
+                    let item = items.iter().find(|item| item.line == written.line)?;
+                    Some(SentItem {
+                        item: item.clone(),
+                        losses: written.losses.clone(),
+                    })
+                })
                 .collect();
             let line = items.first().map_or(0, |sent| sent.item.line);
             WrittenResource {

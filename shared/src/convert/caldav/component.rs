@@ -6,7 +6,7 @@ use super::people::{attendee_line, organizer_line};
 use super::resource::content_uid;
 use super::rrule::rrule_value;
 use super::text::{ObjectText, Property, plain_text};
-use crate::model::{Item, ItemKind, Sensitivity, ShowAs, TaskStatus};
+use crate::model::{DateValue, Item, ItemKind, Sensitivity, ShowAs, TaskStatus};
 
 /// A written VEVENT or VTODO.
 #[derive(Debug, Clone)]
@@ -17,6 +17,9 @@ pub(super) struct Component {
     pub losses: Vec<String>,
     /// The TZIDs it uses, each once.
     pub zones: Vec<String>,
+    /// Those of them a strict server must find defined (see
+    /// [`needing_definition`]).
+    pub strict_zones: Vec<String>,
 }
 
 /// Writes `item` (an event or a task). `stamp` is the DTSTAMP value
@@ -57,20 +60,32 @@ pub(super) fn write_component(item: &Item, stamp: &str) -> Result<Component, Wri
         uid,
         text,
         losses,
-        zones: zones_used(item),
+        zones: zones_used(
+            item.dates()
+                .chain(item.task.iter().flat_map(|task| &task.completed)),
+        ),
+        strict_zones: needing_definition(item),
     })
 }
 
-/// The TZIDs of every date-time `item` writes (UTC aside), each once.
-fn zones_used(item: &Item) -> Vec<String> {
-    let dates = item
-        .recurrence_id
+/// The TZIDs of `item` that Radicale cannot do without a definition of:
+/// those of its RDATEs and EXDATEs, and all of them when its times are
+/// not all in one zone (it reads a time in a zone it cannot resolve as
+/// floating, and cannot compare that with a time in another zone).
+fn needing_definition(item: &Item) -> Vec<String> {
+    let times: Vec<&DateValue> = item.dates().filter(|date| !date.is_date()).collect();
+    let mixed = times
         .iter()
-        .chain(&item.start)
-        .chain(&item.end)
-        .chain(&item.rdates)
-        .chain(&item.exdates)
-        .chain(item.task.iter().flat_map(|task| &task.completed));
+        .any(|date| date.zone.as_deref().map(str::trim) != times[0].zone.as_deref().map(str::trim));
+    if mixed {
+        zones_used(times.into_iter())
+    } else {
+        zones_used(item.rdates.iter().chain(&item.exdates))
+    }
+}
+
+/// The TZIDs of `dates` (UTC and dates aside), each once.
+fn zones_used<'a>(dates: impl Iterator<Item = &'a DateValue>) -> Vec<String> {
     let mut zones: Vec<String> = Vec::new();
     for date in dates.filter(|date| !date.is_date()) {
         if let Some(zone) = date.zone.as_deref().filter(|zone| !is_utc(zone))

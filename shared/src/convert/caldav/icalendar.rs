@@ -8,11 +8,14 @@
 //! is copied into the resource.
 
 use super::WriteError;
+use super::agree::agree;
 use super::component::{Component, write_component};
+use super::orphan::{standalone, without_repeats};
 use super::resource::resource_name;
+use super::strict_zone::{write_missing_zone, write_zone};
 use super::text::{ObjectText, Property};
 use super::zones::SourceZone;
-use crate::model::{Item, ItemKind};
+use crate::model::{DateValue, Item, ItemKind};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
@@ -29,7 +32,18 @@ pub struct CalendarResource {
     pub uid: String,
     /// The VCALENDAR text (CR LF line ends, folded).
     pub text: String,
-    /// What could not be written, in plain words, for every item in it.
+    /// What could not be written, or was repaired for strict servers, in
+    /// plain words, for every item in it.
+    pub losses: Vec<String>,
+    /// The items it holds, in the order written, each with its own losses.
+    pub items: Vec<WrittenItem>,
+}
+
+/// An item written into a resource: its line in its file and what of it
+/// was lost or repaired.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenItem {
+    pub line: usize,
     pub losses: Vec<String>,
 }
 
@@ -42,13 +56,30 @@ pub struct CalendarResources {
     pub refused: Vec<WriteError>,
 }
 
+impl CalendarResources {
+    /// The resource the item of `line` was written into, and what it
+    /// lost there; None for an item refused (or not given).
+    pub fn of_item(&self, line: usize) -> Option<(&CalendarResource, &WrittenItem)> {
+        self.resources.iter().find_map(|resource| {
+            let item = resource.items.iter().find(|item| item.line == line)?;
+            Some((resource, item))
+        })
+    }
+}
+
+/// An item and what was written for it.
+struct Written<'a> {
+    item: &'a Item,
+    component: Component,
+}
+
 /// The components of one UID.
-struct Group {
+struct Group<'a> {
     uid: String,
     kind: ItemKind,
-    series: Option<(usize, Component)>,
-    /// Changed occurrences: the occurrence, its item's line, its text.
-    overrides: Vec<(String, usize, Component)>,
+    series: Option<Written<'a>>,
+    /// Changed occurrences, each with its occurrence.
+    overrides: Vec<(String, Written<'a>)>,
 }
 
 /// Groups `items` by UID into calendar object resources, `stamp` being
@@ -59,6 +90,12 @@ struct Group {
 /// A later item repeating an earlier one's UID and occurrence is refused
 /// as a duplicate (the mapping warns about it), and so is an item whose
 /// UID an item of the other kind already has (a resource holds one kind).
+///
+/// What strict servers refuse is repaired, each repair named in the
+/// losses: dates of a series of another kind than its start (see
+/// `agree`), changed occurrences without their series or that
+/// repeat themselves (see [`super::orphan`]), and time-zone definitions
+/// they cannot read (see `strict_zone`).
 pub fn calendar_resources<'a>(
     items: impl IntoIterator<Item = &'a Item>,
     zones: &[SourceZone],
@@ -77,25 +114,24 @@ pub fn calendar_resources<'a>(
             Err(error) => refused.push(error),
         }
     }
-    CalendarResources {
-        resources: groups
-            .groups
-            .into_iter()
-            .map(|group| resource(group, zones))
-            .collect(),
-        refused,
+    let mut resources = Vec::new();
+    for group in groups.groups {
+        for group in repaired(group, &stamp, &mut refused) {
+            resources.push(resource(group, zones));
+        }
     }
+    CalendarResources { resources, refused }
 }
 
 /// The groups in the order their UIDs first appear, found by UID.
 #[derive(Default)]
-struct Groups {
-    groups: Vec<Group>,
+struct Groups<'a> {
+    groups: Vec<Group<'a>>,
     index_of: HashMap<String, usize>,
 }
 
-impl Groups {
-    fn add(&mut self, item: &Item, component: Component) -> Result<(), WriteError> {
+impl<'a> Groups<'a> {
+    fn add(&mut self, item: &'a Item, component: Component) -> Result<(), WriteError> {
         let index = match self.index_of.get(&component.uid) {
             Some(index) => *index,
             None => {
@@ -117,11 +153,12 @@ impl Groups {
                 uid: group.uid.clone(),
             });
         }
+        let written = Written { item, component };
         match &item.recurrence_id {
             None => match &group.series {
-                Some((first, _)) => Err(duplicate(item, *first)),
+                Some(first) => Err(duplicate(item, first.item.line)),
                 None => {
-                    group.series = Some((item.line, component));
+                    group.series = Some(written);
                     Ok(())
                 }
             },
@@ -129,12 +166,12 @@ impl Groups {
                 let first = group
                     .overrides
                     .iter()
-                    .find(|(seen, _, _)| *seen == occurrence.local);
+                    .find(|(seen, _)| *seen == occurrence.local);
                 match first {
-                    Some((_, first, _)) => Err(duplicate(item, *first)),
+                    Some((_, first)) => Err(duplicate(item, first.item.line)),
                     None => {
                         let occurrence = occurrence.local.clone();
-                        group.overrides.push((occurrence, item.line, component));
+                        group.overrides.push((occurrence, written));
                         Ok(())
                     }
                 }
@@ -150,32 +187,149 @@ fn duplicate(item: &Item, first_line: usize) -> WriteError {
     }
 }
 
-fn resource(group: Group, zones: &[SourceZone]) -> CalendarResource {
+/// `group` as strict servers take it: without its series, each changed
+/// occurrence a group of its own; with it, every item's dates of their
+/// start's kind and no changed occurrence repeating itself. An item
+/// whose repaired text cannot be written is refused.
+fn repaired<'a>(group: Group<'a>, stamp: &str, refused: &mut Vec<WriteError>) -> Vec<Group<'a>> {
+    let Group {
+        uid,
+        kind,
+        series,
+        overrides,
+    } = group;
+    let Some(series) = series else {
+        let mut alone = Vec::new();
+        for (_, written) in overrides {
+            let Some((item, adjustment)) = standalone(written.item, &uid) else {
+                continue;
+            };
+            match rewritten(written, item, vec![adjustment], None, stamp) {
+                Ok(written) => alone.push(Group {
+                    uid: written.component.uid.clone(),
+                    kind,
+                    series: Some(written),
+                    overrides: Vec::new(),
+                }),
+                Err(error) => refused.push(error),
+            }
+        }
+        return alone;
+    };
+    let start = series.item.start.clone();
+    let mut repaired_overrides = Vec::new();
+    for (occurrence, written) in overrides {
+        let (mut item, losses) = match without_repeats(written.item) {
+            Some((item, loss)) => (item, vec![loss]),
+            None => (written.item.clone(), Vec::new()),
+        };
+        item.uid = Some(uid.clone());
+        match rewritten(written, item, losses, start.as_ref(), stamp) {
+            Ok(written) => repaired_overrides.push((occurrence, written)),
+            Err(error) => refused.push(error),
+        }
+    }
+    let mut item = series.item.clone();
+    item.uid = Some(uid.clone());
+    let series = match rewritten(series, item, Vec::new(), None, stamp) {
+        Ok(series) => Some(series),
+        Err(error) => {
+            refused.push(error);
+            None
+        }
+    };
+    vec![Group {
+        uid,
+        kind,
+        series,
+        overrides: repaired_overrides,
+    }]
+}
+
+/// `written` again from `item`, a repair of its item, once its dates are
+/// of their start's kind (`series_start` for a changed occurrence), with
+/// `adjustments` and those of [`agree`] among its losses; as it was when
+/// nothing needed repairing.
+fn rewritten<'a>(
+    written: Written<'a>,
+    item: Item,
+    mut adjustments: Vec<String>,
+    series_start: Option<&DateValue>,
+    stamp: &str,
+) -> Result<Written<'a>, WriteError> {
+    let item = match agree(&item, series_start) {
+        Some((agreed, more)) => {
+            adjustments.extend(more);
+            agreed
+        }
+        None => item,
+    };
+    if adjustments.is_empty() {
+        return Ok(written);
+    }
+    let mut component = write_component(&item, stamp)?;
+    component.losses.extend(adjustments);
+    Ok(Written {
+        item: written.item,
+        component,
+    })
+}
+
+fn resource(group: Group<'_>, zones: &[SourceZone]) -> CalendarResource {
     let mut text = ObjectText::default();
     text.push(Property::new("BEGIN").raw("VCALENDAR"));
     text.push(Property::new("VERSION").raw("2.0"));
     text.push(Property::new("PRODID").text(PRODUCT_ID));
     text.push(Property::new("CALSCALE").raw("GREGORIAN"));
-    let components: Vec<Component> = group
+    let written: Vec<Written<'_>> = group
         .series
         .into_iter()
-        .map(|(_, component)| component)
-        .chain(group.overrides.into_iter().map(|(_, _, c)| c))
+        .chain(group.overrides.into_iter().map(|(_, written)| written))
         .collect();
+    let year = written
+        .iter()
+        .find_map(|w| w.item.start.as_ref())
+        .and_then(|start| start.local.get(..4))
+        .and_then(|year| year.parse().ok());
+    let mut zone_losses = Vec::new();
     let mut written_zones: Vec<&str> = Vec::new();
-    for tzid in components.iter().flat_map(|c| &c.zones) {
-        let definition = zones.iter().find(|zone| zone.tzid == *tzid);
-        if let Some(definition) = definition
-            && !written_zones.contains(&tzid.as_str())
-        {
-            definition.write(&mut text);
-            written_zones.push(tzid);
+    for tzid in written.iter().flat_map(|w| &w.component.zones) {
+        if written_zones.contains(&tzid.as_str()) {
+            continue;
         }
+        let loss = match zones.iter().find(|zone| zone.tzid == *tzid) {
+            Some(definition) => write_zone(definition, year, &mut text),
+            None if written
+                .iter()
+                .any(|w| w.component.strict_zones.contains(tzid)) =>
+            {
+                write_missing_zone(tzid, year, &mut text)
+            }
+            None => None,
+        };
+        if let Some(loss) = loss {
+            zone_losses.push((tzid.clone(), loss));
+        }
+        written_zones.push(tzid);
     }
-    let mut losses = Vec::new();
-    for component in components {
+    // A replaced zone is named once for the resource, and for each item
+    // using it.
+    let mut losses: Vec<String> = zone_losses.iter().map(|(_, loss)| loss.clone()).collect();
+    let mut items = Vec::new();
+    for Written { item, component } in written {
         text.append(&component.text);
-        losses.extend(component.losses);
+        losses.extend(component.losses.iter().cloned());
+        let mut item_losses = component.losses;
+        item_losses.extend(
+            zone_losses
+                .iter()
+                .filter(|(tzid, _)| component.zones.contains(tzid))
+                .map(|(_, loss)| loss.clone()),
+        );
+        items.push(WrittenItem {
+            line: item.line,
+            losses: item_losses,
+        });
     }
     text.push(Property::new("END").raw("VCALENDAR"));
     CalendarResource {
@@ -183,5 +337,6 @@ fn resource(group: Group, zones: &[SourceZone]) -> CalendarResource {
         uid: group.uid,
         text: text.into_string(),
         losses,
+        items,
     }
 }

@@ -11,6 +11,12 @@
 //!   that use them.
 //! * `text` — content lines: escaping, parameter quoting, folding, CR LF.
 //!
+//! What strict servers (Radicale among them) refuse is repaired rather
+//! than lost, each repair named in the losses: a series' dates of another
+//! kind than its start (`agree`), changed occurrences without their
+//! series or repeating themselves ([`orphan`]), time-zone definitions
+//! they cannot read (`strict_zone`, with `zone_rules`).
+//!
 //! The writers take items as mapped: the `item` of each
 //! [`crate::mapping::MappedItem`] whose status is not "cannot convert".
 //! What an item holds that its format cannot is named in the resource's
@@ -20,17 +26,21 @@
 //! Nothing here invites anyone: every organizer and attendee line says
 //! `SCHEDULE-AGENT=CLIENT` and `RSVP=FALSE`.
 
+mod agree;
 mod component;
 mod dates;
 pub mod icalendar;
+pub mod orphan;
 mod people;
 pub mod resource;
 mod rrule;
+mod strict_zone;
 mod text;
 pub mod vcard;
+mod zone_rules;
 pub mod zones;
 
-pub use icalendar::{CalendarResource, CalendarResources, calendar_resources};
+pub use icalendar::{CalendarResource, CalendarResources, WrittenItem, calendar_resources};
 pub use text::MAX_LINE_OCTETS;
 pub use vcard::{CardResource, card_resource};
 pub use zones::{SourceZone, zone_definitions};

@@ -6,6 +6,8 @@
 //! lets a server do without VTIMEZONEs), and when the source file defined
 //! the zone, that definition is copied into every resource using it — the
 //! only way a server learns what a custom or Windows-named zone means.
+//! A definition strict servers cannot read is replaced (see
+//! `strict_zone`).
 
 use super::text::{ContentLine, ObjectText};
 use crate::ical::scan::{scan, time_zone_id};
@@ -42,6 +44,11 @@ impl SourceZone {
             && last.eq_ignore_ascii_case("END:VTIMEZONE")
             && lines.len() > 2;
         complete.then_some(Self { tzid, lines })
+    }
+
+    /// Its content lines, unfolded.
+    pub(super) fn lines(&self) -> &[String] {
+        &self.lines
     }
 
     /// Appends the definition, folded.
