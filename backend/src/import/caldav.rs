@@ -229,8 +229,8 @@ impl Target for CaldavTarget {
 
 impl CaldavTarget {
     /// Events and tasks: the resources of the whole file (a series with
-    /// its changed occurrences in one), and each item's own resource name
-    /// and losses from writing it alone.
+    /// its changed occurrences in one), and each item's resource name and
+    /// its own losses and repairs there.
     fn plan_calendar(
         &self,
         plan: &mut FilePlan,
@@ -246,22 +246,17 @@ impl CaldavTarget {
             .map(|error| (error.line(), error))
             .collect();
         for mapped in items {
-            let (fate, losses) = match refused.get(&mapped.item.line) {
-                Some(error) => (Fate::NotWritten(error.to_string()), Vec::new()),
-                None => {
-                    let alone = calendar_resources([&mapped.item], zones, stamp);
-                    match (alone.resources.into_iter().next(), alone.refused.first()) {
-                        (Some(resource), None) => (
-                            self.send_as(CollectionKind::Calendar, resource.name),
-                            resource.losses,
-                        ),
-                        (_, Some(error)) => (Fate::NotWritten(error.to_string()), Vec::new()),
-                        (None, None) => (
-                            Fate::NotWritten("the writer gave no resource for it".into()),
-                            Vec::new(),
-                        ),
-                    }
-                }
+            let line = mapped.item.line;
+            let (fate, losses) = match (refused.get(&line), written.of_item(line)) {
+                (Some(error), _) => (Fate::NotWritten(error.to_string()), Vec::new()),
+                (None, Some((resource, item))) => (
+                    self.send_as(CollectionKind::Calendar, resource.name.clone()),
+                    item.losses.clone(),
+                ),
+                (None, None) => (
+                    Fate::NotWritten("the writer gave no resource for it".into()),
+                    Vec::new(),
+                ),
             };
             plan.items.push(PlannedItem::new(mapped, fate, losses));
         }
