@@ -23,6 +23,7 @@ pub(super) fn contact(key: Option<&str>) -> GraphAction {
     GraphAction::Create {
         source_key: key.map(str::to_string),
         request: create_contact(contact, &GraphTarget::default()).unwrap(),
+        photo: None,
     }
 }
 
@@ -184,7 +185,12 @@ fn a_lost_answer_without_a_key_is_not_sent_again() {
 
 #[test]
 fn a_refusal_fails_the_item_with_graphs_code_and_message() {
-    let mut run = Insert::new(vec![contact(Some("a@x")), contact(Some("b@x"))], options());
+    // One lookup at a time: the second item's comes after the first POST.
+    let options = GraphOptions {
+        batch_size: 1,
+        ..options()
+    };
+    let mut run = Insert::new(vec![contact(Some("a@x")), contact(Some("b@x"))], options);
     expect_send(&mut run, http::Method::GET);
     respond(&mut run, 200, None, NONE_FOUND);
     expect_send(&mut run, http::Method::POST);
@@ -203,7 +209,8 @@ fn a_refusal_fails_the_item_with_graphs_code_and_message() {
 #[test]
 fn unauthorized_stops_the_run_and_fails_what_is_left() {
     let mut run = Insert::new(vec![contact(Some("a@x")), contact(Some("b@x"))], options());
-    expect_send(&mut run, http::Method::GET);
+    // Both lookups in one `$batch`.
+    expect_send(&mut run, http::Method::POST);
     respond(&mut run, 401, None, "");
     assert!(matches!(run.next_step(), Step::Done));
     let report = run.finish();

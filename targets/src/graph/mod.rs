@@ -10,10 +10,14 @@
 //! Then the occurrences of series are deleted or changed.
 //!
 //! * [`options`] — every setting and limit, with its default.
-//! * [`endpoint`] — a Graph request made an HTTP request.
-//! * [`answer`] — what an HTTP answer means; tries against the limits.
+//! * [`endpoint`] — a step's request made an HTTP request.
+//! * [`answer`] — what an HTTP answer (alone or in a `$batch`) means.
 //! * [`step`] — what a step wants next.
+//! * [`paging`] — lists read to their last page (`@odata.nextLink`).
+//! * [`todo_list`] — the To Do list tasks go to, found or made.
 //! * [`create`] — one item created, exactly once.
+//! * [`photo`] — a contact's photo, after the contact.
+//! * [`creates`] — all creates, their lookups in `$batch`es.
 //! * [`occurrence`] — one occurrence deleted or changed.
 //! * [`insert`] — all actions, in order, and the report.
 //! * [`client`] — the tokio driver.
@@ -25,6 +29,9 @@
 pub mod answer;
 pub mod client;
 pub mod create;
+pub mod creates;
+#[cfg(test)]
+mod creates_tests;
 pub mod endpoint;
 pub mod insert;
 #[cfg(test)]
@@ -33,8 +40,15 @@ pub mod occurrence;
 #[cfg(test)]
 mod occurrence_tests;
 pub mod options;
+pub mod paging;
+pub mod photo;
+#[cfg(test)]
+mod photo_tests;
 pub mod step;
+pub mod todo_list;
+#[cfg(test)]
+mod todo_list_tests;
 
 pub use client::GraphClient;
 pub use insert::Insert;
-pub use options::{DEFAULT_BASE_URL, GraphOptions};
+pub use options::{DEFAULT_BASE_URL, GraphOptions, TodoList};
