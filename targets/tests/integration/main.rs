@@ -13,6 +13,7 @@ mod corpus;
 mod discovery;
 mod ews_insert;
 mod graph_insert;
+mod graph_lists;
 mod precondition;
 mod scripted;
 mod transport;
