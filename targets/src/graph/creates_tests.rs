@@ -7,7 +7,7 @@ use crate::ews::Step;
 use crate::ews::report::Outcome;
 use crate::graph::insert::Insert;
 use crate::graph::insert_tests::{
-    CREATED, NONE_FOUND, contact, expect_send, found, lost, options, respond,
+    CREATED, NONE_FOUND, contact, done, expect_send, found, lost, options, respond,
 };
 use crate::graph::options::GraphOptions;
 use ferry_shared::convert::graph::BatchRequest;
@@ -80,8 +80,7 @@ fn lookups_of_many_items_go_in_one_batch_and_a_throttled_one_waits_alone() {
     respond(&mut run, 200, None, NONE_FOUND);
     expect_send(&mut run, Method::POST);
     respond(&mut run, 201, None, CREATED);
-    assert!(matches!(run.next_step(), Step::Done));
-    let report = run.finish();
+    let report = done(run);
     let outcomes: Vec<_> = report.items.iter().map(|i| i.outcome.clone()).collect();
     assert_eq!(
         outcomes,
@@ -127,8 +126,7 @@ fn a_lost_batch_answer_leads_to_the_lookups_again_never_a_create() {
     // Item 1 left out: its third lost answer, the limit.
     let answer = batch_answer(&[("0", 200, None, found_value("A0", "0@x"))]);
     respond(&mut run, 200, None, &answer);
-    assert!(matches!(run.next_step(), Step::Done));
-    let report = run.finish();
+    let report = done(run);
     assert_eq!(report.items[0].outcome, Outcome::AlreadyThere);
     assert!(matches!(&report.items[1].outcome,
         Outcome::Failed { reason } if reason.starts_with("no answer after 3 tries")));
@@ -144,8 +142,7 @@ fn a_busy_batch_waits_and_a_401_inside_stops_the_run() {
     expect_send(&mut run, Method::POST);
     let answer = batch_answer(&[("0", 200, None, none_found()), ("1", 401, None, json!({}))]);
     respond(&mut run, 200, None, &answer);
-    assert!(matches!(run.next_step(), Step::Done));
-    let report = run.finish();
+    let report = done(run);
     assert!(matches!(
         report.stopped,
         Some(Error::AuthFailed { status: 401 })
@@ -179,8 +176,7 @@ fn a_lookup_is_read_to_its_last_page() {
     let second = expect_send(&mut run, Method::GET);
     assert_eq!(second.url.as_str(), next);
     respond(&mut run, 200, None, &page(json!([item("A", "a@x")]), None));
-    assert!(matches!(run.next_step(), Step::Done));
-    let report = run.finish();
+    let report = done(run);
     assert_eq!(report.items[0].outcome, Outcome::AlreadyThere);
     assert_eq!(report.items[0].item_id.as_ref().unwrap().id, "A");
 }
@@ -218,8 +214,7 @@ fn more_pages_than_allowed_fail_the_item_uncreated() {
     respond(&mut run, 200, None, &page(json!([]), next));
     expect_send(&mut run, Method::GET);
     respond(&mut run, 200, None, &page(json!([]), next));
-    assert!(matches!(run.next_step(), Step::Done));
-    let report = run.finish();
+    let report = done(run);
     assert!(matches!(&report.items[0].outcome,
         Outcome::Failed { reason } if reason.contains("more than 2 pages")));
 }

@@ -1,10 +1,9 @@
 //! A contact's photo set after the contact by the sans-I/O insert.
 
-use crate::ews::Step;
 use crate::ews::report::Outcome;
 use crate::graph::insert::Insert;
 use crate::graph::insert_tests::{
-    CREATED, NONE_FOUND, contact, expect_send, found, lost, options, respond,
+    CREATED, NONE_FOUND, contact, done, expect_send, found, lost, options, respond,
 };
 use ferry_shared::convert::graph::{ContactPhoto, GraphAction};
 use http::Method;
@@ -22,13 +21,19 @@ fn with_photo(key: &str) -> GraphAction {
     action
 }
 
-#[test]
-fn a_created_contact_gets_its_photo_put() {
+/// A run whose contact was just created; its photo comes next.
+fn created_with_photo() -> Insert {
     let mut run = Insert::new(vec![with_photo("a@x")], options());
     expect_send(&mut run, Method::GET);
     respond(&mut run, 200, None, NONE_FOUND);
     expect_send(&mut run, Method::POST);
     respond(&mut run, 201, None, CREATED);
+    run
+}
+
+#[test]
+fn a_created_contact_gets_its_photo_put() {
+    let mut run = created_with_photo();
     let put = expect_send(&mut run, Method::PUT);
     assert_eq!(put.url.path(), "/v1.0/me/contacts/AAMk-new/photo/$value");
     assert_eq!(put.headers["content-type"], "image/png");
@@ -37,8 +42,7 @@ fn a_created_contact_gets_its_photo_put() {
     run.on_error(lost());
     expect_send(&mut run, Method::PUT);
     respond(&mut run, 200, None, "");
-    assert!(matches!(run.next_step(), Step::Done));
-    let report = run.finish();
+    let report = done(run);
     assert_eq!(report.items[0].outcome, Outcome::Created);
 }
 
@@ -66,23 +70,17 @@ fn a_contact_found_gets_its_photo_only_when_it_has_none() {
     let put = expect_send(&mut run, Method::PUT);
     assert_eq!(put.url.path(), "/v1.0/me/contacts/B/photo/$value");
     respond(&mut run, 200, None, "");
-    assert!(matches!(run.next_step(), Step::Done));
-    let report = run.finish();
+    let report = done(run);
     assert_eq!(report.totals.already_there, 2);
 }
 
 #[test]
 fn a_refused_photo_fails_the_item_but_keeps_the_contact_id() {
-    let mut run = Insert::new(vec![with_photo("a@x")], options());
-    expect_send(&mut run, Method::GET);
-    respond(&mut run, 200, None, NONE_FOUND);
-    expect_send(&mut run, Method::POST);
-    respond(&mut run, 201, None, CREATED);
+    let mut run = created_with_photo();
     expect_send(&mut run, Method::PUT);
     let error = r#"{"error":{"code":"ErrorInvalidImage","message":"not an image"}}"#;
     respond(&mut run, 400, None, error);
-    assert!(matches!(run.next_step(), Step::Done));
-    let report = run.finish();
+    let report = done(run);
     assert!(matches!(&report.items[0].outcome,
         Outcome::Failed { reason } if reason.contains("photo was not set: ErrorInvalidImage")));
     assert_eq!(report.items[0].item_id.as_ref().unwrap().id, "AAMk-new");

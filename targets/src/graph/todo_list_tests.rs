@@ -1,10 +1,9 @@
 //! The To Do list found or made before the tasks, driven with answers
 //! shaped like Graph's (`fixtures/graph/todo-lists.json`).
 
-use crate::ews::Step;
 use crate::ews::report::Outcome;
 use crate::graph::insert::Insert;
-use crate::graph::insert_tests::{NONE_FOUND, expect_send, lost, options, respond};
+use crate::graph::insert_tests::{NONE_FOUND, done, expect_send, lost, options, respond};
 use crate::graph::options::{GraphOptions, TodoList};
 use ferry_shared::convert::graph::resources::{Importance, TodoTask};
 use ferry_shared::convert::graph::values::source_key_properties;
@@ -103,8 +102,7 @@ fn without_a_list_the_tasks_fail_and_the_rest_goes_on() {
     let mut run = Insert::new(vec![task("t@x")], options());
     expect_send(&mut run, Method::GET);
     respond(&mut run, 200, None, r#"{"value": []}"#);
-    assert!(matches!(run.next_step(), Step::Done));
-    let report = run.finish();
+    let report = done(run);
     assert!(matches!(&report.items[0].outcome,
         Outcome::Failed { reason } if reason.contains("no default To Do list")));
 }

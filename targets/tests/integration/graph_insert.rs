@@ -201,6 +201,17 @@ pub(crate) fn assert_exactly_once(server: &GraphServer) {
     assert!(server.updated().values().all(Option::is_some));
 }
 
+/// The reasons of the operations that failed.
+pub(crate) fn failures(report: &InsertReport) -> Vec<&str> {
+    fn reason(item: &ferry_targets::ews::ItemReport) -> Option<&str> {
+        match &item.outcome {
+            Outcome::Failed { reason } => Some(reason),
+            _ => None,
+        }
+    }
+    report.items.iter().filter_map(reason).collect()
+}
+
 pub(crate) fn assert_nothing_failed(report: &InsertReport) {
     let failed: Vec<_> = report
         .items
