@@ -66,6 +66,17 @@ pub(super) fn found(id: &str, key: &str) -> String {
 pub(super) const NONE_FOUND: &str = r#"{"value": []}"#;
 pub(super) const CREATED: &str = r#"{"id": "AAMk-new", "displayName": "Ana Lima"}"#;
 
+/// An insert of `actions` whose first (a create, the only one looked
+/// up) was just created as `AAMk-new`.
+pub(super) fn first_created(actions: Vec<GraphAction>) -> Insert {
+    let mut run = Insert::new(actions, options());
+    expect_send(&mut run, http::Method::GET);
+    respond(&mut run, 200, None, NONE_FOUND);
+    expect_send(&mut run, http::Method::POST);
+    respond(&mut run, 201, None, CREATED);
+    run
+}
+
 /// The report of a run that has nothing more to send.
 pub(super) fn done(mut run: Insert) -> crate::ews::report::InsertReport {
     assert!(matches!(run.next_step(), Step::Done));

@@ -3,7 +3,7 @@
 use crate::ews::report::Outcome;
 use crate::graph::insert::Insert;
 use crate::graph::insert_tests::{
-    CREATED, NONE_FOUND, contact, done, expect_send, found, lost, options, respond,
+    contact, done, expect_send, first_created, found, lost, options, respond,
 };
 use ferry_shared::convert::graph::{ContactPhoto, GraphAction};
 use http::Method;
@@ -23,12 +23,7 @@ fn with_photo(key: &str) -> GraphAction {
 
 /// A run whose contact was just created; its photo comes next.
 fn created_with_photo() -> Insert {
-    let mut run = Insert::new(vec![with_photo("a@x")], options());
-    expect_send(&mut run, Method::GET);
-    respond(&mut run, 200, None, NONE_FOUND);
-    expect_send(&mut run, Method::POST);
-    respond(&mut run, 201, None, CREATED);
-    run
+    first_created(vec![with_photo("a@x")])
 }
 
 #[test]
