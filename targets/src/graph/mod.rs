@@ -7,6 +7,10 @@
 //! and answers are written and read by
 //! [`ferry_shared::convert::graph`]; the protocol logic here is sans-I/O
 //! ([`insert`]), driven by [`client`] with an OAuth2 bearer token.
+//! The lookups of many items go together in `POST /$batch` (each
+//! answer inside handled on its own; the creates stay one `POST` each,
+//! see [`creates`]); every list is read to its last page; tasks go to a
+//! To Do list found or made by name; a contact's photo follows it.
 //! Then the occurrences of series are deleted or changed.
 //!
 //! * [`options`] — every setting and limit, with its default.
