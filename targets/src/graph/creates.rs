@@ -21,11 +21,14 @@
 //! almost every request is saved.
 
 use crate::ews::ledger::Ledger;
+use crate::ews::report::Outcome;
 use crate::graph::answer::Answer;
 use crate::graph::create::Create;
 use crate::graph::options::GraphOptions;
 use crate::graph::step::{Next, Outgoing};
-use ferry_shared::convert::graph::{BatchResponse, GraphRequest, batches};
+use ferry_shared::convert::graph::{
+    BatchResponse, ContactPhoto, GraphRequest, GraphTarget, batches,
+};
 use serde_json::Value;
 use std::time::SystemTime;
 
@@ -48,10 +51,23 @@ pub struct Creates {
 }
 
 impl Creates {
-    /// Adds a create; the creates are kept in ledger order.
-    pub fn add(&mut self, create: Create) {
-        let at = self.items.partition_point(|c| c.index() < create.index());
-        self.items.insert(at, create);
+    /// Adds the create of ledger entry `index` (its key, request and
+    /// photo), kept in ledger order; or fails it when it cannot be looked
+    /// up in `target`.
+    pub fn add_new(
+        &mut self,
+        ledger: &mut Ledger,
+        index: usize,
+        (key, request, photo): (Option<String>, GraphRequest, Option<ContactPhoto>),
+        target: &GraphTarget,
+    ) {
+        match Create::new(index, key, request, photo, target) {
+            Ok(create) => {
+                let at = self.items.partition_point(|c| c.index() < index);
+                self.items.insert(at, create);
+            }
+            Err(reason) => ledger.settle(index, Outcome::Failed { reason }, None),
+        }
     }
 
     /// What to do next: an item past its lookup first (a page, its

@@ -14,28 +14,17 @@ use crate::ews::Step;
 use crate::ews::ledger::Ledger;
 use crate::ews::report::{InsertReport, OperationKind, Outcome, Totals};
 use crate::graph::answer::Answer;
-use crate::graph::create::Create;
 use crate::graph::creates::Creates;
 use crate::graph::endpoint::outgoing_request;
 use crate::graph::occurrence::{Change, OccurrenceChange};
 use crate::graph::options::GraphOptions;
 use crate::graph::step::Next;
 use crate::graph::todo_list::TodoListStep;
+use crate::graph::waiting_tasks::WaitingTasks;
 use crate::http::HttpResponse;
-use ferry_shared::convert::graph::{
-    Collection, ContactPhoto, GraphAction, GraphRequest, GraphTarget, RequestBody,
-};
-use ferry_shared::convert::requests::TASK_LIST_PLACEHOLDER;
+use ferry_shared::convert::graph::GraphAction;
 use std::collections::{HashSet, VecDeque};
 use std::time::SystemTime;
-
-/// A task waiting for its To Do list.
-#[derive(Debug)]
-struct WaitingTask {
-    index: usize,
-    key: Option<String>,
-    request: GraphRequest,
-}
 
 /// Which step the request in flight belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,21 +40,12 @@ pub struct Insert {
     options: GraphOptions,
     ledger: Ledger,
     todo_list: Option<TodoListStep>,
-    waiting_tasks: Vec<WaitingTask>,
+    waiting_tasks: WaitingTasks,
     creates: Creates,
     changes: VecDeque<OccurrenceChange>,
     stage: Stage,
     requests_sent: usize,
     stopped: Option<Error>,
-}
-
-/// Whether tasks wait for the list [`GraphOptions::todo_list`] names:
-/// the target names no list id, or the placeholder.
-fn list_by_name(target: &GraphTarget) -> bool {
-    target
-        .task_list_id
-        .as_deref()
-        .is_none_or(|id| id == TASK_LIST_PLACEHOLDER)
 }
 
 impl Insert {
@@ -74,8 +54,8 @@ impl Insert {
     pub fn new(actions: Vec<GraphAction>, options: GraphOptions) -> Self {
         let mut ledger = Ledger::default();
         let mut creates = Creates::default();
-        let mut waiting_tasks = Vec::new();
-        let by_name = list_by_name(&options.target);
+        let mut waiting_tasks = WaitingTasks::default();
+        let by_name = WaitingTasks::wait_in(&options.target);
         let mut changes = VecDeque::new();
         let mut keys = HashSet::new();
         for action in actions {
@@ -97,21 +77,14 @@ impl Insert {
                         ledger.settle(index, outcome, None);
                         continue;
                     }
-                    if by_name && matches!(request.body, Some(RequestBody::Task(_))) {
-                        waiting_tasks.push(WaitingTask {
-                            index,
-                            key: source_key,
-                            request,
-                        });
-                        continue;
+                    let held = match by_name {
+                        true => waiting_tasks.hold(index, source_key, request),
+                        false => Some((source_key, request)),
+                    };
+                    if let Some((key, request)) = held {
+                        let create = (key, request, photo);
+                        creates.add_new(&mut ledger, index, create, &options.target);
                     }
-                    add_create(
-                        &mut creates,
-                        &mut ledger,
-                        index,
-                        (source_key, request, photo),
-                        &options.target,
-                    );
                 }
                 GraphAction::DeleteOccurrence {
                     series_key,
@@ -166,50 +139,6 @@ impl Insert {
         }
     }
 
-    /// The To Do list is known (or not): the waiting tasks get its id
-    /// in place of the placeholder, or fail with the reason.
-    fn on_todo_list(&mut self, list: Result<String, String>) {
-        let waiting = std::mem::take(&mut self.waiting_tasks);
-        let id = match list {
-            Ok(id) => id,
-            Err(reason) => {
-                for task in waiting {
-                    let reason = format!("no To Do list to put the task in: {reason}");
-                    self.ledger
-                        .settle(task.index, Outcome::Failed { reason }, None);
-                }
-                return;
-            }
-        };
-        let placeholder = GraphTarget {
-            task_list_id: Some(TASK_LIST_PLACEHOLDER.to_string()),
-            ..self.options.target.clone()
-        };
-        let chosen = GraphTarget {
-            task_list_id: Some(id),
-            ..self.options.target.clone()
-        };
-        let (Ok(from), Ok(to)) = (
-            placeholder.collection_path(Collection::Tasks),
-            chosen.collection_path(Collection::Tasks),
-        ) else {
-            return;
-        };
-        for mut task in waiting {
-            if task.request.url == from {
-                task.request.url = to.clone();
-            }
-            let create = (task.key, task.request, None);
-            add_create(
-                &mut self.creates,
-                &mut self.ledger,
-                task.index,
-                create,
-                &chosen,
-            );
-        }
-    }
-
     /// What to do next.
     pub fn next_step(&mut self) -> Step {
         if self.stopped.is_some() {
@@ -242,8 +171,10 @@ impl Insert {
                 Next::Finished => match self.stage {
                     Stage::TodoList => {
                         let list = self.todo_list.take().and_then(|s| s.result().cloned());
+                        let waiting = std::mem::take(&mut self.waiting_tasks);
                         if let Some(list) = list {
-                            self.on_todo_list(list);
+                            let (creates, ledger) = (&mut self.creates, &mut self.ledger);
+                            waiting.release(list, &self.options.target, creates, ledger);
                         }
                         self.stage = Stage::Creates;
                     }
@@ -306,20 +237,5 @@ impl Insert {
             items,
             stopped: self.stopped,
         }
-    }
-}
-
-/// Adds the create of ledger entry `index` (its key, request and photo),
-/// or fails it when it cannot be looked up in `target`.
-fn add_create(
-    creates: &mut Creates,
-    ledger: &mut Ledger,
-    index: usize,
-    (key, request, photo): (Option<String>, GraphRequest, Option<ContactPhoto>),
-    target: &GraphTarget,
-) {
-    match Create::new(index, key, request, photo, target) {
-        Ok(create) => creates.add(create),
-        Err(reason) => ledger.settle(index, Outcome::Failed { reason }, None),
     }
 }

@@ -19,6 +19,7 @@
 //! * [`step`] — what a step wants next.
 //! * [`paging`] — lists read to their last page (`@odata.nextLink`).
 //! * [`todo_list`] — the To Do list tasks go to, found or made.
+//! * [`waiting_tasks`] — tasks held back until their list is known.
 //! * [`create`] — one item created, exactly once.
 //! * [`photo`] — a contact's photo, after the contact.
 //! * [`creates`] — all creates, their lookups in `$batch`es.
@@ -52,6 +53,7 @@ pub mod step;
 pub mod todo_list;
 #[cfg(test)]
 mod todo_list_tests;
+pub mod waiting_tasks;
 
 pub use client::GraphClient;
 pub use insert::Insert;
