@@ -393,19 +393,29 @@ fn graph_server_refuses_bodies_that_are_not_ferrys_resources() {
     let server = server(TOKEN, Vec::new());
     let credentials = Credentials::bearer(SecretString::from(TOKEN.to_string()));
     let client = HttpClient::new(HttpOptions::default(), credentials).unwrap();
-    let url = url::Url::parse(&format!("{}/me/contacts", server.base_url)).unwrap();
     for body in [
         r#"{"displayName":"A","nickname":"unknown field"}"#,
         "{not json",
     ] {
-        let mut request = HttpRequest::new(http::Method::POST, url.clone());
-        request.headers.insert(
-            http::header::CONTENT_TYPE,
-            http::HeaderValue::from_static("application/json"),
-        );
-        request.body = body.as_bytes().to_vec();
-        let response = crate::runtime().block_on(client.send(request)).unwrap();
+        let response = post_json(&client, &server, "/me/contacts", body.as_bytes());
         assert_eq!(response.status.as_u16(), 400, "{body}");
     }
     assert!(server.items().is_empty());
+}
+
+/// `body` `POST`ed as JSON to `path` below the server's API root.
+pub(crate) fn post_json(
+    client: &HttpClient,
+    server: &GraphServer,
+    path: &str,
+    body: &[u8],
+) -> ferry_targets::http::HttpResponse {
+    let url = url::Url::parse(&format!("{}{path}", server.base_url)).unwrap();
+    let mut request = HttpRequest::new(http::Method::POST, url);
+    request.headers.insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/json"),
+    );
+    request.body = body.to_vec();
+    crate::runtime().block_on(client.send(request)).unwrap()
 }

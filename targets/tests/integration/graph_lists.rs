@@ -8,13 +8,22 @@
 
 use crate::graph_insert::{
     DEFAULT_TASKS, TOKEN, actions, assert_exactly_once, assert_nothing_failed, batches,
-    convert_file, creates, deletes, failures, options, posts, run_with, sent, server, target,
+    convert_file, creates, deletes, failures, options, post_json, posts, run_with, sent, server,
+    target,
 };
 use base64::Engine;
 use ferry_targets::graph::{GraphOptions, TodoList};
-use ferry_testkit::graph_server::{BATCH, Fault, Scripted};
+use ferry_targets::http::{Credentials, HttpClient, HttpOptions};
+use ferry_testkit::graph_server::{BATCH, Fault, GraphServer, Scripted};
+use secrecy::SecretString;
+use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
+
+/// A server misbehaving once, `on` requests of that kind.
+fn misbehaving(on: &'static str, fault: Fault) -> GraphServer {
+    server(TOKEN, vec![Scripted { on, fault }])
+}
 
 #[test]
 fn graph_lookups_go_in_batches_of_the_size_asked_for() {
@@ -91,11 +100,7 @@ fn graph_too_many_pages_fail_the_items_uncreated() {
 
 #[test]
 fn graph_next_link_to_another_server_is_refused() {
-    let script = vec![Scripted {
-        on: "GET",
-        fault: Fault::ForeignNextLink,
-    }];
-    let server = server(TOKEN, script);
+    let server = misbehaving("GET", Fault::ForeignNextLink);
     let report = run_with(options(&server), TOKEN, actions());
     // The To Do lists linked elsewhere: the tasks fail, nothing else.
     let failed = failures(&report);
@@ -115,11 +120,7 @@ fn graph_next_link_to_another_server_is_refused() {
 
 #[test]
 fn graph_throttled_inside_a_batch_retries_that_item_alone() {
-    let script = vec![Scripted {
-        on: "$batch GET",
-        fault: Fault::Throttled { retry_after: 1 },
-    }];
-    let server = server(TOKEN, script);
+    let server = misbehaving("$batch GET", Fault::Throttled { retry_after: 1 });
     let started = Instant::now();
     let report = run_with(options(&server), TOKEN, actions());
     assert!(started.elapsed() >= Duration::from_secs(1));
@@ -145,11 +146,7 @@ fn graph_throttled_inside_a_batch_retries_that_item_alone() {
 
 #[test]
 fn graph_lost_batch_answer_leads_to_lookups_again() {
-    let script = vec![Scripted {
-        on: BATCH,
-        fault: Fault::CommitThenDrop,
-    }];
-    let server = server(TOKEN, script);
+    let server = misbehaving(BATCH, Fault::CommitThenDrop);
     let report = run_with(options(&server), TOKEN, actions());
     assert_nothing_failed(&report);
     assert_exactly_once(&server);
@@ -184,16 +181,97 @@ fn graph_tasks_go_to_a_named_list_made_once() {
     }
 }
 
+#[test]
+fn graph_server_batches_as_documented() {
+    let server = server(TOKEN, Vec::new());
+    let credentials = Credentials::bearer(SecretString::from(TOKEN.to_string()));
+    let client = HttpClient::new(HttpOptions::default(), credentials).unwrap();
+    let get = |id: String| json!({ "id": id, "method": "GET", "url": "/me/todo/lists" });
+    let batch = |requests: Vec<Value>| json!({ "requests": requests }).to_string();
+    let send = |body: String| post_json(&client, &server, "/$batch", body.as_bytes());
+    // More than 20, repeated ids, unknown fields: refused whole.
+    let many = (0..21).map(|i| get(i.to_string())).collect();
+    assert_eq!(send(batch(many)).status.as_u16(), 400);
+    assert_eq!(
+        send(batch(vec![get("a".into()), get("a".into())]))
+            .status
+            .as_u16(),
+        400
+    );
+    let unknown = json!({ "requests": [get("a".into())], "atomic": true });
+    assert_eq!(send(unknown.to_string()).status.as_u16(), 400);
+    // Each request answered by its id, with its own status and body; a
+    // body without Content-Type, and a bad one, refused alone.
+    let contact = json!({ "displayName": "Ana" });
+    let requests = vec![
+        get("lists".into()),
+        json!({ "id": "bare", "method": "POST", "url": "/me/contacts", "body": contact }),
+        json!({ "id": "bad", "method": "POST", "url": "/me/contacts",
+                "headers": { "Content-Type": "application/json" }, "body": { "displayName": 1 } }),
+        json!({ "id": "ok", "method": "POST", "url": "/me/contacts",
+                "headers": { "Content-Type": "application/json" }, "body": contact }),
+    ];
+    let response = send(batch(requests));
+    assert_eq!(response.status.as_u16(), 200);
+    let answer: Value = serde_json::from_slice(&response.body).unwrap();
+    let status = |id: &str| {
+        let responses = answer["responses"].as_array().unwrap();
+        let item = responses.iter().find(|r| r["id"] == id).unwrap();
+        (item["status"].as_u64().unwrap(), item["body"].clone())
+    };
+    let (lists, body) = status("lists");
+    assert_eq!(lists, 200);
+    assert_eq!(body["value"][0]["wellknownListName"], "defaultList");
+    assert_eq!(status("bare").0, 400);
+    assert_eq!(status("bad").0, 400);
+    let (created, body) = status("ok");
+    assert_eq!(created, 201);
+    assert_eq!(server.items().len(), 1);
+    assert_eq!(body["id"], server.items()[0].id.as_str());
+}
+
+#[test]
+fn graph_photo_missing_after_a_cut_run_is_set_by_the_next() {
+    let server = misbehaving("PUT", Fault::Unavailable { retry_after: 0 });
+    let actions = photo_card();
+    let once = GraphOptions {
+        max_busy_tries: 1,
+        ..options(&server)
+    };
+    let first = run_with(once, TOKEN, actions.clone());
+    let failed = failures(&first);
+    assert!(failed[0].contains("photo was not set"), "{failed:?}");
+    let id = first.items[0].item_id.as_ref().unwrap().id.clone();
+    assert_eq!(server.photo(&id), None);
+    let second = run_with(options(&server), TOKEN, actions);
+    assert_nothing_failed(&second);
+    assert_eq!(second.totals.already_there, 1);
+    assert_eq!(server.photo(&id).unwrap().1, png());
+    assert_eq!(server.key_counts().values().sum::<usize>(), 1);
+}
+
 /// A 1×1 PNG.
 const PNG: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
 
-#[test]
-fn graph_contact_photo_arrives_exactly_and_once() {
+fn png() -> Vec<u8> {
+    base64::engine::general_purpose::STANDARD
+        .decode(PNG)
+        .unwrap()
+}
+
+/// The actions of a vCard with a photo.
+fn photo_card() -> Vec<ferry_shared::convert::graph::GraphAction> {
     let card = format!(
         "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:photo-1@ferry.test\r\nFN:Ana Lima\r\nN:Lima;Ana;;;\r\nPHOTO;ENCODING=b;TYPE=PNG:{PNG}\r\nEND:VCARD\r\n"
     );
     let actions = convert_file(card.as_bytes(), &target(), &mut HashMap::new());
     assert_eq!(actions.len(), 1);
+    actions
+}
+
+#[test]
+fn graph_contact_photo_arrives_exactly_and_once() {
+    let actions = photo_card();
     let server = server(TOKEN, Vec::new());
     let first = run_with(options(&server), TOKEN, actions.clone());
     assert_nothing_failed(&first);
@@ -203,7 +281,7 @@ fn graph_contact_photo_arrives_exactly_and_once() {
         .decode(PNG)
         .unwrap();
     assert_eq!(server.photo(id), Some(("image/png".to_string(), bytes)));
-    let puts = |server: &ferry_testkit::graph_server::GraphServer| {
+    let puts = |server: &GraphServer| {
         sent(server)
             .iter()
             .filter(|r| r.starts_with("PUT "))
