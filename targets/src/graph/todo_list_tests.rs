@@ -108,18 +108,24 @@ fn without_a_list_the_tasks_fail_and_the_rest_goes_on() {
 }
 
 #[test]
-fn a_list_id_given_is_used_without_looking() {
-    let options = GraphOptions {
+fn a_list_id_given_is_used_without_looking_and_the_placeholder_is_no_id() {
+    let given = |id: &str| GraphOptions {
         target: GraphTarget {
-            task_list_id: Some(TASK_LIST_PLACEHOLDER.into()),
+            task_list_id: Some(id.into()),
             ..GraphTarget::default()
         },
         ..options()
     };
     // The placeholder counts as no id: the lists are read.
-    let mut run = Insert::new(vec![task("t@x")], options);
-    assert_eq!(
-        expect_send(&mut run, Method::GET).url.path(),
-        "/v1.0/me/todo/lists"
-    );
+    let mut run = Insert::new(vec![task("t@x")], given(TASK_LIST_PLACEHOLDER));
+    let first = expect_send(&mut run, Method::GET);
+    assert_eq!(first.url.path(), "/v1.0/me/todo/lists");
+    // A task written for a list id given goes there, unlooked-for.
+    let mut action = task("t@x");
+    if let GraphAction::Create { request, .. } = &mut action {
+        request.url = "/me/todo/lists/L-1/tasks".into();
+    }
+    let mut run = Insert::new(vec![action], given("L-1"));
+    let first = expect_send(&mut run, Method::GET);
+    assert_eq!(first.url.path(), "/v1.0/me/todo/lists/L-1/tasks");
 }
