@@ -7,8 +7,9 @@
 //!   (found by the source key before creating, and again after a lost
 //!   answer), throttling obeyed, then occurrences deleted or changed.
 //! * [`graph`] — Microsoft Graph: items created exactly once (looked up by
-//!   the source key first, and again after a lost answer), throttling
-//!   obeyed, then occurrences deleted or changed.
+//!   the source key first, in `$batch`es, and again after a lost answer),
+//!   lists read page by page, throttling obeyed, tasks in a chosen To Do
+//!   list, contact photos, then occurrences deleted or changed.
 //! * [`tries`] — busy and lost tries of one step, counted against the
 //!   limits (EWS and Graph alike).
 //! * [`http`] — the HTTP/1.1 client under them (TLS; Basic, NTLM,

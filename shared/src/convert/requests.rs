@@ -195,14 +195,26 @@ fn graph_requests(items: &[MappedItem], context: &RequestContext<'_>) -> Written
         note_losses(&mut written, mapped.item.line, reasons(conversion.losses));
         for action in conversion.actions {
             match action {
-                GraphAction::Create { request, .. } => written.requests.push(Request {
-                    action: format!("{} {}", method_name(request.method), request.url),
-                    body: request
-                        .body
-                        .as_ref()
-                        .and_then(|body| serde_json::to_string_pretty(body).ok())
-                        .unwrap_or_default(),
-                }),
+                GraphAction::Create { request, photo, .. } => {
+                    written.requests.push(Request {
+                        action: format!("{} {}", method_name(request.method), request.url),
+                        body: request
+                            .body
+                            .as_ref()
+                            .and_then(|body| serde_json::to_string_pretty(body).ok())
+                            .unwrap_or_default(),
+                    });
+                    if let Some(photo) = photo {
+                        written.requests.push(Request {
+                            action: format!(
+                                "After the contact is created: PUT …/photo/$value ({}, {} bytes)",
+                                photo.content_type,
+                                photo.bytes.len()
+                            ),
+                            body: String::new(),
+                        });
+                    }
+                }
                 GraphAction::DeleteOccurrence {
                     series_key,
                     original_start,
@@ -239,6 +251,7 @@ fn method_name(method: Method) -> &'static str {
         Method::Get => "GET",
         Method::Post => "POST",
         Method::Patch => "PATCH",
+        Method::Put => "PUT",
         Method::Delete => "DELETE",
     }
 }

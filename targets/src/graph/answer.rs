@@ -10,7 +10,8 @@ use crate::error::Error;
 use crate::ews::answer::MAX_REASON_CHARS;
 use crate::graph::options::GraphOptions;
 use crate::http::HttpResponse;
-use ferry_shared::convert::graph::{ErrorResponse, Outcome};
+use ferry_shared::convert::graph::{BatchResponseItem, ErrorResponse, Outcome};
+use serde_json::Value;
 use std::time::{Duration, SystemTime};
 
 /// The meaning of one exchange.
@@ -38,35 +39,33 @@ impl Answer {
         options: &GraphOptions,
         now: SystemTime,
     ) -> Result<Self, Error> {
-        let status = response.status.as_u16();
-        if status == 401 {
-            return Err(Error::AuthFailed { status });
-        }
-        let error = serde_json::from_slice::<ErrorResponse>(&response.body).ok();
-        let retry = response.header("retry-after");
-        Ok(match Outcome::of(status, retry, error.as_ref()) {
-            Outcome::Done => Answer::Body(response.body.clone()),
-            Outcome::RetryLater { .. } => {
-                let wait = retry
-                    .and_then(|value| retry_after(value, now))
-                    .unwrap_or(options.default_busy_wait);
-                Answer::Busy(wait.min(options.max_busy_wait))
-            }
-            Outcome::NotFound { code, message } if !code.is_empty() => {
-                Answer::NotFound(cut(&format!("{code}: {message}")))
-            }
-            Outcome::NotFound { .. } => Answer::NotFound(format!(
-                "HTTP {status}: {}",
-                response.reason(MAX_REASON_CHARS)
-            )),
-            Outcome::Failed { code, message, .. } if !code.is_empty() => {
-                Answer::Refused(cut(&format!("{code}: {message}")))
-            }
-            _ => Answer::Refused(format!(
-                "HTTP {status}: {}",
-                response.reason(MAX_REASON_CHARS)
-            )),
-        })
+        let reason = || response.reason(MAX_REASON_CHARS);
+        let parts = Parts {
+            status: response.status.as_u16(),
+            retry: response.header("retry-after"),
+            body: &response.body,
+        };
+        parts.classify(options, now, reason)
+    }
+
+    /// Classifies the answer to one request of a `$batch` (its own
+    /// status, `Retry-After` and body) as if it had come alone.
+    pub fn of_batch_item(
+        item: &BatchResponseItem<Value>,
+        options: &GraphOptions,
+        now: SystemTime,
+    ) -> Result<Self, Error> {
+        let body = match &item.body {
+            Some(value) => serde_json::to_vec(value).unwrap_or_default(),
+            None => Vec::new(),
+        };
+        let parts = Parts {
+            status: item.status,
+            retry: item.retry_after(),
+            body: &body,
+        };
+        let reason = || cut(&String::from_utf8_lossy(&body));
+        parts.classify(options, now, reason)
     }
 
     /// Classifies a transport error. `Err`: no request of this run will
@@ -81,6 +80,46 @@ impl Answer {
             }
             other => Err(other),
         }
+    }
+}
+
+/// What an answer is made of, alone or inside a batch.
+struct Parts<'a> {
+    status: u16,
+    retry: Option<&'a str>,
+    body: &'a [u8],
+}
+
+impl Parts<'_> {
+    fn classify(
+        &self,
+        options: &GraphOptions,
+        now: SystemTime,
+        reason: impl Fn() -> String,
+    ) -> Result<Answer, Error> {
+        let status = self.status;
+        if status == 401 {
+            return Err(Error::AuthFailed { status });
+        }
+        let error = serde_json::from_slice::<ErrorResponse>(self.body).ok();
+        Ok(match Outcome::of(status, self.retry, error.as_ref()) {
+            Outcome::Done => Answer::Body(self.body.to_vec()),
+            Outcome::RetryLater { .. } => {
+                let wait = self
+                    .retry
+                    .and_then(|value| retry_after(value, now))
+                    .unwrap_or(options.default_busy_wait);
+                Answer::Busy(wait.min(options.max_busy_wait))
+            }
+            Outcome::NotFound { code, message } if !code.is_empty() => {
+                Answer::NotFound(cut(&format!("{code}: {message}")))
+            }
+            Outcome::NotFound { .. } => Answer::NotFound(format!("HTTP {status}: {}", reason())),
+            Outcome::Failed { code, message, .. } if !code.is_empty() => {
+                Answer::Refused(cut(&format!("{code}: {message}")))
+            }
+            _ => Answer::Refused(format!("HTTP {status}: {}", reason())),
+        })
     }
 }
 
@@ -153,6 +192,26 @@ mod tests {
             answer(400, None, b"not json".to_vec()),
             Ok(Answer::Refused(r)) if r == "HTTP 400: not json"
         ));
+    }
+
+    #[test]
+    fn answers_inside_a_batch_are_classified_alone() {
+        let options = GraphOptions::default();
+        let batch: ferry_shared::convert::graph::BatchResponse<Value> =
+            serde_json::from_slice(&fixture("batch-partial-failure.json")).unwrap();
+        let answers: Vec<_> = batch
+            .responses
+            .iter()
+            .map(|item| Answer::of_batch_item(item, &options, SystemTime::now()).unwrap())
+            .collect();
+        assert!(matches!(&answers[0], Answer::Body(b) if b.starts_with(b"{")));
+        assert!(matches!(&answers[1], Answer::NotFound(r) if r.starts_with("ErrorItemNotFound")));
+        assert!(matches!(answers[2], Answer::Busy(d) if d == Duration::from_secs(7)));
+        assert!(matches!(&answers[3], Answer::Body(b) if b.is_empty()));
+        assert!(matches!(&answers[5], Answer::Refused(r) if r.starts_with("ErrorInvalidRequest")));
+        let unauthorized: BatchResponseItem<Value> =
+            serde_json::from_str(r#"{"id":"0","status":401}"#).unwrap();
+        assert!(Answer::of_batch_item(&unauthorized, &options, SystemTime::now()).is_err());
     }
 
     #[test]

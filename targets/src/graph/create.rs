@@ -1,26 +1,39 @@
 //! One item created exactly once. With a source key, it is first looked
-//! up ([`find_by_source_key`]): found → already there. Otherwise it is
-//! `POST`ed; `201` records the id Graph gave it. Busy answers send the
-//! same request again after the wait; a lost answer to the `POST` leads
-//! to a new lookup before any resend (Graph may have created it). An
-//! item without a source key cannot be looked up: it is sent once, and
-//! a lost answer fails it rather than risk a copy.
+//! up ([`find_by_source_key`], every page read): found → already there.
+//! Otherwise it is `POST`ed; `201` records the id Graph gave it. Busy
+//! answers send the same request again after the wait; a lost answer to
+//! the `POST` leads to a new lookup before any resend (Graph may have
+//! created it). An item without a source key cannot be looked up: it is
+//! sent once, and a lost answer fails it rather than risk a copy. A
+//! contact's photo follows ([`crate::graph::photo`]).
+//!
+//! The lookup itself is sent by [`crate::graph::creates`], alone or in a
+//! `$batch` with others; its answer comes back here either way.
 
 use crate::ews::ledger::Ledger;
 use crate::ews::report::Outcome;
 use crate::graph::answer::Answer;
 use crate::graph::options::GraphOptions;
-use crate::graph::step::Next;
+use crate::graph::paging::{PageError, Paged, Pages};
+use crate::graph::photo::PhotoStep;
+use crate::graph::step::{Next, Outgoing};
 use crate::tries::Tries;
 use ferry_shared::convert::ews::ItemId;
 use ferry_shared::convert::graph::{
-    Collection, CreatedItem, FoundItem, GraphRequest, ItemList, RequestBody, find_by_source_key,
+    Collection, ContactPhoto, CreatedItem, FoundItem, GraphRequest, GraphTarget, RequestBody,
+    find_by_source_key,
 };
+use std::time::Duration;
+use url::Url;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug)]
 enum Phase {
     Lookup,
+    /// The lookup's next page.
+    Paging(Url),
     Post,
+    /// The item is there (`outcome`); its photo follows.
+    Photo(PhotoStep, Outcome),
     Settled,
 }
 
@@ -31,32 +44,35 @@ pub struct Create {
     key: Option<String>,
     lookup: Option<GraphRequest>,
     post: GraphRequest,
+    photo: Option<ContactPhoto>,
     phase: Phase,
-    wait: Option<std::time::Duration>,
+    wait: Option<Duration>,
     tries: Tries,
+    pages: Pages<FoundItem>,
 }
 
 impl Create {
-    /// The create of ledger entry `index`: `post`, recognised by `key`.
-    /// The lookup goes to the same folder in `options.target`; `Err`
-    /// (the reason) when it cannot, so the item would not be found
-    /// again after a lost answer.
+    /// The create of ledger entry `index`: `post`, recognised by `key`,
+    /// then `photo` for a contact. The lookup goes to the same folder in
+    /// `target`; `Err` (the reason) when it cannot, so the item would not
+    /// be found again after a lost answer.
     pub fn new(
         index: usize,
         key: Option<String>,
         post: GraphRequest,
-        options: &GraphOptions,
+        photo: Option<ContactPhoto>,
+        target: &GraphTarget,
     ) -> Result<Self, String> {
         let collection = match &post.body {
             Some(RequestBody::Event(_)) => Collection::Events,
             Some(RequestBody::Task(_)) => Collection::Tasks,
             Some(RequestBody::Contact(_)) => Collection::Contacts,
-            None => return Err("a create without a body".into()),
+            Some(RequestBody::TaskList(_)) | None => return Err("a create without an item".into()),
         };
         let lookup = match &key {
             None => None,
             Some(key) => {
-                let lookup = find_by_source_key(collection, key, &options.target)
+                let lookup = find_by_source_key(collection, key, target)
                     .map_err(|err| format!("cannot look the item up: {err}"))?;
                 let same_folder = lookup
                     .url
@@ -82,37 +98,82 @@ impl Create {
             key,
             lookup,
             post,
+            photo,
             phase,
             wait: None,
             tries: Tries::default(),
+            pages: Pages::default(),
         })
     }
 
+    /// The ledger entry this create settles.
+    pub fn index(&self) -> usize {
+        self.index
+    }
+
+    /// The lookup to send, when the item is to be looked up next.
+    pub fn pending_lookup(&self) -> Option<&GraphRequest> {
+        match self.phase {
+            Phase::Lookup => self.lookup.as_ref(),
+            _ => None,
+        }
+    }
+
+    pub fn is_settled(&self) -> bool {
+        matches!(self.phase, Phase::Settled)
+    }
+
+    /// The wait Graph asked for before this item's next request.
+    pub fn take_wait(&mut self) -> Option<Duration> {
+        self.wait.take()
+    }
+
     /// What to do next.
-    pub fn next_move(&mut self) -> Next {
+    pub fn next_move(&mut self, options: &GraphOptions, ledger: &mut Ledger) -> Next {
         if let Some(wait) = self.wait.take() {
             return Next::Wait(wait);
         }
-        match (self.phase, &self.lookup) {
-            (Phase::Settled, _) => Next::Finished,
-            (Phase::Lookup, Some(lookup)) => Next::Send(lookup.clone()),
-            _ => Next::Send(self.post.clone()),
+        let photo = match &mut self.phase {
+            Phase::Settled => return Next::Finished,
+            Phase::Lookup => match &self.lookup {
+                Some(lookup) => return Next::Send(Outgoing::Graph(lookup.clone())),
+                None => return Next::Send(Outgoing::Graph(self.post.clone())),
+            },
+            Phase::Paging(url) => return Next::Send(Outgoing::Page(url.clone())),
+            Phase::Post => return Next::Send(Outgoing::Graph(self.post.clone())),
+            Phase::Photo(step, _) => step.next_move(options),
+        };
+        match photo {
+            Ok(next) => next,
+            Err(reason) => {
+                self.photo_failed(&reason, ledger);
+                Next::Finished
+            }
         }
     }
 
     /// Takes the answer to the request last sent.
     pub fn on_answer(&mut self, answer: Answer, options: &GraphOptions, ledger: &mut Ledger) {
+        if let Phase::Photo(step, _) = &mut self.phase {
+            return match step.on_answer(answer, options) {
+                None => {}
+                Some(Ok(())) => self.photo_done(ledger),
+                Some(Err(reason)) => self.photo_failed(&reason, ledger),
+            };
+        }
         match answer {
             Answer::Body(body) => match self.phase {
-                Phase::Lookup => match serde_json::from_slice::<ItemList<FoundItem>>(&body) {
-                    Ok(list) => self.on_found(&list.value, ledger),
-                    Err(err) => self.on_lost(&format!("unreadable lookup: {err}"), options, ledger),
+                Phase::Lookup | Phase::Paging(_) => match self.pages.take(&body, options) {
+                    Ok(Paged::Next(url)) => self.phase = Phase::Paging(url),
+                    Ok(Paged::Done(found)) => self.on_found(&found, ledger),
+                    Err(PageError::Unreadable(reason)) => self.on_lost(&reason, options, ledger),
+                    Err(PageError::Refused(reason)) => self.fail(reason, ledger),
                 },
                 Phase::Post => match serde_json::from_slice::<CreatedItem>(&body) {
-                    Ok(created) => self.settle(Outcome::Created, Some(created.id), ledger),
+                    Ok(created) => self.there(Outcome::Created, created.id, ledger),
                     Err(err) => self.on_lost(&format!("unreadable answer: {err}"), options, ledger),
                 },
-                Phase::Settled => {}
+                Phase::Photo(..) | Phase::Settled => {}
             },
             Answer::Busy(wait) => match self.tries.busy(options) {
                 Ok(()) => self.wait = Some(wait),
@@ -126,8 +187,33 @@ impl Create {
     fn on_found(&mut self, found: &[FoundItem], ledger: &mut Ledger) {
         let key = self.key.as_deref().unwrap_or_default();
         match found.iter().find(|item| item.has_source_key(key)) {
-            Some(item) => self.settle(Outcome::AlreadyThere, Some(item.id.clone()), ledger),
+            Some(item) => self.there(Outcome::AlreadyThere, item.id.clone(), ledger),
             None => self.phase = Phase::Post,
+        }
+    }
+
+    /// The item is on the server: settled, or its photo comes next.
+    fn there(&mut self, outcome: Outcome, id: String, ledger: &mut Ledger) {
+        match self.photo.take() {
+            Some(photo) => {
+                let created = outcome == Outcome::Created;
+                self.phase = Phase::Photo(PhotoStep::new(id, photo, created), outcome);
+            }
+            None => self.settle(outcome, Some(id), ledger),
+        }
+    }
+
+    fn photo_done(&mut self, ledger: &mut Ledger) {
+        if let Phase::Photo(step, outcome) = std::mem::replace(&mut self.phase, Phase::Settled) {
+            self.settle(outcome, Some(step.contact_id().to_string()), ledger);
+        }
+    }
+
+    fn photo_failed(&mut self, reason: &str, ledger: &mut Ledger) {
+        if let Phase::Photo(step, _) = std::mem::replace(&mut self.phase, Phase::Settled) {
+            let reason = format!("the contact is there, but its photo was not set: {reason}");
+            let id = Some(step.contact_id().to_string());
+            self.settle(Outcome::Failed { reason }, id, ledger);
         }
     }
 
@@ -139,6 +225,7 @@ impl Create {
             );
             return self.fail(reason, ledger);
         }
+        self.pages.reset();
         match self.tries.lost(reason, options) {
             Ok(()) => self.phase = Phase::Lookup,
             Err(reason) => self.fail(reason, ledger),

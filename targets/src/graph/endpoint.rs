@@ -1,34 +1,77 @@
-//! A Graph request ([`GraphRequest`]: method, path below the API root,
-//! typed body) made an HTTP request: the path appended to the base URL,
-//! the body serialised with `serde_json`, `Content-Type` and `Accept`
-//! set to JSON. The driver adds the bearer token.
+//! A step's request ([`Outgoing`]) made an HTTP request: a Graph
+//! request's path appended to the base URL, its body serialised with
+//! `serde_json`, `Content-Type` and `Accept` set to JSON; a next page
+//! fetched as it is (checked by [`crate::graph::paging`], and again
+//! here); a `$batch` body serialised; a photo's bytes `PUT` with their
+//! media type. The driver adds the bearer token.
 
 use crate::error::{Error, Result};
+use crate::graph::paging::next_page;
+use crate::graph::step::Outgoing;
 use crate::http::HttpRequest;
-use ferry_shared::convert::graph::{GraphRequest, Method};
+use ferry_shared::convert::graph::{BATCH_URL, GraphRequest, Method};
 use http::HeaderValue;
 use http::header::{ACCEPT, CONTENT_TYPE};
 use url::Url;
 
 const JSON: &str = "application/json";
 
-/// The HTTP request for `request` below `base` (`…/v1.0`).
-pub fn http_request(base: &Url, request: &GraphRequest) -> Result<HttpRequest> {
-    // The builders of `ferry_shared::convert::graph` percent-encode every
-    // path segment and query value, so appending is safe.
+/// The HTTP request for `outgoing` below `base` (`…/v1.0`).
+pub fn outgoing_request(base: &Url, outgoing: &Outgoing) -> Result<HttpRequest> {
+    match outgoing {
+        Outgoing::Graph(request) => http_request(base, request),
+        Outgoing::Page(link) => {
+            let url = next_page(link.as_str(), base).map_err(|reason| Error::InvalidUrl {
+                url: link.origin().ascii_serialization(),
+                reason,
+            })?;
+            let mut http = HttpRequest::new(http::Method::GET, url);
+            http.headers.insert(ACCEPT, HeaderValue::from_static(JSON));
+            Ok(http)
+        }
+        Outgoing::Batch(batch) => {
+            let mut http = HttpRequest::new(http::Method::POST, below(base, BATCH_URL)?);
+            http.headers.insert(ACCEPT, HeaderValue::from_static(JSON));
+            http.headers
+                .insert(CONTENT_TYPE, HeaderValue::from_static(JSON));
+            http.body =
+                serde_json::to_vec(batch).map_err(|err| Error::InvalidRequest(err.to_string()))?;
+            Ok(http)
+        }
+        Outgoing::Photo { url, photo } => {
+            let mut http = HttpRequest::new(http::Method::PUT, below(base, url)?);
+            let kind = HeaderValue::from_str(&photo.content_type)
+                .map_err(|err| Error::InvalidRequest(err.to_string()))?;
+            http.headers.insert(CONTENT_TYPE, kind);
+            http.body = photo.bytes.clone();
+            Ok(http)
+        }
+    }
+}
+
+/// `path` (encoded by the builders of `ferry_shared::convert::graph`)
+/// below `base`.
+fn below(base: &Url, path: &str) -> Result<Url> {
+    // The builders percent-encode every path segment and query value, so
+    // appending is safe.
     let mut text = base.as_str().trim_end_matches('/').to_string();
-    text.push_str(&request.url);
-    let url = Url::parse(&text).map_err(|err| Error::InvalidUrl {
+    text.push_str(path);
+    Url::parse(&text).map_err(|err| Error::InvalidUrl {
         url: text.clone(),
         reason: err.to_string(),
-    })?;
+    })
+}
+
+/// The HTTP request for `request` below `base` (`…/v1.0`).
+pub fn http_request(base: &Url, request: &GraphRequest) -> Result<HttpRequest> {
     let method = match request.method {
         Method::Get => http::Method::GET,
         Method::Post => http::Method::POST,
         Method::Patch => http::Method::PATCH,
+        Method::Put => http::Method::PUT,
         Method::Delete => http::Method::DELETE,
     };
-    let mut http = HttpRequest::new(method, url);
+    let mut http = HttpRequest::new(method, below(base, &request.url)?);
     http.headers.insert(ACCEPT, HeaderValue::from_static(JSON));
     if let Some(body) = &request.body {
         http.body =

@@ -7,21 +7,24 @@
 //! deleted. A lost answer leads to the instances listed again before
 //! anything is repeated (a `PATCH` repeated sets the same values). A
 //! series expanded into single items has no series: the override's own
-//! item (found by its key) is patched instead.
+//! item (found by its key) is patched instead. Every list (a lookup, the
+//! instances) is read to its last page ([`crate::graph::paging`]).
 
 use crate::ews::ledger::Ledger;
 use crate::ews::report::Outcome;
 use crate::graph::answer::Answer;
 use crate::graph::options::GraphOptions;
-use crate::graph::step::Next;
+use crate::graph::paging::{PageError, Paged, Pages};
+use crate::graph::step::{Next, Outgoing};
 use crate::tries::Tries;
 use ferry_shared::convert::ews::ItemId;
 use ferry_shared::convert::exchange::WallClock;
 use ferry_shared::convert::graph::resources::Event;
 use ferry_shared::convert::graph::{
-    Collection, FoundItem, GraphRequest, ItemList, delete_occurrence, find_by_source_key,
-    find_occurrences, pick_occurrence, update_occurrence,
+    Collection, FoundItem, GraphRequest, delete_occurrence, find_by_source_key, find_occurrences,
+    pick_occurrence, update_occurrence,
 };
+use url::Url;
 
 /// What is done to the occurrence.
 #[derive(Debug, Clone)]
@@ -54,6 +57,9 @@ pub struct OccurrenceChange {
     series_id: Option<String>,
     wait: Option<std::time::Duration>,
     tries: Tries,
+    pages: Pages<FoundItem>,
+    /// The next page of the list being read.
+    next_page: Option<Url>,
 }
 
 impl OccurrenceChange {
@@ -73,6 +79,8 @@ impl OccurrenceChange {
             series_id: None,
             wait: None,
             tries: Tries::default(),
+            pages: Pages::default(),
+            next_page: None,
         }
     }
 
@@ -87,6 +95,9 @@ impl OccurrenceChange {
     pub fn next_move(&mut self, options: &GraphOptions, ledger: &mut Ledger) -> Next {
         if let Some(wait) = self.wait.take() {
             return Next::Wait(wait);
+        }
+        if let Some(page) = &self.next_page {
+            return Next::Send(Outgoing::Page(page.clone()));
         }
         let target = &options.target;
         loop {
@@ -111,12 +122,13 @@ impl OccurrenceChange {
                     }
                 }
                 Stage::Instances(series) => {
-                    return Next::Send(find_occurrences(&series, &self.original_start, target));
+                    let request = find_occurrences(&series, &self.original_start, target);
+                    return Next::Send(Outgoing::Graph(request));
                 }
-                Stage::Apply(id) => return Next::Send(self.apply(&id, options)),
+                Stage::Apply(id) => return Next::Send(Outgoing::Graph(self.apply(&id, options))),
             };
             match lookup {
-                Ok(request) => return Next::Send(request),
+                Ok(request) => return Next::Send(Outgoing::Graph(request)),
                 Err(err) => self.fail(format!("cannot look the series up: {err}"), ledger),
             }
         }
@@ -155,9 +167,14 @@ impl OccurrenceChange {
             let id = id.clone();
             return self.settle(Outcome::Changed, Some(id), ledger);
         }
-        let found = match serde_json::from_slice::<ItemList<FoundItem>>(body) {
-            Ok(list) => list.value,
-            Err(err) => return self.on_lost(&format!("unreadable list: {err}"), options, ledger),
+        let found = match self.pages.take(body, options) {
+            Ok(Paged::Next(url)) => return self.next_page = Some(url),
+            Ok(Paged::Done(found)) => {
+                self.next_page = None;
+                found
+            }
+            Err(PageError::Unreadable(reason)) => return self.on_lost(&reason, options, ledger),
+            Err(PageError::Refused(reason)) => return self.fail(reason, ledger),
         };
         match self.stage.clone() {
             Stage::FindSeries => match found.iter().find(|i| i.has_source_key(&self.series_key)) {
@@ -204,6 +221,8 @@ impl OccurrenceChange {
     /// A lost answer: the request is repeated, except a change, before
     /// which the occurrences are listed again.
     fn on_lost(&mut self, reason: &str, options: &GraphOptions, ledger: &mut Ledger) {
+        self.pages.reset();
+        self.next_page = None;
         if let Err(reason) = self.tries.lost(reason, options) {
             return self.fail(reason, ledger);
         }

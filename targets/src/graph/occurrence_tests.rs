@@ -5,7 +5,7 @@ use crate::ews::Step;
 use crate::ews::report::{OperationKind, Outcome};
 use crate::graph::insert::Insert;
 use crate::graph::insert_tests::{
-    CREATED, NONE_FOUND, contact, expect_send, found, lost, options, respond,
+    CREATED, NONE_FOUND, contact, done, expect_send, first_created, found, lost, options, respond,
 };
 use ferry_shared::convert::exchange::{ExchangeZone, WallClock};
 use ferry_shared::convert::graph::GraphAction;
@@ -69,12 +69,7 @@ fn instances(starts: &[&str]) -> String {
 fn after_create(actions: Vec<GraphAction>) -> Insert {
     let mut all = vec![contact(Some("a@x"))];
     all.extend(actions);
-    let mut run = Insert::new(all, options());
-    expect_send(&mut run, Method::GET);
-    respond(&mut run, 200, None, NONE_FOUND);
-    expect_send(&mut run, Method::POST);
-    respond(&mut run, 201, None, CREATED);
-    run
+    first_created(all)
 }
 
 #[test]
@@ -95,8 +90,7 @@ fn the_occurrence_at_the_original_start_is_deleted() {
     let delete = expect_send(&mut run, Method::DELETE);
     assert!(delete.url.path().ends_with("/me/events/occ-1"));
     respond(&mut run, 204, None, "");
-    assert!(matches!(run.next_step(), Step::Done));
-    let report = run.finish();
+    let report = done(run);
     assert_eq!(report.items[1].kind, OperationKind::DeleteOccurrence);
     assert_eq!(report.items[1].outcome, Outcome::Changed);
 }

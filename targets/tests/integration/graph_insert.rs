@@ -7,7 +7,9 @@
 //! `POST`, `DELETE` or `PATCH` carried out whose answer is lost (the
 //! connection dropped) —
 //! and a re-run creates nothing. A `401` stops the run, and the token
-//! shows in no error, reason or `Debug`.
+//! shows in no error, reason or `Debug`. The tasks go to the default To
+//! Do list, found by name. Paging, batches, named lists and photos:
+//! [`crate::graph_lists`].
 
 use ferry_shared::ParseLimits;
 use ferry_shared::convert::exchange::{
@@ -15,6 +17,7 @@ use ferry_shared::convert::exchange::{
 };
 use ferry_shared::convert::graph::values::source_property_value;
 use ferry_shared::convert::graph::{self, GraphAction, GraphTarget};
+use ferry_shared::convert::requests::TASK_LIST_PLACEHOLDER;
 use ferry_shared::mapping::{AttendeeMode, MappingRules, map_report};
 use ferry_targets::Error;
 use ferry_targets::ews::{InsertReport, OperationKind, Outcome};
@@ -27,7 +30,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-const TOKEN: &str = "canary-T0ken-graph-7e3f";
+pub(crate) const TOKEN: &str = "canary-T0ken-graph-7e3f";
 
 fn repository(relative: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -40,7 +43,11 @@ type Series = HashMap<String, Vec<String>>;
 
 /// The Graph actions of a file, mapped with flat attendees, and the
 /// occurrence starts of each series it creates.
-fn convert_file(bytes: &[u8], target: &GraphTarget, series: &mut Series) -> Vec<GraphAction> {
+pub(crate) fn convert_file(
+    bytes: &[u8],
+    target: &GraphTarget,
+    series: &mut Series,
+) -> Vec<GraphAction> {
     let limits = ParseLimits::default();
     let report = ferry_shared::inspect(bytes, &limits).unwrap();
     let zones = ferry_shared::ical::vtimezone::defined_zones(bytes, &limits);
@@ -78,9 +85,11 @@ fn convert_file(bytes: &[u8], target: &GraphTarget, series: &mut Series) -> Vec<
     actions
 }
 
-fn target() -> GraphTarget {
+/// The To Do list is chosen when the run starts (the placeholder of
+/// written requests).
+pub(crate) fn target() -> GraphTarget {
     GraphTarget {
-        task_list_id: Some("AAMkAGI-tasks=".into()),
+        task_list_id: Some(TASK_LIST_PLACEHOLDER.into()),
         ..GraphTarget::default()
     }
 }
@@ -88,7 +97,7 @@ fn target() -> GraphTarget {
 /// The team calendar, a series with a removed date and a changed
 /// occurrence, and one vCard (with a UID) of the corpus; the series'
 /// occurrences.
-fn corpus() -> (Vec<GraphAction>, Series) {
+pub(crate) fn corpus() -> (Vec<GraphAction>, Series) {
     let (mut actions, mut series) = (Vec::new(), Series::new());
     for file in [
         "static/samples/team-calendar.ics",
@@ -101,11 +110,11 @@ fn corpus() -> (Vec<GraphAction>, Series) {
     (actions, series)
 }
 
-fn actions() -> Vec<GraphAction> {
+pub(crate) fn actions() -> Vec<GraphAction> {
     corpus().0
 }
 
-fn server(token: &str, script: Vec<Scripted>) -> GraphServer {
+pub(crate) fn server(token: &str, script: Vec<Scripted>) -> GraphServer {
     GraphServer::start(token, corpus().1, script)
 }
 
@@ -113,13 +122,13 @@ fn count(actions: &[GraphAction], kind: fn(&GraphAction) -> bool) -> usize {
     actions.iter().filter(|a| kind(a)).count()
 }
 
-fn deletes() -> usize {
+pub(crate) fn deletes() -> usize {
     count(&actions(), |a| {
         matches!(a, GraphAction::DeleteOccurrence { .. })
     })
 }
 
-fn updates() -> usize {
+pub(crate) fn updates() -> usize {
     count(&actions(), |a| {
         matches!(a, GraphAction::UpdateOccurrence { .. })
     })
@@ -139,12 +148,12 @@ fn created_keys(actions: &[GraphAction]) -> BTreeSet<String> {
         .collect()
 }
 
-fn creates(actions: &[GraphAction]) -> usize {
+pub(crate) fn creates(actions: &[GraphAction]) -> usize {
     count(actions, |a| matches!(a, GraphAction::Create { .. }))
 }
 
 /// Short waits, the server's API root.
-fn options(server: &GraphServer) -> GraphOptions {
+pub(crate) fn options(server: &GraphServer) -> GraphOptions {
     GraphOptions {
         base_url: server.base_url.clone(),
         target: target(),
@@ -154,14 +163,23 @@ fn options(server: &GraphServer) -> GraphOptions {
 }
 
 fn run(server: &GraphServer, token: &str) -> InsertReport {
+    run_with(options(server), token, actions())
+}
+
+/// `actions` carried out with `options`.
+pub(crate) fn run_with(
+    options: GraphOptions,
+    token: &str,
+    actions: Vec<GraphAction>,
+) -> InsertReport {
     let credentials = Credentials::bearer(SecretString::from(token.to_string()));
-    let client = GraphClient::new(credentials, options(server)).unwrap();
-    crate::runtime().block_on(client.insert(actions()))
+    let client = GraphClient::new(credentials, options).unwrap();
+    crate::runtime().block_on(client.insert(actions))
 }
 
 /// Every created key is in the store exactly once, the removed
 /// occurrence is gone and the moved ones changed.
-fn assert_exactly_once(server: &GraphServer) {
+pub(crate) fn assert_exactly_once(server: &GraphServer) {
     let counts = server.key_counts();
     let expected = created_keys(&actions());
     assert!(
@@ -183,7 +201,18 @@ fn assert_exactly_once(server: &GraphServer) {
     assert!(server.updated().values().all(Option::is_some));
 }
 
-fn assert_nothing_failed(report: &InsertReport) {
+/// The reasons of the operations that failed.
+pub(crate) fn failures(report: &InsertReport) -> Vec<&str> {
+    fn reason(item: &ferry_targets::ews::ItemReport) -> Option<&str> {
+        match &item.outcome {
+            Outcome::Failed { reason } => Some(reason),
+            _ => None,
+        }
+    }
+    report.items.iter().filter_map(reason).collect()
+}
+
+pub(crate) fn assert_nothing_failed(report: &InsertReport) {
     let failed: Vec<_> = report
         .items
         .iter()
@@ -193,13 +222,31 @@ fn assert_nothing_failed(report: &InsertReport) {
     assert!(report.stopped.is_none(), "{:?}", report.stopped);
 }
 
-fn posts(server: &GraphServer) -> usize {
-    server
-        .requests()
+/// The requests sent (not those inside a batch).
+pub(crate) fn sent(server: &GraphServer) -> Vec<String> {
+    let requests = server.requests().into_iter();
+    requests.filter(|r| !r.ends_with(" (in $batch)")).collect()
+}
+
+/// `POST`s of items (not of batches, not inside one).
+pub(crate) fn posts(server: &GraphServer) -> usize {
+    sent(server)
         .iter()
-        .filter(|r| r.starts_with("POST "))
+        .filter(|r| r.starts_with("POST ") && !r.ends_with("/$batch"))
         .count()
 }
+
+/// `POST /$batch`es.
+pub(crate) fn batches(server: &GraphServer) -> usize {
+    sent(server)
+        .iter()
+        .filter(|r| r.ends_with("/$batch"))
+        .count()
+}
+
+/// The default To Do list of `fixtures/graph/todo-lists.json`, as a
+/// collection path.
+pub(crate) const DEFAULT_TASKS: &str = "/v1.0/me/todo/lists/AAMkADIyAAAAABrJAAA%3D/tasks";
 
 #[test]
 fn graph_clean_run_creates_everything_once_and_a_rerun_nothing() {
@@ -217,6 +264,19 @@ fn graph_clean_run_creates_everything_once_and_a_rerun_nothing() {
             .all(|i| i.item_id.is_some())
     );
     assert_eq!(posts(&server), n);
+    // The lookups in one batch (the corpus has fewer than 20 items).
+    assert!(n < 20);
+    assert_eq!(batches(&server), 1);
+    let tasks: Vec<_> = server
+        .items()
+        .into_iter()
+        .filter(|i| i.collection.ends_with("/tasks"))
+        .collect();
+    assert!(!tasks.is_empty(), "the corpus lost its task");
+    assert!(
+        tasks.iter().all(|t| t.collection == DEFAULT_TASKS),
+        "{tasks:?}"
+    );
     // The moved occurrence of the team stand-up: reported, not done.
     assert!(
         first
@@ -258,9 +318,10 @@ fn graph_throttled_run_waits_as_asked() {
     assert_nothing_failed(&report);
     assert_exactly_once(&server);
     assert_eq!(report.totals.created, creates(&actions()));
-    // A lookup and a POST per item, instances and a change per
-    // occurrence, and the two refused.
-    let sent = 2 * creates(&actions()) + 2 * (deletes() + updates()) + 2;
+    // The To Do lists, one batch of lookups, a POST per item, instances
+    // and a change per occurrence, and the two refused (the lists'
+    // GET and the first POST).
+    let sent = 1 + 1 + creates(&actions()) + 2 * (deletes() + updates()) + 2;
     assert_eq!(report.totals.requests_sent, sent);
 }
 
@@ -292,7 +353,7 @@ fn graph_unauthorized_stops_the_run_and_never_shows_the_token() {
         Some(Error::AuthFailed { status: 401 })
     ));
     assert_eq!(report.totals.failed, report.items.len());
-    assert_eq!(server.requests().len(), 1, "{:?}", server.requests());
+    assert_eq!(sent(&server).len(), 1, "{:?}", server.requests());
     assert!(server.items().is_empty());
     let shown = format!(
         "{report:?} {} {:?}",
@@ -319,7 +380,8 @@ fn graph_token_refused_mid_run_stops_it() {
         report.stopped,
         Some(Error::AuthFailed { status: 401 })
     ));
-    assert_eq!(server.requests().len(), 2, "{:?}", server.requests());
+    // The To Do lists, the batch of lookups, the POST refused.
+    assert_eq!(sent(&server).len(), 3, "{:?}", server.requests());
     assert!(server.items().is_empty());
     assert_eq!(report.totals.failed, report.items.len());
     assert!(!format!("{report:?}").contains(TOKEN));
@@ -330,19 +392,29 @@ fn graph_server_refuses_bodies_that_are_not_ferrys_resources() {
     let server = server(TOKEN, Vec::new());
     let credentials = Credentials::bearer(SecretString::from(TOKEN.to_string()));
     let client = HttpClient::new(HttpOptions::default(), credentials).unwrap();
-    let url = url::Url::parse(&format!("{}/me/contacts", server.base_url)).unwrap();
     for body in [
         r#"{"displayName":"A","nickname":"unknown field"}"#,
         "{not json",
     ] {
-        let mut request = HttpRequest::new(http::Method::POST, url.clone());
-        request.headers.insert(
-            http::header::CONTENT_TYPE,
-            http::HeaderValue::from_static("application/json"),
-        );
-        request.body = body.as_bytes().to_vec();
-        let response = crate::runtime().block_on(client.send(request)).unwrap();
+        let response = post_json(&client, &server, "/me/contacts", body.as_bytes());
         assert_eq!(response.status.as_u16(), 400, "{body}");
     }
     assert!(server.items().is_empty());
+}
+
+/// `body` `POST`ed as JSON to `path` below the server's API root.
+pub(crate) fn post_json(
+    client: &HttpClient,
+    server: &GraphServer,
+    path: &str,
+    body: &[u8],
+) -> ferry_targets::http::HttpResponse {
+    let url = url::Url::parse(&format!("{}{path}", server.base_url)).unwrap();
+    let mut request = HttpRequest::new(http::Method::POST, url);
+    request.headers.insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/json"),
+    );
+    request.body = body.to_vec();
+    crate::runtime().block_on(client.send(request)).unwrap()
 }

@@ -16,6 +16,7 @@ mod ews_insert;
 mod ews_ntlm;
 mod ews_resolve;
 mod graph_insert;
+mod graph_lists;
 mod precondition;
 mod scripted;
 mod transport;

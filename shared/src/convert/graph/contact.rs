@@ -2,8 +2,8 @@
 //! business, home and mobile phones, the three postal addresses,
 //! company, department, job title, birthday, web page, notes, categories
 //! and the source key. Graph's contact has no fax, pager, car or other
-//! phone, and takes a photo in a request of its own: each is named as a
-//! loss.
+//! phone: each is named as a loss. The photo goes in a request of its own
+//! after the contact ([`super::photo`]).
 
 use super::resources::{Contact, EmailAddress, PhysicalAddress};
 use super::values::source_key_properties;
@@ -76,12 +76,6 @@ pub fn contact(item: &ContactItem, losses: &mut Vec<Loss>) -> Contact {
             PhysicalAddressKey::Other => &mut contact.other_address,
         };
         *slot = Some(physical_address(address));
-    }
-    if item.photo.is_some() {
-        losses.push(Loss::new(
-            "photo",
-            "Graph takes a contact's photo in a request of its own, which Ferry does not send yet; the photo is left out",
-        ));
     }
     contact
 }

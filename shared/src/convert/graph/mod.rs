@@ -13,6 +13,7 @@
 //! * [`odata`]: OData literals and filters, URL encoding;
 //! * [`requests`]: creation, lookup by source key, occurrences of a
 //!   series, deletion and update of an occurrence, To Do lists;
+//! * [`photo`]: a contact's photo, sent after the contact;
 //! * [`batch`]: `$batch` requests of at most 20;
 //! * [`responses`]: created items, lookups, errors, throttling and
 //!   `$batch` answers.
@@ -26,6 +27,7 @@ pub mod batch;
 pub mod contact;
 pub mod event;
 pub mod odata;
+pub mod photo;
 pub mod recurrence;
 pub mod requests;
 pub mod resources;
@@ -34,9 +36,11 @@ pub mod task;
 pub mod values;
 
 pub use batch::{BATCH_URL, BatchEntry, BatchRequest, MAX_BATCH_REQUESTS, batches};
+pub use photo::{ContactPhoto, contact_photo, photo_value_url};
 pub use requests::{
     Collection, GraphRequest, Method, RequestBody, create_contact, create_event, create_task,
-    delete_occurrence, find_by_source_key, find_occurrences, task_lists, update_occurrence,
+    create_task_list, delete_occurrence, find_by_source_key, find_occurrences, task_lists,
+    update_occurrence,
 };
 pub use responses::{
     BatchResponse, BatchResponseItem, CreatedItem, ErrorResponse, FoundItem, ItemList, Outcome,
@@ -77,9 +81,11 @@ pub enum GraphError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GraphAction {
     /// Send `request`; the item created is recognised by `source_key`.
+    /// A contact's `photo` is sent after it ([`photo`]).
     Create {
         source_key: Option<String>,
         request: GraphRequest,
+        photo: Option<ContactPhoto>,
     },
     /// Find the series by `series_key` ([`find_by_source_key`]), its
     /// occurrence at `original_start` ([`find_occurrences`],
@@ -121,6 +127,20 @@ fn create_request(
     }
 }
 
+/// The photo a contact takes along; one that cannot be sent is a loss.
+fn contact_photo_of(item: &ExchangeItem, losses: &mut Vec<Loss>) -> Option<ContactPhoto> {
+    let ExchangeItem::Contact(contact) = item else {
+        return None;
+    };
+    match ContactPhoto::of(contact.photo.as_ref()?) {
+        Ok(photo) => Some(photo),
+        Err(reason) => {
+            losses.push(Loss::new("photo", format!("{reason}; it is left out")));
+            None
+        }
+    }
+}
+
 /// The Graph actions of one converted item.
 pub fn convert(
     conversion: &ExchangeConversion,
@@ -133,6 +153,7 @@ pub fn convert(
             Operation::Create(item) => GraphAction::Create {
                 source_key: item.source_key().map(str::to_string),
                 request: create_request(item, target, &mut own)?,
+                photo: contact_photo_of(item, &mut own),
             },
             Operation::DeleteOccurrence {
                 series_key,

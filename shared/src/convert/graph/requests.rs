@@ -3,10 +3,10 @@
 //! created in the mailbox's (or a chosen) calendar, To Do list or
 //! contact folder; the "does it exist already?" lookup by source key;
 //! a series' occurrences around an original start; the deletion and
-//! update of one occurrence; the To Do lists.
+//! update of one occurrence; the To Do lists, and a new one.
 
 use super::odata::{path_segment, query, source_key_expand, source_key_filter};
-use super::resources::{Contact, Event, TodoTask};
+use super::resources::{Contact, Event, NewTaskList, TodoTask};
 use super::{GraphError, GraphTarget};
 use crate::convert::exchange::WallClock;
 use chrono::Duration;
@@ -19,16 +19,20 @@ pub enum Method {
     Get,
     Post,
     Patch,
+    Put,
     Delete,
 }
 
-/// A JSON body: one of the resources Ferry writes.
+/// A JSON body: one of the resources Ferry writes. Read back without
+/// its URL, a body of only `displayName` reads as a contact: a reader
+/// that must tell them apart reads by the URL's collection.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum RequestBody {
     Event(Box<Event>),
     Task(Box<TodoTask>),
     Contact(Box<Contact>),
+    TaskList(NewTaskList),
 }
 
 /// One request: serialise `body` (when there is one) as JSON, with
@@ -202,4 +206,15 @@ pub fn update_occurrence(
 /// (the default list has `wellknownListName` `defaultList`).
 pub fn task_lists(target: &GraphTarget) -> GraphRequest {
     GraphRequest::get(format!("{}/todo/lists", target.mailbox_path()))
+}
+
+/// `POST` of a new To Do list named `name` (`todoTaskList`).
+pub fn create_task_list(name: &str, target: &GraphTarget) -> GraphRequest {
+    let list = NewTaskList {
+        display_name: name.to_string(),
+    };
+    GraphRequest::post(
+        format!("{}/todo/lists", target.mailbox_path()),
+        RequestBody::TaskList(list),
+    )
 }

@@ -307,3 +307,11 @@ pub struct Contact {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub single_value_extended_properties: Vec<ExtendedProperty>,
 }
+
+/// A new To Do list (`todoTaskList`, `POST /me/todo/lists`): only its
+/// name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewTaskList {
+    pub display_name: String,
+}

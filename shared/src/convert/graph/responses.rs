@@ -138,21 +138,28 @@ impl Outcome {
     }
 }
 
-/// The body of a `$batch` answer.
+/// The body of a `$batch` answer; each answer's body read as `B`
+/// ([`BatchBody`], or `serde_json::Value` to keep it whole).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct BatchResponse {
-    pub responses: Vec<BatchResponseItem>,
+#[serde(bound(deserialize = "B: Deserialize<'de>"))]
+pub struct BatchResponse<B = BatchBody> {
+    pub responses: Vec<BatchResponseItem<B>>,
 }
 
 /// The answer to one request of a batch.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct BatchResponseItem {
+#[serde(bound(deserialize = "B: Deserialize<'de>"))]
+pub struct BatchResponseItem<B = BatchBody> {
     pub id: String,
     pub status: u16,
     #[serde(default)]
     pub headers: BTreeMap<String, String>,
-    #[serde(default)]
-    pub body: Option<BatchBody>,
+    #[serde(default = "none")]
+    pub body: Option<B>,
+}
+
+fn none<B>() -> Option<B> {
+    None
 }
 
 /// The body of one answer in a batch, by what it holds.
@@ -166,7 +173,7 @@ pub enum BatchBody {
     Other(IgnoredAny),
 }
 
-impl BatchResponseItem {
+impl<B> BatchResponseItem<B> {
     /// The position of the request answered in the list the batches were
     /// made from ([`super::batches`]).
     pub fn request_index(&self) -> Option<usize> {
@@ -180,7 +187,9 @@ impl BatchResponseItem {
             .find(|(name, _)| name.eq_ignore_ascii_case("Retry-After"))
             .map(|(_, value)| value.as_str())
     }
+}
 
+impl BatchResponseItem {
     pub fn outcome(&self) -> Outcome {
         let error = match &self.body {
             Some(BatchBody::Error(error)) => Some(error),
