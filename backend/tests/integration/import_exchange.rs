@@ -154,7 +154,7 @@ fn graph_import_creates_everything_once_and_a_rerun_nothing() {
     let posts = server
         .requests()
         .iter()
-        .filter(|r| r.starts_with("POST"))
+        .filter(|r| r.starts_with("POST") && !r.contains("$batch"))
         .count();
 
     let again = import(&arguments, &secret);
@@ -165,7 +165,7 @@ fn graph_import_creates_everything_once_and_a_rerun_nothing() {
     let posts_after = server
         .requests()
         .iter()
-        .filter(|r| r.starts_with("POST"))
+        .filter(|r| r.starts_with("POST") && !r.contains("$batch"))
         .count();
     assert_eq!(posts_after, posts, "no POST on the re-run");
 }
