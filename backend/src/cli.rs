@@ -466,6 +466,11 @@ pub struct ImportArgs {
     /// --passfile or the environment variable).
     #[arg(long, env = "FERRY_TARGET_PASSWORD", hide_env_values = true)]
     pub password: Option<Redacted>,
+    /// EWS: how the password is sent: `automatic` (the best the server
+    /// offers: Negotiate, NTLM, then Basic), `basic`, `ntlm` or
+    /// `negotiate` (NTLM inside SPNEGO).
+    #[arg(long, value_name = "METHOD", value_enum, default_value = "automatic")]
+    pub auth: PasswordAuth,
     /// EWS and Graph: file whose first line is an OAuth2 access token
     /// (used instead of a password).
     #[arg(long, value_name = "FILE")]
@@ -502,6 +507,15 @@ pub struct ImportArgs {
     pub limits: LimitArgs,
     #[command(flatten)]
     pub rules: RuleArgs,
+}
+
+/// How a password is sent to an EWS server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PasswordAuth {
+    Automatic,
+    Basic,
+    Ntlm,
+    Negotiate,
 }
 
 /// Where `ferry import` can put items.

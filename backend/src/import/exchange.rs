@@ -13,7 +13,7 @@ use super::output::FileOutcome;
 use super::plan::{Arrival, Fate, FilePlan, PlannedItem, convertible, read_file};
 use super::secrets::{SecretKind, secret};
 use super::{Common, ImportError, Sent, Target};
-use crate::cli::ImportArgs;
+use crate::cli::{ImportArgs, PasswordAuth};
 use chrono::{DateTime, Utc};
 use ferry_shared::convert::ews::EwsSettings;
 use ferry_shared::convert::exchange::{ExchangeOptions, Operation, convert};
@@ -24,7 +24,7 @@ use ferry_shared::mapping::MappingRules;
 use ferry_shared::{ItemKind, ParseLimits};
 use ferry_targets::ews::{EwsClient, EwsOptions, InsertReport, ItemReport, OperationKind, Outcome};
 use ferry_targets::graph::{GraphClient, GraphOptions};
-use ferry_targets::http::Credentials;
+use ferry_targets::http::{AuthMethod, Credentials};
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
@@ -154,7 +154,13 @@ fn credentials(args: &ImportArgs, no_user: &'static str) -> Result<Credentials, 
         args.passfile.as_deref(),
         args.password.as_ref(),
     )?;
-    Ok(Credentials::new(user, password))
+    let method = match args.auth {
+        PasswordAuth::Automatic => AuthMethod::Automatic,
+        PasswordAuth::Basic => AuthMethod::Basic,
+        PasswordAuth::Ntlm => AuthMethod::Ntlm,
+        PasswordAuth::Negotiate => AuthMethod::Negotiate,
+    };
+    Ok(Credentials::with_method(user, password, method))
 }
 
 fn exchange_options(rules: &MappingRules) -> ExchangeOptions {

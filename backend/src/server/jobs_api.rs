@@ -12,7 +12,7 @@
 //!   cancel, or for the cut-over: only what is new is copied).
 //! * `GET /api/jobs/{id}/report.json`, `/report.csv` — the final report.
 
-use super::auth::sessions::SessionData;
+use super::auth::sessions::{SessionData, SignedIn};
 use super::{ApiError, AppState};
 use crate::jobs::owner_of;
 use axum::extract::{Path, State};
@@ -64,14 +64,32 @@ fn store_failed(error: &crate::error::BackendError) -> ApiError {
     ApiError::internal(error)
 }
 
-async fn start(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
-    let (data, _) = session(&state, &headers)?;
-    let (Some(source), Some(target)) = (data.source, data.target) else {
-        return Err(ApiError::bad_request(
+/// Both mailboxes of the session, which must be signed in.
+fn both_sides(data: SessionData) -> Result<(SignedIn, SignedIn), ApiError> {
+    match (data.source, data.target) {
+        (Some(source), Some(target)) => Ok((source, target)),
+        _ => Err(ApiError::bad_request(
             "not_signed_in",
             "Please sign in to both the old and the new mailbox first.",
-        ));
-    };
+        )),
+    }
+}
+
+/// `status` when the job was found and acted on, else `404`.
+fn acted_on(
+    result: Result<bool, crate::error::BackendError>,
+    status: StatusCode,
+) -> Result<StatusCode, ApiError> {
+    match result {
+        Ok(true) => Ok(status),
+        Ok(false) => Err(ApiError::not_found()),
+        Err(error) => Err(store_failed(&error)),
+    }
+}
+
+async fn start(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let (data, _) = session(&state, &headers)?;
+    let (source, target) = both_sides(data)?;
     let id = state
         .jobs
         .start(source, target)
@@ -117,11 +135,7 @@ async fn cancel(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let (_, owner) = session(&state, &headers)?;
-    match state.jobs.cancel(&id, &owner).await {
-        Ok(true) => Ok(StatusCode::NO_CONTENT),
-        Ok(false) => Err(ApiError::not_found()),
-        Err(error) => Err(store_failed(&error)),
-    }
+    acted_on(state.jobs.cancel(&id, &owner).await, StatusCode::NO_CONTENT)
 }
 
 async fn run_again(
@@ -130,17 +144,11 @@ async fn run_again(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let (data, owner) = session(&state, &headers)?;
-    let (Some(source), Some(target)) = (data.source, data.target) else {
-        return Err(ApiError::bad_request(
-            "not_signed_in",
-            "Please sign in to both the old and the new mailbox first.",
-        ));
-    };
-    match state.jobs.rerun(&id, &owner, source, target).await {
-        Ok(true) => Ok(StatusCode::ACCEPTED),
-        Ok(false) => Err(ApiError::not_found()),
-        Err(error) => Err(store_failed(&error)),
-    }
+    let (source, target) = both_sides(data)?;
+    acted_on(
+        state.jobs.rerun(&id, &owner, source, target).await,
+        StatusCode::ACCEPTED,
+    )
 }
 
 /// The job's view now, then after every change, until it ends.

@@ -263,3 +263,58 @@ fn dry_run_connects_to_nothing_and_missing_options_exit_2() {
     }
     assert!(listener.accept().is_err(), "no connection was made");
 }
+
+#[test]
+fn ews_import_logs_in_with_ntlm_or_negotiate() {
+    use ferry_testkit::ntlm_guard::NtlmGuard;
+    let guard = NtlmGuard::new("FERRY\\alice", PASSWORD);
+    let server = EwsServer::start_behind("import-ntlm", "", series(), Vec::new(), |inner| {
+        guard.wrap(inner)
+    });
+    let url = server.url.to_string();
+    let secret = [("FERRY_TARGET_PASSWORD", PASSWORD)];
+    for auth in ["ntlm", "negotiate", "automatic"] {
+        let arguments = [
+            "--to",
+            "ews",
+            "--url",
+            &url,
+            "--user",
+            "FERRY\\alice",
+            "--auth",
+            auth,
+        ];
+        let output = import(&arguments, &secret);
+        let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
+        assert_eq!(output.status.code(), Some(0), "{auth}: {stdout}{stderr}");
+        assert_eq!(
+            count(&stdout, "created") + count(&stdout, "already there"),
+            ITEMS,
+            "{auth}: {stdout}"
+        );
+    }
+    assert!(server.key_counts().values().all(|n| *n == 1));
+    assert_eq!(server.key_counts().len(), ITEMS - 1);
+    assert!(guard.logins().len() >= 3, "{:?}", guard.logins());
+
+    let wrong = import(
+        &[
+            "--to",
+            "ews",
+            "--url",
+            &url,
+            "--user",
+            "FERRY\\alice",
+            "--auth",
+            "ntlm",
+        ],
+        &[("FERRY_TARGET_PASSWORD", "canary-wrong-Ntlm-5a1")],
+    );
+    let (stdout, stderr) = (text(&wrong.stdout), text(&wrong.stderr));
+    assert_eq!(wrong.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("the server refused the sign-in"),
+        "{stderr}"
+    );
+    assert!(!stdout.contains("canary-wrong") && !stderr.contains("canary-wrong"));
+}
