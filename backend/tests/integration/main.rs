@@ -9,6 +9,7 @@
 //! * `inspect_cli` runs the real `ferry inspect` on corpus files.
 //! * `sign_in` signs in through the API against real Dovecot servers.
 //! * `serve_cli` starts the real `ferry serve` on a free port.
+//! * `serve_kill` kills `ferry serve` mid-move and starts it again.
 //! * `sync_cli` runs the real `ferry sync` between Dovecot servers.
 
 mod api;
@@ -18,6 +19,7 @@ mod import_exchange;
 mod inspect_cli;
 mod jobs;
 mod serve_cli;
+mod serve_kill;
 mod sign_in;
 mod sync_cli;
 
