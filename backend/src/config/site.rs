@@ -148,6 +148,17 @@ pub struct ServerConfig {
     pub max_connections: usize,
 }
 
+impl ServerConfig {
+    /// The IMAP port: the one given, else 993 for implicit TLS, 143
+    /// otherwise.
+    pub fn imap_port(&self) -> u16 {
+        self.port.unwrap_or(match self.tls {
+            TlsMode::Implicit => 993,
+            TlsMode::StartTls | TlsMode::None => 143,
+        })
+    }
+}
+
 fn default_auth() -> Vec<AuthMethod> {
     vec![AuthMethod::Password]
 }

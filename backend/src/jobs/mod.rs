@@ -10,9 +10,11 @@
 //! adopted, not copied twice).
 //!
 //! * [`vault`] — the credentials of each job, in memory.
+//! * [`slots`] — how many connections jobs open to one server at once.
 //! * [`run`] — one job's run: sessions, the engine, progress.
 
 mod run;
+pub mod slots;
 pub mod vault;
 
 use crate::error::BackendError;
@@ -21,6 +23,7 @@ use crate::store::Store;
 use crate::store::jobs::NewJob;
 use base64::Engine as _;
 use ferry_shared::api::JobState;
+use slots::ServerSlots;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tokio::sync::{Semaphore, broadcast};
@@ -33,6 +36,7 @@ pub struct Jobs {
     store: Store,
     vault: Vault,
     permits: Arc<Semaphore>,
+    slots: ServerSlots,
     /// The id of every job whose view changed.
     changes: broadcast::Sender<String>,
     running: Arc<Mutex<HashMap<String, AbortHandle>>>,
@@ -69,12 +73,14 @@ pub fn pair_of(source: &SignedIn, target: &SignedIn) -> String {
 }
 
 impl Jobs {
-    /// Jobs over `store`, at most `max_running` at once.
-    pub fn new(store: Store, max_running: usize) -> Self {
+    /// Jobs over `store`, at most `max_running` at once, connecting to
+    /// each server no more often than `slots` allows.
+    pub fn new(store: Store, max_running: usize, slots: ServerSlots) -> Self {
         Self {
             store,
             vault: Vault::default(),
             permits: Arc::new(Semaphore::new(max_running.max(1))),
+            slots,
             changes: broadcast::channel(256).0,
             running: Arc::default(),
         }

@@ -35,7 +35,11 @@ pub(super) async fn run(jobs: &Jobs, id: &str) {
         return;
     }
     jobs.announce(id);
+    let servers = [&credentials.source.endpoint, &credentials.target.endpoint]
+        .map(|endpoint| format!("{}:{}", endpoint.host, endpoint.port));
+    let slots = jobs.slots.take(&servers).await;
     let outcome = copy(jobs, id, &pair, &credentials).await;
+    drop(slots);
     let (state, error) = match outcome {
         Ok(report) => {
             let failed: usize = report.folders.iter().map(|f| f.failed.len()).sum();

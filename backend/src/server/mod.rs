@@ -20,6 +20,7 @@ pub use error::ApiError;
 use crate::config::ServeConfig;
 use crate::error::BackendError;
 use crate::jobs::Jobs;
+use crate::jobs::slots::ServerSlots;
 use crate::store::Store;
 use auth::sessions::Sessions;
 use auth::throttle::SignInThrottle;
@@ -53,7 +54,17 @@ impl AppState {
             site.login.attempts_per_address_per_minute,
             site.login.failures_per_account_per_hour,
         );
-        let jobs = Jobs::new(store.clone(), site.jobs.max_running);
+        let caps = site
+            .servers
+            .iter()
+            .filter_map(|server| {
+                let host = server.host.as_ref()?;
+                let port = server.imap_port();
+                Some((format!("{host}:{port}"), server.max_connections))
+            })
+            .collect();
+        let slots = ServerSlots::new(site.jobs.max_connections_per_server, caps);
+        let jobs = Jobs::new(store.clone(), site.jobs.max_running, slots);
         Self {
             config: Arc::new(config),
             store,

@@ -268,10 +268,7 @@ fn listed_endpoint(
     };
     let endpoint = Endpoint {
         host: host.clone(),
-        port: server.port.unwrap_or(match security {
-            Security::Tls => 993,
-            _ => 143,
-        }),
+        port: server.imap_port(),
         security,
         pinned_certificate,
         address_policy: policy,
