@@ -27,12 +27,18 @@ impl Drop for Server {
 }
 
 fn start(dir: &Path) -> Server {
+    start_logging(dir, Stdio::null())
+}
+
+/// `ferry serve` with its log (at the most verbose level) going to `log`.
+fn start_logging(dir: &Path, log: Stdio) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ferry"))
         .current_dir(dir)
         .args(["serve", "--listen", "127.0.0.1:0", "--config"])
         .arg(dir.join("ferry.toml"))
+        .env("RUST_LOG", "trace")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(log)
         .spawn()
         .expect("ferry starts");
     let mut line = String::new();
@@ -198,5 +204,42 @@ fn a_move_killed_mid_copy_goes_on_after_restart_and_sign_in_without_duplicates()
                 .any(|w| w == b"alice-secret"),
             "the password is in the store"
         );
+    }
+}
+
+#[test]
+fn a_canary_password_is_in_no_log_answer_or_store() {
+    const CANARY: &str = "canary-Serve-pa55-c41f";
+    let server_dir = tempfile::tempdir().unwrap();
+    let dir = server_dir.path();
+    std::fs::write(
+        dir.join("ferry.toml"),
+        "data_dir = \"state\"\n[network]\nallowed_networks = [\"127.0.0.0/8\"]\nallowed_ports = []\n[sessions]\nsecure_cookie = false\n",
+    )
+    .unwrap();
+    let source = Dovecot::start(DovecotOptions::new(Layout::LegacyDotted)).unwrap();
+    let log = std::fs::File::create(dir.join("serve.log")).unwrap();
+    let server = start_logging(dir, Stdio::from(log));
+    let mut answers = String::new();
+    for (user, password) in [("alice", CANARY), ("alice", "alice-secret")] {
+        let body = json!({
+            "side": "source",
+            "server": {"type": "imap", "host": "127.0.0.1", "port": source.addr().port(), "security": "plain"},
+            "user": user, "password": password,
+        });
+        let (_, _, answer) = call(&server, "POST", "/api/sign-in", None, Some(&body));
+        answers.push_str(&answer.to_string());
+    }
+    drop(server);
+    let log = std::fs::read_to_string(dir.join("serve.log")).unwrap();
+    assert!(log.lines().count() > 2, "the log was written: {log}");
+    assert!(!log.contains(CANARY), "the log holds the password");
+    assert!(!log.contains("alice-secret"), "the log holds a password");
+    assert!(answers.contains("sign_in_refused"), "{answers}");
+    assert!(!answers.contains(CANARY), "{answers}");
+    assert!(!answers.contains("alice-secret"));
+    for file in ["state/ferry.sqlite3", "state/ferry.sqlite3-wal"] {
+        let bytes = std::fs::read(dir.join(file)).unwrap_or_default();
+        assert!(!bytes.windows(CANARY.len()).any(|w| w == CANARY.as_bytes()));
     }
 }
