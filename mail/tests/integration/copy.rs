@@ -209,3 +209,39 @@ async fn the_message_rate_limit_is_kept() {
     );
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+#[tokio::test]
+async fn folder_stats_count_every_message_and_byte_read_only() {
+    use ferry_mail::sync::stats::folder_stats;
+    use ferry_testkit::verify::server_name;
+    let server = Dovecot::start(DovecotOptions::new(Layout::LegacyDotted)).unwrap();
+    let folders = generate(&MailboxSpec::small(21));
+    seed(&server, &folders).unwrap();
+    let before = snapshot(&server, "alice", "alice-secret").unwrap();
+    let mut session = logged_in(&server).await;
+    let stats = folder_stats(&mut session).await.unwrap();
+    session.logout().await;
+    for folder in &folders {
+        let wire = server_name(Layout::LegacyDotted, &folder.path);
+        let name = ferry_mail::folders::name::decode_utf7(&wire);
+        let stat = stats
+            .iter()
+            .find(|s| s.name == name)
+            .unwrap_or_else(|| panic!("{name} not counted: {stats:#?}"));
+        assert_eq!(stat.messages as usize, folder.messages.len(), "{name}");
+        // IMAP sizes count line ends as CR LF (RFC822.SIZE).
+        let crlf_size = |bytes: &[u8]| {
+            let bare = bytes
+                .iter()
+                .enumerate()
+                .filter(|(i, b)| **b == b'\n' && (*i == 0 || bytes[i - 1] != b'\r'))
+                .count();
+            (bytes.len() + bare) as u64
+        };
+        let bytes: u64 = folder.messages.iter().map(|m| crlf_size(&m.bytes)).sum();
+        assert_eq!(stat.bytes, Some(bytes), "{name}");
+    }
+    // STATUS changed nothing, flags included.
+    let after = snapshot(&server, "alice", "alice-secret").unwrap();
+    assert!(compare(&before, &after, |n| n.to_string()).is_empty());
+}
