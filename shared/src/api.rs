@@ -175,6 +175,24 @@ impl JobView {
     }
 }
 
+/// What to move when starting a job.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct StartJob {
+    /// The old mailbox's folders to move (full names, as
+    /// [`FolderSummary::name`]); none: every folder.
+    #[serde(default)]
+    pub folders: Option<Vec<String>>,
+}
+
+/// One folder of the old mailbox, for choosing what to move.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FolderSummary {
+    pub name: String,
+    pub messages: u32,
+    /// Octets, when the server says.
+    pub bytes: Option<u64>,
+}
+
 /// The answer to starting a job.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JobCreated {

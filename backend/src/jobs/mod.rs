@@ -98,8 +98,14 @@ impl Jobs {
         Ok(unfinished.len())
     }
 
-    /// Starts a job copying `source` to `target`; its id.
-    pub async fn start(&self, source: SignedIn, target: SignedIn) -> Result<String, BackendError> {
+    /// Starts a job copying `source` to `target` (only `folders`, when
+    /// given); its id.
+    pub async fn start(
+        &self,
+        source: SignedIn,
+        target: SignedIn,
+        folders: Option<Vec<String>>,
+    ) -> Result<String, BackendError> {
         let id = new_id();
         let job = NewJob {
             id: id.clone(),
@@ -107,6 +113,7 @@ impl Jobs {
             source: source.account.clone(),
             target: target.account.clone(),
             pair: pair_of(&source, &target),
+            folders,
         };
         self.store.create_job(&job).await?;
         self.vault.put(&id, JobCredentials { source, target });

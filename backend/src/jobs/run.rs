@@ -83,7 +83,15 @@ async fn copy(
     )
     .await
     .map_err(|why| format!("The new mailbox could not be opened: {why}."))?;
-    let options = SyncOptions::new(pair);
+    let mut options = SyncOptions::new(pair);
+    let chosen = jobs
+        .store
+        .job_folders_chosen(id)
+        .await
+        .map_err(|_| "The folders chosen for this move could not be read.".to_string())?;
+    if let Some(folders) = chosen {
+        options.rules.folders = folders;
+    }
     let (events, mut received) = mpsc::unbounded_channel::<SyncEvent>();
     let writer = {
         let (jobs, id) = (jobs.clone(), id.to_string());

@@ -1,8 +1,10 @@
 //! Jobs under `/api`, each only for the user who signed in to its old
 //! mailbox (anyone else gets `404`, as if it did not exist):
 //!
-//! * `POST /api/jobs` — start moving the mail of the two mailboxes
-//!   signed in.
+//! * `GET /api/folders` — the old mailbox's folders with their message
+//!   counts and sizes, to choose what to move.
+//! * `POST /api/jobs` — `{folders}` (none: all): start moving the mail of
+//!   the two mailboxes signed in.
 //! * `GET /api/jobs` — the user's jobs, newest first.
 //! * `GET /api/jobs/{id}` — one job with its folders' progress.
 //! * `GET /api/jobs/{id}/events` — the same, pushed as it changes
@@ -21,13 +23,16 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use ferry_shared::api::{JobCreated, JobView};
+use ferry_mail::imap::{ImapError, Session, SessionOptions};
+use ferry_mail::sync::stats::folder_stats;
+use ferry_shared::api::{FolderSummary, JobCreated, JobView, StartJob};
 use futures_util::stream::{self, Stream};
 use std::convert::Infallible;
 use std::time::Duration;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/folders", get(folders))
         .route("/jobs", post(start).get(list))
         .route("/jobs/{id}", get(one))
         .route("/jobs/{id}/events", get(events))
@@ -87,12 +92,57 @@ fn acted_on(
     }
 }
 
-async fn start(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+async fn folders(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<FolderSummary>>, ApiError> {
+    let (data, _) = session(&state, &headers)?;
+    let source = data.source.ok_or_else(not_signed_in)?;
+    let unreachable = |error: ImapError| {
+        tracing::warn!(%error, "listing the old mailbox's folders failed");
+        ApiError::new(
+            StatusCode::BAD_GATEWAY,
+            "server_unreachable",
+            "The old mailbox's folders could not be read. Please try again.",
+        )
+    };
+    let mut session = Session::connect(&source.endpoint, SessionOptions::default())
+        .await
+        .map_err(unreachable)?;
+    session
+        .authenticate(&source.credentials)
+        .await
+        .map_err(unreachable)?;
+    let stats = folder_stats(&mut session).await.map_err(unreachable)?;
+    session.logout().await;
+    Ok(Json(
+        stats
+            .into_iter()
+            .map(|stat| FolderSummary {
+                name: stat.name,
+                messages: stat.messages,
+                bytes: stat.bytes,
+            })
+            .collect(),
+    ))
+}
+
+async fn start(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Json(request): Json<StartJob>,
+) -> Result<Response, ApiError> {
     let (data, _) = session(&state, &headers)?;
     let (source, target) = both_sides(data)?;
+    if request.folders.as_ref().is_some_and(Vec::is_empty) {
+        return Err(ApiError::bad_request(
+            "nothing_chosen",
+            "Please choose at least one folder to move.",
+        ));
+    }
     let id = state
         .jobs
-        .start(source, target)
+        .start(source, target, request.folders)
         .await
         .map_err(|e| store_failed(&e))?;
     Ok((StatusCode::CREATED, Json(JobCreated { id })).into_response())

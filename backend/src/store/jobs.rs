@@ -18,6 +18,8 @@ pub struct NewJob {
     pub target: Account,
     /// The account pair's name in the mail engine's sync state.
     pub pair: String,
+    /// The folders chosen; none: every folder.
+    pub folders: Option<Vec<String>>,
 }
 
 fn state_name(state: JobState) -> &'static str {
@@ -55,14 +57,19 @@ const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
 impl Store {
     pub async fn create_job(&self, job: &NewJob) -> Result<(), BackendError> {
         sqlx::query(
-            "INSERT INTO jobs (id, kind, state, owner, source, target, pair)
-             VALUES (?, 'mail', 'queued', ?, ?, ?, ?)",
+            "INSERT INTO jobs (id, kind, state, owner, source, target, pair, chosen_folders)
+             VALUES (?, 'mail', 'queued', ?, ?, ?, ?, ?)",
         )
         .bind(&job.id)
         .bind(&job.owner)
         .bind(json(&job.source))
         .bind(json(&job.target))
         .bind(&job.pair)
+        .bind(
+            job.folders
+                .as_ref()
+                .map(|folders| serde_json::to_string(folders).unwrap_or_default()),
+        )
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -147,6 +154,21 @@ impl Store {
             Some(row) => Some((row.try_get("owner")?, row.try_get("pair")?)),
             None => None,
         })
+    }
+
+    /// The folders chosen for job `id`; none: every folder.
+    pub async fn job_folders_chosen(&self, id: &str) -> Result<Option<Vec<String>>, BackendError> {
+        let chosen: Option<String> =
+            sqlx::query_scalar("SELECT chosen_folders FROM jobs WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?
+                .flatten();
+        chosen
+            .map(|text| {
+                serde_json::from_str(&text).map_err(|e| BackendError::Corrupt(e.to_string()))
+            })
+            .transpose()
     }
 
     pub async fn set_job_state(

@@ -8,6 +8,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("sql/0001_init.sql")),
     (2, include_str!("sql/0002_sync_state.sql")),
     (3, include_str!("sql/0003_jobs.sql")),
+    (4, include_str!("sql/0004_job_folders_chosen.sql")),
 ];
 
 /// Latest schema version this binary knows.

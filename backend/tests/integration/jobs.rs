@@ -252,6 +252,7 @@ async fn a_job_that_lost_its_credentials_waits_and_goes_on_after_sign_in() {
                 servers.source.addr().port(),
                 servers.target.addr().port()
             ),
+            folders: None,
         })
         .await
         .unwrap();
@@ -297,4 +298,46 @@ async fn a_job_that_lost_its_credentials_waits_and_goes_on_after_sign_in() {
     let views = watch(&app, "job-1", &cookie).await;
     assert_eq!(views.last().unwrap()["state"], "done", "{views:#?}");
     assert_target_is_source(&servers);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_user_sees_the_folders_and_moves_only_those_chosen() {
+    let servers = servers();
+    let app = test_app(SiteConfig::default(), true).await;
+    let cookie = sign_in_both(&app, &servers, "alice", "alice-secret").await;
+    let listed = send(&app.router, get("/api/folders", Some(&cookie))).await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.text);
+    let folders = listed.json();
+    let folders = folders.as_array().unwrap();
+    let total: u64 = folders
+        .iter()
+        .map(|f| f["messages"].as_u64().unwrap())
+        .sum();
+    assert!(total >= 50, "{folders:#?}");
+    assert!(
+        folders.iter().all(|f| f["bytes"].as_u64().is_some()),
+        "{folders:#?}"
+    );
+    let inbox = folders.iter().find(|f| f["name"] == "INBOX").unwrap();
+
+    let none = send(
+        &app.router,
+        post("/api/jobs", &json!({"folders": []}), Some(&cookie)),
+    )
+    .await;
+    assert_eq!(none.json()["error"]["code"], "nothing_chosen");
+    let started = send(
+        &app.router,
+        post("/api/jobs", &json!({"folders": ["INBOX"]}), Some(&cookie)),
+    )
+    .await;
+    assert_eq!(started.status, StatusCode::CREATED, "{}", started.text);
+    let id = started.json()["id"].as_str().unwrap().to_string();
+    let views = watch(&app, &id, &cookie).await;
+    let last = views.last().unwrap();
+    assert_eq!(last["state"], "done", "{last:#}");
+    let moved = last["folders"].as_array().unwrap();
+    assert_eq!(moved.len(), 1, "{moved:#?}");
+    assert_eq!(moved[0]["source"], "INBOX");
+    assert_eq!(moved[0]["copied"], inbox["messages"]);
 }
