@@ -392,3 +392,42 @@ async fn a_site_with_servers_offers_them_and_only_them() {
         answer.text
     );
 }
+
+#[tokio::test]
+async fn a_self_signed_server_is_trusted_only_when_the_site_pins_its_certificate() {
+    let server = Dovecot::start(DovecotOptions {
+        tls: true,
+        ..DovecotOptions::new(Layout::LegacyDotted)
+    })
+    .unwrap();
+    let port = server.tls_addr().unwrap().port();
+    // Typed by the user: the certificate is not from a trusted authority.
+    let app = test_app(SiteConfig::default(), true).await;
+    let mut typed = form("source", &server, "alice", "alice-secret");
+    typed["server"]["port"] = json!(port);
+    typed["server"]["security"] = json!("tls");
+    let refused = send(&app.router, post("/api/sign-in", &typed, None)).await;
+    assert_eq!(refused.status, StatusCode::BAD_GATEWAY, "{}", refused.text);
+    assert_eq!(refused.json()["error"]["code"], "server_unreachable");
+    assert!(refused.text.contains("certificate"), "{}", refused.text);
+
+    // Listed by the site with its certificate pinned: trusted.
+    let dir = tempfile::tempdir().unwrap();
+    let pem = dir.path().join("server.der");
+    std::fs::write(&pem, server.certificate_der().unwrap()).unwrap();
+    let text = format!(
+        "[[servers]]\nid = \"old\"\nlabel = \"Old mail\"\nkind = \"imap\"\nhost = \"127.0.0.1\"\nport = {port}\ntls = \"implicit\"\npinned_certificate = {:?}\n",
+        pem.display().to_string()
+    );
+    let site = ServeConfig::from_toml(&text, &Default::default())
+        .unwrap()
+        .site;
+    let app = test_app(site, true).await;
+    let listed = json!({
+        "side": "source", "server": {"type": "listed", "id": "old"},
+        "user": "alice", "password": "alice-secret",
+    });
+    let answer = send(&app.router, post("/api/sign-in", &listed, None)).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+    assert_eq!(answer.json()["source"]["server"], "Old mail");
+}
