@@ -6,6 +6,7 @@
 //!   environment variables and flags, in rising precedence.
 //! * [`server`] — the axum application: JSON API under `/api` and the
 //!   Trunk-built web page.
+//! * [`oauth`] — OAuth2 authorization code with PKCE, without I/O.
 //! * [`jobs`] — mail moves run in the background for signed-in users.
 //! * [`store`] — job and sync state behind one interface (SQLite by default).
 //! * [`inspect`] — `ferry inspect`: the browser's parsing, on the command line.
@@ -24,6 +25,7 @@ pub mod error;
 pub mod import;
 pub mod inspect;
 pub mod jobs;
+pub mod oauth;
 pub mod server;
 pub mod store;
 pub mod sync_command;
