@@ -33,7 +33,11 @@ pub fn JobList(jobs: Signal<Vec<JobView>>, current: RwSignal<Option<String>>) ->
                                             {format!("{} → {}", account_text(&job.source), account_text(&job.target))}
                                         </span>
                                         <span class="job-item-count">
-                                            {format!("{copied} of {} copied", count_text(messages, "message", "messages"))}
+                                            {if messages == 0 && job.state.is_final() {
+                                                "nothing new to copy".to_string()
+                                            } else {
+                                                format!("{copied} of {} copied", count_text(messages, "message", "messages"))
+                                            }}
                                         </span>
                                     </div>
                                     <button

@@ -52,6 +52,12 @@ pub fn OverallProgress(job: Signal<Option<JobView>>, rate: Signal<Option<Rate>>)
         <div class="overall">
             {move || {
                 let (messages, copied, bytes, bytes_done, percent, state, no_folders) = numbers()?;
+                if messages == 0 && state.is_final() {
+                    return Some(view! {
+                        <p class="progress-text">"Nothing new to copy: the new mailbox has everything this run found."</p>
+                    }
+                    .into_any());
+                }
                 if no_folders && !state.is_final() {
                     return Some(view! {
                         <progress class="move-progress" aria-label="Overall progress"></progress>
@@ -83,11 +89,11 @@ pub fn OverallProgress(job: Signal<Option<JobView>>, rate: Signal<Option<Rate>>)
 pub fn FolderList(job: Signal<Option<JobView>>) -> impl IntoView {
     let folders = move || job.with(|j| j.as_ref().map(|j| j.folders.clone()).unwrap_or_default());
     view! {
-        <details class="folders" open>
+        <details class="folders" open hidden=move || folders().is_empty()>
             <summary>
                 {move || count_text(folders().len() as u64, "folder", "folders")}
             </summary>
-            <ul class="folder-list">
+            <ul class="folder-list" tabindex="0" aria-label="Folders">
                 <For
                     each=folders
                     key=|folder| (folder.source.clone(), folder.copied, folder.bytes_done, folder.failed, folder.done)

@@ -138,6 +138,7 @@ pub fn MoveMail() -> impl IntoView {
         <ReviewStart
             session=signed_in.into()
             starting=start.pending().into()
+            moving=Signal::derive(move || current.with(Option::is_some))
             error=start_error.into()
             on_start=on_start
             on_sign_out=on_sign_out

@@ -10,6 +10,9 @@ use leptos::prelude::*;
 pub fn ReviewStart(
     session: Signal<SessionView>,
     starting: Signal<bool>,
+    /// Whether a move is shown already (starting one more is then the
+    /// exception, not the next step).
+    moving: Signal<bool>,
     error: Signal<Option<String>>,
     on_start: Callback<()>,
     on_sign_out: Callback<()>,
@@ -39,11 +42,15 @@ pub fn ReviewStart(
             <div class="form-actions">
                 <button
                     type="button"
-                    class="button primary"
+                    class=move || if moving.get() { "button secondary" } else { "button primary" }
                     disabled=move || !ready() || starting.get()
                     on:click=move |_| on_start.run(())
                 >
-                    {move || if starting.get() { "Starting…" } else { "Start moving mail" }}
+                    {move || match (starting.get(), moving.get()) {
+                        (true, _) => "Starting…",
+                        (false, false) => "Start moving mail",
+                        (false, true) => "Start another move",
+                    }}
                 </button>
                 <Show when=signed_in_anywhere>
                     <button type="button" class="button secondary" on:click=move |_| on_sign_out.run(())>

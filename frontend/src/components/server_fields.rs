@@ -174,7 +174,7 @@ pub fn ServerFields(
                 >
                     <option value="tls">"TLS (usual, port 993)"</option>
                     <option value="starttls">"STARTTLS (port 143)"</option>
-                    <option value="plain">"None — not encrypted"</option>
+                    <option value="plain">"None (unencrypted)"</option>
                 </select>
             </div>
         </div>
