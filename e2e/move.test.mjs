@@ -13,8 +13,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync } from 'nod
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, parseCsv, startFerry } from './support.mjs';
+import { launchBrowser, parseCsv, startFerry } from './support.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const binDir = path.dirname(process.env.FERRY_BIN ?? path.join(root, 'target/debug/ferry'));
@@ -76,13 +75,8 @@ before(async () => {
   const ferry = startFerry(ferryBin, ['--config', config]);
   server = ferry.child;
   baseUrl = await ferry.url;
-  context = await chromium.launchPersistentContext(path.join(scratch, 'profile'), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: DESKTOP,
-    acceptDownloads: true,
-  });
+  context = await launchBrowser(scratch, { acceptDownloads: true });
+
 });
 
 after(async () => {
@@ -235,6 +229,8 @@ test('the move runs to Done with live progress, and the reports match', async ()
   await panel.waitFor();
   // Focus moves to the job, for keyboard and screen reader users.
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'job-title');
+  // However far it is by now (a local move of this size takes seconds).
+  await page.screenshot({ path: path.join(artifacts, 'move-4-started-desktop.png'), fullPage: true });
   await panel.locator('.job-state').getByText('Done', { exact: true }).waitFor({ timeout: 180_000 });
   assert.equal(await panel.locator('.percent').textContent(), '100 %');
   const progress = await panel.locator('.progress-text').textContent();

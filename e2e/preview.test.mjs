@@ -8,8 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, parseCsv, startFerry } from './support.mjs';
+import { launchBrowser, parseCsv, startFerry } from './support.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const ferryBin = process.env.FERRY_BIN ?? path.join(root, 'target/debug/ferry');
@@ -31,12 +30,8 @@ before(async () => {
   ]);
   server = started.child;
   baseUrl = await started.url;
-  context = await chromium.launchPersistentContext(path.join(scratch, 'profile'), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 900 },
-  });
+  context = await launchBrowser(scratch);
+
 });
 
 after(async () => {

@@ -1,11 +1,24 @@
-// What the browser tests share: Chromium's flags, starting `ferry serve`
+// What the browser tests share: Chromium and its flags, starting `ferry serve`
 // on a free port, reading a CSV download.
 import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
 
 export const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
+
+/** Headless Debian Chromium with a fresh profile in `scratch`, at desktop size. */
+export function launchBrowser(scratch, options = {}) {
+  return chromium.launchPersistentContext(path.join(scratch, 'profile'), {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1280, height: 900 },
+    ...options,
+  });
+}
 
 /** Starts `ferry serve` on a free loopback port with `args`; `url` resolves
  * to the address it prints. */

@@ -16,6 +16,7 @@ mod review_start;
 mod rules_panel;
 mod server_fields;
 mod sign_in_form;
+mod text_field;
 
 pub use detail_panel::DetailPanel;
 pub use drop_zone::{ACCEPTED, DropZone};

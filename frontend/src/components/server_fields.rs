@@ -1,6 +1,7 @@
 //! The server part of a sign-in form: a host, port and security the user
 //! types (a site that lists no servers), or one of the site's servers.
 
+use super::text_field::{Kind, TextField};
 use ferry_shared::api::{Security, ServerChoice, Side, SiteServer, SiteView};
 use leptos::prelude::*;
 
@@ -139,32 +140,16 @@ pub fn ServerFields(
         .into_any();
     }
     view! {
-        <div class="field">
-            <label for=id("host")>"Mail server (IMAP)"</label>
-            <input
-                id=id("host")
-                type="text"
-                inputmode="url"
-                autocomplete="off"
-                autocapitalize="none"
-                spellcheck="false"
-                placeholder="imap.example.com"
-                prop:value=move || input.host.get()
-                on:input=move |ev| input.host.set(event_target_value(&ev))
-            />
-        </div>
+        <TextField
+            id=id("host")
+            label="Mail server (IMAP)"
+            value=input.host
+            kind=Kind::Host
+            autocomplete="off"
+            placeholder="imap.example.com"
+        />
         <div class="field-row">
-            <div class="field port">
-                <label for=id("port")>"Port"</label>
-                <input
-                    id=id("port")
-                    type="text"
-                    inputmode="numeric"
-                    autocomplete="off"
-                    prop:value=move || input.port.get()
-                    on:input=move |ev| input.port.set(event_target_value(&ev))
-                />
-            </div>
+            <TextField id=id("port") label="Port" value=input.port kind=Kind::Number autocomplete="off" class="port"/>
             <div class="field">
                 <label for=id("security")>"Security"</label>
                 <select

@@ -4,6 +4,7 @@
 //! announced (`aria-live`); the error is the back end's plain message.
 
 use super::server_fields::{ServerFields, ServerInput};
+use super::text_field::{Kind, TextField};
 use crate::mail_api::{self, SignInRequest};
 use ferry_shared::api::{SessionView, Side, SiteView};
 use leptos::prelude::*;
@@ -77,28 +78,14 @@ pub fn SignInForm(
     view! {
         <form class="sign-in" novalidate on:submit=submit aria-busy=move || busy.get().to_string()>
             <ServerFields input=server side=side site=site prefix=prefix/>
-            <div class="field">
-                <label for=id("user")>"User name"</label>
-                <input
-                    id=id("user")
-                    type="text"
-                    autocomplete="username"
-                    autocapitalize="none"
-                    spellcheck="false"
-                    prop:value=move || user.get()
-                    on:input=move |ev| user.set(event_target_value(&ev))
-                />
-            </div>
-            <div class="field">
-                <label for=id("password")>"Password"</label>
-                <input
-                    id=id("password")
-                    type="password"
-                    autocomplete="current-password"
-                    prop:value=move || password.get()
-                    on:input=move |ev| password.set(event_target_value(&ev))
-                />
-            </div>
+            <TextField id=id("user") label="User name" value=user kind=Kind::User autocomplete="username"/>
+            <TextField
+                id=id("password")
+                label="Password"
+                value=password
+                kind=Kind::Password
+                autocomplete="current-password"
+            />
             <div class="form-actions">
                 <button type="submit" class="button primary" aria-disabled=move || busy.get().to_string()>
                     {button_text}
