@@ -211,6 +211,8 @@ test('signing in to both mailboxes works with the keyboard only', async () => {
   await signInWithKeyboard(page, 'source', ports.source);
   const old = card(page, 'Your old mailbox');
   await old.getByText(`as ${USER} at 127.0.0.1`).waitFor();
+  // The focus stays on the page's path: on the news, not lost to <body>.
+  assert.match(await page.evaluate(() => document.activeElement?.className), /signed-in/);
   await signInWithKeyboard(page, 'target', ports.target);
   await card(page, 'Your new mailbox').getByText(`as ${USER} at 127.0.0.1`).waitFor();
   const review = page.locator('section.review');

@@ -76,6 +76,9 @@ async fn error_message(response: &Response) -> String {
         .and_then(|text| serde_json::from_str::<ApiErrorBody>(&text).ok());
     match body {
         Some(body) => body.error.message,
+        None if status == 408 => {
+            "Ferry took too long to answer (a server may be slow). Please try again.".to_string()
+        }
         None if status >= 500 => {
             format!("Ferry ran into a problem (error {status}). Please try again in a moment.")
         }

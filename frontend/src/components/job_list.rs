@@ -35,6 +35,8 @@ pub fn JobList(jobs: Signal<Vec<JobView>>, current: RwSignal<Option<String>>) ->
                                         <span class="job-item-count">
                                             {if messages == 0 && job.state.is_final() {
                                                 "nothing new to copy".to_string()
+                                            } else if messages == 0 {
+                                                "counting messages…".to_string()
                                             } else {
                                                 format!("{copied} of {} copied", count_text(messages, "message", "messages"))
                                             }}

@@ -3,6 +3,7 @@
 
 use super::sign_in_form::SignInForm;
 use ferry_shared::api::{Account, SessionView, Side, SiteView};
+use leptos::html;
 use leptos::prelude::*;
 
 #[component]
@@ -27,7 +28,20 @@ pub fn MailboxCard(
         ),
     };
     let switching = RwSignal::new(false);
+    // After signing in here, the keyboard focus goes to the news (the
+    // form it was in is gone): Tab goes on to the next step.
+    let focus_news = StoredValue::new(false);
+    let news = NodeRef::<html::P>::new();
+    Effect::new(move |_| {
+        if let Some(news) = news.get()
+            && focus_news.get_value()
+        {
+            focus_news.set_value(false);
+            let _ = news.focus();
+        }
+    });
     let signed_in = Callback::new(move |view: SessionView| {
+        focus_news.set_value(true);
         switching.set(false);
         on_signed_in.run(view);
     });
@@ -41,7 +55,7 @@ pub fn MailboxCard(
             <p class="hint">{hint}</p>
             {move || match account.get() {
                 Some(account) if !switching.get() => view! {
-                    <p class="signed-in">
+                    <p class="signed-in" tabindex="-1" node_ref=news>
                         <span class="badge ok">"Signed in"</span>
                         " as "<strong>{account.user}</strong>" at "<strong>{account.server}</strong>
                     </p>
