@@ -3,8 +3,8 @@
 // the real `ferry serve` allowed to reach loopback, the Trunk-built page,
 // headless Debian Chromium driven by playwright-core. Signs in (a wrong
 // password first, then with the keyboard only), starts the move, follows
-// it to Done, downloads the reports and counts the messages on both
-// servers. Any page error or console error fails the test. Screenshots of
+// it to Done, downloads the reports, counts the messages on both servers,
+// runs it again after a reload, and picks a site's listed servers. Any page error or console error fails the test. Screenshots of
 // each step, desktop and phone width, go to e2e/artifacts/move-*.png.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
@@ -55,28 +55,34 @@ function startDemoServers() {
   return { child, found };
 }
 
-before(async () => {
-  mkdirSync(artifacts, { recursive: true });
-  scratch = mkdtempSync(path.join(os.tmpdir(), 'ferry-e2e-move-'));
-  const started = startDemoServers();
-  demo = started.child;
-  ports = await started.found;
-  const config = path.join(scratch, 'ferry.toml');
+/** `ferry serve` that may reach loopback over plain http, with its own
+ * data folder named `name`, and `more` configuration lines. */
+function startFerryAllowingLoopback(name, more = []) {
+  const config = path.join(scratch, `${name}.toml`);
   writeFileSync(config, [
-    `data_dir = ${JSON.stringify(path.join(scratch, 'data'))}`,
+    `data_dir = ${JSON.stringify(path.join(scratch, `data-${name}`))}`,
     `static_dir = ${JSON.stringify(path.join(root, 'dist'))}`,
     '[network]',
     'allowed_networks = ["127.0.0.0/8"]',
     'allowed_ports = []',
     '[sessions]',
     'secure_cookie = false',
+    ...more,
     '',
   ].join('\n'));
-  const ferry = startFerry(ferryBin, ['--config', config]);
+  return startFerry(ferryBin, ['--config', config]);
+}
+
+before(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  scratch = mkdtempSync(path.join(os.tmpdir(), 'ferry-e2e-move-'));
+  const started = startDemoServers();
+  demo = started.child;
+  ports = await started.found;
+  const ferry = startFerryAllowingLoopback('typed');
   server = ferry.child;
   baseUrl = await ferry.url;
   context = await launchBrowser(scratch, { acceptDownloads: true });
-
 });
 
 after(async () => {
@@ -91,13 +97,13 @@ afterEach(() => {
   assert.deepEqual(found, [], 'the page reported errors');
 });
 
-async function openMovePage() {
+async function openMovePage(url = baseUrl) {
   const page = await context.newPage();
   page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
   page.on('console', (msg) => {
     if (msg.type() === 'error') problems.push(`console.error: ${msg.text()}`);
   });
-  await page.goto(new URL('/#move', baseUrl).href);
+  await page.goto(new URL('/#move', url).href);
   await page.getByRole('heading', { name: 'Move your mail' }).waitFor();
   return page;
 }
@@ -302,4 +308,37 @@ test('after a reload the move is listed, and it can run again', async () => {
   assert.equal(sum(report.folders.map((f) => f.failed)), 0);
   await shoot(page, '6-run-again');
   await page.close();
+});
+
+test('a site with its own servers lets people pick them from a list', async () => {
+  const listed = (id, label, role, port) => [
+    '[[servers]]', `id = "${id}"`, `label = "${label}"`, 'kind = "imap"', `role = "${role}"`,
+    'host = "127.0.0.1"', `port = ${port}`, 'tls = "none"',
+  ];
+  const ferry = startFerryAllowingLoopback('listed', [
+    ...listed('old', 'Old mail server', 'source', ports.source),
+    ...listed('new', 'New mail server', 'target', ports.target),
+  ]);
+  try {
+    const page = await openMovePage(await ferry.url);
+    for (const [title, label, button] of [
+      ['Your old mailbox', 'Old mail server', 'Sign in to the old mailbox'],
+      ['Your new mailbox', 'New mail server', 'Sign in to the new mailbox'],
+    ]) {
+      const box = card(page, title);
+      const server = box.getByLabel('Server');
+      // Only the servers for this side, the first one chosen.
+      assert.deepEqual(await server.locator('option').allTextContents(), [label]);
+      assert.equal(await box.getByLabel('Mail server (IMAP)').count(), 0);
+      await box.getByLabel('User name').fill(USER);
+      await box.getByLabel('Password').fill(PASSWORD);
+      await box.getByRole('button', { name: button }).click();
+      await box.getByText(`as ${USER} at ${label}`).waitFor();
+    }
+    assert.equal(await page.getByRole('button', { name: 'Start moving mail' }).isDisabled(), false);
+    await shoot(page, '7-listed-servers');
+    await page.close();
+  } finally {
+    ferry.child.kill('SIGTERM');
+  }
 });
