@@ -4,11 +4,11 @@
 // to e2e/artifacts/ for people to look at.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchBrowser, parseCsv, startFerry } from './support.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const ferryBin = process.env.FERRY_BIN ?? path.join(root, 'target/debug/ferry');
@@ -16,47 +16,22 @@ const artifacts = path.join(root, 'e2e/artifacts');
 const corpus = path.join(root, 'fixtures/corpora');
 const sample = path.join(root, 'static/samples/team-calendar.ics');
 
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
-
 let server;
 let baseUrl;
 let context;
 let scratch;
 const problems = [];
 
-function startFerry(dataDir) {
-  const child = spawn(ferryBin, [
-    'serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir,
-    '--static-dir', path.join(root, 'dist'),
-  ], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('ferry serve did not start in 30 s')), 30_000);
-    let buffered = '';
-    child.stdout.on('data', (chunk) => {
-      buffered += chunk;
-      const match = buffered.match(/Ferry is running at (\S+)/);
-      if (match) { clearTimeout(timer); resolve(match[1]); }
-    });
-    child.on('exit', (code) => reject(new Error(`ferry serve exited with ${code}`)));
-  });
-  return { child, url };
-}
-
 before(async () => {
   mkdirSync(artifacts, { recursive: true });
   scratch = mkdtempSync(path.join(os.tmpdir(), 'ferry-e2e-'));
-  const started = startFerry(path.join(scratch, 'data'));
+  const started = startFerry(ferryBin, [
+    '--data-dir', path.join(scratch, 'data'), '--static-dir', path.join(root, 'dist'),
+  ]);
   server = started.child;
   baseUrl = await started.url;
-  context = await chromium.launchPersistentContext(path.join(scratch, 'profile'), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 900 },
-  });
+  context = await launchBrowser(scratch);
+
 });
 
 after(async () => {
@@ -179,27 +154,6 @@ function expectedRow(result, n) {
     attendees: (source.attendees ?? []).length,
     recurring: RECURRING[item.recurrence],
   };
-}
-
-/** RFC 4180 CSV into rows of fields. */
-function parseCsv(text) {
-  const rows = [];
-  let row = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i += 1; }
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(field); field = ''; }
-    else if (c === '\n') { row.push(field); rows.push(row); row = []; field = ''; }
-    else if (c !== '\r') field += c;
-  }
-  if (field || row.length) { row.push(field); rows.push(row); }
-  return rows;
 }
 
 /** Clicks "Download report (CSV)" and returns its rows. */

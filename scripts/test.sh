@@ -26,4 +26,6 @@ step "front-end build (Trunk, offline)"
 scripts/build-frontend.sh
 
 step "end-to-end browser tests"
+# The mail move's test starts two Dovecot servers with demo_servers.
+cargo build --locked -p ferry-testkit --bin demo_servers
 FERRY_BIN="${CARGO_TARGET_DIR:-$FERRY_ROOT/target}/debug/ferry" node --test e2e/

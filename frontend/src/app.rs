@@ -1,11 +1,15 @@
-//! The page: header, drop zone, mapping rules, one report per file, the
-//! conversion report download and the item detail view.
+//! The page: header, the tabs of its two parts, and the preview part:
+//! drop zone, mapping rules, one report per file, the conversion report
+//! download and the item detail view. The other part, moving mail, is
+//! [`MoveMail`].
 //!
 //! Files are read, parsed and mapped in a Web Worker ([`crate::parser`])
 //! with the same `ferry-shared` code that `ferry inspect` runs on the
 //! server; the page stays responsive and shows each file's progress.
 
-use crate::components::{DetailPanel, DropZone, EmptyState, FileReport, RulesPanel};
+use crate::components::{
+    DetailPanel, DropZone, EmptyState, FileReport, MoveMail, PageTabs, Part, RulesPanel, shown_part,
+};
 use crate::{api, files, parser};
 use ferry_shared::ParseLimits;
 use ferry_shared::mapping::MappingRules;
@@ -176,6 +180,7 @@ pub fn App() -> impl IntoView {
         let csv = report_csv(read.iter().map(|(name, p)| (name.as_str(), p.as_ref())));
         download_error.set(files::download("ferry-conversion-report.csv", "text/csv", &csv).err());
     };
+    let part = shown_part();
     let any_read = move || {
         page.files.with(|list| {
             list.iter()
@@ -191,7 +196,8 @@ pub fn App() -> impl IntoView {
             </div>
             <p class="tagline">"Move your mailbox — mail, calendar, tasks and contacts — to your new server."</p>
         </header>
-        <main class="page">
+        <PageTabs part=part/>
+        <main class="page" hidden=move || part.get() != Part::Preview>
             <section class="intro" aria-labelledby="preview-title">
                 <h1 id="preview-title">"Preview a calendar or contacts export"</h1>
                 <p class="lead">
@@ -233,11 +239,17 @@ pub fn App() -> impl IntoView {
             </Show>
             <DetailPanel/>
         </main>
+        <main class="page" hidden=move || part.get() != Part::Move>
+            <MoveMail/>
+        </main>
         <footer class="site-footer">
             <p>
                 "Ferry"
                 {move || version.get().map(|v| format!(" {v}"))}
-                " · files are read in your browser with WebAssembly"
+                {move || match part.get() {
+                    Part::Preview => " · files are read in your browser with WebAssembly",
+                    Part::Move => " · your mail goes straight from server to server",
+                }}
             </p>
         </footer>
     }

@@ -6,13 +6,23 @@
 //! * [`parser`] — the page's side of the parser worker, where files are
 //!   read, parsed and mapped off the main thread; [`worker_protocol`] is
 //!   the message format both sides share.
-//! * [`api`] — the few calls the page makes to the back end.
+//! * [`api`] — the page's configuration from the back end.
+//! * [`http`] — JSON requests to the back end and their errors in words;
+//!   [`mail_api`] — the mail move's calls on it; [`job_events`] — a job's
+//!   live progress (server-sent events); [`rate`] — speed and time left;
+//!   [`job_text`], [`units`] — jobs, sizes and counts in plain words.
 
 pub mod api;
 pub mod app;
 pub mod components;
 pub mod files;
+pub mod http;
+pub mod job_events;
+pub mod job_text;
+pub mod mail_api;
 pub mod parser;
+pub mod rate;
+pub mod units;
 pub mod worker_protocol;
 
 /// Mounts the page on `<body>`.

@@ -4,6 +4,7 @@
 
 use super::item_table::ItemTable;
 use crate::app::{FileState, LoadedFile};
+use crate::units::{count_text, size_text};
 use ferry_shared::preview::{FilePreview, StatusCounts};
 use ferry_shared::text::SourceEncoding;
 use leptos::prelude::*;
@@ -127,7 +128,7 @@ fn PreviewBody(file: usize, preview: Arc<FilePreview>) -> impl IntoView {
         })}
         <Show when=move || { warnings > 0 || skipped > 0 }>
             <details class="warnings">
-                <summary>{plural(warnings + skipped, "note", "notes")} " about this file"</summary>
+                <summary>{count_text((warnings + skipped) as u64, "note", "notes")} " about this file"</summary>
                 <ul>
                     {warning_list.iter().map(|w| view! { <li>{w.to_string()}</li> }).collect_view()}
                     {skipped_list.iter().map(|s| view! {
@@ -157,28 +158,9 @@ fn count_row(kind: &'static str, c: StatusCounts) -> impl IntoView {
     }
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
-    }
-}
-
 pub(crate) fn human_size(bytes: f64) -> String {
     if bytes <= 0.0 {
         return "sample file".to_string();
     }
     size_text(bytes)
-}
-
-fn size_text(bytes: f64) -> String {
-    const KB: f64 = 1024.0;
-    if bytes < KB {
-        format!("{bytes:.0} bytes")
-    } else if bytes < KB * KB {
-        format!("{:.1} KB", bytes / KB)
-    } else {
-        format!("{:.1} MB", bytes / KB / KB)
-    }
 }

@@ -1,0 +1,344 @@
+// End-to-end test of moving mail through the page: two real Dovecot
+// servers (testkit's demo_servers: a seeded old mailbox, an empty new one),
+// the real `ferry serve` allowed to reach loopback, the Trunk-built page,
+// headless Debian Chromium driven by playwright-core. Signs in (a wrong
+// password first, then with the keyboard only), starts the move, follows
+// it to Done, downloads the reports, counts the messages on both servers,
+// runs it again after a reload, and picks a site's listed servers. Any page error or console error fails the test. Screenshots of
+// each step, desktop and phone width, go to e2e/artifacts/move-*.png.
+import { test, before, after, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { launchBrowser, parseCsv, startFerry } from './support.mjs';
+
+const root = path.resolve(import.meta.dirname, '..');
+const binDir = path.dirname(process.env.FERRY_BIN ?? path.join(root, 'target/debug/ferry'));
+const ferryBin = process.env.FERRY_BIN ?? path.join(binDir, 'ferry');
+const demoBin = process.env.FERRY_DEMO_SERVERS_BIN ?? path.join(binDir, 'demo_servers');
+const artifacts = path.join(root, 'e2e/artifacts');
+const MESSAGES = 300;
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 390, height: 844 };
+const USER = 'alice';
+const PASSWORD = 'alice-secret';
+
+let demo;
+let ports;
+let server;
+let baseUrl;
+let context;
+let scratch;
+let jobId;
+const problems = [];
+
+/** Starts the two Dovecot servers; resolves to their ports. */
+function startDemoServers() {
+  const child = spawn(demoBin, [String(MESSAGES)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const found = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('demo_servers did not start in 120 s')), 120_000);
+    let buffered = '';
+    child.stdout.on('data', (chunk) => {
+      buffered += chunk;
+      const source = buffered.match(/^source: 127\.0\.0\.1:(\d+)/m);
+      const target = buffered.match(/^target: 127\.0\.0\.1:(\d+)/m);
+      if (source && target) {
+        clearTimeout(timer);
+        resolve({ source: Number(source[1]), target: Number(target[1]) });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`demo_servers exited with ${code}`)));
+  });
+  return { child, found };
+}
+
+/** `ferry serve` that may reach loopback over plain http, with its own
+ * data folder named `name`, and `more` configuration lines. */
+function startFerryAllowingLoopback(name, more = []) {
+  const config = path.join(scratch, `${name}.toml`);
+  writeFileSync(config, [
+    `data_dir = ${JSON.stringify(path.join(scratch, `data-${name}`))}`,
+    `static_dir = ${JSON.stringify(path.join(root, 'dist'))}`,
+    '[network]',
+    'allowed_networks = ["127.0.0.0/8"]',
+    'allowed_ports = []',
+    '[sessions]',
+    'secure_cookie = false',
+    ...more,
+    '',
+  ].join('\n'));
+  return startFerry(ferryBin, ['--config', config]);
+}
+
+before(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  scratch = mkdtempSync(path.join(os.tmpdir(), 'ferry-e2e-move-'));
+  const started = startDemoServers();
+  demo = started.child;
+  ports = await started.found;
+  const ferry = startFerryAllowingLoopback('typed');
+  server = ferry.child;
+  baseUrl = await ferry.url;
+  context = await launchBrowser(scratch, { acceptDownloads: true });
+});
+
+after(async () => {
+  await context?.close();
+  server?.kill('SIGTERM');
+  demo?.stdin.end('\n');
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+afterEach(() => {
+  const found = problems.splice(0);
+  assert.deepEqual(found, [], 'the page reported errors');
+});
+
+async function openMovePage(url = baseUrl) {
+  const page = await context.newPage();
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console.error: ${msg.text()}`);
+  });
+  await page.goto(new URL('/#move', url).href);
+  await page.getByRole('heading', { name: 'Move your mail' }).waitFor();
+  return page;
+}
+
+/** Full-page screenshots at desktop and phone width. */
+async function shoot(page, name) {
+  await page.screenshot({ path: path.join(artifacts, `move-${name}-desktop.png`), fullPage: true });
+  await page.setViewportSize(PHONE);
+  await page.screenshot({ path: path.join(artifacts, `move-${name}-phone.png`), fullPage: true });
+  await page.setViewportSize(DESKTOP);
+}
+
+const card = (page, title) => page.locator('section.mailbox-card', { has: page.getByRole('heading', { name: title }) });
+
+/** Moves the keyboard focus with Tab until the element `id` has it. */
+async function tabTo(page, id) {
+  for (let i = 0; i < 40; i += 1) {
+    if (await page.evaluate(() => document.activeElement?.id) === id) return;
+    await page.keyboard.press('Tab');
+  }
+  assert.fail(`#${id} is not reachable with the Tab key`);
+}
+
+/** Fills a sign-in form with the keyboard only and presses Enter. */
+async function signInWithKeyboard(page, prefix, port) {
+  await tabTo(page, `${prefix}-host`);
+  await page.keyboard.type('127.0.0.1');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.type(String(port));
+  await page.keyboard.press('Tab');
+  // TLS → STARTTLS → None.
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await page.locator(`#${prefix}-security`).inputValue(), 'plain');
+  assert.equal(await page.locator(`#${prefix}-port`).inputValue(), String(port), 'a typed port stays');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(USER);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(PASSWORD);
+  await page.keyboard.press('Enter');
+}
+
+/** A tiny IMAP client: the number of messages in every folder. */
+async function countMessages(port) {
+  const socket = net.connect(port, '127.0.0.1');
+  socket.setEncoding('utf8');
+  let buffered = '';
+  let waiting = null;
+  socket.on('data', (chunk) => {
+    buffered += chunk;
+    if (waiting && waiting.test()) waiting.done();
+  });
+  const until = (test) => new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`IMAP timeout: ${buffered.slice(-200)}`)), 20_000);
+    waiting = { test, done: () => { clearTimeout(timer); waiting = null; resolve(); } };
+    if (test()) waiting.done();
+  });
+  let tag = 0;
+  const command = async (line) => {
+    tag += 1;
+    const start = buffered.length;
+    socket.write(`a${tag} ${line}\r\n`);
+    const done = new RegExp(`^a${tag} (OK|NO|BAD)`, 'm');
+    await until(() => done.test(buffered.slice(start)));
+    const answer = buffered.slice(start);
+    assert.match(answer, new RegExp(`^a${tag} OK`, 'm'), `IMAP ${line}`);
+    return answer;
+  };
+  await until(() => buffered.includes('* OK'));
+  await command(`LOGIN ${USER} ${PASSWORD}`);
+  const listed = await command('LIST "" "*"');
+  const names = [...listed.matchAll(/^\* LIST \(([^)]*)\) (?:"[^"]*"|NIL) (.+)$/gm)]
+    .filter(([, flags]) => !/\\Noselect|\\NonExistent/i.test(flags))
+    .map(([, , name]) => name.trim());
+  const counts = {};
+  for (const name of names) {
+    const status = await command(`STATUS ${name} (MESSAGES)`);
+    counts[name] = Number(status.match(/MESSAGES (\d+)/)[1]);
+  }
+  await command('LOGOUT').catch(() => {});
+  socket.destroy();
+  return counts;
+}
+
+const sum = (values) => values.reduce((a, b) => a + b, 0);
+
+test('a wrong password shows the server’s refusal in plain words', async () => {
+  const page = await openMovePage();
+  const old = card(page, 'Your old mailbox');
+  await shoot(page, '1-start');
+  await old.getByLabel('Mail server (IMAP)').fill('127.0.0.1');
+  await old.getByLabel('Port').fill(String(ports.source));
+  await old.getByLabel('Security').selectOption('plain');
+  await old.getByLabel('User name').fill(USER);
+  await old.getByLabel('Password').fill('not-the-password');
+  await old.getByRole('button', { name: 'Sign in to the old mailbox' }).click();
+  await old.getByRole('alert').filter({ hasText: 'The old mailbox refused the user name or password.' }).waitFor();
+  // Still a form to fix, not a dead end.
+  assert.equal(await old.getByLabel('Password').inputValue(), 'not-the-password');
+  assert.equal(await page.getByRole('button', { name: 'Start moving mail' }).isDisabled(), true);
+  await shoot(page, '2-wrong-password');
+  // The browser logs the refused request (401) itself: that one is expected.
+  const refused = /Failed to load resource: the server responded with a status of 401/;
+  problems.splice(0, problems.length, ...problems.filter((p) => !refused.test(p)));
+  await page.close();
+});
+
+test('signing in to both mailboxes works with the keyboard only', async () => {
+  const page = await openMovePage();
+  await signInWithKeyboard(page, 'source', ports.source);
+  const old = card(page, 'Your old mailbox');
+  await old.getByText(`as ${USER} at 127.0.0.1`).waitFor();
+  // The focus stays on the page's path: on the news, not lost to <body>.
+  assert.match(await page.evaluate(() => document.activeElement?.className), /signed-in/);
+  await signInWithKeyboard(page, 'target', ports.target);
+  await card(page, 'Your new mailbox').getByText(`as ${USER} at 127.0.0.1`).waitFor();
+  const review = page.locator('section.review');
+  assert.match(await review.textContent(), /From\s*alice at 127\.0\.0\.1\s*To\s*alice at 127\.0\.0\.1/);
+  assert.equal(await page.getByRole('button', { name: 'Start moving mail' }).isDisabled(), false);
+  await shoot(page, '3-signed-in');
+  await page.close();
+});
+
+test('the move runs to Done with live progress, and the reports match', async () => {
+  const page = await openMovePage();
+  // Signed in still (the session cookie).
+  await card(page, 'Your new mailbox').getByText(`as ${USER} at 127.0.0.1`).waitFor();
+  await page.getByRole('button', { name: 'Start moving mail' }).click();
+  const panel = page.locator('section.job-panel');
+  await panel.waitFor();
+  // Focus moves to the job, for keyboard and screen reader users.
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'job-title');
+  // However far it is by now (a local move of this size takes seconds).
+  await page.screenshot({ path: path.join(artifacts, 'move-4-started-desktop.png'), fullPage: true });
+  await panel.locator('.job-state').getByText('Done', { exact: true }).waitFor({ timeout: 180_000 });
+  assert.equal(await panel.locator('.percent').textContent(), '100 %');
+  const progress = await panel.locator('.progress-text').textContent();
+  const [, copied, total] = progress.match(/(\d+) of (\d+) messages/);
+  assert.equal(copied, total);
+  assert.ok(Number(total) > 0);
+  assert.equal(await panel.getByRole('progressbar', { name: 'Overall progress' }).getAttribute('value'), '100');
+  await page.getByRole('heading', { name: 'Your moves' }).waitFor();
+  await shoot(page, '4-done');
+
+  // The CSV report: one row per folder, everything copied.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    panel.getByRole('link', { name: 'Download report (CSV)' }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'ferry-report.csv');
+  const file = path.join(scratch, 'report.csv');
+  await download.saveAs(file);
+  const [header, ...rows] = parseCsv(readFileSync(file, 'utf8'));
+  assert.deepEqual(header, [
+    'source folder', 'target folder', 'to copy', 'copied', 'failed', 'bytes', 'bytes copied', 'done',
+  ]);
+  assert.ok(rows.length > 1, 'the seeded mailbox has several folders');
+  for (const [source, target, toCopy, done, failed, bytes, bytesDone, finished] of rows) {
+    assert.equal(done, toCopy, `${source} → ${target}: all copied`);
+    assert.equal(failed, '0', `${source}: none failed`);
+    assert.equal(bytesDone, bytes, `${source}: all bytes copied`);
+    assert.equal(finished, 'yes', `${source}: done`);
+  }
+  assert.equal(sum(rows.map((r) => Number(r[3]))), Number(total), 'the page shows the report’s total');
+  // The page lists the same folders.
+  assert.equal(await panel.locator('li.folder-row').count(), rows.length);
+
+  // The JSON report says the same.
+  const href = await panel.getByRole('link', { name: 'Download report (JSON)' }).getAttribute('href');
+  jobId = href.split('/')[3];
+  const report = await (await context.request.get(new URL(href, baseUrl).href)).json();
+  assert.equal(report.state, 'done');
+  assert.deepEqual(report.folders.map((f) => [f.source, f.target, String(f.to_copy), String(f.copied)]),
+    rows.map((r) => r.slice(0, 4)));
+
+  // And the servers: the new mailbox holds as many messages as the old.
+  const before = await countMessages(ports.source);
+  const after = await countMessages(ports.target);
+  assert.equal(sum(Object.values(before)), Number(total));
+  assert.equal(sum(Object.values(after)), sum(Object.values(before)));
+  await page.close();
+});
+
+test('after a reload the move is listed, and it can run again', async () => {
+  const page = await openMovePage();
+  const list = page.locator('section.job-list');
+  const item = list.locator(`li.job-item[data-job="${jobId}"]`);
+  await item.waitFor();
+  assert.match(await item.textContent(), /Done/);
+  assert.match(await item.textContent(), /(\d+) of \1 messages copied/);
+  await item.getByRole('button', { name: 'Show' }).click();
+  const panel = page.locator('section.job-panel');
+  await panel.locator('.job-state').getByText('Done', { exact: true }).waitFor();
+  await shoot(page, '5-after-reload');
+  // The cut-over run: nothing new to copy, done again.
+  await panel.getByRole('button', { name: 'Run again' }).click();
+  await panel.getByRole('button', { name: 'Cancel the move' }).or(panel.locator('.job-state').getByText('Done', { exact: true })).first().waitFor();
+  await panel.locator('.job-state').getByText('Done', { exact: true }).waitFor({ timeout: 60_000 });
+  const report = await (await context.request.get(new URL(`/api/jobs/${jobId}/report.json`, baseUrl).href)).json();
+  assert.equal(report.state, 'done');
+  assert.equal(sum(report.folders.map((f) => f.failed)), 0);
+  await shoot(page, '6-run-again');
+  await page.close();
+});
+
+test('a site with its own servers lets people pick them from a list', async () => {
+  const listed = (id, label, role, port) => [
+    '[[servers]]', `id = "${id}"`, `label = "${label}"`, 'kind = "imap"', `role = "${role}"`,
+    'host = "127.0.0.1"', `port = ${port}`, 'tls = "none"',
+  ];
+  const ferry = startFerryAllowingLoopback('listed', [
+    ...listed('old', 'Old mail server', 'source', ports.source),
+    ...listed('new', 'New mail server', 'target', ports.target),
+  ]);
+  try {
+    const page = await openMovePage(await ferry.url);
+    for (const [title, label, button] of [
+      ['Your old mailbox', 'Old mail server', 'Sign in to the old mailbox'],
+      ['Your new mailbox', 'New mail server', 'Sign in to the new mailbox'],
+    ]) {
+      const box = card(page, title);
+      const server = box.getByLabel('Server');
+      // Only the servers for this side, the first one chosen.
+      assert.deepEqual(await server.locator('option').allTextContents(), [label]);
+      assert.equal(await box.getByLabel('Mail server (IMAP)').count(), 0);
+      await box.getByLabel('User name').fill(USER);
+      await box.getByLabel('Password').fill(PASSWORD);
+      await box.getByRole('button', { name: button }).click();
+      await box.getByText(`as ${USER} at ${label}`).waitFor();
+    }
+    assert.equal(await page.getByRole('button', { name: 'Start moving mail' }).isDisabled(), false);
+    await shoot(page, '7-listed-servers');
+    await page.close();
+  } finally {
+    ferry.child.kill('SIGTERM');
+  }
+});

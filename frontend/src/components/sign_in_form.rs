@@ -1,0 +1,100 @@
+//! Signing in to one mailbox: the server, user name and password, sent
+//! once to Ferry, which checks them with the server (a few seconds)
+//! before the mailbox counts as signed in. Busy and error states are
+//! announced (`aria-live`); the error is the back end's plain message.
+
+use super::server_fields::{ServerFields, ServerInput};
+use super::text_field::{Kind, TextField};
+use crate::mail_api::{self, SignInRequest};
+use ferry_shared::api::{SessionView, Side, SiteView};
+use leptos::prelude::*;
+
+#[component]
+pub fn SignInForm(
+    side: Side,
+    site: SiteView,
+    on_signed_in: Callback<SessionView>,
+) -> impl IntoView {
+    let prefix = match side {
+        Side::Source => "source",
+        Side::Target => "target",
+    };
+    let id = move |name: &str| format!("{prefix}-{name}");
+    let server = ServerInput::new(&site, side);
+    let user = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let sign_in = Action::new_local(move |request: &SignInRequest| {
+        let request = request.clone();
+        async move {
+            match mail_api::sign_in(request).await {
+                Ok(view) => {
+                    let _ = password.try_set(String::new());
+                    on_signed_in.run(view);
+                }
+                Err(message) => {
+                    let _ = error.try_set(Some(message));
+                }
+            }
+        }
+    });
+    let busy = sign_in.pending();
+    let submit = move |ev: web_sys::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let request = server.choice().and_then(|server| {
+            let user = user.get_untracked().trim().to_string();
+            if user.is_empty() {
+                return Err("Type your user name (often your email address).".to_string());
+            }
+            let password = password.get_untracked();
+            if password.is_empty() {
+                return Err("Type your password.".to_string());
+            }
+            Ok(SignInRequest {
+                side,
+                server,
+                user,
+                password,
+            })
+        });
+        match request {
+            Ok(request) => {
+                error.set(None);
+                sign_in.dispatch(request);
+            }
+            Err(message) => error.set(Some(message)),
+        }
+    };
+    let button_text = move || {
+        if busy.get() {
+            "Checking…".to_string()
+        } else {
+            format!("Sign in to the {}", side.label())
+        }
+    };
+    view! {
+        <form class="sign-in" novalidate on:submit=submit aria-busy=move || busy.get().to_string()>
+            <ServerFields input=server side=side site=site prefix=prefix/>
+            <TextField id=id("user") label="User name" value=user kind=Kind::User autocomplete="username"/>
+            <TextField
+                id=id("password")
+                label="Password"
+                value=password
+                kind=Kind::Password
+                autocomplete="current-password"
+            />
+            <div class="form-actions">
+                <button type="submit" class="button primary" aria-disabled=move || busy.get().to_string()>
+                    {button_text}
+                </button>
+            </div>
+            <p class="form-status" role="status" aria-live="polite">
+                {move || busy.get().then_some("Checking your user name and password with the server. This takes a few seconds…")}
+            </p>
+            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+        </form>
+    }
+}
