@@ -1,9 +1,11 @@
 //! The calls of the mail move, typed with `ferry_shared::api`: the site's
-//! servers, signing in and out, and the jobs (start, list, cancel, run
+//! servers, signing in and out, the old mailbox's folders, and the jobs (start, list, cancel, run
 //! again, the addresses of their live events and reports).
 
 use crate::http;
-use ferry_shared::api::{JobCreated, JobView, ServerChoice, SessionView, Side, SiteView};
+use ferry_shared::api::{
+    FolderSummary, JobCreated, JobView, ServerChoice, SessionView, Side, SiteView, StartJob,
+};
 use serde::Serialize;
 
 /// The body of `POST /api/sign-in`. The password leaves the page only here.
@@ -32,9 +34,15 @@ pub async fn sign_out() -> Result<(), String> {
     http::post_only("/api/sign-out").await
 }
 
-/// Starts moving the mail of the two mailboxes signed in.
-pub async fn start_job() -> Result<JobCreated, String> {
-    http::post("/api/jobs", &serde_json::json!({})).await
+/// Starts moving the mail of the two mailboxes signed in: only
+/// `folders`, when given.
+pub async fn start_job(folders: Option<Vec<String>>) -> Result<JobCreated, String> {
+    http::post("/api/jobs", &StartJob { folders }).await
+}
+
+/// The old mailbox's folders with their counts and sizes.
+pub async fn folders() -> Result<Vec<FolderSummary>, String> {
+    http::get("/api/folders").await
 }
 
 /// The user's jobs, newest first.

@@ -4,6 +4,7 @@ mod detail_panel;
 mod drop_zone;
 mod empty_state;
 mod file_report;
+mod folder_choice;
 mod item_table;
 mod job_list;
 mod job_panel;

@@ -3,6 +3,7 @@
 //! session (a cookie) outlives a reload: the person's moves are listed
 //! again, and one still under way is shown.
 
+use super::folder_choice::{FolderChoice, LeftOut, chosen_folders};
 use super::job_list::JobList;
 use super::job_panel::JobPanel;
 use super::mailbox_card::MailboxCard;
@@ -58,8 +59,10 @@ pub fn MoveMail() -> impl IntoView {
 
     let on_signed_in = Callback::new(move |view: SessionView| session.set(Some(Ok(view))));
     let start_error = RwSignal::new(None::<String>);
+    let left_out: LeftOut = RwSignal::new(Default::default());
+    let folder_names = RwSignal::new(Vec::<String>::new());
     let start = Action::new_local(move |_: &()| async move {
-        match mail_api::start_job().await {
+        match mail_api::start_job(chosen_folders(left_out, folder_names)).await {
             Ok(created) => {
                 focus_job.set_value(true);
                 current_job.set(None);
@@ -89,6 +92,9 @@ pub fn MoveMail() -> impl IntoView {
     let on_settled = Callback::new(move |()| jobs.refetch());
 
     let source = Memo::new(move |_| signed_in.with(|s| s.source.clone()));
+    // Who is signed in, as one value: the folder list is read again
+    // whenever it changes.
+    let session_key = Signal::derive(move || format!("{:?}", signed_in.get()));
     let target = Memo::new(move |_| signed_in.with(|s| s.target.clone()));
     let both = Signal::derive(move || signed_in.with(|s| s.source.is_some() && s.target.is_some()));
     let step = Signal::derive(move || {
@@ -135,6 +141,7 @@ pub fn MoveMail() -> impl IntoView {
             (Some(Ok(site)), Some(None)) => mailboxes(site).into_any(),
             _ => view! { <p class="loading" role="status">"Loading…"</p> }.into_any(),
         }}
+        <FolderChoice both_signed_in=both session_key=session_key left_out=left_out folder_names=folder_names/>
         <ReviewStart
             session=signed_in.into()
             starting=start.pending().into()
