@@ -228,6 +228,24 @@ mod tests {
         assert!(config.site.oauth.contains_key("microsoft"));
     }
 
+    /// `scripts/local-demo.toml` (the README's local try-out) reads, lets
+    /// users reach loopback on any port, and sends the cookie over plain
+    /// HTTP only because it listens on loopback.
+    #[test]
+    fn the_local_demo_settings_are_valid_and_loopback_only() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/local-demo.toml");
+        let text = std::fs::read_to_string(path).unwrap();
+        let config = ServeConfig::from_toml(&text, &ServeArgs::default()).unwrap();
+        assert!(config.listen.ip().is_loopback());
+        assert!(!config.site.sessions.secure_cookie);
+        let policy = config.site.network.policy();
+        assert!(policy.allowed_ports.is_empty());
+        assert_eq!(
+            policy.allowed_networks,
+            vec!["127.0.0.0/8".parse().unwrap()]
+        );
+    }
+
     /// A commented line of the example that is a setting, not prose.
     fn is_setting(line: &str) -> bool {
         line.starts_with('[')
