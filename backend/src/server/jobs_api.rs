@@ -17,8 +17,9 @@
 use super::auth::sessions::{SessionData, SignedIn};
 use super::{ApiError, AppState};
 use crate::jobs::owner_of;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -50,19 +51,30 @@ fn not_signed_in() -> ApiError {
     )
 }
 
-/// The request's session, which must have the old mailbox signed in.
-fn session(state: &AppState, headers: &HeaderMap) -> Result<(SessionData, String), ApiError> {
-    let data = state
-        .sessions
-        .id_in(headers)
-        .and_then(|id| state.sessions.get(&id))
-        .ok_or_else(not_signed_in)?;
-    let owner = data
-        .source
-        .as_ref()
-        .map(owner_of)
-        .ok_or_else(not_signed_in)?;
-    Ok((data, owner))
+/// The request's session, which must have the old mailbox signed in,
+/// and the owner key of its jobs. Without one, the handler is never run:
+/// the answer is `401 not_signed_in`.
+struct SignedInUser {
+    data: SessionData,
+    owner: String,
+}
+
+impl FromRequestParts<AppState> for SignedInUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let data = state
+            .sessions
+            .id_in(&parts.headers)
+            .and_then(|id| state.sessions.get(&id))
+            .ok_or_else(not_signed_in)?;
+        let owner = data
+            .source
+            .as_ref()
+            .map(owner_of)
+            .ok_or_else(not_signed_in)?;
+        Ok(Self { data, owner })
+    }
 }
 
 fn store_failed(error: &crate::error::BackendError) -> ApiError {
@@ -92,12 +104,8 @@ fn acted_on(
     }
 }
 
-async fn folders(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<Json<Vec<FolderSummary>>, ApiError> {
-    let (data, _) = session(&state, &headers)?;
-    let source = data.source.ok_or_else(not_signed_in)?;
+async fn folders(user: SignedInUser) -> Result<Json<Vec<FolderSummary>>, ApiError> {
+    let source = user.data.source.ok_or_else(not_signed_in)?;
     let unreachable = |error: ImapError| {
         tracing::warn!(%error, "listing the old mailbox's folders failed");
         ApiError::new(
@@ -129,10 +137,10 @@ async fn folders(
 
 async fn start(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    user: SignedInUser,
     Json(request): Json<StartJob>,
 ) -> Result<Response, ApiError> {
-    let (data, _) = session(&state, &headers)?;
+    let data = user.data;
     let (source, target) = both_sides(data)?;
     if request.folders.as_ref().is_some_and(Vec::is_empty) {
         return Err(ApiError::bad_request(
@@ -150,9 +158,9 @@ async fn start(
 
 async fn list(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    user: SignedInUser,
 ) -> Result<Json<Vec<JobView>>, ApiError> {
-    let (_, owner) = session(&state, &headers)?;
+    let owner = user.owner;
     let jobs = state
         .store
         .jobs_of(&owner)
@@ -172,28 +180,28 @@ async fn find(state: &AppState, id: &str, owner: &str) -> Result<JobView, ApiErr
 
 async fn one(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    user: SignedInUser,
     Path(id): Path<String>,
 ) -> Result<Json<JobView>, ApiError> {
-    let (_, owner) = session(&state, &headers)?;
+    let owner = user.owner;
     Ok(Json(find(&state, &id, &owner).await?))
 }
 
 async fn cancel(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    user: SignedInUser,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let (_, owner) = session(&state, &headers)?;
+    let owner = user.owner;
     acted_on(state.jobs.cancel(&id, &owner).await, StatusCode::NO_CONTENT)
 }
 
 async fn run_again(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    user: SignedInUser,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let (data, owner) = session(&state, &headers)?;
+    let SignedInUser { data, owner } = user;
     let (source, target) = both_sides(data)?;
     acted_on(
         state.jobs.rerun(&id, &owner, source, target).await,
@@ -204,10 +212,10 @@ async fn run_again(
 /// The job's view now, then after every change, until it ends.
 async fn events(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    user: SignedInUser,
     Path(id): Path<String>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
-    let (_, owner) = session(&state, &headers)?;
+    let owner = user.owner;
     let first = find(&state, &id, &owner).await?;
     let changes = state.jobs.changes();
     let stream = stream::unfold(
@@ -244,10 +252,10 @@ async fn events(
 
 async fn report_json(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    user: SignedInUser,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let (_, owner) = session(&state, &headers)?;
+    let owner = user.owner;
     let view = find(&state, &id, &owner).await?;
     Ok((
         [(
@@ -261,10 +269,10 @@ async fn report_json(
 
 async fn report_csv(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    user: SignedInUser,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let (_, owner) = session(&state, &headers)?;
+    let owner = user.owner;
     let view = find(&state, &id, &owner).await?;
     let mut writer = csv::Writer::from_writer(Vec::new());
     let header_row = [
