@@ -6,7 +6,7 @@
 
 use crate::mail_api;
 use crate::units::{count_text, size_text};
-use ferry_shared::api::FolderSummary;
+use ferry_shared::api::{FolderSummary, SessionView};
 use leptos::prelude::*;
 use std::collections::BTreeSet;
 
@@ -37,14 +37,15 @@ pub fn FolderChoice(
     /// Both mailboxes are signed in (the list is read then, and again
     /// after each sign-in).
     both_signed_in: Signal<bool>,
-    /// Changes with every sign-in, so the list is read again.
-    session_key: Signal<String>,
+    /// Who is signed in: the list is read again whenever it changes.
+    session: Signal<SessionView>,
     left_out: LeftOut,
     /// Every folder's name, as read (for the choice sent with Start).
     folder_names: RwSignal<Vec<String>>,
 ) -> impl IntoView {
     let folders = LocalResource::new(move || {
-        let (ready, _key) = (both_signed_in.get(), session_key.get());
+        session.track();
+        let ready = both_signed_in.get();
         async move {
             if ready {
                 Some(mail_api::folders().await)

@@ -92,9 +92,6 @@ pub fn MoveMail() -> impl IntoView {
     let on_settled = Callback::new(move |()| jobs.refetch());
 
     let source = Memo::new(move |_| signed_in.with(|s| s.source.clone()));
-    // Who is signed in, as one value: the folder list is read again
-    // whenever it changes.
-    let session_key = Signal::derive(move || format!("{:?}", signed_in.get()));
     let target = Memo::new(move |_| signed_in.with(|s| s.target.clone()));
     let both = Signal::derive(move || signed_in.with(|s| s.source.is_some() && s.target.is_some()));
     let step = Signal::derive(move || {
@@ -141,7 +138,7 @@ pub fn MoveMail() -> impl IntoView {
             (Some(Ok(site)), Some(None)) => mailboxes(site).into_any(),
             _ => view! { <p class="loading" role="status">"Loading…"</p> }.into_any(),
         }}
-        <FolderChoice both_signed_in=both session_key=session_key left_out=left_out folder_names=folder_names/>
+        <FolderChoice both_signed_in=both session=signed_in.into() left_out=left_out folder_names=folder_names/>
         <ReviewStart
             session=signed_in.into()
             starting=start.pending().into()
