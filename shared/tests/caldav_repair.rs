@@ -111,6 +111,29 @@ fn golden_excluded_dates_in_an_undefined_zone_get_a_definition() {
 }
 
 #[test]
+fn golden_an_undefined_zone_that_is_not_an_iana_name_is_always_defined() {
+    // Lotus Notes (corpus 103.ics): a name no database knows, on plain
+    // start and end times. Left undefined, Radicale read it as UTC or as
+    // whatever zone of that name an earlier upload defined, and once
+    // refused it; defined in the resource, every server reads it alike.
+    let lotus = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../fixtures/corpora/calcard/ical/103.ics"),
+    )
+    .unwrap();
+    insta::assert_snapshot!(written(&lotus.replace("\r\n", "\n")));
+}
+
+#[test]
+fn an_undefined_iana_zone_stays_a_name_alone() {
+    let shown = written(&event(
+        "BEGIN:VEVENT\nUID:berlin\nSUMMARY:Berlin\nDTSTART;TZID=Europe/Berlin:20240415T190000\nDTEND;TZID=Europe/Berlin:20240415T200000\nEND:VEVENT",
+    ));
+    assert!(!shown.contains("VTIMEZONE"), "{shown}");
+    assert!(!shown.contains("-- line"), "{shown}");
+}
+
+#[test]
 fn each_item_is_found_in_its_resource_with_its_own_losses() {
     let ics = event(
         "BEGIN:VEVENT\nUID:s\nDTSTART:20240101T090000Z\nRRULE:FREQ=DAILY\nEND:VEVENT\nBEGIN:VEVENT\nUID:s\nRECURRENCE-ID;VALUE=DATE:20240102\nDTSTART:20240102T100000Z\nEND:VEVENT\nBEGIN:VEVENT\nUID:o\nRECURRENCE-ID:20240103T090000Z\nDTSTART:20240103T100000Z\nEND:VEVENT",

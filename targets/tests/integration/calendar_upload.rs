@@ -368,6 +368,73 @@ fn corpus_is_written_uploaded_once_read_back_equal_and_not_written_again() {
     eprintln!("whole test: {:?}", all_started.elapsed());
 }
 
+/// Two Lotus Notes files use the zone name “Western/Central Europe”: 088
+/// defines it, 103 and 104 do not. Radicale resolves a name a resource
+/// does not define from a table shared by its whole process, so 103 was
+/// read as UTC or as 088's zone depending on which upload came first, and
+/// once refused ("can't subtract offset-naive and offset-aware
+/// datetimes"). Each resource now defines every zone it uses that is not
+/// an IANA name: created whatever the order, and read back as sent.
+#[test]
+fn a_zone_name_files_share_is_created_whatever_was_uploaded_first() {
+    let runtime = runtime();
+    let files = ["088.ics", "103.ics", "104.ics"];
+    let corpus =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/corpora/calcard/ical");
+    for order in [[0, 1, 2], [1, 2, 0], [2, 0, 1]] {
+        let server = start();
+        let mut sent = Vec::new();
+        for index in order {
+            let written = written_resources(&corpus.join(files[index]));
+            assert!(!written.is_empty(), "{}", files[index]);
+            for resource in &written {
+                let text = String::from_utf8_lossy(&resource.resource.body);
+                assert!(
+                    text.contains("TZID:Western/Central Europe\r\n"),
+                    "{} leaves the zone undefined:\n{text}",
+                    resource.source
+                );
+            }
+            let resources = written.iter().map(|w| w.resource.clone()).collect();
+            let report = runtime.block_on(async {
+                let spec = CollectionSpec::calendar("Lotus Notes".to_string());
+                upload(
+                    &base_url(&server),
+                    credentials(&server),
+                    &spec,
+                    resources,
+                    &UploadOptions::default(),
+                )
+                .await
+                .unwrap()
+            });
+            for outcome in &report.resources {
+                assert_eq!(
+                    outcome.outcome,
+                    ResourceOutcome::Created,
+                    "{} in the order {order:?}: {}",
+                    outcome.name,
+                    server.log()
+                );
+                sent.push((report.collection.clone(), outcome.name.clone()));
+            }
+            let wanted = written
+                .iter()
+                .map(|w| (report.collection.clone(), w.resource.name.clone()))
+                .collect();
+            let stored = read_back(client(&server), &runtime, wanted);
+            for (written, stored) in written.iter().zip(&stored) {
+                assert_eq!(mismatches(written, stored), Vec::<String>::new());
+            }
+        }
+        assert_eq!(
+            sent.len(),
+            4,
+            "088 holds one resource, 103 two, 104 one: {sent:?}"
+        );
+    }
+}
+
 /// The resources the server does not see are checked without it: every
 /// resource Ferry writes for the corpus, read by Ferry's reader, holds
 /// the items it was written from.

@@ -17,9 +17,6 @@ pub(super) struct Component {
     pub losses: Vec<String>,
     /// The TZIDs it uses, each once.
     pub zones: Vec<String>,
-    /// Those of them a strict server must find defined (see
-    /// [`needing_definition`]).
-    pub strict_zones: Vec<String>,
 }
 
 /// Writes `item` (an event or a task). `stamp` is the DTSTAMP value
@@ -64,24 +61,7 @@ pub(super) fn write_component(item: &Item, stamp: &str) -> Result<Component, Wri
             item.dates()
                 .chain(item.task.iter().flat_map(|task| &task.completed)),
         ),
-        strict_zones: needing_definition(item),
     })
-}
-
-/// The TZIDs of `item` that Radicale cannot do without a definition of:
-/// those of its RDATEs and EXDATEs, and all of them when its times are
-/// not all in one zone (it reads a time in a zone it cannot resolve as
-/// floating, and cannot compare that with a time in another zone).
-fn needing_definition(item: &Item) -> Vec<String> {
-    let times: Vec<&DateValue> = item.dates().filter(|date| !date.is_date()).collect();
-    let mixed = times
-        .iter()
-        .any(|date| date.zone.as_deref().map(str::trim) != times[0].zone.as_deref().map(str::trim));
-    if mixed {
-        zones_used(times.into_iter())
-    } else {
-        zones_used(item.rdates.iter().chain(&item.exdates))
-    }
 }
 
 /// The TZIDs of `dates` (UTC and dates aside), each once.

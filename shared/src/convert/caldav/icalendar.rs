@@ -299,13 +299,7 @@ fn resource(group: Group<'_>, zones: &[SourceZone]) -> CalendarResource {
         }
         let loss = match zones.iter().find(|zone| zone.tzid == *tzid) {
             Some(definition) => write_zone(definition, year, &mut text),
-            None if written
-                .iter()
-                .any(|w| w.component.strict_zones.contains(tzid)) =>
-            {
-                write_missing_zone(tzid, year, &mut text)
-            }
-            None => None,
+            None => write_missing_zone(tzid, year, &mut text),
         };
         if let Some(loss) = loss {
             zone_losses.push((tzid.clone(), loss));

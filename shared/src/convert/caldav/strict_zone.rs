@@ -15,14 +15,16 @@
 //! * else it is left out: the times keep the zone's name, as for any zone
 //!   the file does not define.
 //!
-//! A zone the file does not define is written as a name alone (servers
-//! resolve IANA names themselves), except where Radicale needs it
-//! defined: on RDATEs and EXDATEs, and next to times in another zone, in
-//! a zone that is not an IANA name ("VTIMEZONE components must contain a
-//! valid TZID", "can't subtract offset-naive and offset-aware
-//! datetimes"). There a definition is added from the time-zone database
-//! when it knows the name (Windows and Outlook names), else one of UTC —
-//! the times are then read as UTC — each named.
+//! A zone the file does not define is written as a name alone when it is
+//! an IANA name (servers resolve those themselves). Any other name is
+//! defined in the resource itself: from the time-zone database when it
+//! knows the name (Windows and Outlook names), else as UTC — the times
+//! are then read as UTC, as the Exchange converter reads them — each
+//! named. A name left undefined would be read as the server pleases:
+//! Radicale (vobject) resolves it from a table shared by its whole
+//! process, so the same resource meant UTC or the zone some earlier
+//! upload defined, and was refused when that mixed with its other times
+//! ("can't subtract offset-naive and offset-aware datetimes").
 
 use super::text::ObjectText;
 use super::zone_rules::{database_rules, write_vtimezone};
@@ -66,10 +68,8 @@ pub(super) fn write_zone(
     ))
 }
 
-/// Appends a definition of `tzid`, a zone the file does not define that
-/// RDATEs or EXDATEs use, or times next to times in another zone: strict
-/// servers (Radicale) refuse those in a zone they cannot resolve
-/// themselves, which is any but an IANA name.
+/// Appends a definition of `tzid`, a zone the file uses but does not
+/// define, unless it is an IANA name (see the module's documentation).
 /// The definition comes from the time-zone database when the name maps
 /// (a Windows or Outlook name); else the zone is defined as UTC. The
 /// addition named, if any. `year` as for [`write_zone`].
@@ -86,7 +86,7 @@ pub(super) fn write_missing_zone(
         return None;
     }
     let missing = format!(
-        "The time zone “{tzid}” is not defined in the file, and strict servers refuse it on extra or excluded dates (RDATE, EXDATE) and next to other zones"
+        "The time zone “{tzid}” is not defined in the file (servers would read its name each their own way)"
     );
     if let Some(rules) = from_database(tzid, year, text) {
         return Some(format!("{missing}; it is defined by {rules}"));
