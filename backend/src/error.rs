@@ -31,4 +31,6 @@ pub enum BackendError {
     },
     #[error("the web server stopped: {0}")]
     Serve(std::io::Error),
+    #[error("cannot keep credentials encrypted: {0}")]
+    CredentialKey(#[from] crate::jobs::sealed::KeyError),
 }

@@ -2,18 +2,22 @@
 //! the background with a bounded number at once, progress kept in the
 //! store and announced to whoever watches.
 //!
-//! Credentials live only in memory ([`vault`]). A job whose credentials
-//! are gone — Ferry was restarted — waits, clearly marked, until its user
+//! Credentials live in memory ([`vault`]). A job whose credentials are
+//! gone — Ferry was restarted — waits, clearly marked, until its user
 //! signs in again; it then goes on where it stopped, because the mail
 //! engine records every copied message before it moves on (a message
 //! appended but not yet recorded is recognised on the target and
-//! adopted, not copied twice).
+//! adopted, not copied twice). A site that names a key keeps them in the
+//! store too, encrypted ([`sealed`]): its jobs go on after a restart by
+//! themselves.
 //!
 //! * [`vault`] — the credentials of each job, in memory.
+//! * [`sealed`] — the same, encrypted for the store.
 //! * [`slots`] — how many connections jobs open to one server at once.
 //! * [`run`] — one job's run: sessions, the engine, progress.
 
 mod run;
+pub mod sealed;
 pub mod slots;
 pub mod vault;
 
@@ -22,7 +26,9 @@ use crate::server::auth::sessions::SignedIn;
 use crate::store::Store;
 use crate::store::jobs::NewJob;
 use base64::Engine as _;
+use ferry_net::address::AddressPolicy;
 use ferry_shared::api::JobState;
+use sealed::CredentialKey;
 use slots::ServerSlots;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -40,6 +46,9 @@ pub struct Jobs {
     /// The id of every job whose view changed.
     changes: broadcast::Sender<String>,
     running: Arc<Mutex<HashMap<String, AbortHandle>>>,
+    /// The site's key and address policy, when credentials are kept
+    /// encrypted in the store.
+    sealing: Option<Arc<(CredentialKey, AddressPolicy)>>,
 }
 
 impl std::fmt::Debug for Jobs {
@@ -83,19 +92,76 @@ impl Jobs {
             slots,
             changes: broadcast::channel(256).0,
             running: Arc::default(),
+            sealing: None,
         }
     }
 
-    /// After a restart: the jobs that were queued or running lost their
-    /// credentials and wait for their users.
-    pub async fn recover(&self) -> Result<usize, BackendError> {
-        let unfinished = self.store.unfinished_jobs().await?;
-        for id in &unfinished {
-            self.store
-                .set_job_state(id, JobState::WaitingForSignIn, None)
-                .await?;
+    /// Keeps credentials in the store too, encrypted with `key`; opened
+    /// again, they connect as `policy` allows.
+    pub fn with_sealing(mut self, key: CredentialKey, policy: AddressPolicy) -> Self {
+        self.sealing = Some(Arc::new((key, policy)));
+        self
+    }
+
+    /// After a restart: the jobs that were queued or running go on when
+    /// their credentials were kept sealed and open with the site's key;
+    /// the others lost them and wait for their users. How many (go on,
+    /// wait).
+    pub async fn recover(&self) -> Result<(usize, usize), BackendError> {
+        let mut resumed = Vec::new();
+        if let Some(sealing) = &self.sealing {
+            let (key, policy) = &**sealing;
+            for id in self.store.jobs_with_sealed_credentials().await? {
+                let Some(kept) = self.store.sealed_credentials(&id).await? else {
+                    continue;
+                };
+                match sealed::open(key, &id, &kept, policy) {
+                    Ok(credentials) => {
+                        self.vault.put(&id, credentials);
+                        resumed.push(id);
+                    }
+                    Err(error) => {
+                        tracing::warn!(job = %id, %error, "the job waits for its user to sign in again");
+                    }
+                }
+            }
         }
-        Ok(unfinished.len())
+        let mut waiting = 0;
+        for id in self.store.unfinished_jobs().await? {
+            if !resumed.contains(&id) {
+                self.store
+                    .set_job_state(&id, JobState::WaitingForSignIn, None)
+                    .await?;
+                waiting += 1;
+            }
+        }
+        for id in &resumed {
+            self.store.set_job_state(id, JobState::Queued, None).await?;
+            self.spawn(id.clone());
+        }
+        Ok((resumed.len(), waiting))
+    }
+
+    /// Holds job `id`'s credentials for its runs: in memory, and sealed
+    /// in the store when the site keeps them.
+    async fn keep(&self, id: &str, credentials: JobCredentials) {
+        if let Some(sealing) = &self.sealing {
+            let kept = sealed::seal(&sealing.0, id, &credentials);
+            if let Err(error) = self.store.keep_sealed_credentials(id, &kept).await {
+                tracing::error!(job = %id, %error, "credentials could not be kept in the store");
+            }
+        }
+        self.vault.put(id, credentials);
+    }
+
+    /// Job `id`'s credentials are no longer needed (it ended).
+    async fn forget(&self, id: &str) {
+        self.vault.remove(id);
+        if self.sealing.is_some()
+            && let Err(error) = self.store.forget_sealed_credentials(id).await
+        {
+            tracing::error!(job = %id, %error, "kept credentials could not be removed");
+        }
     }
 
     /// Starts a job copying `source` to `target` (only `folders`, when
@@ -116,7 +182,7 @@ impl Jobs {
             folders,
         };
         self.store.create_job(&job).await?;
-        self.vault.put(&id, JobCredentials { source, target });
+        self.keep(&id, JobCredentials { source, target }).await;
         self.spawn(id.clone());
         Ok(id)
     }
@@ -136,13 +202,14 @@ impl Jobs {
             if self.store.job_owner(&id).await?.map(|(_, p)| p) != Some(pair.clone()) {
                 continue;
             }
-            self.vault.put(
+            self.keep(
                 &id,
                 JobCredentials {
                     source: source.clone(),
                     target: target.clone(),
                 },
-            );
+            )
+            .await;
             self.store
                 .set_job_state(&id, JobState::Queued, None)
                 .await?;
@@ -165,7 +232,7 @@ impl Jobs {
                 .set_job_state(id, JobState::Cancelled, None)
                 .await?;
         }
-        self.vault.remove(id);
+        self.forget(id).await;
         self.announce(id);
         Ok(true)
     }
@@ -186,7 +253,7 @@ impl Jobs {
         if matches!(job.state, JobState::Running | JobState::Queued) {
             return Ok(true);
         }
-        self.vault.put(id, JobCredentials { source, target });
+        self.keep(id, JobCredentials { source, target }).await;
         self.store.set_job_state(id, JobState::Queued, None).await?;
         self.spawn(id.to_string());
         Ok(true)

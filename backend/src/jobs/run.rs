@@ -60,7 +60,7 @@ pub(super) async fn run(jobs: &Jobs, id: &str) {
         Err(reason) => (JobState::Failed, Some(reason)),
     };
     let _ = jobs.store.set_job_state(id, state, error.as_deref()).await;
-    jobs.vault.remove(id);
+    jobs.forget(id).await;
     jobs.announce(id);
 }
 

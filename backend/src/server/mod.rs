@@ -20,6 +20,7 @@ pub use error::ApiError;
 use crate::config::ServeConfig;
 use crate::error::BackendError;
 use crate::jobs::Jobs;
+use crate::jobs::sealed::CredentialKey;
 use crate::jobs::slots::ServerSlots;
 use crate::store::Store;
 use auth::sessions::Sessions;
@@ -73,6 +74,15 @@ impl AppState {
             jobs,
         }
     }
+
+    /// Keeps job credentials in the store too, encrypted with `key` (the
+    /// site's `[store] credentials_key_env`), so jobs go on after a
+    /// restart by themselves.
+    pub fn with_credential_key(mut self, key: CredentialKey) -> Self {
+        let policy = self.config.site.network.policy();
+        self.jobs = self.jobs.with_sealing(key, policy);
+        self
+    }
 }
 
 /// Builds the application router.
@@ -111,6 +121,10 @@ pub async fn serve(
     config: ServeConfig,
     on_ready: impl FnOnce(std::net::SocketAddr),
 ) -> Result<(), BackendError> {
+    let key = match &config.site.store.credentials_key_env {
+        Some(name) => Some(CredentialKey::from_env(name)?),
+        None => None,
+    };
     let store = Store::open(&config.data_dir).await?;
     let listener =
         TcpListener::bind(config.listen)
@@ -126,8 +140,14 @@ pub async fn serve(
             "the web page is not built; the API works, the page explains how to build it"
         );
     }
-    let state = AppState::new(config, store.clone());
-    let waiting = state.jobs.recover().await?;
+    let mut state = AppState::new(config, store.clone());
+    if let Some(key) = key {
+        state = state.with_credential_key(key);
+    }
+    let (resumed, waiting) = state.jobs.recover().await?;
+    if resumed > 0 {
+        tracing::info!(resumed, "jobs go on with the credentials kept for them");
+    }
     if waiting > 0 {
         tracing::info!(waiting, "jobs wait for their users to sign in again");
     }

@@ -9,6 +9,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("sql/0002_sync_state.sql")),
     (3, include_str!("sql/0003_jobs.sql")),
     (4, include_str!("sql/0004_job_folders_chosen.sql")),
+    (7, include_str!("sql/0007_job_credentials.sql")),
 ];
 
 /// Latest schema version this binary knows.

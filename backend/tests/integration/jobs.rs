@@ -263,7 +263,7 @@ async fn a_job_that_lost_its_credentials_waits_and_goes_on_after_sign_in() {
         .unwrap();
     // The restart.
     let state = make(site).await;
-    assert_eq!(state.jobs.recover().await.unwrap(), 1);
+    assert_eq!(state.jobs.recover().await.unwrap(), (0, 1));
     let app = TestApp {
         router: ferry_backend::server::app(state),
         _dir: tempfile::tempdir().unwrap(),

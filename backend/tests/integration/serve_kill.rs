@@ -2,7 +2,9 @@
 //! then started again on the same data folder: the job waits for its
 //! user, goes on when they sign in again, and ends with the target
 //! holding exactly the source's mail — nothing lost, nothing twice. The
-//! password never reaches the store's file.
+//! password never reaches the store's file. With a site key
+//! (`credentials_key_env`), the job goes on by itself after the restart
+//! — but not with another key.
 
 use ferry_testkit::dovecot::{Dovecot, DovecotOptions, Layout};
 use ferry_testkit::mailgen::{MailboxSpec, generate};
@@ -13,6 +15,8 @@ use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+const KEY_VARIABLE: &str = "FERRY_TEST_CREDENTIALS_KEY";
 
 struct Server {
     child: Child,
@@ -32,7 +36,16 @@ fn start(dir: &Path) -> Server {
 
 /// `ferry serve` with its log (at the most verbose level) going to `log`.
 fn start_logging(dir: &Path, log: Stdio) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ferry"))
+    start_with_key(dir, log, None)
+}
+
+/// The same, with `FERRY_TEST_CREDENTIALS_KEY` set to `key`.
+fn start_with_key(dir: &Path, log: Stdio, key: Option<&str>) -> Server {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ferry"));
+    if let Some(key) = key {
+        command.env(KEY_VARIABLE, key);
+    }
+    let mut child = command
         .current_dir(dir)
         .args(["serve", "--listen", "127.0.0.1:0", "--config"])
         .arg(dir.join("ferry.toml"))
@@ -242,4 +255,149 @@ fn a_canary_password_is_in_no_log_answer_or_store() {
         let bytes = std::fs::read(dir.join(file)).unwrap_or_default();
         assert!(!bytes.windows(CANARY.len()).any(|w| w == CANARY.as_bytes()));
     }
+}
+
+/// Polls the job's row in the store (as a second process reading the
+/// same SQLite file) until `done` holds for it; the view.
+fn wait_in_store(dir: &Path, owner: &str, id: &str, done: impl Fn(&Value) -> bool) -> Value {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    runtime.block_on(async {
+        let store = ferry_backend::store::Store::open(&dir.join("state"))
+            .await
+            .unwrap();
+        loop {
+            let job = store.job(id, owner).await.unwrap().unwrap();
+            let view = serde_json::to_value(&job).unwrap();
+            if done(&view) {
+                store.close().await;
+                return view;
+            }
+            assert!(Instant::now() < deadline, "waited too long: {view}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    })
+}
+
+#[test]
+fn with_a_site_key_a_killed_move_goes_on_by_itself_after_restart_but_not_with_another_key() {
+    const KEY: &str = "3f1c0e6a9b2d4c8e7a5f1b3d9c0e2a4b6d8f0a1c3e5b7d9f2a4c6e8b0d1f3a5c";
+    const OTHER_KEY: &str = "0000000000000000000000000000000000000000000000000000000000000001";
+    let source = Dovecot::start(DovecotOptions::new(Layout::LegacyDotted)).unwrap();
+    let target = Dovecot::start(DovecotOptions::new(Layout::Slash)).unwrap();
+    let spec = MailboxSpec {
+        messages: 1500,
+        large_messages: 3,
+        ..MailboxSpec::small(13)
+    };
+    seed(&source, &generate(&spec)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("ferry.toml"),
+        format!("data_dir = \"state\"\n[network]\nallowed_networks = [\"127.0.0.0/8\"]\nallowed_ports = []\n[sessions]\nsecure_cookie = false\n[store]\ncredentials_key_env = \"{KEY_VARIABLE}\"\n"),
+    )
+    .unwrap();
+    let owner = format!("127.0.0.1:{}/alice", source.addr().port());
+
+    // Without the variable, Ferry refuses to start rather than keep
+    // credentials some other way.
+    let refused = Command::new(env!("CARGO_BIN_EXE_ferry"))
+        .current_dir(dir.path())
+        .args(["serve", "--listen", "127.0.0.1:0", "--config"])
+        .arg(dir.path().join("ferry.toml"))
+        .env_remove(KEY_VARIABLE)
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains(KEY_VARIABLE), "{said}");
+
+    let mut first = start_with_key(dir.path(), Stdio::null(), Some(KEY));
+    let cookie = sign_in(&first, &source, &target);
+    let (status, _, created) = call(&first, "POST", "/api/jobs", Some(&cookie), Some(&json!({})));
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_str().unwrap().to_string();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let (_, _, view) = call(
+            &first,
+            "GET",
+            &format!("/api/jobs/{id}"),
+            Some(&cookie),
+            None,
+        );
+        if copied(&view) > 0 {
+            assert_ne!(view["state"], "done", "the copy ended before the kill");
+            break;
+        }
+        assert!(Instant::now() < deadline, "no progress: {view}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    first.child.kill().unwrap();
+    first.child.wait().unwrap();
+    let stored = |dir: &Path| {
+        ["state/ferry.sqlite3", "state/ferry.sqlite3-wal"]
+            .map(|file| std::fs::read(dir.join(file)).unwrap_or_default())
+            .concat()
+    };
+    let bytes = stored(dir.path());
+    assert!(
+        !bytes
+            .windows(b"alice-secret".len())
+            .any(|w| w == b"alice-secret"),
+        "the password is in the store in plain text"
+    );
+
+    // Another key opens nothing: the job waits for its user.
+    let log_path = dir.path().join("other-key.log");
+    let other = start_with_key(
+        dir.path(),
+        Stdio::from(std::fs::File::create(&log_path).unwrap()),
+        Some(OTHER_KEY),
+    );
+    let waiting = wait_in_store(dir.path(), &owner, &id, |view| {
+        view["state"] == "waiting_for_sign_in"
+    });
+    let copied_then = copied(&waiting);
+    std::thread::sleep(Duration::from_secs(1));
+    let still = wait_in_store(dir.path(), &owner, &id, |_| true);
+    assert_eq!(still["state"], "waiting_for_sign_in", "{still}");
+    assert_eq!(copied(&still), copied_then, "it copied without credentials");
+    drop(other);
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    assert!(log.contains("do not open with this key"), "{log}");
+    assert!(
+        !log.contains(KEY) && !log.contains(OTHER_KEY),
+        "a key is in the log"
+    );
+
+    // The right key: the job goes on and ends with nobody signed in.
+    let second = start_with_key(dir.path(), Stdio::null(), Some(KEY));
+    let end = wait_in_store(dir.path(), &owner, &id, |view| {
+        matches!(
+            view["state"].as_str(),
+            Some("done" | "failed" | "cancelled")
+        )
+    });
+    assert_eq!(end["state"], "done", "{end}");
+    let source_mail = snapshot(&source, "alice", "alice-secret").unwrap();
+    let target_mail = snapshot(&target, "alice", "alice-secret").unwrap();
+    let problems = compare(&source_mail, &target_mail, legacy_to_slash);
+    assert!(problems.is_empty(), "{problems:#?}");
+    // Ended, its credentials are gone from the store too.
+    drop(second);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let store = ferry_backend::store::Store::open(&dir.path().join("state"))
+            .await
+            .unwrap();
+        assert_eq!(store.sealed_credentials(&id).await.unwrap(), None);
+        store.close().await;
+    });
 }
