@@ -157,6 +157,19 @@ pub struct JobView {
     pub folders: Vec<FolderProgress>,
     /// What stopped it, in plain words.
     pub error: Option<String>,
+    /// How much the last run had copied over time (a few dozen samples
+    /// at most, see [`crate::throughput`]).
+    #[serde(default)]
+    pub throughput: Vec<ThroughputPoint>,
+}
+
+/// How much a run had copied, some time after it started.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThroughputPoint {
+    /// Milliseconds since the run started.
+    pub millis: u64,
+    pub bytes: u64,
+    pub messages: u64,
 }
 
 impl JobView {

@@ -41,6 +41,7 @@ pub mod model;
 pub mod preview;
 pub mod report;
 pub mod text;
+pub mod throughput;
 pub mod vcard;
 pub mod xcal;
 

@@ -7,7 +7,7 @@ use super::Jobs;
 use ferry_mail::imap::{Credentials, Endpoint, Session, SessionOptions};
 use ferry_mail::sync::engine::SyncEvent;
 use ferry_mail::sync::{SyncOptions, sync_mailbox};
-use ferry_shared::api::JobState;
+use ferry_shared::api::{JobState, ThroughputPoint};
 use tokio::sync::mpsc;
 
 /// Runs job `id` to its end.
@@ -97,10 +97,22 @@ async fn copy(
         let (jobs, id) = (jobs.clone(), id.to_string());
         tokio::spawn(async move {
             let mut position = 0;
+            let mut sampler = ThroughputSampler::new();
+            jobs.store
+                .add_job_throughput(&id, &sampler.point())
+                .await
+                .ok();
             while let Some(event) = received.recv().await {
                 record(&jobs, &id, &event, &mut position).await;
+                if let Some(point) = sampler.note(&event) {
+                    jobs.store.add_job_throughput(&id, &point).await.ok();
+                }
                 jobs.announce(&id);
             }
+            jobs.store
+                .add_job_throughput(&id, &sampler.point())
+                .await
+                .ok();
         })
     };
     let mut on_event = move |event: &SyncEvent| {
@@ -133,6 +145,53 @@ async fn open(endpoint: &Endpoint, credentials: &Credentials) -> Result<Session,
         .await
         .map_err(|error| error.to_string())?;
     Ok(session)
+}
+
+/// How often the throughput chart gets a sample while a run copies.
+const SAMPLE_EVERY: std::time::Duration = std::time::Duration::from_millis(1500);
+
+/// A run's totals, and when to note them for the throughput chart.
+struct ThroughputSampler {
+    started: std::time::Instant,
+    last: std::time::Instant,
+    bytes: u64,
+    messages: u64,
+}
+
+impl ThroughputSampler {
+    fn new() -> Self {
+        let now = std::time::Instant::now();
+        Self {
+            started: now,
+            last: now,
+            bytes: 0,
+            messages: 0,
+        }
+    }
+
+    /// The totals now.
+    fn point(&self) -> ThroughputPoint {
+        ThroughputPoint {
+            millis: u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            bytes: self.bytes,
+            messages: self.messages,
+        }
+    }
+
+    /// Counts `event`; a sample when one is due.
+    fn note(&mut self, event: &SyncEvent) -> Option<ThroughputPoint> {
+        if let SyncEvent::Copied {
+            messages, bytes, ..
+        } = event
+        {
+            self.messages += *messages as u64;
+            self.bytes += bytes;
+        }
+        (self.last.elapsed() >= SAMPLE_EVERY).then(|| {
+            self.last = std::time::Instant::now();
+            self.point()
+        })
+    }
 }
 
 /// Writes one engine event into the job's progress.

@@ -5,7 +5,7 @@
 
 use super::Store;
 use crate::error::BackendError;
-use ferry_shared::api::{Account, FolderProgress, JobState, JobView};
+use ferry_shared::api::{Account, FolderProgress, JobState, JobView, ThroughputPoint};
 use sqlx::Row;
 
 /// A job to record.
@@ -51,6 +51,10 @@ fn account(text: &str) -> Result<Account, BackendError> {
 fn json(account: &Account) -> String {
     serde_json::to_string(account).unwrap_or_default()
 }
+
+/// Throughput samples a job's view carries at most (see
+/// [`ferry_shared::throughput::thin`]).
+const THROUGHPUT_POINTS: usize = 60;
 
 const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
 
@@ -132,6 +136,7 @@ impl Store {
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
+        let throughput = self.job_throughput(&id).await?;
         Ok(JobView {
             state: state_of(&row.try_get::<String, _>("state")?),
             created_at: row.try_get("created_at")?,
@@ -140,8 +145,48 @@ impl Store {
             target: account(&row.try_get::<String, _>("target")?)?,
             error: row.try_get("error")?,
             folders,
+            throughput: ferry_shared::throughput::thin(&throughput, THROUGHPUT_POINTS),
             id,
         })
+    }
+
+    /// The current run's throughput samples, in time order.
+    async fn job_throughput(&self, id: &str) -> Result<Vec<ThroughputPoint>, BackendError> {
+        let rows = sqlx::query(
+            "SELECT millis, bytes, messages FROM job_throughput
+             WHERE job_id = ? ORDER BY millis, rowid",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let count = |name: &str| row.try_get::<i64, _>(name).map(|n| n.max(0) as u64);
+                Ok(ThroughputPoint {
+                    millis: count("millis")?,
+                    bytes: count("bytes")?,
+                    messages: count("messages")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Notes how much the current run of job `id` has copied.
+    pub async fn add_job_throughput(
+        &self,
+        id: &str,
+        point: &ThroughputPoint,
+    ) -> Result<(), BackendError> {
+        sqlx::query(
+            "INSERT INTO job_throughput (job_id, millis, bytes, messages) VALUES (?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(point.millis as i64)
+        .bind(point.bytes as i64)
+        .bind(point.messages as i64)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     /// The owner and account pair of job `id`.
@@ -214,10 +259,12 @@ impl Store {
     /// A run starts: the last run's progress goes (the report of a
     /// re-run shows what that run did).
     pub async fn reset_job_progress(&self, id: &str) -> Result<(), BackendError> {
-        sqlx::query("DELETE FROM job_folders WHERE job_id = ?")
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
+        for statement in [
+            "DELETE FROM job_folders WHERE job_id = ?",
+            "DELETE FROM job_throughput WHERE job_id = ?",
+        ] {
+            sqlx::query(statement).bind(id).execute(&self.pool).await?;
+        }
         Ok(())
     }
 

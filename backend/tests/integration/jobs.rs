@@ -130,6 +130,21 @@ async fn a_user_moves_their_mail_watches_it_and_gets_the_report() {
     assert!(copied > 0, "{copied}");
     assert!(folders.iter().all(|f| f["done"] == true));
     assert_target_is_source(&servers);
+    // The throughput chart's samples: from nothing at the start to the
+    // run's totals at its end, in time order.
+    let bytes_done: u64 = folders
+        .iter()
+        .map(|f| f["bytes_done"].as_u64().unwrap())
+        .sum();
+    let samples = throughput(last);
+    assert!(samples.len() >= 2, "{samples:?}");
+    assert_eq!(samples[0], (0, 0), "{samples:?}");
+    assert_eq!(
+        *samples.last().unwrap(),
+        (bytes_done, copied),
+        "{samples:?}"
+    );
+    assert!(samples.windows(2).all(|w| w[0] <= w[1]), "{samples:?}");
 
     let list = send(&app.router, get("/api/jobs", Some(&cookie))).await;
     assert_eq!(list.json()[0]["id"], id.as_str());
@@ -169,7 +184,31 @@ async fn a_user_moves_their_mail_watches_it_and_gets_the_report() {
         .map(|f| f["copied"].as_u64().unwrap())
         .sum();
     assert_eq!(copied_again, 0);
+    assert_eq!(
+        throughput(views.last().unwrap()).last(),
+        Some(&(0, 0)),
+        "a new run starts a new series"
+    );
     assert_target_is_source(&servers);
+}
+
+/// A view's throughput samples as (bytes, messages).
+fn throughput(view: &Value) -> Vec<(u64, u64)> {
+    let mut millis = 0;
+    view["throughput"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|point| {
+            let at = point["millis"].as_u64().unwrap();
+            assert!(at >= millis, "samples out of order: {view}");
+            millis = at;
+            (
+                point["bytes"].as_u64().unwrap(),
+                point["messages"].as_u64().unwrap(),
+            )
+        })
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
