@@ -254,6 +254,13 @@ test('the move runs to Done with live progress, and the reports match', async ()
   assert.equal(total, messageCount, 'the move copied what the folder list counted');
   assert.ok(Number(total) > 0);
   assert.equal(await panel.getByRole('progressbar', { name: 'Overall progress' }).getAttribute('value'), '100');
+  // The speed over the run: bars, and their numbers in words.
+  const chart = panel.locator('figure.throughput');
+  await chart.waitFor();
+  const speed = await chart.locator('.throughput-summary').textContent();
+  assert.match(speed, /^Average [\d.]+ (bytes|KB|MB|GB)\/s, fastest [\d.]+ (bytes|KB|MB|GB)\/s, over \d+ (s|min)$/);
+  assert.equal(await chart.getByRole('img').getAttribute('aria-label'), speed);
+  assert.ok(await chart.locator('rect').count() >= 1, 'at least one bar');
   await page.getByRole('heading', { name: 'Your moves' }).waitFor();
   await shoot(page, '4-done');
 

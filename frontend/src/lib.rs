@@ -22,6 +22,7 @@ pub mod job_text;
 pub mod mail_api;
 pub mod parser;
 pub mod rate;
+pub mod throughput_bars;
 pub mod units;
 pub mod worker_protocol;
 

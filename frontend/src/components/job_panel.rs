@@ -3,6 +3,7 @@
 //! that stopped it, Cancel and Run again, and the report downloads.
 
 use super::job_progress::{FolderList, OverallProgress};
+use super::throughput_chart::ThroughputChart;
 use crate::job_events::JobEvents;
 use crate::job_text::{account_text, state_class, state_words, when_text};
 use crate::mail_api;
@@ -149,6 +150,7 @@ pub fn JobPanel(
             {move || trouble.get().map(|t| view! { <p class="notice-line" role="status">{t}</p> })}
             <Show when=move || state.get().is_some()>
                 <OverallProgress job=shown rate=rate.into()/>
+                <ThroughputChart job=shown/>
                 <FolderList job=shown/>
             </Show>
             <div class="job-actions">

@@ -18,6 +18,7 @@ mod rules_panel;
 mod server_fields;
 mod sign_in_form;
 mod text_field;
+mod throughput_chart;
 
 pub use detail_panel::DetailPanel;
 pub use drop_zone::{ACCEPTED, DropZone};
