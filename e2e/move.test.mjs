@@ -8,12 +8,13 @@
 // each step, desktop and phone width, go to e2e/artifacts/move-*.png.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { launchBrowser, parseCsv, startFerry } from './support.mjs';
+import { launchBrowser, parseCsv } from './support.mjs';
+import {
+  PASSWORD, USER, card, countMessages, startDemoServers, startFerryAllowingLoopback as startLoopbackFerry, sum,
+} from './mail_servers.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const binDir = path.dirname(process.env.FERRY_BIN ?? path.join(root, 'target/debug/ferry'));
@@ -23,8 +24,6 @@ const artifacts = path.join(root, 'e2e/artifacts');
 const MESSAGES = 300;
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
-const USER = 'alice';
-const PASSWORD = 'alice-secret';
 
 let demo;
 let ports;
@@ -35,48 +34,15 @@ let scratch;
 let jobId;
 const problems = [];
 
-/** Starts the two Dovecot servers; resolves to their ports. */
-function startDemoServers() {
-  const child = spawn(demoBin, [String(MESSAGES)], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const found = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('demo_servers did not start in 120 s')), 120_000);
-    let buffered = '';
-    child.stdout.on('data', (chunk) => {
-      buffered += chunk;
-      const source = buffered.match(/^source: 127\.0\.0\.1:(\d+)/m);
-      const target = buffered.match(/^target: 127\.0\.0\.1:(\d+)/m);
-      if (source && target) {
-        clearTimeout(timer);
-        resolve({ source: Number(source[1]), target: Number(target[1]) });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`demo_servers exited with ${code}`)));
-  });
-  return { child, found };
-}
-
-/** `ferry serve` that may reach loopback over plain http, with its own
- * data folder named `name`, and `more` configuration lines. */
+/** `ferry serve` allowed to reach the demo servers (see mail_servers.mjs). */
 function startFerryAllowingLoopback(name, more = []) {
-  const config = path.join(scratch, `${name}.toml`);
-  writeFileSync(config, [
-    `data_dir = ${JSON.stringify(path.join(scratch, `data-${name}`))}`,
-    `static_dir = ${JSON.stringify(path.join(root, 'dist'))}`,
-    '[network]',
-    'allowed_networks = ["127.0.0.0/8"]',
-    'allowed_ports = []',
-    '[sessions]',
-    'secure_cookie = false',
-    ...more,
-    '',
-  ].join('\n'));
-  return startFerry(ferryBin, ['--config', config]);
+  return startLoopbackFerry({ ferryBin, scratch, dist: path.join(root, 'dist'), name, more });
 }
 
 before(async () => {
   mkdirSync(artifacts, { recursive: true });
   scratch = mkdtempSync(path.join(os.tmpdir(), 'ferry-e2e-move-'));
-  const started = startDemoServers();
+  const started = startDemoServers(demoBin, MESSAGES);
   demo = started.child;
   ports = await started.found;
   const ferry = startFerryAllowingLoopback('typed');
@@ -116,7 +82,6 @@ async function shoot(page, name) {
   await page.setViewportSize(DESKTOP);
 }
 
-const card = (page, title) => page.locator('section.mailbox-card', { has: page.getByRole('heading', { name: title }) });
 
 /** Moves the keyboard focus with Tab until the element `id` has it. */
 async function tabTo(page, id) {
@@ -146,50 +111,6 @@ async function signInWithKeyboard(page, prefix, port) {
   await page.keyboard.type(PASSWORD);
   await page.keyboard.press('Enter');
 }
-
-/** A tiny IMAP client: the number of messages in every folder. */
-async function countMessages(port) {
-  const socket = net.connect(port, '127.0.0.1');
-  socket.setEncoding('utf8');
-  let buffered = '';
-  let waiting = null;
-  socket.on('data', (chunk) => {
-    buffered += chunk;
-    if (waiting && waiting.test()) waiting.done();
-  });
-  const until = (test) => new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`IMAP timeout: ${buffered.slice(-200)}`)), 20_000);
-    waiting = { test, done: () => { clearTimeout(timer); waiting = null; resolve(); } };
-    if (test()) waiting.done();
-  });
-  let tag = 0;
-  const command = async (line) => {
-    tag += 1;
-    const start = buffered.length;
-    socket.write(`a${tag} ${line}\r\n`);
-    const done = new RegExp(`^a${tag} (OK|NO|BAD)`, 'm');
-    await until(() => done.test(buffered.slice(start)));
-    const answer = buffered.slice(start);
-    assert.match(answer, new RegExp(`^a${tag} OK`, 'm'), `IMAP ${line}`);
-    return answer;
-  };
-  await until(() => buffered.includes('* OK'));
-  await command(`LOGIN ${USER} ${PASSWORD}`);
-  const listed = await command('LIST "" "*"');
-  const names = [...listed.matchAll(/^\* LIST \(([^)]*)\) (?:"[^"]*"|NIL) (.+)$/gm)]
-    .filter(([, flags]) => !/\\Noselect|\\NonExistent/i.test(flags))
-    .map(([, , name]) => name.trim());
-  const counts = {};
-  for (const name of names) {
-    const status = await command(`STATUS ${name} (MESSAGES)`);
-    counts[name] = Number(status.match(/MESSAGES (\d+)/)[1]);
-  }
-  await command('LOGOUT').catch(() => {});
-  socket.destroy();
-  return counts;
-}
-
-const sum = (values) => values.reduce((a, b) => a + b, 0);
 
 test('a wrong password shows the server’s refusal in plain words', async () => {
   const page = await openMovePage();

@@ -105,7 +105,7 @@ pub struct ApiErrorDetail {
 pub const REQUEST_HEADER: &str = "x-ferry-request";
 
 /// Where a job is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum JobState {
     /// Waiting for a free slot.

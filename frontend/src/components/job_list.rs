@@ -15,7 +15,9 @@ pub fn JobList(jobs: Signal<Vec<JobView>>, current: RwSignal<Option<String>>) ->
                 <ul class="jobs">
                     <For
                         each=move || jobs.get()
-                        key=|job| (job.id.clone(), job.updated_at.clone())
+                        // The state and counts too: `updated_at` has whole
+                        // seconds, and a job can change within one.
+                        key=|job| (job.id.clone(), job.updated_at.clone(), job.state, job.messages())
                         children=move |job| {
                             let (messages, copied) = job.messages();
                             let id = job.id.clone();

@@ -58,6 +58,9 @@ pub fn OverallProgress(job: Signal<Option<JobView>>, rate: Signal<Option<Rate>>)
                     }
                     .into_any());
                 }
+                if no_folders && state == JobState::WaitingForSignIn {
+                    return None;
+                }
                 if no_folders && !state.is_final() {
                     return Some(view! {
                         <progress class="move-progress" aria-label="Overall progress"></progress>
