@@ -16,9 +16,9 @@ use serde_json::{Value, json};
 use std::time::Duration;
 use tower::ServiceExt;
 
-struct Servers {
-    source: Dovecot,
-    target: Dovecot,
+pub struct Servers {
+    pub source: Dovecot,
+    pub target: Dovecot,
 }
 
 fn servers() -> Servers {
@@ -64,7 +64,7 @@ async fn sign_in_both(app: &TestApp, servers: &Servers, user: &str, password: &s
 }
 
 /// The job views pushed over `/events` until the job ends.
-async fn watch(app: &TestApp, id: &str, cookie: &str) -> Vec<Value> {
+pub async fn watch(app: &TestApp, id: &str, cookie: &str) -> Vec<Value> {
     let response = app
         .router
         .clone()
@@ -101,7 +101,7 @@ async fn watch(app: &TestApp, id: &str, cookie: &str) -> Vec<Value> {
     views
 }
 
-fn assert_target_is_source(servers: &Servers) {
+pub fn assert_target_is_source(servers: &Servers) {
     let source = snapshot(&servers.source, "alice", "alice-secret").unwrap();
     let target = snapshot(&servers.target, "alice", "alice-secret").unwrap();
     let problems = compare(&source, &target, legacy_to_slash);

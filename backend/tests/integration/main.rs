@@ -6,6 +6,8 @@
 //! * `import_exchange` runs `ferry import --to ews|graph` against the EWS
 //!   and Graph stand-ins.
 //! * `jobs` starts and watches mail moves through the API.
+//! * `oauth_sign_in` signs in with OAuth2 through the test provider, and
+//!   jobs renew their access tokens.
 //! * `inspect_cli` runs the real `ferry inspect` on corpus files.
 //! * `sign_in` signs in through the API against real Dovecot servers.
 //! * `serve_cli` starts the real `ferry serve` on a free port.
@@ -18,6 +20,7 @@ mod import_cli;
 mod import_exchange;
 mod inspect_cli;
 mod jobs;
+mod oauth_sign_in;
 mod serve_cli;
 mod serve_kill;
 mod sign_in;
