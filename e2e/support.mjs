@@ -20,10 +20,10 @@ export function launchBrowser(scratch, options = {}) {
   });
 }
 
-/** Starts `ferry serve` on a free loopback port with `args`; `url` resolves
- * to the address it prints. */
-export function startFerry(ferryBin, args) {
-  const child = spawn(ferryBin, ['serve', '--listen', '127.0.0.1:0', ...args], {
+/** Starts `ferry serve` on `listen` (default: a free loopback port) with
+ * `args`; `url` resolves to the address it prints. */
+export function startFerry(ferryBin, args, listen = '127.0.0.1:0') {
+  const child = spawn(ferryBin, ['serve', '--listen', listen, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = new Promise((resolve, reject) => {
