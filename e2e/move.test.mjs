@@ -8,12 +8,11 @@
 // each step, desktop and phone width, go to e2e/artifacts/move-*.png.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { launchBrowser, parseCsv, startFerry } from './support.mjs';
+import { launchBrowser, parseCsv, startDemoServers, startFerry, watchedPage } from './support.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const binDir = path.dirname(process.env.FERRY_BIN ?? path.join(root, 'target/debug/ferry'));
@@ -34,26 +33,6 @@ let context;
 let scratch;
 let jobId;
 const problems = [];
-
-/** Starts the two Dovecot servers; resolves to their ports. */
-function startDemoServers() {
-  const child = spawn(demoBin, [String(MESSAGES)], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const found = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('demo_servers did not start in 120 s')), 120_000);
-    let buffered = '';
-    child.stdout.on('data', (chunk) => {
-      buffered += chunk;
-      const source = buffered.match(/^source: 127\.0\.0\.1:(\d+)/m);
-      const target = buffered.match(/^target: 127\.0\.0\.1:(\d+)/m);
-      if (source && target) {
-        clearTimeout(timer);
-        resolve({ source: Number(source[1]), target: Number(target[1]) });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`demo_servers exited with ${code}`)));
-  });
-  return { child, found };
-}
 
 /** `ferry serve` that may reach loopback over plain http, with its own
  * data folder named `name`, and `more` configuration lines. */
@@ -76,7 +55,7 @@ function startFerryAllowingLoopback(name, more = []) {
 before(async () => {
   mkdirSync(artifacts, { recursive: true });
   scratch = mkdtempSync(path.join(os.tmpdir(), 'ferry-e2e-move-'));
-  const started = startDemoServers();
+  const started = startDemoServers(demoBin, [String(MESSAGES)]);
   demo = started.child;
   ports = await started.found;
   const ferry = startFerryAllowingLoopback('typed');
@@ -98,11 +77,7 @@ afterEach(() => {
 });
 
 async function openMovePage(url = baseUrl) {
-  const page = await context.newPage();
-  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console.error: ${msg.text()}`);
-  });
+  const page = await watchedPage(context, problems);
   await page.goto(new URL('/#move', url).href);
   await page.getByRole('heading', { name: 'Move your mail' }).waitFor();
   return page;

@@ -8,12 +8,11 @@
 // address. Screenshots go to e2e/artifacts/oauth-*.png.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { launchBrowser, startFerry } from './support.mjs';
+import { launchBrowser, startDemoServers, startFerry, watchedPage } from './support.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const binDir = path.dirname(process.env.FERRY_BIN ?? path.join(root, 'target/debug/ferry'));
@@ -41,34 +40,12 @@ function freePort() {
   });
 }
 
-/** demo_servers with the provider; resolves to the ports and URLs printed. */
-function startDemoServers(redirect) {
-  const child = spawn(demoBin, ['20', '--oauth', redirect], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const found = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('demo_servers did not start in 120 s')), 120_000);
-    let buffered = '';
-    child.stdout.on('data', (chunk) => {
-      buffered += chunk;
-      const source = buffered.match(/^source: 127\.0\.0\.1:(\d+)/m);
-      const target = buffered.match(/^target: 127\.0\.0\.1:(\d+)/m);
-      const authorize = buffered.match(/^authorize: (\S+)/m);
-      const token = buffered.match(/^token: (\S+)/m);
-      if (source && target && authorize && token) {
-        clearTimeout(timer);
-        resolve({ source: Number(source[1]), target: Number(target[1]), authorize: authorize[1], token: token[1] });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`demo_servers exited with ${code}`)));
-  });
-  return { child, found };
-}
-
 before(async () => {
   mkdirSync(artifacts, { recursive: true });
   scratch = mkdtempSync(path.join(os.tmpdir(), 'ferry-e2e-oauth-'));
   const port = await freePort();
   const redirect = `http://127.0.0.1:${port}/api/oauth/callback`;
-  const started = startDemoServers(redirect);
+  const started = startDemoServers(demoBin, ['20', '--oauth', redirect]);
   demo = started.child;
   const found = await started.found;
   const config = path.join(scratch, 'ferry.toml');
@@ -126,11 +103,7 @@ afterEach(() => {
 });
 
 async function openPage(url) {
-  const page = await context.newPage();
-  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console.error: ${msg.text()}`);
-  });
+  const page = await watchedPage(context, problems);
   await page.goto(url);
   await page.getByRole('heading', { name: 'Move your mail' }).waitFor();
   return page;

@@ -1,5 +1,6 @@
 // What the browser tests share: Chromium and its flags, starting `ferry serve`
-// on a free port, reading a CSV download.
+// on a free port and testkit's demo_servers, pages whose errors are
+// collected, reading a CSV download.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -18,6 +19,47 @@ export function launchBrowser(scratch, options = {}) {
     viewport: { width: 1280, height: 900 },
     ...options,
   });
+}
+
+/** Starts testkit's demo_servers with `args`; `found` resolves to the
+ * ports it prints (`source`, `target`) and, with `--oauth`, the test
+ * provider's `authorize` and `token` URLs. */
+export function startDemoServers(demoBin, args) {
+  const child = spawn(demoBin, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+  const oauth = args.includes('--oauth');
+  const found = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('demo_servers did not start in 120 s')), 120_000);
+    let buffered = '';
+    child.stdout.on('data', (chunk) => {
+      buffered += chunk;
+      const source = buffered.match(/^source: 127\.0\.0\.1:(\d+)/m);
+      const target = buffered.match(/^target: 127\.0\.0\.1:(\d+)/m);
+      const authorize = buffered.match(/^authorize: (\S+)/m);
+      const token = buffered.match(/^token: (\S+)/m);
+      if (source && target && (!oauth || (authorize && token))) {
+        clearTimeout(timer);
+        resolve({
+          source: Number(source[1]),
+          target: Number(target[1]),
+          authorize: authorize?.[1],
+          token: token?.[1],
+        });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`demo_servers exited with ${code}`)));
+  });
+  return { child, found };
+}
+
+/** A new page of `context` whose page errors and console errors are
+ * added to `problems`. */
+export async function watchedPage(context, problems) {
+  const page = await context.newPage();
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console.error: ${msg.text()}`);
+  });
+  return page;
 }
 
 /** Starts `ferry serve` on `listen` (default: a free loopback port) with

@@ -5,8 +5,9 @@
 //! (an OAuth2 mailbox whose provider refused to renew the access).
 //!
 //! An OAuth2 mailbox is opened with an access token from its
-//! [`crate::oauth::token_source::TokenSource`], renewed first when it is about to expire: a job
-//! queued or running for longer than a token lives still signs in.
+//! [`crate::oauth::token_source::TokenSource`], renewed first when it is
+//! about to expire: a job queued or running for longer than a token lives
+//! still signs in.
 
 use super::Jobs;
 use crate::oauth::token_source::RenewError;
@@ -138,7 +139,7 @@ async fn open(side: &SignedIn, which: &str) -> Result<Session, Stop> {
     };
     let sign_in_again = |why: &dyn std::fmt::Display| {
         Stop::SignIn(format!(
-            "The {which} mailbox needs you to sign in again ({why}); the move goes on once you do."
+            "The {which} mailbox needs you to sign in again: {why}. The move goes on once you do."
         ))
     };
     let credentials = match &side.token_source {

@@ -32,7 +32,7 @@ pub fn needs_refresh(expires_at: Instant, now: Instant, margin: Duration) -> boo
 pub enum RenewError {
     /// The provider refused the refresh token, or there is none: the
     /// user must sign in again.
-    #[error("the sign-in at {provider} ended; sign in again to go on")]
+    #[error("the sign-in at {provider} has ended")]
     SignInAgain { provider: String },
     /// The provider could not be asked (unreachable, unreadable answer,
     /// the site's secret missing); a later try may work.

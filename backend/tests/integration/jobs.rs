@@ -26,12 +26,18 @@ fn servers() -> Servers {
     source_options
         .users
         .push(("bob".into(), "bob-secret".into()));
+    seeded_servers(source_options, 60, 7)
+}
+
+/// A legacy source started with `source_options`, seeded with `messages`
+/// (generated from `seed_value`), and an empty slash-separated target.
+pub fn seeded_servers(source_options: DovecotOptions, messages: usize, seed_value: u64) -> Servers {
     let source = Dovecot::start(source_options).unwrap();
     let target = Dovecot::start(DovecotOptions::new(Layout::Slash)).unwrap();
     let spec = MailboxSpec {
-        messages: 60,
+        messages,
         large_messages: 0,
-        ..MailboxSpec::small(7)
+        ..MailboxSpec::small(seed_value)
     };
     seed(&source, &generate(&spec)).unwrap();
     Servers { source, target }

@@ -7,15 +7,13 @@
 //! revoked refresh token makes the job wait for sign-in, and signing in
 //! again lets it go on. No token shows up in an answer.
 
-use crate::jobs::{Servers, assert_target_is_source, watch};
+use crate::jobs::{Servers, assert_target_is_source, seeded_servers, watch};
 use crate::sign_in::{Answer, TestApp, get, post, send, test_app};
 use axum::http::{StatusCode, header};
 use ferry_backend::config::site::SiteConfig;
 use ferry_mail::imap::{Credentials, Endpoint, Security, Session, SessionOptions};
 use ferry_testkit::dovecot::{Dovecot, DovecotOptions, Layout, oauth2_token_with};
-use ferry_testkit::mailgen::{MailboxSpec, generate};
 use ferry_testkit::oauth_provider::{ProviderOptions, TestOAuthProvider};
-use ferry_testkit::verify::seed;
 use secrecy::SecretString;
 use serde_json::json;
 use std::time::Duration;
@@ -27,15 +25,7 @@ pub const REDIRECT: &str = "https://ferry.test/api/oauth/callback";
 pub fn oauth_servers() -> Servers {
     let mut options = DovecotOptions::new(Layout::LegacyDotted);
     options.oauth2_key = Some(KEY.to_vec());
-    let source = Dovecot::start(options).unwrap();
-    let target = Dovecot::start(DovecotOptions::new(Layout::Slash)).unwrap();
-    let spec = MailboxSpec {
-        messages: 40,
-        large_messages: 0,
-        ..MailboxSpec::small(11)
-    };
-    seed(&source, &generate(&spec)).unwrap();
-    Servers { source, target }
+    seeded_servers(options, 40, 11)
 }
 
 /// The site: `oauth-imap` (the old mailbox, through `provider`) and
@@ -192,6 +182,14 @@ async fn sign_in_both(app: &TestApp) -> String {
     target.cookie().unwrap()
 }
 
+/// The job's views until its end, which must be done.
+async fn run_to_done(app: &TestApp, id: &str, cookie: &str) -> Vec<serde_json::Value> {
+    let views = watch(app, id, cookie).await;
+    let last = views.last().unwrap();
+    assert_eq!(last["state"], "done", "{last:#}");
+    views
+}
+
 async fn start_job(app: &TestApp, cookie: &str) -> String {
     let started = send(&app.router, post("/api/jobs", &json!({}), Some(cookie))).await;
     assert_eq!(started.status, StatusCode::CREATED, "{}", started.text);
@@ -230,13 +228,7 @@ async fn signing_in_with_oauth2_lets_a_move_run_to_the_end() {
 
     let cookie = sign_in_both(&app).await;
     let id = start_job(&app, &cookie).await;
-    let views = watch(&app, &id, &cookie).await;
-    assert_eq!(
-        views.last().unwrap()["state"],
-        "done",
-        "{:#}",
-        views.last().unwrap()
-    );
+    let views = run_to_done(&app, &id, &cookie).await;
     assert_target_is_source(&servers);
 
     let mut answers = answer.text.clone();
@@ -423,13 +415,7 @@ async fn a_job_outliving_its_access_token_renews_it() {
     // The job waits (as in a full queue) past the token's end.
     tokio::time::sleep(Duration::from_millis(3100)).await;
     let id = start_job(&app, &cookie).await;
-    let views = watch(&app, &id, &cookie).await;
-    assert_eq!(
-        views.last().unwrap()["state"],
-        "done",
-        "{:#}",
-        views.last().unwrap()
-    );
+    run_to_done(&app, &id, &cookie).await;
     assert_target_is_source(&servers);
     assert_eq!(provider.counts().refreshes, 1);
 
@@ -442,13 +428,7 @@ async fn a_job_outliving_its_access_token_renews_it() {
     )
     .await;
     assert_eq!(again.status, StatusCode::ACCEPTED, "{}", again.text);
-    let views = watch(&app, &id, &cookie).await;
-    assert_eq!(
-        views.last().unwrap()["state"],
-        "done",
-        "{:#}",
-        views.last().unwrap()
-    );
+    run_to_done(&app, &id, &cookie).await;
     assert_eq!(provider.counts().refreshes, 2);
     // Last (a refused sign-in slows the server's next ones down).
     assert_dovecot_refuses_expired_tokens(&servers.source).await;
@@ -489,12 +469,6 @@ async fn a_revoked_refresh_token_makes_the_job_wait_for_sign_in() {
         .await
         .json();
     assert_eq!(session["target"]["user"], "alice", "{session}");
-    let views = watch(&app, &id, &cookie).await;
-    assert_eq!(
-        views.last().unwrap()["state"],
-        "done",
-        "{:#}",
-        views.last().unwrap()
-    );
+    run_to_done(&app, &id, &cookie).await;
     assert_target_is_source(&servers);
 }

@@ -18,10 +18,7 @@ const OAUTH_KEY: &[u8] = b"ferry-demo-oauth2-signing-key-0123456789";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let messages = args
-        .first()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(300);
+    let messages = args.first().and_then(|n| n.parse().ok()).unwrap_or(300);
     let redirect = args
         .iter()
         .position(|arg| arg == "--oauth")
