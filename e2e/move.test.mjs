@@ -8,11 +8,11 @@
 // each step, desktop and phone width, go to e2e/artifacts/move-*.png.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { launchBrowser, parseCsv, startDemoServers, startFerry, watchedPage } from './support.mjs';
+import { launchBrowser, parseCsv, startDemoServers, startLoopbackFerry, stopAll, watchedPage } from './support.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const binDir = path.dirname(process.env.FERRY_BIN ?? path.join(root, 'target/debug/ferry'));
@@ -37,19 +37,7 @@ const problems = [];
 /** `ferry serve` that may reach loopback over plain http, with its own
  * data folder named `name`, and `more` configuration lines. */
 function startFerryAllowingLoopback(name, more = []) {
-  const config = path.join(scratch, `${name}.toml`);
-  writeFileSync(config, [
-    `data_dir = ${JSON.stringify(path.join(scratch, `data-${name}`))}`,
-    `static_dir = ${JSON.stringify(path.join(root, 'dist'))}`,
-    '[network]',
-    'allowed_networks = ["127.0.0.0/8"]',
-    'allowed_ports = []',
-    '[sessions]',
-    'secure_cookie = false',
-    ...more,
-    '',
-  ].join('\n'));
-  return startFerry(ferryBin, ['--config', config]);
+  return startLoopbackFerry({ ferryBin, scratch, staticDir: path.join(root, 'dist'), name, more });
 }
 
 before(async () => {
@@ -64,12 +52,7 @@ before(async () => {
   context = await launchBrowser(scratch, { acceptDownloads: true });
 });
 
-after(async () => {
-  await context?.close();
-  server?.kill('SIGTERM');
-  demo?.stdin.end('\n');
-  if (scratch) rmSync(scratch, { recursive: true, force: true });
-});
+after(() => stopAll({ context, server, demo, scratch }));
 
 afterEach(() => {
   const found = problems.splice(0);

@@ -8,11 +8,11 @@
 // address. Screenshots go to e2e/artifacts/oauth-*.png.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { launchBrowser, startDemoServers, startFerry, watchedPage } from './support.mjs';
+import { launchBrowser, startDemoServers, startLoopbackFerry, stopAll, watchedPage } from './support.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const binDir = path.dirname(process.env.FERRY_BIN ?? path.join(root, 'target/debug/ferry'));
@@ -48,15 +48,7 @@ before(async () => {
   const started = startDemoServers(demoBin, ['20', '--oauth', redirect]);
   demo = started.child;
   const found = await started.found;
-  const config = path.join(scratch, 'ferry.toml');
-  writeFileSync(config, [
-    `data_dir = ${JSON.stringify(path.join(scratch, 'data'))}`,
-    `static_dir = ${JSON.stringify(path.join(root, 'dist'))}`,
-    '[network]',
-    'allowed_networks = ["127.0.0.0/8"]',
-    'allowed_ports = []',
-    '[sessions]',
-    'secure_cookie = false',
+  const more = [
     '[[servers]]',
     'id = "oauth-imap"',
     'label = "Test Mail"',
@@ -82,20 +74,16 @@ before(async () => {
     'client_id = "ferry-test"',
     'scopes = ["openid", "email", "offline_access"]',
     `redirect_url = ${JSON.stringify(redirect)}`,
-    '',
-  ].join('\n'));
-  const ferry = startFerry(ferryBin, ['--config', config], `127.0.0.1:${port}`);
+  ];
+  const ferry = startLoopbackFerry({
+    ferryBin, scratch, staticDir: path.join(root, 'dist'), name: 'oauth', more, listen: `127.0.0.1:${port}`,
+  });
   server = ferry.child;
   baseUrl = await ferry.url;
   context = await launchBrowser(scratch);
 });
 
-after(async () => {
-  await context?.close();
-  server?.kill('SIGTERM');
-  demo?.stdin.end('\n');
-  if (scratch) rmSync(scratch, { recursive: true, force: true });
-});
+after(() => stopAll({ context, server, demo, scratch }));
 
 afterEach(() => {
   const found = problems.splice(0);

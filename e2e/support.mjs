@@ -2,6 +2,7 @@
 // on a free port and testkit's demo_servers, pages whose errors are
 // collected, reading a CSV download.
 import { spawn } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 
@@ -49,6 +50,35 @@ export function startDemoServers(demoBin, args) {
     child.on('exit', (code) => reject(new Error(`demo_servers exited with ${code}`)));
   });
   return { child, found };
+}
+
+/** `ferry serve` (`ferryBin`) that may reach loopback over plain http,
+ * serving the page from `staticDir`, its configuration file and data
+ * folder named after `name` in `scratch`, with `more` configuration lines,
+ * on `listen` (default: a free port). */
+export function startLoopbackFerry({ ferryBin, scratch, staticDir, name, more = [], listen }) {
+  const config = path.join(scratch, `${name}.toml`);
+  writeFileSync(config, [
+    `data_dir = ${JSON.stringify(path.join(scratch, `data-${name}`))}`,
+    `static_dir = ${JSON.stringify(staticDir)}`,
+    '[network]',
+    'allowed_networks = ["127.0.0.0/8"]',
+    'allowed_ports = []',
+    '[sessions]',
+    'secure_cookie = false',
+    ...more,
+    '',
+  ].join('\n'));
+  return startFerry(ferryBin, ['--config', config], listen);
+}
+
+/** Closes the browser, stops `ferry serve` and demo_servers (any of them
+ * may be missing) and removes the scratch folder. */
+export async function stopAll({ context, server, demo, scratch }) {
+  await context?.close();
+  server?.kill('SIGTERM');
+  demo?.stdin.end('\n');
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
 }
 
 /** A new page of `context` whose page errors and console errors are

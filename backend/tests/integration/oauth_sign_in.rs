@@ -403,14 +403,21 @@ async fn assert_dovecot_refuses_expired_tokens(server: &Dovecot) {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_job_outliving_its_access_token_renews_it() {
+/// Both mailboxes signed in, the old one with a 2-second access token
+/// and no renewal margin (a token is renewed only once really expired);
+/// the session cookie.
+async fn signed_in_with_short_tokens() -> (Servers, TestOAuthProvider, TestApp, String) {
     let servers = oauth_servers();
     let provider = TestOAuthProvider::start(ProviderOptions::new(REDIRECT, KEY, "alice"));
     provider.set_token_lifetime(Duration::from_secs(2));
-    // No margin: the token is renewed only because it really expired.
     let app = app_for(&servers, &provider, 0).await;
     let cookie = sign_in_both(&app).await;
+    (servers, provider, app, cookie)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_outliving_its_access_token_renews_it() {
+    let (servers, provider, app, cookie) = signed_in_with_short_tokens().await;
     assert_eq!(provider.counts().refreshes, 0);
     // The job waits (as in a full queue) past the token's end.
     tokio::time::sleep(Duration::from_millis(3100)).await;
@@ -436,11 +443,7 @@ async fn a_job_outliving_its_access_token_renews_it() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_revoked_refresh_token_makes_the_job_wait_for_sign_in() {
-    let servers = oauth_servers();
-    let provider = TestOAuthProvider::start(ProviderOptions::new(REDIRECT, KEY, "alice"));
-    provider.set_token_lifetime(Duration::from_secs(2));
-    let app = app_for(&servers, &provider, 0).await;
-    let cookie = sign_in_both(&app).await;
+    let (servers, provider, app, cookie) = signed_in_with_short_tokens().await;
     provider.revoke_refresh_tokens();
     tokio::time::sleep(Duration::from_millis(3100)).await;
     let id = start_job(&app, &cookie).await;

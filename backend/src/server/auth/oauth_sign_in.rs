@@ -82,13 +82,7 @@ async fn start(
     headers: HeaderMap,
 ) -> Response {
     let begun = (|| {
-        state
-            .sign_in_throttle
-            .attempt(address, Instant::now())
-            .map_err(|_| "too_many_attempts")?;
-        let Ok(Query(query)) = query else {
-            return Err("invalid_input");
-        };
+        let query = admitted(&state, address, query, "invalid_input")?;
         let (server, provider) = oauth_server(&state, &server_id)?;
         listed_endpoint(server, query.side, None).map_err(|error| error.code)?;
         let login_hint = query.user.map(|user| user.trim().to_string());
@@ -156,13 +150,7 @@ async fn finish(
     query: Result<Query<CallbackQuery>, QueryRejection>,
     headers: &HeaderMap,
 ) -> Result<HeaderValue, &'static str> {
-    state
-        .sign_in_throttle
-        .attempt(address, Instant::now())
-        .map_err(|_| "too_many_attempts")?;
-    let Ok(Query(query)) = query else {
-        return Err("sign_in_expired");
-    };
+    let query = admitted(state, address, query, "sign_in_expired")?;
     let browser = cookie_value(headers, browser_cookie_name(state));
     let pending = state
         .oauth_pending
@@ -236,6 +224,21 @@ async fn finish(
         .await
         .map_err(|error| error.code)?;
     Ok(state.sessions.cookie(&id))
+}
+
+/// The request's query, when the client is within its attempts and the
+/// query reads (else `unreadable`).
+fn admitted<T>(
+    state: &AppState,
+    address: std::net::IpAddr,
+    query: Result<Query<T>, QueryRejection>,
+    unreadable: &'static str,
+) -> Result<T, &'static str> {
+    state
+        .sign_in_throttle
+        .attempt(address, Instant::now())
+        .map_err(|_| "too_many_attempts")?;
+    query.map(|Query(query)| query).map_err(|_| unreadable)
 }
 
 /// The listed server `id` that signs in through OAuth2, and its provider.
