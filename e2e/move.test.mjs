@@ -8,13 +8,11 @@
 // each step, desktop and phone width, go to e2e/artifacts/move-*.png.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { launchBrowser, parseCsv } from './support.mjs';
-import {
-  PASSWORD, USER, card, countMessages, startDemoServers, startFerryAllowingLoopback as startLoopbackFerry, sum,
-} from './mail_servers.mjs';
+import { launchBrowser, parseCsv, startDemoServers, startLoopbackFerry, stopAll, watchedPage } from './support.mjs';
+import { PASSWORD, USER, card, countMessages, sum } from './mail_servers.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const binDir = path.dirname(process.env.FERRY_BIN ?? path.join(root, 'target/debug/ferry'));
@@ -34,15 +32,16 @@ let scratch;
 let jobId;
 const problems = [];
 
-/** `ferry serve` allowed to reach the demo servers (see mail_servers.mjs). */
+/** `ferry serve` that may reach loopback over plain http, with its own
+ * data folder named `name`, and `more` configuration lines. */
 function startFerryAllowingLoopback(name, more = []) {
-  return startLoopbackFerry({ ferryBin, scratch, dist: path.join(root, 'dist'), name, more });
+  return startLoopbackFerry({ ferryBin, scratch, staticDir: path.join(root, 'dist'), name, more });
 }
 
 before(async () => {
   mkdirSync(artifacts, { recursive: true });
   scratch = mkdtempSync(path.join(os.tmpdir(), 'ferry-e2e-move-'));
-  const started = startDemoServers(demoBin, MESSAGES);
+  const started = startDemoServers(demoBin, [String(MESSAGES)]);
   demo = started.child;
   ports = await started.found;
   const ferry = startFerryAllowingLoopback('typed');
@@ -51,12 +50,7 @@ before(async () => {
   context = await launchBrowser(scratch, { acceptDownloads: true });
 });
 
-after(async () => {
-  await context?.close();
-  server?.kill('SIGTERM');
-  demo?.stdin.end('\n');
-  if (scratch) rmSync(scratch, { recursive: true, force: true });
-});
+after(() => stopAll({ context, server, demo, scratch }));
 
 afterEach(() => {
   const found = problems.splice(0);
@@ -64,11 +58,7 @@ afterEach(() => {
 });
 
 async function openMovePage(url = baseUrl) {
-  const page = await context.newPage();
-  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console.error: ${msg.text()}`);
-  });
+  const page = await watchedPage(context, problems);
   await page.goto(new URL('/#move', url).href);
   await page.getByRole('heading', { name: 'Move your mail' }).waitFor();
   return page;
@@ -111,6 +101,7 @@ async function signInWithKeyboard(page, prefix, port) {
   await page.keyboard.type(PASSWORD);
   await page.keyboard.press('Enter');
 }
+
 
 test('a wrong password shows the server’s refusal in plain words', async () => {
   const page = await openMovePage();

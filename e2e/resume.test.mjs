@@ -12,10 +12,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { launchBrowser } from './support.mjs';
-import {
-  PASSWORD, USER, card, countMessages, startDemoServers, startFerryAllowingLoopback, sum,
-} from './mail_servers.mjs';
+import { launchBrowser, startDemoServers, startLoopbackFerry, watchedPage } from './support.mjs';
+import { PASSWORD, USER, card, countMessages, sum } from './mail_servers.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const binDir = path.dirname(process.env.FERRY_BIN ?? path.join(root, 'target/debug/ferry'));
@@ -37,13 +35,13 @@ const problems = [];
 
 /** `ferry serve` on the one data folder of this test. */
 function startServe() {
-  return startFerryAllowingLoopback({ ferryBin, scratch, dist: path.join(root, 'dist'), name: 'resume' });
+  return startLoopbackFerry({ ferryBin, scratch, staticDir: path.join(root, 'dist'), name: 'resume' });
 }
 
 before(async () => {
   mkdirSync(artifacts, { recursive: true });
   scratch = mkdtempSync(path.join(os.tmpdir(), 'ferry-e2e-resume-'));
-  const started = startDemoServers(demoBin, MESSAGES);
+  const started = startDemoServers(demoBin, [String(MESSAGES)]);
   demo = started.child;
   ports = await started.found;
   sourceTotal = sum(Object.values(await countMessages(ports.source)));
@@ -65,11 +63,7 @@ afterEach(() => {
 });
 
 async function openMovePage() {
-  const page = await context.newPage();
-  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console.error: ${msg.text()}`);
-  });
+  const page = await watchedPage(context, problems);
   await page.goto(new URL('/#move', await ferry.url).href);
   await page.getByRole('heading', { name: 'Move your mail' }).waitFor();
   return page;

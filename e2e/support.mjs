@@ -1,6 +1,8 @@
 // What the browser tests share: Chromium and its flags, starting `ferry serve`
-// on a free port, reading a CSV download.
+// on a free port and testkit's demo_servers, pages whose errors are
+// collected, reading a CSV download.
 import { spawn } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 
@@ -20,10 +22,80 @@ export function launchBrowser(scratch, options = {}) {
   });
 }
 
-/** Starts `ferry serve` on a free loopback port with `args`; `url` resolves
- * to the address it prints. */
-export function startFerry(ferryBin, args) {
-  const child = spawn(ferryBin, ['serve', '--listen', '127.0.0.1:0', ...args], {
+/** Starts testkit's demo_servers with `args`; `found` resolves to the
+ * ports it prints (`source`, `target`) and, with `--oauth`, the test
+ * provider's `authorize` and `token` URLs. */
+export function startDemoServers(demoBin, args) {
+  const child = spawn(demoBin, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+  const oauth = args.includes('--oauth');
+  const found = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('demo_servers did not start in 120 s')), 120_000);
+    let buffered = '';
+    child.stdout.on('data', (chunk) => {
+      buffered += chunk;
+      const source = buffered.match(/^source: 127\.0\.0\.1:(\d+)/m);
+      const target = buffered.match(/^target: 127\.0\.0\.1:(\d+)/m);
+      const authorize = buffered.match(/^authorize: (\S+)/m);
+      const token = buffered.match(/^token: (\S+)/m);
+      if (source && target && (!oauth || (authorize && token))) {
+        clearTimeout(timer);
+        resolve({
+          source: Number(source[1]),
+          target: Number(target[1]),
+          authorize: authorize?.[1],
+          token: token?.[1],
+        });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`demo_servers exited with ${code}`)));
+  });
+  return { child, found };
+}
+
+/** `ferry serve` (`ferryBin`) that may reach loopback over plain http,
+ * serving the page from `staticDir`, its configuration file and data
+ * folder named after `name` in `scratch`, with `more` configuration lines,
+ * on `listen` (default: a free port). */
+export function startLoopbackFerry({ ferryBin, scratch, staticDir, name, more = [], listen }) {
+  const config = path.join(scratch, `${name}.toml`);
+  writeFileSync(config, [
+    `data_dir = ${JSON.stringify(path.join(scratch, `data-${name}`))}`,
+    `static_dir = ${JSON.stringify(staticDir)}`,
+    '[network]',
+    'allowed_networks = ["127.0.0.0/8"]',
+    'allowed_ports = []',
+    '[sessions]',
+    'secure_cookie = false',
+    ...more,
+    '',
+  ].join('\n'));
+  return startFerry(ferryBin, ['--config', config], listen);
+}
+
+/** Closes the browser, stops `ferry serve` and demo_servers (any of them
+ * may be missing) and removes the scratch folder. */
+export async function stopAll({ context, server, demo, scratch }) {
+  await context?.close();
+  server?.kill('SIGTERM');
+  demo?.stdin.end('\n');
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+}
+
+/** A new page of `context` whose page errors and console errors are
+ * added to `problems`. */
+export async function watchedPage(context, problems) {
+  const page = await context.newPage();
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console.error: ${msg.text()}`);
+  });
+  return page;
+}
+
+/** Starts `ferry serve` on `listen` (default: a free loopback port) with
+ * `args`; `url` resolves to the address it prints. */
+export function startFerry(ferryBin, args, listen = '127.0.0.1:0') {
+  const child = spawn(ferryBin, ['serve', '--listen', listen, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = new Promise((resolve, reject) => {

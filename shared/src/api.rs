@@ -61,6 +61,11 @@ pub struct SiteServer {
     pub kind: String,
     /// Whether it may be the old mailbox, the new one, or both.
     pub sides: Vec<Side>,
+    /// Whether users sign in through the site's OAuth2 provider ("Sign
+    /// in with …", `GET /api/oauth/{id}/start`) rather than with a
+    /// password.
+    #[serde(default)]
+    pub oauth: bool,
 }
 
 /// What the sign-in page needs to know about the site.

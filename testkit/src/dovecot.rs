@@ -138,16 +138,7 @@ impl Dovecot {
     /// with `oauth2_key`.
     pub fn oauth2_token(&self, user: &str) -> Option<String> {
         let key = self.options.oauth2_key.as_ref()?;
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .ok()?
-            .as_secs();
-        let header = base64url(br#"{"alg":"HS256","typ":"JWT","kid":"default"}"#);
-        // Test user names are plain words: no JSON escaping needed.
-        let claims = format!(r#"{{"sub":"{user}","iat":{now},"exp":{}}}"#, now + 3600);
-        let signed = format!("{header}.{}", base64url(claims.as_bytes()));
-        let signature = base64url(&hmac_sha256(key, signed.as_bytes()));
-        Some(format!("{signed}.{signature}"))
+        Some(oauth2_token_with(key, user, Duration::from_secs(3600)))
     }
 
     /// The options it was started with.
@@ -208,6 +199,25 @@ impl Drop for Dovecot {
         // before the folder is removed.
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// An access token Dovecot started with `oauth2_key = key` accepts for
+/// `user` until `lifetime` has passed (the `exp` claim, whole seconds;
+/// Dovecot refuses it afterwards): HS256, key id `default`.
+pub fn oauth2_token_with(key: &[u8], user: &str, lifetime: Duration) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs();
+    let header = base64url(br#"{"alg":"HS256","typ":"JWT","kid":"default"}"#);
+    // Test user names are plain words: no JSON escaping needed.
+    let claims = format!(
+        r#"{{"sub":"{user}","iat":{now},"exp":{}}}"#,
+        now + lifetime.as_secs()
+    );
+    let signed = format!("{header}.{}", base64url(claims.as_bytes()));
+    let signature = base64url(&hmac_sha256(key, signed.as_bytes()));
+    format!("{signed}.{signature}")
 }
 
 fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {

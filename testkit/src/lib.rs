@@ -17,6 +17,8 @@
 //! * [`ntlm_guard`] puts an NTLM (and Negotiate) login, per connection,
 //!   in front of a stand-in's handler, as IIS does for Exchange;
 //!   [`ntlmv2`] checks each answer from the password on its own.
+//! * [`oauth_provider`] stands in for an OAuth2 provider (code with
+//!   PKCE, refresh with rotation) whose tokens Dovecot accepts.
 //! * [`proxy`] cuts a connection mid-transfer, to test reconnecting.
 //! * [`imap_client`] is the small blocking client those two use,
 //!   independent of Ferry's own.
@@ -31,6 +33,7 @@ pub mod imap_client;
 pub mod mailgen;
 pub mod ntlm_guard;
 pub mod ntlmv2;
+pub mod oauth_provider;
 pub mod proxy;
 pub mod radicale;
 pub mod server_process;

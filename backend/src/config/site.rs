@@ -193,6 +193,12 @@ pub struct LoginConfig {
     /// Failed sign-ins per account (server and user) per hour before
     /// further tries wait. Default 5.
     pub failures_per_account_per_hour: u32,
+    /// Minutes an OAuth2 sign-in may take between leaving for the
+    /// provider and coming back. Default 10.
+    pub oauth_pending_minutes: u64,
+    /// OAuth2 sign-ins under way at once (each holds a little memory
+    /// until it comes back or expires). Default 10000.
+    pub oauth_pending_max: usize,
 }
 
 impl Default for LoginConfig {
@@ -200,6 +206,8 @@ impl Default for LoginConfig {
         Self {
             attempts_per_address_per_minute: 10,
             failures_per_account_per_hour: 5,
+            oauth_pending_minutes: 10,
+            oauth_pending_max: 10_000,
         }
     }
 }
@@ -233,6 +241,9 @@ pub struct JobConfig {
     /// Connections to one server at once when it is not listed in
     /// `[[servers]]`. Default 4.
     pub max_connections_per_server: usize,
+    /// An OAuth2 mailbox's access token is renewed before a job connects
+    /// when it expires within this many seconds. Default 300.
+    pub token_refresh_margin_secs: u64,
 }
 
 impl Default for JobConfig {
@@ -240,6 +251,7 @@ impl Default for JobConfig {
         Self {
             max_running: 4,
             max_connections_per_server: 4,
+            token_refresh_margin_secs: 300,
         }
     }
 }

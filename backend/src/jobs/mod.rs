@@ -146,8 +146,11 @@ impl Jobs {
     /// in the store when the site keeps them.
     async fn keep(&self, id: &str, credentials: JobCredentials) {
         if let Some(sealing) = &self.sealing {
-            let kept = sealed::seal(&sealing.0, id, &credentials);
-            if let Err(error) = self.store.keep_sealed_credentials(id, &kept).await {
+            let kept = match sealed::seal(&sealing.0, id, &credentials) {
+                Some(kept) => self.store.keep_sealed_credentials(id, &kept).await,
+                None => self.store.forget_sealed_credentials(id).await,
+            };
+            if let Err(error) = kept {
                 tracing::error!(job = %id, %error, "credentials could not be kept in the store");
             }
         }

@@ -1,10 +1,18 @@
 //! One job's run: wait for a slot, sign in to both mailboxes, let the
 //! mail engine copy (its events written to the store as they come and
 //! announced), then record the end — done, failed with a plain reason, or
-//! waiting for sign-in when the credentials are gone.
+//! waiting for sign-in when the credentials are gone or no longer work
+//! (an OAuth2 mailbox whose provider refused to renew the access).
+//!
+//! An OAuth2 mailbox is opened with an access token from its
+//! [`crate::oauth::token_source::TokenSource`], renewed first when it is
+//! about to expire: a job queued or running for longer than a token lives
+//! still signs in.
 
 use super::Jobs;
-use ferry_mail::imap::{Credentials, Endpoint, Session, SessionOptions};
+use crate::oauth::token_source::RenewError;
+use crate::server::auth::sessions::SignedIn;
+use ferry_mail::imap::{ImapError, Session, SessionOptions};
 use ferry_mail::sync::engine::SyncEvent;
 use ferry_mail::sync::{SyncOptions, sync_mailbox};
 use ferry_shared::api::{JobState, ThroughputPoint};
@@ -57,11 +65,20 @@ pub(super) async fn run(jobs: &Jobs, id: &str) {
                 )
             }
         }
-        Err(reason) => (JobState::Failed, Some(reason)),
+        Err(Stop::Failed(reason)) => (JobState::Failed, Some(reason)),
+        Err(Stop::SignIn(reason)) => (JobState::WaitingForSignIn, Some(reason)),
     };
     let _ = jobs.store.set_job_state(id, state, error.as_deref()).await;
     jobs.forget(id).await;
     jobs.announce(id);
+}
+
+/// Why a run ended early, in plain words.
+enum Stop {
+    /// Run it again to go on.
+    Failed(String),
+    /// The user must sign in again; the job then goes on by itself.
+    SignIn(String),
 }
 
 /// Signs in to both sides and copies; a plain reason when it cannot.
@@ -70,25 +87,13 @@ async fn copy(
     id: &str,
     pair: &str,
     credentials: &super::vault::JobCredentials,
-) -> Result<ferry_mail::sync::SyncReport, String> {
-    let mut source = open(
-        &credentials.source.endpoint,
-        &credentials.source.credentials,
-    )
-    .await
-    .map_err(|why| format!("The old mailbox could not be opened: {why}."))?;
-    let mut target = open(
-        &credentials.target.endpoint,
-        &credentials.target.credentials,
-    )
-    .await
-    .map_err(|why| format!("The new mailbox could not be opened: {why}."))?;
+) -> Result<ferry_mail::sync::SyncReport, Stop> {
+    let mut source = open(&credentials.source, "old").await?;
+    let mut target = open(&credentials.target, "new").await?;
     let mut options = SyncOptions::new(pair);
-    let chosen = jobs
-        .store
-        .job_folders_chosen(id)
-        .await
-        .map_err(|_| "The folders chosen for this move could not be read.".to_string())?;
+    let chosen = jobs.store.job_folders_chosen(id).await.map_err(|_| {
+        Stop::Failed("The folders chosen for this move could not be read.".to_string())
+    })?;
     if let Some(folders) = chosen {
         options.rules.folders = folders;
     }
@@ -132,19 +137,40 @@ async fn copy(
     target.logout().await;
     result.map_err(|error| {
         tracing::warn!(job = %id, %error, "a job failed");
-        format!("The copy stopped: {error}. Run it again to go on where it stopped.")
+        Stop::Failed(format!(
+            "The copy stopped: {error}. Run it again to go on where it stopped."
+        ))
     })
 }
 
-async fn open(endpoint: &Endpoint, credentials: &Credentials) -> Result<Session, String> {
-    let mut session = Session::connect(endpoint, SessionOptions::default())
+/// Opens the `which` ("old" or "new") mailbox `side`, with a renewed
+/// access token when it signs in with OAuth2.
+async fn open(side: &SignedIn, which: &str) -> Result<Session, Stop> {
+    let failed = |why: &dyn std::fmt::Display| {
+        Stop::Failed(format!("The {which} mailbox could not be opened: {why}."))
+    };
+    let sign_in_again = |why: &dyn std::fmt::Display| {
+        Stop::SignIn(format!(
+            "The {which} mailbox needs you to sign in again: {why}. The move goes on once you do."
+        ))
+    };
+    let credentials = match &side.token_source {
+        Some(tokens) => tokens.credentials().await.map_err(|error| match error {
+            RenewError::SignInAgain { .. } => sign_in_again(&error),
+            RenewError::Unavailable { .. } => failed(&error),
+        })?,
+        None => side.credentials.clone(),
+    };
+    let mut session = Session::connect(&side.endpoint, SessionOptions::default())
         .await
-        .map_err(|error| error.to_string())?;
-    session
-        .authenticate(credentials)
-        .await
-        .map_err(|error| error.to_string())?;
-    Ok(session)
+        .map_err(|error| failed(&error))?;
+    match session.authenticate(&credentials).await {
+        Ok(()) => Ok(session),
+        Err(error @ ImapError::AuthenticationFailed(_)) if side.token_source.is_some() => {
+            Err(sign_in_again(&error))
+        }
+        Err(error) => Err(failed(&error)),
+    }
 }
 
 /// How often the throughput chart gets a sample while a run copies.

@@ -67,9 +67,11 @@ pub struct Tokens {
     pub access: SecretString,
     /// Absent when the provider gives none (no `offline_access`).
     pub refresh: Option<SecretString>,
-    /// When the access token should be refreshed: a minute before it
-    /// expires.
-    pub refresh_at: Instant,
+    /// When the access token expires (`expires_in` after the answer; an
+    /// hour when the provider does not say).
+    pub expires_at: Instant,
+    /// The OpenID Connect ID token, when the scopes asked for one.
+    pub id_token: Option<SecretString>,
 }
 
 /// Why the provider's answer gave no tokens.
@@ -79,6 +81,10 @@ pub enum TokenError {
     Refused { description: String },
     #[error("the sign-in provider's answer could not be read")]
     Unreadable,
+    #[error("the sign-in provider could not be reached")]
+    Unreachable,
+    #[error("the site's client secret for the sign-in provider is not set")]
+    NoClientSecret,
 }
 
 #[derive(Deserialize)]
@@ -86,6 +92,7 @@ struct Answer {
     access_token: Option<SecretString>,
     refresh_token: Option<SecretString>,
     expires_in: Option<u64>,
+    id_token: Option<SecretString>,
     error: Option<String>,
     error_description: Option<String>,
 }
@@ -103,7 +110,8 @@ pub fn read_tokens(body: &[u8], now: Instant) -> Result<Tokens, TokenError> {
     Ok(Tokens {
         access,
         refresh: answer.refresh_token,
-        refresh_at: now + lifetime.saturating_sub(Duration::from_secs(60)),
+        expires_at: now + lifetime,
+        id_token: answer.id_token,
     })
 }
 
@@ -180,7 +188,8 @@ mod tests {
         )
         .unwrap();
         assert_eq!(tokens.access.expose_secret(), "canary-access");
-        assert_eq!(tokens.refresh_at, now + Duration::from_secs(3539));
+        assert_eq!(tokens.expires_at, now + Duration::from_secs(3599));
+        assert!(tokens.id_token.is_none());
         assert!(!format!("{tokens:?}").contains("canary"));
         assert_eq!(
             read_tokens(

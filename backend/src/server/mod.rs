@@ -23,6 +23,7 @@ use crate::jobs::Jobs;
 use crate::jobs::sealed::CredentialKey;
 use crate::jobs::slots::ServerSlots;
 use crate::store::Store;
+use auth::oauth_pending::PendingSignIns;
 use auth::sessions::Sessions;
 use auth::throttle::SignInThrottle;
 use axum::Router;
@@ -41,6 +42,8 @@ pub struct AppState {
     pub sessions: Sessions,
     pub sign_in_throttle: SignInThrottle,
     pub jobs: Jobs,
+    /// OAuth2 sign-ins under way.
+    pub oauth_pending: PendingSignIns,
 }
 
 impl AppState {
@@ -66,12 +69,17 @@ impl AppState {
             .collect();
         let slots = ServerSlots::new(site.jobs.max_connections_per_server, caps);
         let jobs = Jobs::new(store.clone(), site.jobs.max_running, slots);
+        let oauth_pending = PendingSignIns::new(
+            std::time::Duration::from_secs(site.login.oauth_pending_minutes.saturating_mul(60)),
+            site.login.oauth_pending_max,
+        );
         Self {
             config: Arc::new(config),
             store,
             sessions,
             sign_in_throttle,
             jobs,
+            oauth_pending,
         }
     }
 

@@ -16,9 +16,9 @@ use serde_json::{Value, json};
 use std::time::Duration;
 use tower::ServiceExt;
 
-struct Servers {
-    source: Dovecot,
-    target: Dovecot,
+pub struct Servers {
+    pub source: Dovecot,
+    pub target: Dovecot,
 }
 
 fn servers() -> Servers {
@@ -26,12 +26,18 @@ fn servers() -> Servers {
     source_options
         .users
         .push(("bob".into(), "bob-secret".into()));
+    seeded_servers(source_options, 60, 7)
+}
+
+/// A legacy source started with `source_options`, seeded with `messages`
+/// (generated from `seed_value`), and an empty slash-separated target.
+pub fn seeded_servers(source_options: DovecotOptions, messages: usize, seed_value: u64) -> Servers {
     let source = Dovecot::start(source_options).unwrap();
     let target = Dovecot::start(DovecotOptions::new(Layout::Slash)).unwrap();
     let spec = MailboxSpec {
-        messages: 60,
+        messages,
         large_messages: 0,
-        ..MailboxSpec::small(7)
+        ..MailboxSpec::small(seed_value)
     };
     seed(&source, &generate(&spec)).unwrap();
     Servers { source, target }
@@ -64,7 +70,7 @@ async fn sign_in_both(app: &TestApp, servers: &Servers, user: &str, password: &s
 }
 
 /// The job views pushed over `/events` until the job ends.
-async fn watch(app: &TestApp, id: &str, cookie: &str) -> Vec<Value> {
+pub async fn watch(app: &TestApp, id: &str, cookie: &str) -> Vec<Value> {
     let response = app
         .router
         .clone()
@@ -101,7 +107,7 @@ async fn watch(app: &TestApp, id: &str, cookie: &str) -> Vec<Value> {
     views
 }
 
-fn assert_target_is_source(servers: &Servers) {
+pub fn assert_target_is_source(servers: &Servers) {
     let source = snapshot(&servers.source, "alice", "alice-secret").unwrap();
     let target = snapshot(&servers.target, "alice", "alice-secret").unwrap();
     let problems = compare(&source, &target, legacy_to_slash);

@@ -6,6 +6,10 @@
 //! * `import_exchange` runs `ferry import --to ews|graph` against the EWS
 //!   and Graph stand-ins.
 //! * `jobs` starts and watches mail moves through the API.
+//! * `oauth_sign_in` signs in with OAuth2 through the test provider, and
+//!   jobs renew their access tokens.
+//! * `oauth_serve` does it with the real `ferry serve` and finds no
+//!   secret or token in its log.
 //! * `inspect_cli` runs the real `ferry inspect` on corpus files.
 //! * `sign_in` signs in through the API against real Dovecot servers.
 //! * `serve_cli` starts the real `ferry serve` on a free port.
@@ -18,6 +22,8 @@ mod import_cli;
 mod import_exchange;
 mod inspect_cli;
 mod jobs;
+mod oauth_serve;
+mod oauth_sign_in;
 mod serve_cli;
 mod serve_kill;
 mod sign_in;

@@ -18,9 +18,9 @@ use std::time::{Duration, Instant};
 
 const KEY_VARIABLE: &str = "FERRY_TEST_CREDENTIALS_KEY";
 
-struct Server {
+pub struct Server {
     child: Child,
-    authority: String,
+    pub authority: String,
 }
 
 impl Drop for Server {
@@ -36,20 +36,25 @@ fn start(dir: &Path) -> Server {
 
 /// `ferry serve` with its log (at the most verbose level) going to `log`.
 fn start_logging(dir: &Path, log: Stdio) -> Server {
-    start_with_key(dir, log, None)
+    start_with(dir, log, &[])
 }
 
-/// The same, with `FERRY_TEST_CREDENTIALS_KEY` set to `key`.
+/// As [`start_logging`], with `FERRY_TEST_CREDENTIALS_KEY` set to `key`.
 fn start_with_key(dir: &Path, log: Stdio, key: Option<&str>) -> Server {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_ferry"));
-    if let Some(key) = key {
-        command.env(KEY_VARIABLE, key);
+    match key {
+        Some(key) => start_with(dir, log, &[(KEY_VARIABLE, key)]),
+        None => start_with(dir, log, &[]),
     }
-    let mut child = command
+}
+
+/// As [`start_logging`], with `env` set.
+pub fn start_with(dir: &Path, log: Stdio, env: &[(&str, &str)]) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ferry"))
         .current_dir(dir)
         .args(["serve", "--listen", "127.0.0.1:0", "--config"])
         .arg(dir.join("ferry.toml"))
         .env("RUST_LOG", "trace")
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(log)
         .spawn()
@@ -76,6 +81,27 @@ fn call(
     cookie: Option<&str>,
     body: Option<&Value>,
 ) -> (u16, Option<String>, Value) {
+    let (head, text) = exchange(server, method, path, cookie, body);
+    let status = head[9..12].parse().unwrap();
+    let cookie = head
+        .lines()
+        .find_map(|line| line.strip_prefix("set-cookie: "))
+        .map(|value| value.split(';').next().unwrap().to_string());
+    (
+        status,
+        cookie,
+        serde_json::from_str(&text).unwrap_or(Value::Null),
+    )
+}
+
+/// One request as the page sends it; the answer's head and body.
+pub fn exchange(
+    server: &Server,
+    method: &str,
+    path: &str,
+    cookie: Option<&str>,
+    body: Option<&Value>,
+) -> (String, String) {
     let mut stream = TcpStream::connect(&server.authority).unwrap();
     let body = body.map(Value::to_string).unwrap_or_default();
     let mut head = format!(
@@ -90,16 +116,7 @@ fn call(
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
     let (head, text) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
-    let status = head[9..12].parse().unwrap();
-    let cookie = head
-        .lines()
-        .find_map(|line| line.strip_prefix("set-cookie: "))
-        .map(|value| value.split(';').next().unwrap().to_string());
-    (
-        status,
-        cookie,
-        serde_json::from_str(text).unwrap_or(Value::Null),
-    )
+    (head.to_string(), text.to_string())
 }
 
 fn sign_in(server: &Server, source: &Dovecot, target: &Dovecot) -> String {

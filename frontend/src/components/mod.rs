@@ -17,6 +17,7 @@ mod review_start;
 mod rules_panel;
 mod server_fields;
 mod sign_in_form;
+mod sign_in_return;
 mod text_field;
 mod throughput_chart;
 

@@ -9,6 +9,7 @@ use super::job_panel::JobPanel;
 use super::mailbox_card::MailboxCard;
 use super::move_steps::MoveSteps;
 use super::review_start::ReviewStart;
+use super::sign_in_return::SignInReturnError;
 use crate::mail_api;
 use ferry_shared::api::{JobState, JobView, SessionView, Side, SiteView};
 use leptos::prelude::*;
@@ -132,6 +133,7 @@ pub fn MoveMail() -> impl IntoView {
             </p>
         </section>
         <MoveSteps current=step/>
+        <SignInReturnError/>
         {move || match (site_loaded.get(), session_error.get()) {
             (Some(Err(message)), _) => view! { <LoadError message=message retry=Callback::new(move |()| site.refetch())/> }.into_any(),
             (_, Some(Some(message))) => view! { <LoadError message=message retry=Callback::new(move |()| session.refetch())/> }.into_any(),

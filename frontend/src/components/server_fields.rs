@@ -92,6 +92,19 @@ impl ServerInput {
         })
     }
 
+    /// The site's server chosen, when it signs in through its OAuth2
+    /// provider ("Sign in with …") instead of a password. Tracked.
+    pub fn oauth_server(&self, site: &SiteView) -> Option<SiteServer> {
+        if self.typed {
+            return None;
+        }
+        let id = self.listed.get();
+        site.servers
+            .iter()
+            .find(|server| server.id == id && server.oauth)
+            .cloned()
+    }
+
     /// Picks the security, and its usual port unless the user typed
     /// another one.
     fn set_security(&self, security: Security) {

@@ -2,6 +2,12 @@
 //! once to Ferry, which checks them with the server (a few seconds)
 //! before the mailbox counts as signed in. Busy and error states are
 //! announced (`aria-live`); the error is the back end's plain message.
+//!
+//! A site server that signs in through its OAuth2 provider shows no
+//! password field but a "Sign in with …" button: the browser goes to
+//! `/api/oauth/{server}/start` (with the email address, when typed, as a
+//! hint), on to the provider's sign-in page, and back to this page
+//! signed in (or with an error, see [`super::sign_in_return`]).
 
 use super::server_fields::{ServerFields, ServerInput};
 use super::text_field::{Kind, TextField};
@@ -21,6 +27,10 @@ pub fn SignInForm(
     };
     let id = move |name: &str| format!("{prefix}-{name}");
     let server = ServerInput::new(&site, side);
+    let oauth = {
+        let site = site.clone();
+        Memo::new(move |_| server.oauth_server(&site))
+    };
     let user = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
@@ -42,6 +52,10 @@ pub fn SignInForm(
     let submit = move |ev: web_sys::SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
+            return;
+        }
+        if let Some(listed) = oauth.get_untracked() {
+            leave_for_provider(&listed.id, prefix, user.get_untracked().trim());
             return;
         }
         let request = server.choice().and_then(|server| {
@@ -71,6 +85,8 @@ pub fn SignInForm(
     let button_text = move || {
         if busy.get() {
             "Checking…".to_string()
+        } else if let Some(listed) = oauth.get() {
+            format!("Sign in with {}", listed.label)
         } else {
             format!("Sign in to the {}", side.label())
         }
@@ -78,14 +94,26 @@ pub fn SignInForm(
     view! {
         <form class="sign-in" novalidate on:submit=submit aria-busy=move || busy.get().to_string()>
             <ServerFields input=server side=side site=site prefix=prefix/>
-            <TextField id=id("user") label="User name" value=user kind=Kind::User autocomplete="username"/>
-            <TextField
-                id=id("password")
-                label="Password"
-                value=password
-                kind=Kind::Password
-                autocomplete="current-password"
-            />
+            {move || match oauth.get() {
+                Some(listed) => view! {
+                    <TextField id=id("user") label="Email address (optional)" value=user kind=Kind::User autocomplete="username"/>
+                    <p class="hint">
+                        {format!("{} signs you in on its own page; Ferry never sees your password.", listed.label)}
+                    </p>
+                }
+                .into_any(),
+                None => view! {
+                    <TextField id=id("user") label="User name" value=user kind=Kind::User autocomplete="username"/>
+                    <TextField
+                        id=id("password")
+                        label="Password"
+                        value=password
+                        kind=Kind::Password
+                        autocomplete="current-password"
+                    />
+                }
+                .into_any(),
+            }}
             <div class="form-actions">
                 <button type="submit" class="button primary" aria-disabled=move || busy.get().to_string()>
                     {button_text}
@@ -96,5 +124,19 @@ pub fn SignInForm(
             </p>
             {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
         </form>
+    }
+}
+
+/// Sends the browser to Ferry's OAuth2 start for server `id` on `side`
+/// (`source` or `target`), naming `user` when typed.
+fn leave_for_provider(id: &str, side: &str, user: &str) {
+    let encode = |text: &str| String::from(js_sys::encode_uri_component(text));
+    let mut url = format!("/api/oauth/{}/start?side={side}", encode(id));
+    if !user.is_empty() {
+        url.push_str("&user=");
+        url.push_str(&encode(user));
+    }
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().assign(&url);
     }
 }

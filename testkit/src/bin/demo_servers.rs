@@ -3,19 +3,35 @@
 //! empty Exchange-like target (`/`). Prints how to copy between them and
 //! runs until Enter is pressed (or stdin closes).
 //!
-//! Usage: `demo_servers [MESSAGES]`   (default 300)
+//! Usage: `demo_servers [MESSAGES] [--oauth REDIRECT_URL]`   (default 300)
+//!
+//! With `--oauth`, the source takes OAuth2 tokens (XOAUTH2) besides the
+//! password, from a test provider (client `ferry-test`, user `alice`,
+//! Ferry's callback `REDIRECT_URL`) whose URLs are printed too.
 
 use ferry_testkit::dovecot::{Dovecot, DovecotOptions, Layout};
 use ferry_testkit::mailgen::{MailboxSpec, generate};
+use ferry_testkit::oauth_provider::{ProviderOptions, TestOAuthProvider};
 use ferry_testkit::verify::seed;
 
+const OAUTH_KEY: &[u8] = b"ferry-demo-oauth2-signing-key-0123456789";
+
 fn main() {
-    let messages = std::env::args()
-        .nth(1)
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(300);
-    let source =
-        Dovecot::start(DovecotOptions::new(Layout::LegacyDotted)).expect("the source starts");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let messages = args.first().and_then(|n| n.parse().ok()).unwrap_or(300);
+    let redirect = args
+        .iter()
+        .position(|arg| arg == "--oauth")
+        .and_then(|at| args.get(at + 1));
+    let mut source_options = DovecotOptions::new(Layout::LegacyDotted);
+    source_options.oauth2_key = redirect.map(|_| OAUTH_KEY.to_vec());
+    let source = Dovecot::start(source_options).expect("the source starts");
+    let _provider = redirect.map(|redirect| {
+        let provider = TestOAuthProvider::start(ProviderOptions::new(redirect, OAUTH_KEY, "alice"));
+        println!("authorize: {}", provider.authorize_url());
+        println!("token: {}", provider.token_url());
+        provider
+    });
     let mut target_options = DovecotOptions::new(Layout::Slash);
     target_options.special_use = vec![("Sent", "\\Sent"), ("Deleted Items", "\\Trash")];
     let target = Dovecot::start(target_options).expect("the target starts");

@@ -7,17 +7,23 @@
 //!   gets a new id. Attempts are limited ([`throttle`]).
 //! * `GET /api/session` — who is signed in on which side.
 //! * `POST /api/sign-out` — the session ends.
+//! * `GET /api/oauth/{server}/start`, `GET /api/oauth/callback` — signing
+//!   in through the site's OAuth2 provider ([`oauth_sign_in`]).
 //!
 //! * [`sessions`] — the in-memory sessions and their cookie.
 //! * [`guard`] — the cross-site request guard on state changes.
+//! * [`oauth_pending`] — OAuth2 sign-ins between leaving for the
+//!   provider and coming back.
 
 pub mod guard;
+pub mod oauth_pending;
+mod oauth_sign_in;
 pub mod sessions;
 pub mod throttle;
 pub mod verify;
 
 use super::{ApiError, AppState};
-use crate::config::site::{ServerConfig, ServerKind, ServerRole, TlsMode};
+use crate::config::site::{AuthMethod, ServerConfig, ServerKind, ServerRole, TlsMode};
 use axum::extract::connect_info::ConnectInfo;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
@@ -40,6 +46,7 @@ pub fn router() -> Router<AppState> {
         .route("/sign-in", post(sign_in))
         .route("/session", get(session))
         .route("/sign-out", post(sign_out))
+        .merge(oauth_sign_in::router())
 }
 
 async fn site(State(state): State<AppState>) -> Json<SiteView> {
@@ -57,10 +64,16 @@ async fn site(State(state): State<AppState>) -> Json<SiteView> {
                     ServerRole::Target => vec![Side::Target],
                     ServerRole::Both => vec![Side::Source, Side::Target],
                 },
+                oauth: offers_oauth_only(server),
             })
             .collect(),
         typed_servers: site.servers.is_empty(),
     })
+}
+
+/// Whether users sign in to `server` through its OAuth2 provider only.
+fn offers_oauth_only(server: &ServerConfig) -> bool {
+    !server.auth.contains(&AuthMethod::Password) && server.auth.contains(&AuthMethod::OAuth2)
 }
 
 fn kind_name(kind: ServerKind) -> &'static str {
@@ -118,6 +131,18 @@ async fn sign_in(
             "The user name is empty, too long or holds a line break.",
         ));
     }
+    if let ServerChoice::Listed { id } = &form.server
+        && let Some(server) = state.config.site.servers.iter().find(|s| &s.id == id)
+        && offers_oauth_only(server)
+    {
+        return Err(ApiError::bad_request(
+            "password_not_accepted",
+            format!(
+                "{} takes no password: use “Sign in with {}”.",
+                server.label, server.label
+            ),
+        ));
+    }
     let (endpoint, server_label) = endpoint(&state, form.side, &form.server)?;
     let account_key = format!(
         "{}:{}/{}",
@@ -155,23 +180,37 @@ async fn sign_in(
         },
         endpoint,
         credentials,
+        token_source: None,
     };
     let old = state.sessions.id_in(&headers);
-    let id = state.sessions.sign_in(old.as_deref(), form.side, signed_in);
+    let (id, data) = keep_signed_in(&state, old.as_deref(), form.side, signed_in).await?;
+    Ok((
+        [(header::SET_COOKIE, state.sessions.cookie(&id))],
+        Json(data.view()),
+    )
+        .into_response())
+}
+
+/// Signs `signed_in` in on `side` of the session `old` (its other side
+/// kept) under a new session id; with both sides signed in, the user's
+/// jobs that lost their credentials in a restart go on. The new id and
+/// what the session holds.
+async fn keep_signed_in(
+    state: &AppState,
+    old: Option<&str>,
+    side: Side,
+    signed_in: SignedIn,
+) -> Result<(String, sessions::SessionData), ApiError> {
+    let id = state.sessions.sign_in(old, side, signed_in);
     let data = state.sessions.get(&id).unwrap_or_default();
     if let (Some(source), Some(target)) = (&data.source, &data.target) {
-        // Jobs that lost their credentials in a restart go on.
         state
             .jobs
             .signed_in(source, target)
             .await
             .map_err(|e| ApiError::internal(&e))?;
     }
-    Ok((
-        [(header::SET_COOKIE, state.sessions.cookie(&id))],
-        Json(data.view()),
-    )
-        .into_response())
+    Ok((id, data))
 }
 
 /// A user or host name that can travel in a protocol line.

@@ -5,6 +5,7 @@
 //! a new id, so an id planted before it is worth nothing. Sessions
 //! unused for the configured idle time end.
 
+use crate::oauth::token_source::TokenSource;
 use axum::http::{HeaderMap, HeaderValue, header};
 use base64::Engine as _;
 use ferry_mail::imap::{Credentials, Endpoint};
@@ -25,6 +26,10 @@ pub struct SignedIn {
     pub account: Account,
     pub endpoint: Endpoint,
     pub credentials: Credentials,
+    /// For a mailbox signed in with OAuth2: its tokens, renewed before
+    /// each connection (then `credentials` holds the first access token
+    /// only). `None` for passwords.
+    pub token_source: Option<TokenSource>,
 }
 
 /// What one session holds.
@@ -89,15 +94,7 @@ impl Sessions {
 
     /// The session id the request's cookie names, if any.
     pub fn id_in(&self, headers: &HeaderMap) -> Option<String> {
-        let name = self.name();
-        headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .flat_map(|value| value.split(';'))
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(key, _)| *key == name)
-            .map(|(_, value)| value.to_string())
+        cookie_value(headers, self.name())
     }
 
     /// The live session `id`'s data (a copy), marking it used.
@@ -173,6 +170,18 @@ impl Sessions {
     }
 }
 
+/// The value of the cookie `name` the request carries, if any.
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_string())
+}
+
 /// 32 random bytes, base64url: 256 bits no one can guess.
 fn new_id() -> String {
     let mut bytes = [0u8; 32];
@@ -204,6 +213,7 @@ mod tests {
                 user: user.into(),
                 password: SecretString::from("canary-session-pw"),
             },
+            token_source: None,
         }
     }
 
