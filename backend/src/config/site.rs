@@ -233,6 +233,12 @@ pub struct JobConfig {
     /// Connections to one server at once when it is not listed in
     /// `[[servers]]`. Default 4.
     pub max_connections_per_server: usize,
+    /// Largest request starting a calendar job: the export files' text
+    /// together (a larger one is answered `413`). Default 20 MiB.
+    pub max_upload_bytes: usize,
+    /// Most addresses checked against the target's directory in one
+    /// request. Default 500.
+    pub max_addresses_checked: usize,
 }
 
 impl Default for JobConfig {
@@ -240,6 +246,8 @@ impl Default for JobConfig {
         Self {
             max_running: 4,
             max_connections_per_server: 4,
+            max_upload_bytes: 20 * 1024 * 1024,
+            max_addresses_checked: 500,
         }
     }
 }

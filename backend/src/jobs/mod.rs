@@ -12,16 +12,22 @@
 //! * [`vault`] — the credentials of each job, in memory.
 //! * [`slots`] — how many connections jobs open to one server at once.
 //! * [`run`] — one job's run: sessions, the engine, progress.
+//! * [`calendar`] — calendar jobs: export files' items inserted into a
+//!   signed-in EWS or CalDAV target ([`calendar_run`] runs one).
 
+pub mod calendar;
+mod calendar_run;
 mod run;
 pub mod slots;
 pub mod vault;
 
 use crate::error::BackendError;
+use crate::server::auth::calendar_target::SignedInCalendar;
 use crate::server::auth::sessions::SignedIn;
 use crate::store::Store;
 use crate::store::jobs::NewJob;
 use base64::Engine as _;
+use ferry_shared::ParseLimits;
 use ferry_shared::api::JobState;
 use slots::ServerSlots;
 use std::collections::HashMap;
@@ -35,11 +41,14 @@ use vault::{JobCredentials, Vault};
 pub struct Jobs {
     store: Store,
     vault: Vault,
+    calendar_vault: Vault<SignedInCalendar>,
     permits: Arc<Semaphore>,
     slots: ServerSlots,
     /// The id of every job whose view changed.
     changes: broadcast::Sender<String>,
     running: Arc<Mutex<HashMap<String, AbortHandle>>>,
+    /// How export files of calendar jobs are read.
+    limits: ParseLimits,
 }
 
 impl std::fmt::Debug for Jobs {
@@ -79,11 +88,18 @@ impl Jobs {
         Self {
             store,
             vault: Vault::default(),
+            calendar_vault: Vault::default(),
             permits: Arc::new(Semaphore::new(max_running.max(1))),
             slots,
             changes: broadcast::channel(256).0,
             running: Arc::default(),
+            limits: ParseLimits::default(),
         }
+    }
+
+    /// The same, reading calendar jobs' files within `limits`.
+    pub fn with_limits(self, limits: ParseLimits) -> Self {
+        Self { limits, ..self }
     }
 
     /// After a restart: the jobs that were queued or running lost their
@@ -166,6 +182,7 @@ impl Jobs {
                 .await?;
         }
         self.vault.remove(id);
+        self.calendar_vault.remove(id);
         self.announce(id);
         Ok(true)
     }
@@ -205,7 +222,11 @@ impl Jobs {
         let jobs = self.clone();
         let task_id = id.clone();
         let handle = tokio::spawn(async move {
-            run::run(&jobs, &task_id).await;
+            if jobs.calendar_vault.get(&task_id).is_some() {
+                calendar_run::run(&jobs, &task_id).await;
+            } else {
+                run::run(&jobs, &task_id).await;
+            }
             lock(&jobs.running).remove(&task_id);
         });
         lock(&self.running).insert(id, handle.abort_handle());

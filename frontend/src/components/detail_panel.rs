@@ -9,6 +9,7 @@ use ferry_shared::mapping::ItemStatus;
 use ferry_shared::model::{Item, RecurrenceRule};
 use ferry_shared::preview::{ItemDetail, TargetRequests};
 use leptos::html;
+use super::address_check::address_list;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -119,6 +120,7 @@ fn body(detail: &ItemDetail) -> impl IntoView + use<> {
         ItemStatus::CannotConvert => ("Cannot convert", "badge bad"),
     };
     let warnings = detail.mapped.warnings.clone();
+    let mapped = detail.mapped.item.clone();
     view! {
         <p class="detail-status"><span class=class>{badge}</span></p>
         {(!warnings.is_empty()).then(|| view! {
@@ -136,6 +138,7 @@ fn body(detail: &ItemDetail) -> impl IntoView + use<> {
                 {fields_view(&detail.mapped.item)}
             </section>
         </div>
+        {move || address_list(&mapped)}
         {requests_view(detail.requests.clone())}
     }
 }

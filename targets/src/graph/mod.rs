@@ -26,6 +26,7 @@
 //! * [`occurrence`] — one occurrence deleted or changed.
 //! * [`insert`] — all actions, in order, and the report.
 //! * [`client`] — the tokio driver.
+//! * [`users`] — an address looked up in the directory (`/users`).
 //!
 //! The report, its outcomes, the run's ledger and the driver's steps are
 //! those of the EWS transport ([`crate::ews::report`],
@@ -51,6 +52,7 @@ pub mod photo;
 mod photo_tests;
 pub mod step;
 pub mod todo_list;
+pub mod users;
 #[cfg(test)]
 mod todo_list_tests;
 pub mod waiting_tasks;
