@@ -4,7 +4,8 @@
 //! `GET {base}/users?$filter=mail eq '…' or userPrincipalName eq '…' or
 //! proxyAddresses/any(p:p eq 'smtp:…')&$select=displayName,mail,userPrincipalName&$top=N`:
 //! the address is an OData string literal (each `'` doubled) and the
-//! query is percent-encoded by the `url` crate, never written by hand.
+//! query is percent-encoded by the `url` crate (a space as `%20`), never
+//! written by hand.
 //! The answer's `value` is read into a [`Resolution`]: none found, one
 //! (or exactly one whose mail or user name is the address), or several.
 //! A `401` is [`Error::AuthFailed`]; any other status is an error with
@@ -48,15 +49,29 @@ pub fn users_request(base: &Url, address: &str) -> Result<HttpRequest> {
         })?
         .pop_if_empty()
         .push("users");
-    url.query_pairs_mut()
-        .append_pair("$filter", &users_filter(address))
-        .append_pair("$select", "displayName,mail,userPrincipalName")
-        .append_pair("$top", &MAX_CANDIDATES.to_string());
+    let pairs = [
+        ("$filter", users_filter(address)),
+        ("$select", "displayName,mail,userPrincipalName".to_string()),
+        ("$top", MAX_CANDIDATES.to_string()),
+    ];
+    let query: Vec<String> = pairs
+        .iter()
+        .map(|(name, value)| format!("{}={}", encode(name), encode(value)))
+        .collect();
+    url.set_query(Some(&query.join("&")));
     let mut request = HttpRequest::new(http::Method::GET, url);
     request
         .headers
         .insert(ACCEPT, HeaderValue::from_static("application/json"));
     Ok(request)
+}
+
+/// `text` percent-encoded for a query value, a space as `%20`: form
+/// encoding's `+` would reach Graph as a plus sign on some paths.
+fn encode(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
 }
 
 #[derive(Deserialize)]
