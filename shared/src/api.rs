@@ -283,12 +283,19 @@ pub struct CheckAddresses {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "status")]
 pub enum AddressStatus {
-    Resolved { name: Option<String>, email: String },
+    Resolved {
+        name: Option<String>,
+        email: String,
+    },
     NotFound,
     /// Several mailboxes match: their names or addresses.
-    Ambiguous { candidates: Vec<String> },
+    Ambiguous {
+        candidates: Vec<String>,
+    },
     /// No answer could be had.
-    Failed { reason: String },
+    Failed {
+        reason: String,
+    },
 }
 
 /// One address checked.

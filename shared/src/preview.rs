@@ -87,9 +87,15 @@ impl PreviewRow {
             None => (None, None),
         };
         let mut addresses: Vec<String> = Vec::new();
-        let people = item.organizer.iter().chain(item.attendees.iter().map(|a| &a.person));
+        let people = item
+            .organizer
+            .iter()
+            .chain(item.attendees.iter().map(|a| &a.person));
         for email in people.filter_map(|person| person.email.as_deref()) {
-            if !addresses.iter().any(|known| known.eq_ignore_ascii_case(email)) {
+            if !addresses
+                .iter()
+                .any(|known| known.eq_ignore_ascii_case(email))
+            {
                 addresses.push(email.to_string());
             }
         }

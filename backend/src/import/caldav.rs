@@ -9,6 +9,7 @@ use super::plan::{Arrival, Fate, FilePlan, PlannedItem, convertible, read_file};
 use super::secrets::{SecretKind, secret};
 use super::{Common, ImportError, Sent, Target};
 use crate::cli::ImportArgs;
+use crate::inspect::FileError;
 use chrono::{DateTime, Utc};
 use ferry_shared::convert::caldav::{
     SourceZone, WriteError, calendar_resources, card_resource, zone_definitions,
@@ -21,7 +22,6 @@ use ferry_targets::caldav::{
 };
 use ferry_targets::http::Credentials;
 use std::collections::HashMap;
-use crate::inspect::FileError;
 use url::Url;
 
 /// Why nothing more is sent after the server refused the login.

@@ -14,6 +14,7 @@ use super::plan::{Arrival, Fate, FilePlan, PlannedItem, convertible, read_file};
 use super::secrets::{SecretKind, secret};
 use super::{Common, ImportError, Sent, Target};
 use crate::cli::{ImportArgs, PasswordAuth};
+use crate::inspect::FileError;
 use chrono::{DateTime, Utc};
 use ferry_shared::convert::ews::EwsSettings;
 use ferry_shared::convert::exchange::{ExchangeOptions, Operation, convert};
@@ -27,7 +28,6 @@ use ferry_targets::graph::{GraphClient, GraphOptions};
 use ferry_targets::http::{AuthMethod, Credentials};
 use std::collections::HashMap;
 use std::ops::Range;
-use crate::inspect::FileError;
 use url::Url;
 
 /// Why nothing more is sent after the server refused the sign-in.

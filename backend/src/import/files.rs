@@ -25,8 +25,8 @@ pub const DEFAULT_ADDRESS_BOOK: &str = "Imported contacts";
 pub struct FileTarget(Targets);
 
 enum Targets {
-    Ews(ExchangeTarget),
-    Caldav(CaldavTarget),
+    Ews(Box<ExchangeTarget>),
+    Caldav(Box<CaldavTarget>),
 }
 
 /// One file planned: what is to be sent, not yet sent.
@@ -71,11 +71,11 @@ pub struct InsertedFile {
 impl FileTarget {
     /// EWS at `url` through `client`, items mapped by `rules`.
     pub fn ews(url: Url, client: EwsClient, rules: MappingRules, http: HttpOptions) -> Self {
-        FileTarget(Targets::Ews(ExchangeTarget::ews_with(
+        FileTarget(Targets::Ews(Box::new(ExchangeTarget::ews_with(
             url,
             client,
             Common { rules, http },
-        )))
+        ))))
     }
 
     /// The CalDAV/CardDAV server at `url`, into the default calendar and
@@ -86,13 +86,13 @@ impl FileTarget {
         rules: MappingRules,
         http: HttpOptions,
     ) -> Self {
-        FileTarget(Targets::Caldav(CaldavTarget::with(
+        FileTarget(Targets::Caldav(Box::new(CaldavTarget::with(
             url,
             credentials,
             Common { rules, http },
             DEFAULT_CALENDAR.to_string(),
             DEFAULT_ADDRESS_BOOK.to_string(),
-        )))
+        ))))
     }
 
     /// Reads and maps the file `name` holding `text` within `limits`.

@@ -190,7 +190,8 @@ async fn run_with(
     }
     for path in &args.files {
         let bytes = crate::inspect::read_within_limit(path, &limits);
-        let (plan, payload) = target.plan(&path.display().to_string(), bytes, &limits, rules, stamp);
+        let (plan, payload) =
+            target.plan(&path.display().to_string(), bytes, &limits, rules, stamp);
         let outcome = match &stopped {
             _ if args.dry_run => FileOutcome::dry_run(),
             Some(reason) => FileOutcome::not_sent(&plan, reason),

@@ -29,7 +29,11 @@ async fn items(state: &AppState, id: &str, owner: &str) -> Result<Vec<ItemResult
     }
 }
 
-pub(super) async fn json(state: &AppState, job: JobView, owner: &str) -> Result<Response, ApiError> {
+pub(super) async fn json(
+    state: &AppState,
+    job: JobView,
+    owner: &str,
+) -> Result<Response, ApiError> {
     let items = items(state, &job.id, owner).await?;
     Ok((
         [(
@@ -41,10 +45,16 @@ pub(super) async fn json(state: &AppState, job: JobView, owner: &str) -> Result<
         .into_response())
 }
 
-pub(super) async fn csv(state: &AppState, job: &JobView, owner: &str) -> Result<Response, ApiError> {
+pub(super) async fn csv(
+    state: &AppState,
+    job: &JobView,
+    owner: &str,
+) -> Result<Response, ApiError> {
     let items = items(state, &job.id, owner).await?;
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let header_row = ["file", "line", "kind", "title", "outcome", "reason", "losses"];
+    let header_row = [
+        "file", "line", "kind", "title", "outcome", "reason", "losses",
+    ];
     writer
         .write_record(header_row)
         .map_err(|e| ApiError::internal(&e))?;

@@ -69,8 +69,8 @@ impl AppState {
             })
             .collect();
         let slots = ServerSlots::new(site.jobs.max_connections_per_server, caps);
-        let jobs = Jobs::new(store.clone(), site.jobs.max_running, slots)
-            .with_limits(config.limits);
+        let jobs =
+            Jobs::new(store.clone(), site.jobs.max_running, slots).with_limits(config.limits);
         Self {
             config: Arc::new(config),
             store,

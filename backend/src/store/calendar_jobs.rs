@@ -65,18 +65,19 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?
             .flatten();
-        let files = sqlx::query("SELECT name, text FROM job_files WHERE job_id = ? ORDER BY position")
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await?
-            .into_iter()
-            .map(|row| {
-                Ok::<_, sqlx::Error>(ExportFile {
-                    name: row.try_get("name")?,
-                    text: row.try_get("text")?,
+        let files =
+            sqlx::query("SELECT name, text FROM job_files WHERE job_id = ? ORDER BY position")
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .map(|row| {
+                    Ok::<_, sqlx::Error>(ExportFile {
+                        name: row.try_get("name")?,
+                        text: row.try_get("text")?,
+                    })
                 })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+                .collect::<Result<Vec<_>, _>>()?;
         Ok((rules.unwrap_or_else(|| "{}".to_string()), files))
     }
 

@@ -74,7 +74,11 @@ fn sign_in_form(id: &str, user: &str, password: &str) -> Value {
 /// Signs in and returns the cookie, asserting the answer names the
 /// calendar target and not the password.
 async fn sign_in(router: &Router, id: &str, user: &str, password: &str) -> String {
-    let answer = send(router, post("/api/sign-in", &sign_in_form(id, user, password), None)).await;
+    let answer = send(
+        router,
+        post("/api/sign-in", &sign_in_form(id, user, password), None),
+    )
+    .await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
     assert_eq!(answer.json()["calendar"]["user"], user);
     assert!(!answer.text.contains(password));
@@ -90,7 +94,11 @@ fn start_job(files: &[(&str, String)]) -> Value {
 
 /// Starts a calendar job and waits for its end; its view.
 async fn run_job(router: &Router, cookie: &str, files: &[(&str, String)]) -> Value {
-    let started = send(router, post("/api/calendar-jobs", &start_job(files), Some(cookie))).await;
+    let started = send(
+        router,
+        post("/api/calendar-jobs", &start_job(files), Some(cookie)),
+    )
+    .await;
     assert_eq!(started.status, StatusCode::CREATED, "{}", started.text);
     let id = started.json()["id"].as_str().unwrap().to_string();
     wait_for_end(router, cookie, &id).await
@@ -101,7 +109,10 @@ async fn wait_for_end(router: &Router, cookie: &str, id: &str) -> Value {
         let view = send(router, get(&format!("/api/jobs/{id}"), Some(cookie))).await;
         assert_eq!(view.status, StatusCode::OK, "{}", view.text);
         let json = view.json();
-        if matches!(json["state"].as_str(), Some("done" | "failed" | "cancelled")) {
+        if matches!(
+            json["state"].as_str(),
+            Some("done" | "failed" | "cancelled")
+        ) {
             return json;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -113,12 +124,22 @@ async fn wait_for_end(router: &Router, cookie: &str, id: &str) -> Value {
 fn totals(view: &Value) -> (u64, u64, u64, u64) {
     let files = view["files"].as_array().unwrap();
     let sum = |key: &str| files.iter().map(|f| f[key].as_u64().unwrap()).sum();
-    (sum("to_insert"), sum("inserted"), sum("already_there"), sum("failed"))
+    (
+        sum("to_insert"),
+        sum("inserted"),
+        sum("already_there"),
+        sum("failed"),
+    )
 }
 
 #[tokio::test]
 async fn signing_in_to_ews_and_caldav_is_checked_first() {
-    let ews = EwsServer::start("web-sign-in", &basic("alice", CANARY), Default::default(), Vec::new());
+    let ews = EwsServer::start(
+        "web-sign-in",
+        &basic("alice", CANARY),
+        Default::default(),
+        Vec::new(),
+    );
     let radicale = Radicale::start(RadicaleOptions {
         users: vec![("alice".into(), CANARY.into())],
         ..RadicaleOptions::default()
@@ -133,10 +154,19 @@ async fn signing_in_to_ews_and_caldav_is_checked_first() {
     for id in ["exchange", "dav"] {
         let wrong = send(
             &app.router,
-            post("/api/sign-in", &sign_in_form(id, "alice", "canary-wrong-Pw-77"), None),
+            post(
+                "/api/sign-in",
+                &sign_in_form(id, "alice", "canary-wrong-Pw-77"),
+                None,
+            ),
         )
         .await;
-        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED, "{id}: {}", wrong.text);
+        assert_eq!(
+            wrong.status,
+            StatusCode::UNAUTHORIZED,
+            "{id}: {}",
+            wrong.text
+        );
         assert_eq!(wrong.json()["error"]["code"], "sign_in_refused");
         assert_eq!(
             wrong.json()["error"]["message"],
@@ -147,7 +177,10 @@ async fn signing_in_to_ews_and_caldav_is_checked_first() {
         let session = send(&app.router, get("/api/session", Some(&cookie))).await;
         let kind = if id == "exchange" { "ews" } else { "caldav" };
         assert_eq!(session.json()["calendar"]["kind"], kind);
-        assert!(session.json()["target"].is_null(), "the mail target is apart");
+        assert!(
+            session.json()["target"].is_null(),
+            "the mail target is apart"
+        );
         assert!(!session.text.contains(CANARY));
         let source = send(
             &app.router,
@@ -173,7 +206,11 @@ async fn signing_in_to_ews_and_caldav_is_checked_first() {
     let strict = test_app(site(servers), false).await;
     let refused = send(
         &strict.router,
-        post("/api/sign-in", &sign_in_form("exchange", "alice", CANARY), None),
+        post(
+            "/api/sign-in",
+            &sign_in_form("exchange", "alice", CANARY),
+            None,
+        ),
     )
     .await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.text);
@@ -188,11 +225,22 @@ async fn a_calendar_job_puts_the_files_into_ews_exactly_once() {
         ..ExchangeOptions::default()
     };
     let mut series = series_starts(calendar_text().as_bytes(), &rules(), &options);
-    series.extend(series_starts(contacts_text().as_bytes(), &rules(), &options));
+    series.extend(series_starts(
+        contacts_text().as_bytes(),
+        &rules(),
+        &options,
+    ));
     let ews = EwsServer::start("web-job", &basic("alice", CANARY), series, Vec::new());
-    let app = test_app(site(vec![server("exchange", "ews", ews.url.as_str())]), true).await;
+    let app = test_app(
+        site(vec![server("exchange", "ews", ews.url.as_str())]),
+        true,
+    )
+    .await;
     let cookie = sign_in(&app.router, "exchange", "alice", CANARY).await;
-    let files = [("team-calendar.ics", calendar_text()), ("009.vcf", contacts_text())];
+    let files = [
+        ("team-calendar.ics", calendar_text()),
+        ("009.vcf", contacts_text()),
+    ];
 
     let first = run_job(&app.router, &cookie, &files).await;
     assert_eq!(first["state"], "done", "{first}");
@@ -209,7 +257,11 @@ async fn a_calendar_job_puts_the_files_into_ews_exactly_once() {
     let stored = ews.items().len();
 
     let id = first["id"].as_str().unwrap();
-    let again = send(&app.router, post(&format!("/api/jobs/{id}/run"), &json!({}), Some(&cookie))).await;
+    let again = send(
+        &app.router,
+        post(&format!("/api/jobs/{id}/run"), &json!({}), Some(&cookie)),
+    )
+    .await;
     assert_eq!(again.status, StatusCode::ACCEPTED, "{}", again.text);
     let second = wait_for_end(&app.router, &cookie, id).await;
     assert_eq!(second["state"], "done", "{second}");
@@ -217,12 +269,31 @@ async fn a_calendar_job_puts_the_files_into_ews_exactly_once() {
     assert_eq!(ews.items().len(), stored, "a re-run creates nothing");
     assert!(ews.assert_requests_valid() > 0);
 
-    let csv = send(&app.router, get(&format!("/api/jobs/{id}/report.csv"), Some(&cookie))).await;
+    let csv = send(
+        &app.router,
+        get(&format!("/api/jobs/{id}/report.csv"), Some(&cookie)),
+    )
+    .await;
     assert_eq!(csv.status, StatusCode::OK);
-    assert!(csv.text.starts_with("file,line,kind,title,outcome,reason,losses"));
-    assert_eq!(csv.text.matches(",already_there,").count() as u64, to_insert, "{}", csv.text);
-    let report = send(&app.router, get(&format!("/api/jobs/{id}/report.json"), Some(&cookie))).await;
-    assert_eq!(report.json()["items"].as_array().unwrap().len() as u64, to_insert);
+    assert!(
+        csv.text
+            .starts_with("file,line,kind,title,outcome,reason,losses")
+    );
+    assert_eq!(
+        csv.text.matches(",already_there,").count() as u64,
+        to_insert,
+        "{}",
+        csv.text
+    );
+    let report = send(
+        &app.router,
+        get(&format!("/api/jobs/{id}/report.json"), Some(&cookie)),
+    )
+    .await;
+    assert_eq!(
+        report.json()["items"].as_array().unwrap().len() as u64,
+        to_insert
+    );
     assert!(!report.text.contains(CANARY));
 }
 
@@ -240,7 +311,10 @@ async fn a_calendar_job_puts_the_files_into_radicale_and_stays_its_owners() {
     limited.jobs.max_upload_bytes = 64 * 1024;
     let app = test_app(limited, true).await;
     let alice = sign_in(&app.router, "dav", "alice", CANARY).await;
-    let files = [("team-calendar.ics", calendar_text()), ("009.vcf", contacts_text())];
+    let files = [
+        ("team-calendar.ics", calendar_text()),
+        ("009.vcf", contacts_text()),
+    ];
 
     let first = run_job(&app.router, &alice, &files).await;
     assert_eq!(first["state"], "done", "{first}");
@@ -266,46 +340,89 @@ async fn a_calendar_job_puts_the_files_into_radicale_and_stays_its_owners() {
     };
     // Five UIDs (a series with its moved occurrence is one resource),
     // ten cards.
-    assert_eq!(count(CollectionKind::Calendar, "Imported calendar").await, 5);
-    assert_eq!(count(CollectionKind::AddressBook, "Imported contacts").await, 10);
+    assert_eq!(
+        count(CollectionKind::Calendar, "Imported calendar").await,
+        5
+    );
+    assert_eq!(
+        count(CollectionKind::AddressBook, "Imported contacts").await,
+        10
+    );
 
     let id = first["id"].as_str().unwrap();
-    let again = send(&app.router, post(&format!("/api/jobs/{id}/run"), &json!({}), Some(&alice))).await;
+    let again = send(
+        &app.router,
+        post(&format!("/api/jobs/{id}/run"), &json!({}), Some(&alice)),
+    )
+    .await;
     assert_eq!(again.status, StatusCode::ACCEPTED);
     let second = wait_for_end(&app.router, &alice, id).await;
     assert_eq!(totals(&second), (to_insert, 0, to_insert, 0), "{second}");
-    assert_eq!(count(CollectionKind::Calendar, "Imported calendar").await, 5);
+    assert_eq!(
+        count(CollectionKind::Calendar, "Imported calendar").await,
+        5
+    );
 
     // Bob sees nothing of Alice's job.
     let bob = sign_in(&app.router, "dav", "bob", "bob-secret").await;
-    for path in [format!("/api/jobs/{id}"), format!("/api/jobs/{id}/report.csv")] {
+    for path in [
+        format!("/api/jobs/{id}"),
+        format!("/api/jobs/{id}/report.csv"),
+    ] {
         let answer = send(&app.router, get(&path, Some(&bob))).await;
         assert_eq!(answer.status, StatusCode::NOT_FOUND, "{path}");
     }
-    let rerun = send(&app.router, post(&format!("/api/jobs/{id}/run"), &json!({}), Some(&bob))).await;
+    let rerun = send(
+        &app.router,
+        post(&format!("/api/jobs/{id}/run"), &json!({}), Some(&bob)),
+    )
+    .await;
     assert_eq!(rerun.status, StatusCode::NOT_FOUND);
     let listed = send(&app.router, get("/api/jobs", Some(&bob))).await;
     assert_eq!(listed.json(), json!([]));
 
     // More than the site's upload limit: a plain 413.
     let big = [("big.ics", "X".repeat(70 * 1024))];
-    let too_large = send(&app.router, post("/api/calendar-jobs", &start_job(&big), Some(&alice))).await;
-    assert_eq!(too_large.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", too_large.text);
+    let too_large = send(
+        &app.router,
+        post("/api/calendar-jobs", &start_job(&big), Some(&alice)),
+    )
+    .await;
+    assert_eq!(
+        too_large.status,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "{}",
+        too_large.text
+    );
     assert_eq!(too_large.json()["error"]["code"], "too_large");
 
     // A CalDAV server has no directory.
     let check = send(
         &app.router,
-        post("/api/addresses/check", &json!({"addresses": ["bob@example.com"]}), Some(&alice)),
+        post(
+            "/api/addresses/check",
+            &json!({"addresses": ["bob@example.com"]}),
+            Some(&alice),
+        ),
     )
     .await;
     assert_eq!(check.status, StatusCode::OK);
-    assert!(check.json()["unavailable"].as_str().unwrap().contains("no directory"));
+    assert!(
+        check.json()["unavailable"]
+            .as_str()
+            .unwrap()
+            .contains("no directory")
+    );
 }
 
 #[tokio::test]
 async fn addresses_are_checked_against_the_ews_directory() {
-    let ews = EwsServer::start("web-resolve", &basic("alice", CANARY), Default::default(), Vec::new());
+    let ews = EwsServer::start(
+        "web-resolve",
+        &basic("alice", CANARY),
+        Default::default(),
+        Vec::new(),
+    );
     ews.set_directory(&[
         ("Ann Example", "ann@example.com"),
         ("Team One", "team.one@example.com"),
@@ -334,7 +451,11 @@ async fn addresses_are_checked_against_the_ews_directory() {
 
     let too_many = send(
         &app.router,
-        post("/api/addresses/check", &json!({"addresses": ["a", "b", "c", "d"]}), Some(&cookie)),
+        post(
+            "/api/addresses/check",
+            &json!({"addresses": ["a", "b", "c", "d"]}),
+            Some(&cookie),
+        ),
     )
     .await;
     assert_eq!(too_many.status, StatusCode::BAD_REQUEST);

@@ -36,7 +36,9 @@ impl Default for AddressChecks {
 /// Words and badge class for one answer.
 fn status_words(status: &AddressStatus) -> (String, &'static str) {
     match status {
-        AddressStatus::Resolved { name: Some(name), .. } => (format!("Found: {name}"), "badge ok"),
+        AddressStatus::Resolved {
+            name: Some(name), ..
+        } => (format!("Found: {name}"), "badge ok"),
         AddressStatus::Resolved { name: None, email } => (format!("Found: {email}"), "badge ok"),
         AddressStatus::NotFound => ("Not found".to_string(), "badge bad"),
         AddressStatus::Ambiguous { candidates } => (
@@ -77,7 +79,9 @@ fn summary(checks: &HashMap<String, AddressStatus>, left_out: usize) -> String {
         text.push_str(&format!(", {failed} could not be checked"));
     }
     if left_out > 0 {
-        text.push_str(&format!(" ({left_out} more were not sent: at most {MAX_SENT} at once)"));
+        text.push_str(&format!(
+            " ({left_out} more were not sent: at most {MAX_SENT} at once)"
+        ));
     }
     text.push('.');
     text
@@ -92,7 +96,9 @@ pub fn AddressCheckButton() -> impl IntoView {
     let check = Action::new_local(move |_: &()| async move {
         let mut all = addresses(page);
         if all.is_empty() {
-            message.set(Some("The items read name no addresses to check.".to_string()));
+            message.set(Some(
+                "The items read name no addresses to check.".to_string(),
+            ));
             return;
         }
         let left_out = all.len().saturating_sub(MAX_SENT);
@@ -142,7 +148,9 @@ pub fn AddressCheckButton() -> impl IntoView {
 /// The item's organizer and attendees with what the check found, when
 /// addresses were checked.
 pub fn address_list(item: &Item) -> impl IntoView + use<> {
-    let checks = use_context::<AddressChecks>().map(|c| c.0.get()).unwrap_or_default();
+    let checks = use_context::<AddressChecks>()
+        .map(|c| c.0.get())
+        .unwrap_or_default();
     let people: Vec<(String, String)> = item
         .organizer
         .iter()

@@ -22,7 +22,9 @@ pub fn calendar_site(site: &SiteView) -> SiteView {
         servers: site
             .servers
             .iter()
-            .filter(|s| matches!(s.kind.as_str(), "ews" | "caldav") && s.sides.contains(&Side::Target))
+            .filter(|s| {
+                matches!(s.kind.as_str(), "ews" | "caldav") && s.sides.contains(&Side::Target)
+            })
             .cloned()
             .collect(),
         typed_servers: false,

@@ -2,6 +2,7 @@
 //! will be written, side by side, with every warning. The item is read
 //! again in the worker when asked for, so the table never holds it all.
 
+use super::address_check::address_list;
 use crate::app::{LoadedFile, PageState};
 use crate::{files, parser};
 use ferry_shared::convert::requests::{Target, WrittenRequests};
@@ -9,7 +10,6 @@ use ferry_shared::mapping::ItemStatus;
 use ferry_shared::model::{Item, RecurrenceRule};
 use ferry_shared::preview::{ItemDetail, TargetRequests};
 use leptos::html;
-use super::address_check::address_list;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 

@@ -52,9 +52,9 @@ pub mod photo;
 mod photo_tests;
 pub mod step;
 pub mod todo_list;
-pub mod users;
 #[cfg(test)]
 mod todo_list_tests;
+pub mod users;
 pub mod waiting_tasks;
 
 pub use client::GraphClient;

@@ -171,7 +171,10 @@ mod tests {
         );
         // A quote cannot end the literal early and add a clause.
         let sneaky = users_filter("x' or mail ne 'y");
-        assert!(sneaky.starts_with("mail eq 'x'' or mail ne ''y' or"), "{sneaky}");
+        assert!(
+            sneaky.starts_with("mail eq 'x'' or mail ne ''y' or"),
+            "{sneaky}"
+        );
     }
 
     #[test]
@@ -181,7 +184,10 @@ mod tests {
         assert_eq!(request.url.path(), "/v1.0/users");
         let query = request.url.query().unwrap();
         for raw in ['+', '#', ' ', '\''] {
-            let field = query.split('&').find(|p| p.starts_with("%24filter=")).unwrap();
+            let field = query
+                .split('&')
+                .find(|p| p.starts_with("%24filter="))
+                .unwrap();
             assert!(!field.contains(raw), "{raw:?} unencoded in {query}");
         }
         let pairs: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
@@ -189,13 +195,19 @@ mod tests {
             pairs,
             vec![
                 ("$filter".into(), users_filter("a+b&c=d#e@example.com")),
-                ("$select".into(), "displayName,mail,userPrincipalName".into()),
+                (
+                    "$select".into(),
+                    "displayName,mail,userPrincipalName".into()
+                ),
                 ("$top".into(), MAX_CANDIDATES.to_string()),
             ]
         );
         // A base with a trailing slash gives the same path.
         let slash = Url::parse("https://graph.microsoft.com/v1.0/").unwrap();
-        assert_eq!(users_request(&slash, "a@b").unwrap().url.path(), "/v1.0/users");
+        assert_eq!(
+            users_request(&slash, "a@b").unwrap().url.path(),
+            "/v1.0/users"
+        );
     }
 
     #[test]

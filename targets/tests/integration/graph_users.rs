@@ -21,12 +21,18 @@ fn user(name: &str, mail: &str, proxies: &[&str]) -> DirectoryUser {
     }
 }
 
-async fn look_up(server: &GraphServer, token: &str, address: &str) -> ferry_targets::Result<Resolution> {
+async fn look_up(
+    server: &GraphServer,
+    token: &str,
+    address: &str,
+) -> ferry_targets::Result<Resolution> {
     let client = HttpClient::new(
         HttpOptions::default(),
         Credentials::bearer(SecretString::from(token)),
     )?;
-    let response = client.send(users_request(&server.base_url, address)?).await?;
+    let response = client
+        .send(users_request(&server.base_url, address)?)
+        .await?;
     read_users(address, &response)
 }
 
@@ -34,11 +40,17 @@ async fn look_up(server: &GraphServer, token: &str, address: &str) -> ferry_targ
 async fn addresses_are_found_in_the_graph_directory() {
     let server = GraphServer::start("users-token", HashMap::new(), Vec::new());
     server.set_directory(vec![
-        user("Seán O'Brien", "Sean.O'Brien+cal@example.com", &["SMTP:Sean.O'Brien+cal@example.com"]),
+        user(
+            "Seán O'Brien",
+            "Sean.O'Brien+cal@example.com",
+            &["SMTP:Sean.O'Brien+cal@example.com"],
+        ),
         user("Team One", "one@example.com", &["smtp:team@example.com"]),
         user("Team Two", "two@example.com", &["smtp:team@example.com"]),
     ]);
-    let found = look_up(&server, "users-token", "sean.o'brien+cal@example.com").await.unwrap();
+    let found = look_up(&server, "users-token", "sean.o'brien+cal@example.com")
+        .await
+        .unwrap();
     assert_eq!(
         found,
         Resolution::Resolved {
@@ -47,10 +59,15 @@ async fn addresses_are_found_in_the_graph_directory() {
         }
     );
     assert_eq!(
-        look_up(&server, "users-token", "nobody@example.com").await.unwrap(),
+        look_up(&server, "users-token", "nobody@example.com")
+            .await
+            .unwrap(),
         Resolution::NotFound
     );
-    match look_up(&server, "users-token", "team@example.com").await.unwrap() {
+    match look_up(&server, "users-token", "team@example.com")
+        .await
+        .unwrap()
+    {
         Resolution::Ambiguous { candidates } => assert_eq!(candidates.len(), 2),
         other => panic!("{other:?}"),
     }

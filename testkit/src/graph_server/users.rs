@@ -28,7 +28,10 @@ enum Clause {
 /// The answer to `GET …/users` with `url`'s query.
 pub(super) fn answer(directory: &[DirectoryUser], url: &url::Url) -> Answer {
     let Some((_, filter)) = url.query_pairs().find(|(name, _)| name == "$filter") else {
-        return Answer::json(200, json!({ "value": directory.iter().map(user_json).collect::<Vec<_>>() }));
+        return Answer::json(
+            200,
+            json!({ "value": directory.iter().map(user_json).collect::<Vec<_>>() }),
+        );
     };
     let clauses = match parse(&filter) {
         Ok(clauses) => clauses,
@@ -123,7 +126,12 @@ mod tests {
                 Clause::ProxyAddress("smtp:o'b@x".into())
             ]
         );
-        for bad in ["mail eq 'x", "mail eq x", "mail ne 'x'", "mail eq 'x' and mail eq 'y'"] {
+        for bad in [
+            "mail eq 'x",
+            "mail eq x",
+            "mail ne 'x'",
+            "mail eq 'x' and mail eq 'y'",
+        ] {
             assert!(parse(bad).is_err(), "{bad}");
         }
     }

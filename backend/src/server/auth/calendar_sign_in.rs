@@ -35,10 +35,12 @@ pub fn not_a_calendar_target(server: &ServerConfig) -> ApiError {
 /// Checks that `target` takes its user and password.
 pub async fn verify(target: &SignedInCalendar) -> Result<(), Refusal> {
     let host = target.url.host_str().unwrap_or_default().to_string();
-    target
-        .check_address()
-        .await
-        .map_err(|error| Refusal::Other(ApiError::bad_request("server_not_allowed", error.to_string())))?;
+    target.check_address().await.map_err(|error| {
+        Refusal::Other(ApiError::bad_request(
+            "server_not_allowed",
+            error.to_string(),
+        ))
+    })?;
     let attempt = async {
         match target.kind {
             CalendarKind::Ews => {

@@ -211,8 +211,9 @@ async fn sign_in_calendar(
     }
     let pinned = pinned_certificate(server)?;
     let policy = state.config.site.network.policy();
-    let target = calendar_target::SignedInCalendar::new(server, form.user, form.password, pinned, policy)
-        .ok_or_else(|| calendar_sign_in::not_a_calendar_target(server))?;
+    let target =
+        calendar_target::SignedInCalendar::new(server, form.user, form.password, pinned, policy)
+            .ok_or_else(|| calendar_sign_in::not_a_calendar_target(server))?;
     let account_key = target.key();
     state
         .sign_in_throttle
