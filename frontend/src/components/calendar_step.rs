@@ -9,6 +9,7 @@ use super::sign_in_form::SignInForm;
 use crate::app::{FileState, PageState};
 use crate::job_events::JobEvents;
 use crate::job_text::{state_class, state_words};
+use ferry_shared::api::JobState;
 use crate::{calendar_api, files, mail_api};
 use ferry_shared::api::{
     CalendarAccount, ExportFile, FileProgress, JobView, SessionView, Side, SiteView,
@@ -52,6 +53,14 @@ async fn file_texts(page: PageState, ids: &HashSet<usize>) -> Result<Vec<ExportF
     Ok(out)
 }
 
+/// A calendar job's state in words (a mail job copies mail).
+fn calendar_state_words(state: JobState) -> &'static str {
+    match state {
+        JobState::Running => "Putting the items in",
+        other => state_words(other),
+    }
+}
+
 fn file_line(file: &FileProgress) -> String {
     if let Some(error) = &file.error {
         return format!("could not be read: {error}");
@@ -84,6 +93,11 @@ pub fn CalendarStep(
     let job = RwSignal::new(None::<JobView>);
     let error = RwSignal::new(None::<String>);
     let trouble = RwSignal::new(None::<String>);
+    let switching = RwSignal::new(false);
+    let on_signed_in = Callback::new(move |view: SessionView| {
+        switching.set(false);
+        on_signed_in.run(view);
+    });
     let events = StoredValue::new_local(None::<JobEvents>);
     on_cleanup(move || {
         let _ = events.try_update_value(|e| e.take());
@@ -163,7 +177,7 @@ pub fn CalendarStep(
             view! {
                 <div class="calendar-job" role="status" aria-live="polite">
                     <p>
-                        <span class=state_class(view.state)>{state_words(view.state)}</span>
+                        <span class=state_class(view.state)>{calendar_state_words(view.state)}</span>
                         {view.error.clone().map(|e| view! { " " {e} })}
                     </p>
                     <ul class="file-progress">
@@ -201,7 +215,7 @@ pub fn CalendarStep(
                 "Put the events, tasks and contacts of the files you added in the Preview tab into your new calendar. "
                 "Items already there are not added again."
             </p>
-            {move || match calendar.get() {
+            {move || match calendar.get().filter(|_| !switching.get()) {
                 None => view! {
                     <SignInForm
                         side=Side::Target
@@ -217,6 +231,9 @@ pub fn CalendarStep(
                         <span class="badge ok">"Signed in"</span>
                         " as "<strong>{account.user}</strong>" at "<strong>{account.server}</strong>
                     </p>
+                    <button type="button" class="button secondary small" on:click=move |_| switching.set(true)>
+                        "Use another calendar"
+                    </button>
                     <fieldset class="calendar-files">
                         <legend>"Files to put in"</legend>
                         {move || {

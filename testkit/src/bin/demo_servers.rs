@@ -1,11 +1,17 @@
 //! Two local Dovecot servers for trying Ferry by hand: a legacy source
 //! (`.` separator, `INBOX.` prefix) seeded with a generated mailbox, and an
-//! empty Exchange-like target (`/`). Prints how to copy between them and
-//! runs until Enter is pressed (or stdin closes).
+//! empty Exchange-like target (`/`); and two calendar targets: a Radicale
+//! (CalDAV) and the EWS test server (its directory knowing three people of
+//! the sample calendar, `ana@`, `ben@` and `chloe@sumatra.local`).
+//! Prints how to reach them and runs until Enter is pressed (or stdin
+//! closes).
 //!
 //! Usage: `demo_servers [MESSAGES]`   (default 300)
 
+use base64::Engine as _;
 use ferry_testkit::dovecot::{Dovecot, DovecotOptions, Layout};
+use ferry_testkit::ews_server::EwsServer;
+use ferry_testkit::radicale::{Radicale, RadicaleOptions};
 use ferry_testkit::mailgen::{MailboxSpec, generate};
 use ferry_testkit::verify::seed;
 
@@ -35,6 +41,24 @@ fn main() {
         "target: 127.0.0.1:{} (user alice, password alice-secret)",
         target.addr().port()
     );
+    let caldav = Radicale::start(RadicaleOptions::default()).expect("Radicale starts");
+    let basic = base64::engine::general_purpose::STANDARD.encode("alice:alice-secret");
+    let ews = EwsServer::start(
+        "demo",
+        &format!("Basic {basic}"),
+        Default::default(),
+        Vec::new(),
+    );
+    ews.set_directory(&[
+        ("Ana Sousa", "ana@sumatra.local"),
+        ("Ben Okafor", "ben@sumatra.local"),
+        ("Chloé Martin", "chloe@sumatra.local"),
+    ]);
+    println!(
+        "caldav: {} (user alice, password alice-secret)",
+        caldav.base_url()
+    );
+    println!("ews: {} (user alice, password alice-secret)", ews.url);
     println!();
     println!(
         "FERRY_PASSWORD1=alice-secret FERRY_PASSWORD2=alice-secret ferry sync \\\n  --host1 127.0.0.1 --port1 {} --notls1 --user1 alice \\\n  --host2 127.0.0.1 --port2 {} --notls2 --user2 alice --automap",
