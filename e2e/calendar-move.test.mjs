@@ -15,7 +15,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { launchBrowser, startFerry } from './support.mjs';
+import { launchBrowser, startFerry, watchedPage } from './support.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const binDir = path.dirname(process.env.FERRY_BIN ?? path.join(root, 'target/debug/ferry'));
@@ -99,17 +99,10 @@ after(async () => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
-afterEach(() => {
-  const found = problems.splice(0);
-  assert.deepEqual(found, [], 'the page reported errors');
-});
+afterEach(() => assert.deepEqual(problems.splice(0), [], 'the page reported errors'));
 
 async function openPage() {
-  const page = await context.newPage();
-  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console.error: ${msg.text()}`);
-  });
+  const page = await watchedPage(context, problems);
   await page.goto(baseUrl);
   return page;
 }

@@ -68,8 +68,7 @@ impl Jobs {
             return Ok(true);
         }
         self.calendar_vault.put(id, target);
-        self.store.set_job_state(id, JobState::Queued, None).await?;
-        self.spawn(id.to_string());
+        self.queue(id.to_string()).await?;
         Ok(true)
     }
 
@@ -86,10 +85,7 @@ impl Jobs {
                 continue;
             }
             self.calendar_vault.put(&id, target.clone());
-            self.store
-                .set_job_state(&id, JobState::Queued, None)
-                .await?;
-            self.spawn(id);
+            self.queue(id).await?;
             resumed += 1;
         }
         Ok(resumed)

@@ -17,11 +17,7 @@ pub(super) async fn run(jobs: &Jobs, id: &str) {
         return;
     };
     let Some(target) = jobs.calendar_vault.get(id) else {
-        let _ = jobs
-            .store
-            .set_job_state(id, JobState::WaitingForSignIn, None)
-            .await;
-        jobs.announce(id);
+        jobs.wait_for_sign_in(id).await;
         return;
     };
     let started = async {
@@ -62,9 +58,7 @@ pub(super) async fn run(jobs: &Jobs, id: &str) {
         }
         Err(reason) => (JobState::Failed, Some(reason)),
     };
-    let _ = jobs.store.set_job_state(id, state, error.as_deref()).await;
-    jobs.calendar_vault.remove(id);
-    jobs.announce(id);
+    jobs.settle(id, state, error.as_deref()).await;
 }
 
 /// Inserts every file of the job; every item's result, or a plain reason

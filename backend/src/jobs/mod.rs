@@ -159,10 +159,7 @@ impl Jobs {
                     target: target.clone(),
                 },
             );
-            self.store
-                .set_job_state(&id, JobState::Queued, None)
-                .await?;
-            self.spawn(id);
+            self.queue(id).await?;
             resumed += 1;
         }
         Ok(resumed)
@@ -204,8 +201,7 @@ impl Jobs {
             return Ok(true);
         }
         self.vault.put(id, JobCredentials { source, target });
-        self.store.set_job_state(id, JobState::Queued, None).await?;
-        self.spawn(id.to_string());
+        self.queue(id.to_string()).await?;
         Ok(true)
     }
 
@@ -216,6 +212,34 @@ impl Jobs {
 
     fn announce(&self, id: &str) {
         let _ = self.changes.send(id.to_string());
+    }
+
+    /// Job `id` goes back in the queue (its credentials just given back)
+    /// and runs.
+    async fn queue(&self, id: String) -> Result<(), BackendError> {
+        self.store
+            .set_job_state(&id, JobState::Queued, None)
+            .await?;
+        self.spawn(id);
+        Ok(())
+    }
+
+    /// A run found no credentials: the job waits for its user.
+    async fn wait_for_sign_in(&self, id: &str) {
+        let _ = self
+            .store
+            .set_job_state(id, JobState::WaitingForSignIn, None)
+            .await;
+        self.announce(id);
+    }
+
+    /// A run ended in `state` (with a plain reason): stored, the
+    /// credentials forgotten, announced.
+    async fn settle(&self, id: &str, state: JobState, error: Option<&str>) {
+        let _ = self.store.set_job_state(id, state, error).await;
+        self.vault.remove(id);
+        self.calendar_vault.remove(id);
+        self.announce(id);
     }
 
     fn spawn(&self, id: String) {

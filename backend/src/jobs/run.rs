@@ -16,11 +16,7 @@ pub(super) async fn run(jobs: &Jobs, id: &str) {
         return;
     };
     let Some(credentials) = jobs.vault.get(id) else {
-        let _ = jobs
-            .store
-            .set_job_state(id, JobState::WaitingForSignIn, None)
-            .await;
-        jobs.announce(id);
+        jobs.wait_for_sign_in(id).await;
         return;
     };
     let pair = match jobs.store.job_owner(id).await {
@@ -59,9 +55,7 @@ pub(super) async fn run(jobs: &Jobs, id: &str) {
         }
         Err(reason) => (JobState::Failed, Some(reason)),
     };
-    let _ = jobs.store.set_job_state(id, state, error.as_deref()).await;
-    jobs.vault.remove(id);
-    jobs.announce(id);
+    jobs.settle(id, state, error.as_deref()).await;
 }
 
 /// Signs in to both sides and copies; a plain reason when it cannot.

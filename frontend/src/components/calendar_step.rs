@@ -9,8 +9,8 @@ use super::sign_in_form::SignInForm;
 use crate::app::{FileState, PageState};
 use crate::job_events::JobEvents;
 use crate::job_text::{state_class, state_words};
-use ferry_shared::api::JobState;
 use crate::{calendar_api, files, mail_api};
+use ferry_shared::api::JobState;
 use ferry_shared::api::{
     CalendarAccount, ExportFile, FileProgress, JobView, SessionView, Side, SiteView,
 };

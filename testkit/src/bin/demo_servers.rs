@@ -11,8 +11,8 @@
 use base64::Engine as _;
 use ferry_testkit::dovecot::{Dovecot, DovecotOptions, Layout};
 use ferry_testkit::ews_server::EwsServer;
-use ferry_testkit::radicale::{Radicale, RadicaleOptions};
 use ferry_testkit::mailgen::{MailboxSpec, generate};
+use ferry_testkit::radicale::{Radicale, RadicaleOptions};
 use ferry_testkit::verify::seed;
 
 fn main() {
