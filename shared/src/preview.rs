@@ -615,6 +615,31 @@ mod tests {
     const TEAM: &[u8] = include_bytes!("../../static/samples/team-calendar.ics");
 
     #[test]
+    fn rows_carry_their_mapped_addresses_once_each() {
+        let rules = MappingRules {
+            domains: crate::mapping::DomainRewrites::parse("sumatra.local=sumatra.example")
+                .unwrap(),
+            ..MappingRules::default()
+        };
+        let file = preview_bytes(TEAM, &ParseLimits::default(), &rules).unwrap();
+        assert_eq!(
+            file.rows[0].addresses,
+            [
+                "zyg@sumatra.example",
+                "ana@sumatra.example",
+                "ben@sumatra.example",
+                "chloe@sumatra.example"
+            ]
+        );
+        let flat = MappingRules {
+            attendees: crate::mapping::AttendeeMode::Flat,
+            ..MappingRules::default()
+        };
+        let file = preview_bytes(TEAM, &ParseLimits::default(), &flat).unwrap();
+        assert_eq!(file.rows[0].addresses, ["zyg@sumatra.local"]);
+    }
+
+    #[test]
     fn rows_counts_and_csv_agree() {
         let rules = MappingRules {
             default_zone: Some("Europe/Berlin".into()),
