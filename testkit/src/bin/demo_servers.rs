@@ -9,8 +9,11 @@
 //! Usage: `demo_servers [MESSAGES]`   (default 300)
 
 use base64::Engine as _;
+use ferry_shared::convert::exchange::ExchangeOptions;
+use ferry_shared::mapping::MappingRules;
 use ferry_testkit::dovecot::{Dovecot, DovecotOptions, Layout};
 use ferry_testkit::ews_server::EwsServer;
+use ferry_testkit::exchange_series::series_starts;
 use ferry_testkit::mailgen::{MailboxSpec, generate};
 use ferry_testkit::radicale::{Radicale, RadicaleOptions};
 use ferry_testkit::verify::seed;
@@ -43,12 +46,15 @@ fn main() {
     );
     let caldav = Radicale::start(RadicaleOptions::default()).expect("Radicale starts");
     let basic = base64::engine::general_purpose::STANDARD.encode("alice:alice-secret");
-    let ews = EwsServer::start(
-        "demo",
-        &format!("Basic {basic}"),
-        Default::default(),
-        Vec::new(),
+    // The occurrences of the sample calendar's series, so its moved
+    // occurrence can be changed (the test server lists only those it knows).
+    let sample = include_bytes!("../../../static/samples/team-calendar.ics");
+    let series = series_starts(
+        sample,
+        &MappingRules::default(),
+        &ExchangeOptions::default(),
     );
+    let ews = EwsServer::start("demo", &format!("Basic {basic}"), series, Vec::new());
     ews.set_directory(&[
         ("Ana Sousa", "ana@sumatra.local"),
         ("Ben Okafor", "ben@sumatra.local"),

@@ -230,6 +230,18 @@ async fn sign_in_calendar(
     let old = state.sessions.id_in(headers);
     let id = state.sessions.sign_in_calendar(old.as_deref(), target);
     let data = state.sessions.get(&id).unwrap_or_default();
+    if let Some(calendar) = &data.calendar {
+        // Calendar jobs that lost their credentials in a restart go on.
+        let owner = data.source.as_ref().map_or_else(
+            || crate::jobs::calendar::calendar_owner(calendar),
+            crate::jobs::owner_of,
+        );
+        state
+            .jobs
+            .calendar_signed_in(&owner, calendar)
+            .await
+            .map_err(|e| ApiError::internal(&e))?;
+    }
     Ok((
         [(header::SET_COOKIE, state.sessions.cookie(&id))],
         Json(data.view()),
