@@ -5,14 +5,18 @@
 //! is a plain `401`, no password in any answer); a calendar job puts the
 //! team calendar and ten vCards in to `done`, counted on the server; a
 //! re-run creates nothing; the upload limit is a plain `413`; another
-//! user's job is `404`; addresses are checked against the EWS directory
+//! user's job is `404`; a job cut off by a restart goes on when its user
+//! signs in to the calendar again; addresses are checked against the EWS directory
 //! (resolved, not found, ambiguous) and a CalDAV target says it has none.
 
 use crate::fixtures;
 use crate::sign_in::{get, post, send, test_app};
 use axum::Router;
 use axum::http::StatusCode;
+use ferry_backend::config::ServeConfig;
 use ferry_backend::config::site::{ServerConfig, SiteConfig};
+use ferry_backend::server::{AppState, app};
+use ferry_backend::store::Store;
 use ferry_shared::convert::exchange::ExchangeOptions;
 use ferry_shared::mapping::MappingRules;
 use ferry_targets::caldav::xml::multistatus::XmlLimits;
@@ -466,4 +470,51 @@ async fn addresses_are_checked_against_the_ews_directory() {
     )
     .await;
     assert_eq!(nobody.status, StatusCode::UNAUTHORIZED);
+}
+
+/// The app over the data folder `dir` (as after a restart: unfinished
+/// jobs wait for their users), loopback allowed.
+async fn app_over(dir: &std::path::Path, mut site: SiteConfig) -> Router {
+    site.network.allowed_networks = vec!["127.0.0.0/8".parse().unwrap()];
+    site.network.allowed_ports = Vec::new();
+    let config = ServeConfig {
+        data_dir: dir.join("data"),
+        static_dir: dir.join("dist"),
+        site,
+        ..ServeConfig::default()
+    };
+    let store = Store::open(&config.data_dir).await.unwrap();
+    let state = AppState::new(config, store);
+    state.jobs.recover().await.unwrap();
+    app(state)
+}
+
+#[tokio::test]
+async fn a_calendar_job_cut_off_by_a_restart_goes_on_when_its_user_signs_in_again() {
+    let radicale = Radicale::start(RadicaleOptions {
+        users: vec![("alice".into(), CANARY.into())],
+        ..RadicaleOptions::default()
+    })
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let servers = site(vec![server("dav", "caldav", &radicale.base_url())]);
+    let before = app_over(dir.path(), servers.clone()).await;
+    let cookie = sign_in(&before, "dav", "alice", CANARY).await;
+    let files = [("team-calendar.ics", calendar_text())];
+    let first = run_job(&before, &cookie, &files).await;
+    assert_eq!(first["state"], "done", "{first}");
+    let id = first["id"].as_str().unwrap();
+    // As if Ferry was killed mid-run: the job is still marked running.
+    let store = Store::open(&dir.path().join("data")).await.unwrap();
+    store
+        .set_job_state(id, ferry_shared::api::JobState::Running, None)
+        .await
+        .unwrap();
+
+    let after = app_over(dir.path(), servers).await;
+    let cookie = sign_in(&after, "dav", "alice", CANARY).await;
+    let resumed = wait_for_end(&after, &cookie, id).await;
+    assert_eq!(resumed["state"], "done", "{resumed}");
+    let (to_insert, inserted, already, failed) = totals(&resumed);
+    assert_eq!((inserted, already, failed), (0, to_insert, 0), "{resumed}");
 }
