@@ -167,11 +167,16 @@ async fn sign_in(
             .await
             .map_err(|e| ApiError::internal(&e))?;
     }
-    Ok((
-        [(header::SET_COOKIE, state.sessions.cookie(&id))],
+    Ok(signed_in_answer(&state, &id, &data))
+}
+
+/// The answer to a sign-in: the new session's cookie and who is signed in.
+fn signed_in_answer(state: &AppState, id: &str, data: &sessions::SessionData) -> Response {
+    (
+        [(header::SET_COOKIE, state.sessions.cookie(id))],
         Json(data.view()),
     )
-        .into_response())
+        .into_response()
 }
 
 fn refused(side: Side) -> ApiError {
@@ -242,11 +247,7 @@ async fn sign_in_calendar(
             .await
             .map_err(|e| ApiError::internal(&e))?;
     }
-    Ok((
-        [(header::SET_COOKIE, state.sessions.cookie(&id))],
-        Json(data.view()),
-    )
-        .into_response())
+    Ok(signed_in_answer(state, &id, &data))
 }
 
 /// A user or host name that can travel in a protocol line.
