@@ -8,7 +8,8 @@
 //! server; the page stays responsive and shows each file's progress.
 
 use crate::components::{
-    DetailPanel, DropZone, EmptyState, FileReport, MoveMail, PageTabs, Part, RulesPanel, shown_part,
+    AddressCheckButton, AddressChecks, DetailPanel, DropZone, EmptyState, FileReport, MoveMail,
+    PageTabs, Part, RulesPanel, shown_part,
 };
 use crate::{api, files, parser};
 use ferry_shared::ParseLimits;
@@ -94,6 +95,7 @@ pub fn App() -> impl IntoView {
         selected: RwSignal::new(None),
     };
     provide_context(page);
+    provide_context(AddressChecks::new());
     // The parser workers load while the person picks a file.
     crate::parser::warm_up();
     let version = RwSignal::new(None::<String>);
@@ -231,6 +233,7 @@ pub fn App() -> impl IntoView {
                     </div>
                 </div>
                 {move || download_error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+                <AddressCheckButton/>
                 <For
                     each=move || page.files.get()
                     key=|file| file.id

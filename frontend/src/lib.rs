@@ -10,10 +10,12 @@
 //! * [`http`] — JSON requests to the back end and their errors in words;
 //!   [`mail_api`] — the mail move's calls on it; [`job_events`] — a job's
 //!   live progress (server-sent events); [`rate`] — speed and time left;
-//!   [`job_text`], [`units`] — jobs, sizes and counts in plain words.
+//!   [`job_text`], [`units`] — jobs, sizes and counts in plain words;
+//!   [`calendar_api`] — calendar jobs and the address check.
 
 pub mod api;
 pub mod app;
+pub mod calendar_api;
 pub mod components;
 pub mod files;
 pub mod http;

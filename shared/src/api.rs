@@ -90,6 +90,19 @@ pub struct Account {
 pub struct SessionView {
     pub source: Option<Account>,
     pub target: Option<Account>,
+    /// The calendar and contacts target (EWS or CalDAV) signed in, if
+    /// any: items of export files go there.
+    #[serde(default)]
+    pub calendar: Option<CalendarAccount>,
+}
+
+/// A calendar and contacts target signed in, as the page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarAccount {
+    pub server: String,
+    pub user: String,
+    /// `ews` or `caldav`.
+    pub kind: String,
 }
 
 /// The body of every API error: a stable code and a plain message.
@@ -166,6 +179,16 @@ pub struct JobView {
     /// at most, see [`crate::throughput`]).
     #[serde(default)]
     pub throughput: Vec<ThroughputPoint>,
+    /// `mail` (folders) or `calendar` (export files' items).
+    #[serde(default = "mail_kind")]
+    pub kind: String,
+    /// A calendar job's files, in the order given.
+    #[serde(default)]
+    pub files: Vec<FileProgress>,
+}
+
+fn mail_kind() -> String {
+    "mail".to_string()
 }
 
 /// How much a run had copied, some time after it started.
@@ -215,4 +238,99 @@ pub struct FolderSummary {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JobCreated {
     pub id: String,
+}
+
+/// One export file's progress in a calendar job.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct FileProgress {
+    pub file: String,
+    /// Items that are to be put on the target.
+    pub to_insert: u64,
+    /// Created by this run.
+    pub inserted: u64,
+    /// Found on the target already (an earlier run): nothing written.
+    pub already_there: u64,
+    /// Refused by the target, failed, or not convertible.
+    pub failed: u64,
+    pub done: bool,
+    /// Why the file could not be read, in plain words.
+    #[serde(default)]
+    pub error: Option<String>,
+}
+
+/// One export file the page previewed, sent to be inserted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportFile {
+    pub name: String,
+    pub text: String,
+}
+
+/// The request starting a calendar job: the files and the mapping rules
+/// (`ferry_shared::mapping::MappingRules`, as JSON) the page used.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StartCalendarJob {
+    pub files: Vec<ExportFile>,
+    #[serde(default)]
+    pub rules: crate::mapping::MappingRules,
+}
+
+/// What became of one item of a calendar job, for its report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemResult {
+    pub file: String,
+    pub line: usize,
+    /// `event`, `task` or `contact`.
+    pub kind: String,
+    pub summary: String,
+    /// `created`, `already_there`, `refused`, `failed`,
+    /// `cannot_convert` or `not_written`.
+    pub outcome: String,
+    /// Why, when it did not arrive.
+    pub reason: Option<String>,
+    /// What the target will not hold.
+    pub losses: Vec<String>,
+}
+
+/// Addresses to check against the target's directory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckAddresses {
+    pub addresses: Vec<String>,
+}
+
+/// What the directory says about one address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "status")]
+pub enum AddressStatus {
+    Resolved {
+        name: Option<String>,
+        email: String,
+    },
+    NotFound,
+    /// Several mailboxes match: their names or addresses.
+    Ambiguous {
+        candidates: Vec<String>,
+    },
+    /// No answer could be had.
+    Failed {
+        reason: String,
+    },
+}
+
+/// One address checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddressCheck {
+    pub address: String,
+    #[serde(flatten)]
+    pub status: AddressStatus,
+}
+
+/// The answer to an address check: each address, or why the target has
+/// no directory to ask (`unavailable`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddressCheckResult {
+    pub addresses: Vec<AddressCheck>,
+    /// Why no address could be checked (a CalDAV target has no
+    /// directory), in plain words.
+    #[serde(default)]
+    pub unavailable: Option<String>,
 }

@@ -57,6 +57,11 @@ pub struct PreviewRow {
     /// A contact's company.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
+    /// The organizer's and attendees' addresses, after mapping (flat
+    /// attendees are text by then: only the organizer's), each once: what
+    /// the page's address check sends.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub addresses: Vec<String>,
 }
 
 impl PreviewRow {
@@ -81,6 +86,19 @@ impl PreviewRow {
             ),
             None => (None, None),
         };
+        let mut addresses: Vec<String> = Vec::new();
+        let people = item
+            .organizer
+            .iter()
+            .chain(item.attendees.iter().map(|a| &a.person));
+        for email in people.filter_map(|person| person.email.as_deref()) {
+            if !addresses
+                .iter()
+                .any(|known| known.eq_ignore_ascii_case(email))
+            {
+                addresses.push(email.to_string());
+            }
+        }
         Self {
             index,
             line,
@@ -88,6 +106,7 @@ impl PreviewRow {
             status,
             email,
             company,
+            addresses,
             summary: item.summary,
             start: item.start,
             end,
@@ -594,6 +613,31 @@ mod tests {
     use super::*;
 
     const TEAM: &[u8] = include_bytes!("../../static/samples/team-calendar.ics");
+
+    #[test]
+    fn rows_carry_their_mapped_addresses_once_each() {
+        let rules = MappingRules {
+            domains: crate::mapping::DomainRewrites::parse("sumatra.local=sumatra.example")
+                .unwrap(),
+            ..MappingRules::default()
+        };
+        let file = preview_bytes(TEAM, &ParseLimits::default(), &rules).unwrap();
+        assert_eq!(
+            file.rows[0].addresses,
+            [
+                "zyg@sumatra.example",
+                "ana@sumatra.example",
+                "ben@sumatra.example",
+                "chloe@sumatra.example"
+            ]
+        );
+        let flat = MappingRules {
+            attendees: crate::mapping::AttendeeMode::Flat,
+            ..MappingRules::default()
+        };
+        let file = preview_bytes(TEAM, &ParseLimits::default(), &flat).unwrap();
+        assert_eq!(file.rows[0].addresses, ["zyg@sumatra.local"]);
+    }
 
     #[test]
     fn rows_counts_and_csv_agree() {

@@ -244,6 +244,12 @@ pub struct JobConfig {
     /// An OAuth2 mailbox's access token is renewed before a job connects
     /// when it expires within this many seconds. Default 300.
     pub token_refresh_margin_secs: u64,
+    /// Largest request starting a calendar job: the export files' text
+    /// together (a larger one is answered `413`). Default 20 MiB.
+    pub max_upload_bytes: usize,
+    /// Most addresses checked against the target's directory in one
+    /// request. Default 500.
+    pub max_addresses_checked: usize,
 }
 
 impl Default for JobConfig {
@@ -252,6 +258,8 @@ impl Default for JobConfig {
             max_running: 4,
             max_connections_per_server: 4,
             token_refresh_margin_secs: 300,
+            max_upload_bytes: 20 * 1024 * 1024,
+            max_addresses_checked: 500,
         }
     }
 }

@@ -9,6 +9,7 @@ use super::plan::{Arrival, Fate, FilePlan, PlannedItem, convertible, read_file};
 use super::secrets::{SecretKind, secret};
 use super::{Common, ImportError, Sent, Target};
 use crate::cli::ImportArgs;
+use crate::inspect::FileError;
 use chrono::{DateTime, Utc};
 use ferry_shared::convert::caldav::{
     SourceZone, WriteError, calendar_resources, card_resource, zone_definitions,
@@ -21,7 +22,6 @@ use ferry_targets::caldav::{
 };
 use ferry_targets::http::Credentials;
 use std::collections::HashMap;
-use std::path::Path;
 use url::Url;
 
 /// Why nothing more is sent after the server refused the login.
@@ -70,6 +70,28 @@ impl CaldavTarget {
         })
     }
 
+    /// The server at `url`, items into `calendar` and `address_book`,
+    /// signed in with `credentials` (the web flow's signed-in target).
+    pub fn with(
+        url: Url,
+        credentials: Credentials,
+        common: Common,
+        calendar: String,
+        address_book: String,
+    ) -> Self {
+        let options = UploadOptions {
+            http: common.http.clone(),
+            ..UploadOptions::default()
+        };
+        Self {
+            url,
+            calendar,
+            address_book,
+            connection: Some((credentials, options)),
+            common,
+        }
+    }
+
     fn destination(&self, collection: CollectionKind) -> String {
         match collection {
             CollectionKind::Calendar => format!("calendar “{}”", self.calendar),
@@ -98,14 +120,15 @@ impl Target for CaldavTarget {
 
     fn plan(
         &self,
-        path: &Path,
+        file: &str,
+        bytes: Result<Vec<u8>, FileError>,
         limits: &ParseLimits,
         rules: &MappingRules,
         stamp: DateTime<Utc>,
     ) -> (FilePlan, Resources) {
-        let mut plan = FilePlan::new(path);
+        let mut plan = FilePlan::new(file);
         let mut resources = Resources::default();
-        let file = match read_file(path, limits, rules) {
+        let file = match read_file(bytes, limits, rules) {
             Ok(file) => file,
             Err(error) => {
                 plan.error = Some(error);

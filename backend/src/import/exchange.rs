@@ -14,6 +14,7 @@ use super::plan::{Arrival, Fate, FilePlan, PlannedItem, convertible, read_file};
 use super::secrets::{SecretKind, secret};
 use super::{Common, ImportError, Sent, Target};
 use crate::cli::{ImportArgs, PasswordAuth};
+use crate::inspect::FileError;
 use chrono::{DateTime, Utc};
 use ferry_shared::convert::ews::EwsSettings;
 use ferry_shared::convert::exchange::{ExchangeOptions, Operation, convert};
@@ -27,7 +28,6 @@ use ferry_targets::graph::{GraphClient, GraphOptions};
 use ferry_targets::http::{AuthMethod, Credentials};
 use std::collections::HashMap;
 use std::ops::Range;
-use std::path::Path;
 use url::Url;
 
 /// Why nothing more is sent after the server refused the sign-in.
@@ -90,6 +90,17 @@ impl ExchangeTarget {
             server: Server::Ews { url },
             client,
         })
+    }
+
+    /// EWS at `url` through `client`, made by the caller (the web flow's
+    /// signed-in target).
+    pub fn ews_with(url: Url, client: EwsClient, common: Common) -> Self {
+        Self {
+            exchange: exchange_options(&common.rules),
+            common,
+            server: Server::Ews { url },
+            client: Some(Client::Ews(client)),
+        }
     }
 
     /// Graph at `--url` (default Microsoft's v1.0 endpoint), with an
@@ -207,18 +218,19 @@ impl Target for ExchangeTarget {
 
     fn plan(
         &self,
-        path: &Path,
+        file: &str,
+        bytes: Result<Vec<u8>, FileError>,
         limits: &ParseLimits,
         rules: &MappingRules,
         _stamp: DateTime<Utc>,
     ) -> (FilePlan, Work) {
-        let mut plan = FilePlan::new(path);
+        let mut plan = FilePlan::new(file);
         let mut operations = match self.server {
             Server::Ews { .. } => Operations::Ews(Vec::new()),
             Server::Graph { .. } => Operations::Graph(Vec::new()),
         };
         let mut of_line = HashMap::new();
-        let file = match read_file(path, limits, rules) {
+        let file = match read_file(bytes, limits, rules) {
             Ok(file) => file,
             Err(error) => {
                 plan.error = Some(error);

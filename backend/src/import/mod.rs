@@ -19,15 +19,18 @@
 //! [`secrecy::SecretString`]s and are printed nowhere.
 //!
 //! * [`plan`] — a file read, mapped, and each item's fate.
+//! * [`files`] — the same for files given as text, with results given
+//!   back rather than printed (the web flow's calendar jobs).
 
 mod caldav;
 mod exchange;
+pub mod files;
 mod output;
 mod plan;
 mod secrets;
 
 use crate::cli::{ImportArgs, ImportTarget};
-use crate::inspect::{RulesError, rules};
+use crate::inspect::{FileError, RulesError, rules};
 use chrono::{DateTime, Utc};
 use ferry_shared::ParseLimits;
 use ferry_shared::mapping::MappingRules;
@@ -36,7 +39,7 @@ use output::{FileOutcome, Tally, write_file};
 use plan::FilePlan;
 pub use secrets::SecretKind;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Options that keep `ferry import` from starting (exit status 2). No
 /// variant carries a secret.
@@ -100,7 +103,8 @@ trait Target {
 
     fn plan(
         &self,
-        path: &Path,
+        file: &str,
+        bytes: Result<Vec<u8>, FileError>,
         limits: &ParseLimits,
         rules: &MappingRules,
         stamp: DateTime<Utc>,
@@ -185,7 +189,9 @@ async fn run_with(
         writeln!(out, "Dry run: nothing is sent to {}.\n", target.name())?;
     }
     for path in &args.files {
-        let (plan, payload) = target.plan(path, &limits, rules, stamp);
+        let bytes = crate::inspect::read_within_limit(path, &limits);
+        let (plan, payload) =
+            target.plan(&path.display().to_string(), bytes, &limits, rules, stamp);
         let outcome = match &stopped {
             _ if args.dry_run => FileOutcome::dry_run(),
             Some(reason) => FileOutcome::not_sent(&plan, reason),

@@ -3,11 +3,10 @@
 //! convertible, not writable), its warnings and losses; and what the
 //! server made of each item once sent ([`Arrival`]).
 
-use crate::inspect::{FileError, read_within_limit};
+use crate::inspect::FileError;
 use ferry_shared::mapping::{ItemStatus, MappedItem, MappingRules, map_report};
 use ferry_shared::report::Skipped;
 use ferry_shared::{ItemKind, ParseLimits, inspect};
-use std::path::Path;
 
 /// One file, read and mapped.
 pub(super) struct ReadFile {
@@ -16,13 +15,14 @@ pub(super) struct ReadFile {
     pub skipped: Vec<Skipped>,
 }
 
-/// Reads and maps `path` within `limits`.
+/// Maps the bytes of a file read (or why it could not be) within
+/// `limits`.
 pub(super) fn read_file(
-    path: &Path,
+    bytes: Result<Vec<u8>, FileError>,
     limits: &ParseLimits,
     rules: &MappingRules,
 ) -> Result<ReadFile, FileError> {
-    let bytes = read_within_limit(path, limits)?;
+    let bytes = bytes?;
     let report = inspect(&bytes, limits)?;
     let mapped = map_report(&report, rules);
     Ok(ReadFile {
@@ -43,9 +43,10 @@ pub(super) struct FilePlan {
 }
 
 impl FilePlan {
-    pub fn new(path: &Path) -> Self {
+    /// The plan of the file called `file` (its path or name).
+    pub fn new(file: &str) -> Self {
         Self {
-            file: path.display().to_string(),
+            file: file.to_string(),
             error: None,
             items: Vec::new(),
             skipped: Vec::new(),

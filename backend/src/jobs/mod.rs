@@ -15,18 +15,24 @@
 //! * [`sealed`] — the same, encrypted for the store.
 //! * [`slots`] — how many connections jobs open to one server at once.
 //! * [`run`] — one job's run: sessions, the engine, progress.
+//! * [`calendar`] — calendar jobs: export files' items inserted into a
+//!   signed-in EWS or CalDAV target ([`calendar_run`] runs one).
 
+pub mod calendar;
+mod calendar_run;
 mod run;
 pub mod sealed;
 pub mod slots;
 pub mod vault;
 
 use crate::error::BackendError;
+use crate::server::auth::calendar_target::SignedInCalendar;
 use crate::server::auth::sessions::SignedIn;
 use crate::store::Store;
 use crate::store::jobs::NewJob;
 use base64::Engine as _;
 use ferry_net::address::AddressPolicy;
+use ferry_shared::ParseLimits;
 use ferry_shared::api::JobState;
 use sealed::CredentialKey;
 use slots::ServerSlots;
@@ -41,6 +47,7 @@ use vault::{JobCredentials, Vault};
 pub struct Jobs {
     store: Store,
     vault: Vault,
+    calendar_vault: Vault<SignedInCalendar>,
     permits: Arc<Semaphore>,
     slots: ServerSlots,
     /// The id of every job whose view changed.
@@ -49,6 +56,8 @@ pub struct Jobs {
     /// The site's key and address policy, when credentials are kept
     /// encrypted in the store.
     sealing: Option<Arc<(CredentialKey, AddressPolicy)>>,
+    /// How export files of calendar jobs are read.
+    limits: ParseLimits,
 }
 
 impl std::fmt::Debug for Jobs {
@@ -88,12 +97,19 @@ impl Jobs {
         Self {
             store,
             vault: Vault::default(),
+            calendar_vault: Vault::default(),
             permits: Arc::new(Semaphore::new(max_running.max(1))),
             slots,
             changes: broadcast::channel(256).0,
             running: Arc::default(),
             sealing: None,
+            limits: ParseLimits::default(),
         }
+    }
+
+    /// The same, reading calendar jobs' files within `limits`.
+    pub fn with_limits(self, limits: ParseLimits) -> Self {
+        Self { limits, ..self }
     }
 
     /// Keeps credentials in the store too, encrypted with `key`; opened
@@ -160,6 +176,7 @@ impl Jobs {
     /// Job `id`'s credentials are no longer needed (it ended).
     async fn forget(&self, id: &str) {
         self.vault.remove(id);
+        self.calendar_vault.remove(id);
         if self.sealing.is_some()
             && let Err(error) = self.store.forget_sealed_credentials(id).await
         {
@@ -213,10 +230,7 @@ impl Jobs {
                 },
             )
             .await;
-            self.store
-                .set_job_state(&id, JobState::Queued, None)
-                .await?;
-            self.spawn(id);
+            self.queue(id).await?;
             resumed += 1;
         }
         Ok(resumed)
@@ -257,8 +271,7 @@ impl Jobs {
             return Ok(true);
         }
         self.keep(id, JobCredentials { source, target }).await;
-        self.store.set_job_state(id, JobState::Queued, None).await?;
-        self.spawn(id.to_string());
+        self.queue(id.to_string()).await?;
         Ok(true)
     }
 
@@ -271,11 +284,42 @@ impl Jobs {
         let _ = self.changes.send(id.to_string());
     }
 
+    /// Job `id` goes back in the queue (its credentials just given back)
+    /// and runs.
+    async fn queue(&self, id: String) -> Result<(), BackendError> {
+        self.store
+            .set_job_state(&id, JobState::Queued, None)
+            .await?;
+        self.spawn(id);
+        Ok(())
+    }
+
+    /// A run found no credentials: the job waits for its user.
+    async fn wait_for_sign_in(&self, id: &str) {
+        let _ = self
+            .store
+            .set_job_state(id, JobState::WaitingForSignIn, None)
+            .await;
+        self.announce(id);
+    }
+
+    /// A run ended in `state` (with a plain reason): stored, the
+    /// credentials forgotten, announced.
+    async fn settle(&self, id: &str, state: JobState, error: Option<&str>) {
+        let _ = self.store.set_job_state(id, state, error).await;
+        self.forget(id).await;
+        self.announce(id);
+    }
+
     fn spawn(&self, id: String) {
         let jobs = self.clone();
         let task_id = id.clone();
         let handle = tokio::spawn(async move {
-            run::run(&jobs, &task_id).await;
+            if jobs.calendar_vault.get(&task_id).is_some() {
+                calendar_run::run(&jobs, &task_id).await;
+            } else {
+                run::run(&jobs, &task_id).await;
+            }
             lock(&jobs.running).remove(&task_id);
         });
         lock(&self.running).insert(id, handle.abort_handle());

@@ -24,11 +24,7 @@ pub(super) async fn run(jobs: &Jobs, id: &str) {
         return;
     };
     let Some(credentials) = jobs.vault.get(id) else {
-        let _ = jobs
-            .store
-            .set_job_state(id, JobState::WaitingForSignIn, None)
-            .await;
-        jobs.announce(id);
+        jobs.wait_for_sign_in(id).await;
         return;
     };
     let pair = match jobs.store.job_owner(id).await {
@@ -68,9 +64,7 @@ pub(super) async fn run(jobs: &Jobs, id: &str) {
         Err(Stop::Failed(reason)) => (JobState::Failed, Some(reason)),
         Err(Stop::SignIn(reason)) => (JobState::WaitingForSignIn, Some(reason)),
     };
-    let _ = jobs.store.set_job_state(id, state, error.as_deref()).await;
-    jobs.forget(id).await;
-    jobs.announce(id);
+    jobs.settle(id, state, error.as_deref()).await;
 }
 
 /// Why a run ended early, in plain words.

@@ -407,7 +407,10 @@ mod tests {
         };
         assert!(open(&key('a'), "job-1", &short, &policy).is_err());
         // Each sealing has its own nonce.
-        assert_ne!(seal(&key('a'), "job-1", &pair()).unwrap().nonce, sealed.nonce);
+        assert_ne!(
+            seal(&key('a'), "job-1", &pair()).unwrap().nonce,
+            sealed.nonce
+        );
     }
 
     #[test]

@@ -14,18 +14,27 @@ pub struct JobCredentials {
     pub target: SignedIn,
 }
 
-/// Job id → credentials.
-#[derive(Clone, Default)]
-pub struct Vault {
-    entries: Arc<Mutex<HashMap<String, JobCredentials>>>,
+/// Job id → credentials (of both mailboxes for a mail job, of the
+/// calendar target for a calendar job).
+#[derive(Clone)]
+pub struct Vault<T = JobCredentials> {
+    entries: Arc<Mutex<HashMap<String, T>>>,
 }
 
-impl Vault {
-    pub fn put(&self, id: &str, credentials: JobCredentials) {
+impl<T> Default for Vault<T> {
+    fn default() -> Self {
+        Self {
+            entries: Arc::default(),
+        }
+    }
+}
+
+impl<T: Clone> Vault<T> {
+    pub fn put(&self, id: &str, credentials: T) {
         self.lock().insert(id.to_string(), credentials);
     }
 
-    pub fn get(&self, id: &str) -> Option<JobCredentials> {
+    pub fn get(&self, id: &str) -> Option<T> {
         self.lock().get(id).cloned()
     }
 
@@ -33,7 +42,7 @@ impl Vault {
         self.lock().remove(id);
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, JobCredentials>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, T>> {
         self.entries
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)

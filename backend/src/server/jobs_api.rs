@@ -13,9 +13,15 @@
 //! * `POST /api/jobs/{id}/run` — run it again (after a failure or a
 //!   cancel, or for the cut-over: only what is new is copied).
 //! * `GET /api/jobs/{id}/report.json`, `/report.csv` — the final report.
+//!
+//! Calendar jobs (started by `POST /api/calendar-jobs`,
+//! [`super::calendar_api`]) are listed, watched, cancelled and re-run by
+//! the same routes; their reports list every item
+//! ([`super::calendar_report`]).
 
 use super::auth::sessions::{SessionData, SignedIn};
 use super::{ApiError, AppState};
+use crate::jobs::calendar::calendar_owner;
 use crate::jobs::owner_of;
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
@@ -51,12 +57,12 @@ fn not_signed_in() -> ApiError {
     )
 }
 
-/// The request's session, which must have the old mailbox signed in,
-/// and the owner key of its jobs. Without one, the handler is never run:
-/// the answer is `401 not_signed_in`.
-struct SignedInUser {
-    data: SessionData,
-    owner: String,
+/// The request's session, which must have the old mailbox (or else a
+/// calendar target) signed in, and the owner key of its jobs. Without
+/// one, the handler is never run: the answer is `401 not_signed_in`.
+pub(super) struct SignedInUser {
+    pub(super) data: SessionData,
+    pub(super) owner: String,
 }
 
 impl FromRequestParts<AppState> for SignedInUser {
@@ -72,6 +78,7 @@ impl FromRequestParts<AppState> for SignedInUser {
             .source
             .as_ref()
             .map(owner_of)
+            .or_else(|| data.calendar.as_ref().map(calendar_owner))
             .ok_or_else(not_signed_in)?;
         Ok(Self { data, owner })
     }
@@ -202,6 +209,18 @@ async fn run_again(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let SignedInUser { data, owner } = user;
+    if find(&state, &id, &owner).await?.kind == "calendar" {
+        let target = data.calendar.ok_or_else(|| {
+            ApiError::bad_request(
+                "not_signed_in",
+                "Please sign in to the new calendar server first.",
+            )
+        })?;
+        return acted_on(
+            state.jobs.rerun_calendar(&id, &owner, target).await,
+            StatusCode::ACCEPTED,
+        );
+    }
     let (source, target) = both_sides(data)?;
     acted_on(
         state.jobs.rerun(&id, &owner, source, target).await,
@@ -257,6 +276,9 @@ async fn report_json(
 ) -> Result<Response, ApiError> {
     let owner = user.owner;
     let view = find(&state, &id, &owner).await?;
+    if view.kind == "calendar" {
+        return super::calendar_report::json(&state, view, &owner).await;
+    }
     Ok((
         [(
             header::CONTENT_DISPOSITION,
@@ -274,6 +296,9 @@ async fn report_csv(
 ) -> Result<Response, ApiError> {
     let owner = user.owner;
     let view = find(&state, &id, &owner).await?;
+    if view.kind == "calendar" {
+        return super::calendar_report::csv(&state, &view, &owner).await;
+    }
     let mut writer = csv::Writer::from_writer(Vec::new());
     let header_row = [
         "source folder",
@@ -303,6 +328,11 @@ async fn report_csv(
             .write_record(&row)
             .map_err(|e| ApiError::internal(&e))?;
     }
+    csv_download(writer)
+}
+
+/// The CSV `writer` wrote, as a download.
+pub(super) fn csv_download(writer: csv::Writer<Vec<u8>>) -> Result<Response, ApiError> {
     let body = writer.into_inner().map_err(|e| ApiError::internal(&e))?;
     Ok((
         [

@@ -8,9 +8,14 @@
 //!   guard and the attempt limits.
 //! * [`jobs_api`] — starting, watching (server-sent events), cancelling
 //!   and re-running jobs, and their reports.
+//! * [`calendar_api`] — calendar jobs and the address check, for a
+//!   session with a calendar target; its upload route has its own body
+//!   limit (`[jobs] max_upload_bytes`) instead of `max_body_bytes`.
 
 mod api;
 pub mod auth;
+mod calendar_api;
+mod calendar_report;
 mod error;
 mod jobs_api;
 mod static_files;
@@ -68,7 +73,8 @@ impl AppState {
             })
             .collect();
         let slots = ServerSlots::new(site.jobs.max_connections_per_server, caps);
-        let jobs = Jobs::new(store.clone(), site.jobs.max_running, slots);
+        let jobs =
+            Jobs::new(store.clone(), site.jobs.max_running, slots).with_limits(config.limits);
         let oauth_pending = PendingSignIns::new(
             std::time::Duration::from_secs(site.login.oauth_pending_minutes.saturating_mul(60)),
             site.login.oauth_pending_max,
@@ -96,7 +102,7 @@ impl AppState {
 /// Builds the application router.
 pub fn app(state: AppState) -> Router {
     let config = state.config.clone();
-    Router::new()
+    let limited = Router::new()
         .nest(
             "/api",
             api::router()
@@ -105,7 +111,14 @@ pub fn app(state: AppState) -> Router {
                 .layer(axum::middleware::from_fn(auth::guard::same_site_only)),
         )
         .fallback_service(static_files::service(&config.static_dir))
-        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+        .layer(RequestBodyLimitLayer::new(config.max_body_bytes));
+    let uploads = Router::new().nest(
+        "/api",
+        calendar_api::router(config.site.jobs.max_upload_bytes)
+            .layer(axum::middleware::from_fn(auth::guard::same_site_only)),
+    );
+    limited
+        .merge(uploads)
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             config.request_timeout,

@@ -83,7 +83,7 @@ impl Store {
     /// not exist).
     pub async fn job(&self, id: &str, owner: &str) -> Result<Option<JobView>, BackendError> {
         let row = sqlx::query(
-            "SELECT id, state, created_at, updated_at, source, target, error
+            "SELECT id, kind, state, created_at, updated_at, source, target, error
              FROM jobs WHERE id = ? AND owner = ?",
         )
         .bind(id)
@@ -99,7 +99,7 @@ impl Store {
     /// `owner`'s jobs, newest first.
     pub async fn jobs_of(&self, owner: &str) -> Result<Vec<JobView>, BackendError> {
         let rows = sqlx::query(
-            "SELECT id, state, created_at, updated_at, source, target, error
+            "SELECT id, kind, state, created_at, updated_at, source, target, error
              FROM jobs WHERE owner = ? ORDER BY created_at DESC, rowid DESC",
         )
         .bind(owner)
@@ -137,7 +137,15 @@ impl Store {
         })
         .collect::<Result<Vec<_>, _>>()?;
         let throughput = self.job_throughput(&id).await?;
+        let kind: String = row.try_get("kind")?;
+        let files = if kind == "calendar" {
+            self.job_files(&id).await?
+        } else {
+            Vec::new()
+        };
         Ok(JobView {
+            kind,
+            files,
             state: state_of(&row.try_get::<String, _>("state")?),
             created_at: row.try_get("created_at")?,
             updated_at: row.try_get("updated_at")?,

@@ -1,6 +1,8 @@
 //! The back end's integration tests, in one binary (one link, one run).
 //!
 //! * `api` drives the router in-process with `Router::oneshot`.
+//! * `calendar_targets` signs in to EWS and CalDAV targets and runs
+//!   calendar jobs and address checks through the API.
 //! * `convert_cli` runs the real `ferry convert` on corpus files.
 //! * `import_cli` runs the real `ferry import` against a real Radicale.
 //! * `import_exchange` runs `ferry import --to ews|graph` against the EWS
@@ -17,6 +19,7 @@
 //! * `sync_cli` runs the real `ferry sync` between Dovecot servers.
 
 mod api;
+mod calendar_targets;
 mod convert_cli;
 mod import_cli;
 mod import_exchange;

@@ -2,6 +2,7 @@
 //! will be written, side by side, with every warning. The item is read
 //! again in the worker when asked for, so the table never holds it all.
 
+use super::address_check::address_list;
 use crate::app::{LoadedFile, PageState};
 use crate::{files, parser};
 use ferry_shared::convert::requests::{Target, WrittenRequests};
@@ -119,6 +120,7 @@ fn body(detail: &ItemDetail) -> impl IntoView + use<> {
         ItemStatus::CannotConvert => ("Cannot convert", "badge bad"),
     };
     let warnings = detail.mapped.warnings.clone();
+    let mapped = detail.mapped.item.clone();
     view! {
         <p class="detail-status"><span class=class>{badge}</span></p>
         {(!warnings.is_empty()).then(|| view! {
@@ -136,6 +138,7 @@ fn body(detail: &ItemDetail) -> impl IntoView + use<> {
                 {fields_view(&detail.mapped.item)}
             </section>
         </div>
+        {move || address_list(&mapped)}
         {requests_view(detail.requests.clone())}
     }
 }

@@ -1,5 +1,7 @@
 //! The page's building blocks.
 
+mod address_check;
+mod calendar_step;
 mod detail_panel;
 mod drop_zone;
 mod empty_state;
@@ -21,6 +23,7 @@ mod sign_in_return;
 mod text_field;
 mod throughput_chart;
 
+pub use address_check::{AddressCheckButton, AddressChecks};
 pub use detail_panel::DetailPanel;
 pub use drop_zone::{ACCEPTED, DropZone};
 pub use empty_state::EmptyState;

@@ -3,6 +3,7 @@
 //! session (a cookie) outlives a reload: the person's moves are listed
 //! again, and one still under way is shown.
 
+use super::calendar_step::CalendarStep;
 use super::folder_choice::{FolderChoice, LeftOut, chosen_folders};
 use super::job_list::JobList;
 use super::job_panel::JobPanel;
@@ -35,7 +36,10 @@ pub fn MoveMail() -> impl IntoView {
         let has_source = has_source.get();
         async move {
             if has_source {
-                mail_api::jobs().await
+                // Calendar jobs have their own step.
+                mail_api::jobs()
+                    .await
+                    .map(|list| list.into_iter().filter(|job| job.kind == "mail").collect())
             } else {
                 Ok(Vec::new())
             }
@@ -116,13 +120,15 @@ pub fn MoveMail() -> impl IntoView {
     let job_list = Signal::derive(move || jobs.get().and_then(Result::ok).unwrap_or_default());
 
     let mailboxes = move |site: SiteView| {
+        let mail_site = mail_servers(&site);
         view! {
             <div class="mailbox-grid">
-                <MailboxCard side=Side::Source site=site.clone() account=source.into() on_signed_in=on_signed_in/>
-                <MailboxCard side=Side::Target site=site account=target.into() on_signed_in=on_signed_in/>
+                <MailboxCard side=Side::Source site=mail_site.clone() account=source.into() on_signed_in=on_signed_in/>
+                <MailboxCard side=Side::Target site=mail_site account=target.into() on_signed_in=on_signed_in/>
             </div>
         }
     };
+    let calendar = Memo::new(move |_| signed_in.with(|s| s.calendar.clone()));
 
     view! {
         <section class="intro" aria-labelledby="move-title">
@@ -166,5 +172,22 @@ pub fn MoveMail() -> impl IntoView {
             _ => None,
         }}
         <JobList jobs=job_list current=current/>
+        {move || match site_loaded.get() {
+            Some(Ok(site)) => Some(view! { <CalendarStep site=site calendar=calendar.into() on_signed_in=on_signed_in/> }),
+            _ => None,
+        }}
+    }
+}
+
+/// The site's mail servers (its calendar servers have their own step).
+fn mail_servers(site: &SiteView) -> SiteView {
+    SiteView {
+        servers: site
+            .servers
+            .iter()
+            .filter(|server| server.kind == "imap")
+            .cloned()
+            .collect(),
+        typed_servers: site.typed_servers,
     }
 }

@@ -20,11 +20,18 @@ pub fn SignInForm(
     side: Side,
     site: SiteView,
     on_signed_in: Callback<SessionView>,
+    /// What the ids of the fields start with (default: the side), so two
+    /// forms of one side can be on the page.
+    #[prop(optional)]
+    id_prefix: Option<&'static str>,
+    /// The button's words (default: “Sign in to the new mailbox”).
+    #[prop(optional, into)]
+    button: Option<String>,
 ) -> impl IntoView {
-    let prefix = match side {
+    let prefix = id_prefix.unwrap_or(match side {
         Side::Source => "source",
         Side::Target => "target",
-    };
+    });
     let id = move |name: &str| format!("{prefix}-{name}");
     let server = ServerInput::new(&site, side);
     let oauth = {
@@ -82,13 +89,14 @@ pub fn SignInForm(
             Err(message) => error.set(Some(message)),
         }
     };
+    let button = button.unwrap_or_else(|| format!("Sign in to the {}", side.label()));
     let button_text = move || {
         if busy.get() {
             "Checking…".to_string()
         } else if let Some(listed) = oauth.get() {
             format!("Sign in with {}", listed.label)
         } else {
-            format!("Sign in to the {}", side.label())
+            button.clone()
         }
     };
     view! {

@@ -26,6 +26,7 @@
 //! * [`occurrence`] — one occurrence deleted or changed.
 //! * [`insert`] — all actions, in order, and the report.
 //! * [`client`] — the tokio driver.
+//! * [`users`] — an address looked up in the directory (`/users`).
 //!
 //! The report, its outcomes, the run's ledger and the driver's steps are
 //! those of the EWS transport ([`crate::ews::report`],
@@ -53,6 +54,7 @@ pub mod step;
 pub mod todo_list;
 #[cfg(test)]
 mod todo_list_tests;
+pub mod users;
 pub mod waiting_tasks;
 
 pub use client::GraphClient;

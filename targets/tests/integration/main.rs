@@ -17,6 +17,7 @@ mod ews_ntlm;
 mod ews_resolve;
 mod graph_insert;
 mod graph_lists;
+mod graph_users;
 mod precondition;
 mod scripted;
 mod transport;

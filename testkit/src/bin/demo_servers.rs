@@ -1,7 +1,10 @@
 //! Two local Dovecot servers for trying Ferry by hand: a legacy source
 //! (`.` separator, `INBOX.` prefix) seeded with a generated mailbox, and an
-//! empty Exchange-like target (`/`). Prints how to copy between them and
-//! runs until Enter is pressed (or stdin closes).
+//! empty Exchange-like target (`/`); and two calendar targets: a Radicale
+//! (CalDAV) and the EWS test server (its directory knowing three people of
+//! the sample calendar, `ana@`, `ben@` and `chloe@sumatra.local`).
+//! Prints how to reach them and runs until Enter is pressed (or stdin
+//! closes).
 //!
 //! Usage: `demo_servers [MESSAGES] [--oauth REDIRECT_URL]`   (default 300)
 //!
@@ -9,9 +12,15 @@
 //! password, from a test provider (client `ferry-test`, user `alice`,
 //! Ferry's callback `REDIRECT_URL`) whose URLs are printed too.
 
+use base64::Engine as _;
+use ferry_shared::convert::exchange::ExchangeOptions;
+use ferry_shared::mapping::MappingRules;
 use ferry_testkit::dovecot::{Dovecot, DovecotOptions, Layout};
+use ferry_testkit::ews_server::EwsServer;
+use ferry_testkit::exchange_series::series_starts;
 use ferry_testkit::mailgen::{MailboxSpec, generate};
 use ferry_testkit::oauth_provider::{ProviderOptions, TestOAuthProvider};
+use ferry_testkit::radicale::{Radicale, RadicaleOptions};
 use ferry_testkit::verify::seed;
 
 const OAUTH_KEY: &[u8] = b"ferry-demo-oauth2-signing-key-0123456789";
@@ -51,6 +60,27 @@ fn main() {
         "target: 127.0.0.1:{} (user alice, password alice-secret)",
         target.addr().port()
     );
+    let caldav = Radicale::start(RadicaleOptions::default()).expect("Radicale starts");
+    let basic = base64::engine::general_purpose::STANDARD.encode("alice:alice-secret");
+    // The occurrences of the sample calendar's series, so its moved
+    // occurrence can be changed (the test server lists only those it knows).
+    let sample = include_bytes!("../../../static/samples/team-calendar.ics");
+    let series = series_starts(
+        sample,
+        &MappingRules::default(),
+        &ExchangeOptions::default(),
+    );
+    let ews = EwsServer::start("demo", &format!("Basic {basic}"), series, Vec::new());
+    ews.set_directory(&[
+        ("Ana Sousa", "ana@sumatra.local"),
+        ("Ben Okafor", "ben@sumatra.local"),
+        ("Chloé Martin", "chloe@sumatra.local"),
+    ]);
+    println!(
+        "caldav: {} (user alice, password alice-secret)",
+        caldav.base_url()
+    );
+    println!("ews: {} (user alice, password alice-secret)", ews.url);
     println!();
     println!(
         "FERRY_PASSWORD1=alice-secret FERRY_PASSWORD2=alice-secret ferry sync \\\n  --host1 127.0.0.1 --port1 {} --notls1 --user1 alice \\\n  --host2 127.0.0.1 --port2 {} --notls2 --user2 alice --automap",

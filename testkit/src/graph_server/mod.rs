@@ -8,7 +8,7 @@
 //! To Do lists, the default one among them ([`todo`]); takes contact
 //! photos ([`photo`]); answers JSON batches ([`batch`]); and, given a
 //! page size, answers every list in pages linked by `@odata.nextLink`
-//! ([`paging`]). Its bodies are shaped like Microsoft's documented
+//! ([`paging`]); finds directory users by address ([`users`]). Its bodies are shaped like Microsoft's documented
 //! examples (`fixtures/graph/`).
 //!
 //! It can be scripted to misbehave once per entry ([`Scripted`]): `429`
@@ -26,6 +26,7 @@ mod items;
 mod paging;
 mod photo;
 mod todo;
+pub mod users;
 
 pub use items::Stored;
 
@@ -151,6 +152,8 @@ pub(crate) struct State {
     page_size: Option<usize>,
     /// The next list answered links to another server.
     foreign_next_link: bool,
+    /// The users `GET /users` finds.
+    directory: Vec<users::DirectoryUser>,
 }
 
 /// A running server; its threads end with the test process.
@@ -229,6 +232,11 @@ impl GraphServer {
                 )
             })
             .collect()
+    }
+
+    /// The users `GET /users?$filter=…` finds.
+    pub fn set_directory(&self, users: Vec<users::DirectoryUser>) {
+        self.state.lock().unwrap().directory = users;
     }
 
     /// The photo of contact `id`: media type and bytes.
@@ -319,6 +327,7 @@ impl State {
             "GET" if path.ends_with("/instances") => self.instances(url),
             "GET" if path.ends_with("/todo/lists") => self.list_lists(url),
             "GET" if path.ends_with("/photo") => self.photo_info(path),
+            "GET" if path.ends_with("/users") => users::answer(&self.directory, url),
             "GET" => self.lookup(url),
             "POST" if path.ends_with("/todo/lists") => self.create_list(request),
             "POST" => self.create(path, request),

@@ -4,7 +4,9 @@
 //!   type their own.
 //! * `POST /api/sign-in` — `{side, server, user, password}`: the mailbox
 //!   is checked ([`verify`]) before it counts as signed in; the session
-//!   gets a new id. Attempts are limited ([`throttle`]).
+//!   gets a new id. Attempts are limited ([`throttle`]). A listed EWS or
+//!   CalDAV server, on the new mailbox's side, signs in the calendar
+//!   target instead ([`calendar_sign_in`], [`calendar_target`]).
 //! * `GET /api/session` — who is signed in on which side.
 //! * `POST /api/sign-out` — the session ends.
 //! * `GET /api/oauth/{server}/start`, `GET /api/oauth/callback` — signing
@@ -15,6 +17,8 @@
 //! * [`oauth_pending`] — OAuth2 sign-ins between leaving for the
 //!   provider and coming back.
 
+pub mod calendar_sign_in;
+pub mod calendar_target;
 pub mod guard;
 pub mod oauth_pending;
 mod oauth_sign_in;
@@ -143,6 +147,9 @@ async fn sign_in(
             ),
         ));
     }
+    if let Some(server) = calendar_server(&state, &form.server) {
+        return sign_in_calendar(&state, server, form, &headers, now).await;
+    }
     let (endpoint, server_label) = endpoint(&state, form.side, &form.server)?;
     let account_key = format!(
         "{}:{}/{}",
@@ -162,14 +169,7 @@ async fn sign_in(
         Ok(()) => {}
         Err(Refusal::Credentials) => {
             state.sign_in_throttle.failed(&account_key, Instant::now());
-            return Err(ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "sign_in_refused",
-                format!(
-                    "The {} refused the user name or password.",
-                    form.side.label()
-                ),
-            ));
+            return Err(refused(form.side));
         }
         Err(Refusal::Other(error)) => return Err(error),
     }
@@ -184,11 +184,7 @@ async fn sign_in(
     };
     let old = state.sessions.id_in(&headers);
     let (id, data) = keep_signed_in(&state, old.as_deref(), form.side, signed_in).await?;
-    Ok((
-        [(header::SET_COOKIE, state.sessions.cookie(&id))],
-        Json(data.view()),
-    )
-        .into_response())
+    Ok(signed_in_answer(&state, &id, &data))
 }
 
 /// Signs `signed_in` in on `side` of the session `old` (its other side
@@ -211,6 +207,86 @@ async fn keep_signed_in(
             .map_err(|e| ApiError::internal(&e))?;
     }
     Ok((id, data))
+}
+
+/// The answer to a sign-in: the new session's cookie and who is signed in.
+fn signed_in_answer(state: &AppState, id: &str, data: &sessions::SessionData) -> Response {
+    (
+        [(header::SET_COOKIE, state.sessions.cookie(id))],
+        Json(data.view()),
+    )
+        .into_response()
+}
+
+fn refused(side: Side) -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "sign_in_refused",
+        format!("The {} refused the user name or password.", side.label()),
+    )
+}
+
+/// The listed server chosen, when it is not an IMAP server.
+fn calendar_server<'a>(state: &'a AppState, choice: &ServerChoice) -> Option<&'a ServerConfig> {
+    let ServerChoice::Listed { id } = choice else {
+        return None;
+    };
+    state
+        .config
+        .site
+        .servers
+        .iter()
+        .find(|server| &server.id == id && server.kind != ServerKind::Imap)
+}
+
+/// Signs in to the calendar target `server`, checked first.
+async fn sign_in_calendar(
+    state: &AppState,
+    server: &ServerConfig,
+    form: SignInForm,
+    headers: &HeaderMap,
+    now: Instant,
+) -> Result<Response, ApiError> {
+    if form.side != Side::Target || server.role == ServerRole::Source {
+        return Err(ApiError::bad_request(
+            "wrong_side",
+            format!("{} can only be the new mailbox.", server.label),
+        ));
+    }
+    let pinned = pinned_certificate(server)?;
+    let policy = state.config.site.network.policy();
+    let target =
+        calendar_target::SignedInCalendar::new(server, form.user, form.password, pinned, policy)
+            .ok_or_else(|| calendar_sign_in::not_a_calendar_target(server))?;
+    let account_key = target.key();
+    state
+        .sign_in_throttle
+        .account_open(&account_key, now)
+        .map_err(ApiError::too_many)?;
+    match calendar_sign_in::verify(&target).await {
+        Ok(()) => {}
+        Err(Refusal::Credentials) => {
+            state.sign_in_throttle.failed(&account_key, Instant::now());
+            return Err(refused(Side::Target));
+        }
+        Err(Refusal::Other(error)) => return Err(error),
+    }
+    let old = state.sessions.id_in(headers);
+    let id = state.sessions.sign_in_calendar(old.as_deref(), target);
+    let data = state.sessions.get(&id).unwrap_or_default();
+    if let Some(calendar) = &data.calendar {
+        // Calendar jobs that lost their credentials in a restart go on.
+        let owner = data.source.as_ref().map_or_else(
+            || crate::jobs::calendar::calendar_owner(calendar),
+            crate::jobs::owner_of,
+        );
+        state
+            .jobs
+            .calendar_signed_in(&owner, calendar)
+            .await
+            .map_err(|e| ApiError::internal(&e))?;
+    }
+    Ok(signed_in_answer(state, &id, &data))
 }
 
 /// A user or host name that can travel in a protocol line.
@@ -272,6 +348,15 @@ fn endpoint(
     }
 }
 
+/// The certificate the site pins for `server`, if any.
+fn pinned_certificate(server: &ServerConfig) -> Result<Option<Vec<u8>>, ApiError> {
+    server
+        .pinned_certificate
+        .as_deref()
+        .map(|path| crate::certificate::read_der(path).map_err(|error| ApiError::internal(&error)))
+        .transpose()
+}
+
 fn listed_endpoint(
     server: &ServerConfig,
     side: Side,
@@ -299,12 +384,7 @@ fn listed_endpoint(
         TlsMode::StartTls => Security::StartTls,
         TlsMode::None => Security::Plain,
     };
-    let pinned_certificate = match &server.pinned_certificate {
-        Some(path) => {
-            Some(crate::certificate::read_der(path).map_err(|error| ApiError::internal(&error))?)
-        }
-        None => None,
-    };
+    let pinned_certificate = pinned_certificate(server)?;
     let endpoint = Endpoint {
         host: host.clone(),
         port: server.imap_port(),

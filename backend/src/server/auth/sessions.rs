@@ -5,6 +5,7 @@
 //! a new id, so an id planted before it is worth nothing. Sessions
 //! unused for the configured idle time end.
 
+use super::calendar_target::SignedInCalendar;
 use crate::oauth::token_source::TokenSource;
 use axum::http::{HeaderMap, HeaderValue, header};
 use base64::Engine as _;
@@ -37,6 +38,9 @@ pub struct SignedIn {
 pub struct SessionData {
     pub source: Option<SignedIn>,
     pub target: Option<SignedIn>,
+    /// The calendar and contacts target (EWS or CalDAV), beside the mail
+    /// target: see [`super::calendar_target`].
+    pub calendar: Option<SignedInCalendar>,
 }
 
 impl SessionData {
@@ -44,6 +48,7 @@ impl SessionData {
         SessionView {
             source: self.source.as_ref().map(|s| s.account.clone()),
             target: self.target.as_ref().map(|s| s.account.clone()),
+            calendar: self.calendar.as_ref().map(SignedInCalendar::view),
         }
     }
 
@@ -119,6 +124,11 @@ impl Sessions {
     pub fn sign_in(&self, old: Option<&str>, side: Side, signed_in: SignedIn) -> String {
         let mut data = old.and_then(|id| self.get(id)).unwrap_or_default();
         *data.side_mut(side) = Some(signed_in);
+        self.replace(old, data)
+    }
+
+    /// Keeps `data` under a new id, which is returned; `old` ends.
+    fn replace(&self, old: Option<&str>, data: SessionData) -> String {
         let id = new_id();
         let mut entries = self.lock();
         let now = Instant::now();
@@ -134,6 +144,15 @@ impl Sessions {
             },
         );
         id
+    }
+
+    /// Signs the calendar target `signed_in` in, keeping what the
+    /// session `old` (if live) held, under a new id, which is returned;
+    /// `old` ends.
+    pub fn sign_in_calendar(&self, old: Option<&str>, signed_in: SignedInCalendar) -> String {
+        let mut data = old.and_then(|id| self.get(id)).unwrap_or_default();
+        data.calendar = Some(signed_in);
+        self.replace(old, data)
     }
 
     /// Ends the session `id`.

@@ -65,7 +65,8 @@ fn refusal(host: &str, error: &ImapError) -> Refusal {
     })
 }
 
-fn unreachable(host: &str, why: &str) -> ApiError {
+/// `502 server_unreachable`: Ferry could not sign in at `host`, `why`.
+pub fn unreachable(host: &str, why: &str) -> ApiError {
     ApiError::new(
         StatusCode::BAD_GATEWAY,
         "server_unreachable",

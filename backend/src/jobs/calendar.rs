@@ -1,0 +1,93 @@
+//! Calendar jobs: the items of export files the page previewed, inserted
+//! into the calendar target the user signed in to (EWS or CalDAV). The
+//! files and the mapping rules are kept in the store with the job, so a
+//! re-run reads the same ones; the target's credentials are held in
+//! memory only ([`super::vault`]). The engines insert each item exactly
+//! once (EWS by the source key in an extended property, CalDAV by
+//! resource name), so a re-run finds everything and creates nothing.
+
+use super::{Jobs, new_id};
+use crate::error::BackendError;
+use crate::server::auth::calendar_target::SignedInCalendar;
+use crate::store::calendar_jobs::NewCalendarJob;
+use ferry_shared::api::{Account, ExportFile, JobState};
+
+/// The owner key of the jobs of a session with only a calendar target
+/// signed in (with the old mailbox signed in, that one owns them).
+pub fn calendar_owner(target: &SignedInCalendar) -> String {
+    format!("calendar:{}", target.key())
+}
+
+impl Jobs {
+    /// Starts a calendar job for `owner` putting the items of `files`
+    /// (mapped by `rules`, JSON) into `target`; its id. `source` names
+    /// where the items come from, for the page.
+    pub async fn start_calendar(
+        &self,
+        owner: String,
+        source: Account,
+        target: SignedInCalendar,
+        rules: String,
+        files: Vec<ExportFile>,
+    ) -> Result<String, BackendError> {
+        let id = new_id();
+        let job = NewCalendarJob {
+            id: id.clone(),
+            owner,
+            source,
+            target: Account {
+                server: target.server.clone(),
+                user: target.user().to_string(),
+            },
+            target_key: target.key(),
+            rules,
+            files,
+        };
+        self.store.create_calendar_job(&job).await?;
+        self.calendar_vault.put(&id, target);
+        self.spawn(id.clone());
+        Ok(id)
+    }
+
+    /// Runs calendar job `id` (`owner`'s) again into `target`, which must
+    /// be the account it was started with; `false` when there is no such
+    /// job of this target.
+    pub async fn rerun_calendar(
+        &self,
+        id: &str,
+        owner: &str,
+        target: SignedInCalendar,
+    ) -> Result<bool, BackendError> {
+        let Some(job) = self.store.job(id, owner).await? else {
+            return Ok(false);
+        };
+        if self.store.job_owner(id).await?.map(|(_, key)| key) != Some(target.key()) {
+            return Ok(false);
+        }
+        if matches!(job.state, JobState::Running | JobState::Queued) {
+            return Ok(true);
+        }
+        self.calendar_vault.put(id, target);
+        self.queue(id.to_string()).await?;
+        Ok(true)
+    }
+
+    /// `owner` signed in to the calendar target `target` again: their
+    /// calendar jobs waiting for it go on. How many.
+    pub async fn calendar_signed_in(
+        &self,
+        owner: &str,
+        target: &SignedInCalendar,
+    ) -> Result<usize, BackendError> {
+        let mut resumed = 0;
+        for id in self.store.waiting_jobs(owner).await? {
+            if self.store.job_owner(&id).await?.map(|(_, key)| key) != Some(target.key()) {
+                continue;
+            }
+            self.calendar_vault.put(&id, target.clone());
+            self.queue(id).await?;
+            resumed += 1;
+        }
+        Ok(resumed)
+    }
+}

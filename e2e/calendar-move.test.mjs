@@ -1,0 +1,211 @@
+// End-to-end test of putting a calendar export into a new calendar server
+// through the page: testkit's demo_servers (a real Radicale and the EWS
+// test server), the real `ferry serve` listing both as calendar targets,
+// the Trunk-built page, headless Debian Chromium driven by playwright-core.
+// The user drops the sample calendar in Preview, signs in to the new
+// Exchange server under "Calendar and contacts" (a wrong password first),
+// puts the file in and sees Done with every item put in; a second run finds
+// everything already there; the same into Radicale. Back in Preview, "Check
+// addresses" says which attendees the Exchange directory knows, also in the
+// item detail. Any page error or console error fails the test. Screenshots
+// at desktop and phone width go to e2e/artifacts/calendar-*.png.
+import { test, before, after, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { launchBrowser, startFerry, watchedPage } from './support.mjs';
+
+const root = path.resolve(import.meta.dirname, '..');
+const binDir = path.dirname(process.env.FERRY_BIN ?? path.join(root, 'target/debug/ferry'));
+const ferryBin = process.env.FERRY_BIN ?? path.join(binDir, 'ferry');
+const demoBin = process.env.FERRY_DEMO_SERVERS_BIN ?? path.join(binDir, 'demo_servers');
+const artifacts = path.join(root, 'e2e/artifacts');
+const sample = path.join(root, 'static/samples/team-calendar.ics');
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 390, height: 844 };
+// The sample's events and task (its moved occurrence included).
+const ITEMS = 6;
+
+let demo;
+let urls;
+let server;
+let baseUrl;
+let context;
+let scratch;
+const problems = [];
+
+/** Starts demo_servers (few messages: only its calendar servers are used);
+ * resolves to the URLs of its CalDAV and EWS servers. */
+function startDemoServers() {
+  const child = spawn(demoBin, ['1'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const found = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('demo_servers did not start in 120 s')), 120_000);
+    let buffered = '';
+    child.stdout.on('data', (chunk) => {
+      buffered += chunk;
+      const caldav = buffered.match(/^caldav: (\S+)/m);
+      const ews = buffered.match(/^ews: (\S+)/m);
+      if (caldav && ews) {
+        clearTimeout(timer);
+        resolve({ caldav: caldav[1], ews: ews[1] });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`demo_servers exited with ${code}`)));
+  });
+  return { child, found };
+}
+
+before(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  scratch = mkdtempSync(path.join(os.tmpdir(), 'ferry-e2e-calendar-'));
+  const started = startDemoServers();
+  demo = started.child;
+  urls = await started.found;
+  const config = path.join(scratch, 'ferry.toml');
+  writeFileSync(config, [
+    `data_dir = ${JSON.stringify(path.join(scratch, 'data'))}`,
+    `static_dir = ${JSON.stringify(path.join(root, 'dist'))}`,
+    '[network]',
+    'allowed_networks = ["127.0.0.0/8"]',
+    'allowed_ports = []',
+    '[sessions]',
+    'secure_cookie = false',
+    '[[servers]]',
+    'id = "exchange"',
+    'label = "New Exchange server"',
+    'kind = "ews"',
+    'role = "target"',
+    `url = ${JSON.stringify(urls.ews)}`,
+    '[[servers]]',
+    'id = "dav"',
+    'label = "New CalDAV server"',
+    'kind = "caldav"',
+    'role = "target"',
+    `url = ${JSON.stringify(urls.caldav)}`,
+    '',
+  ].join('\n'));
+  const ferry = startFerry(ferryBin, ['--config', config]);
+  server = ferry.child;
+  baseUrl = await ferry.url;
+  context = await launchBrowser(scratch, { acceptDownloads: true });
+});
+
+after(async () => {
+  await context?.close();
+  server?.kill('SIGTERM');
+  demo?.stdin.end('\n');
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+afterEach(() => assert.deepEqual(problems.splice(0), [], 'the page reported errors'));
+
+async function openPage() {
+  const page = await watchedPage(context, problems);
+  await page.goto(baseUrl);
+  return page;
+}
+
+async function shoot(page, locator, name) {
+  await locator.screenshot({ path: path.join(artifacts, `calendar-${name}-desktop.png`) });
+  await page.setViewportSize(PHONE);
+  await locator.screenshot({ path: path.join(artifacts, `calendar-${name}-phone.png`) });
+  await page.setViewportSize(DESKTOP);
+}
+
+/** Signs in to `serverLabel` in the calendar step with `password`. */
+async function signIn(step, serverLabel, password) {
+  await step.getByLabel('Server').selectOption({ label: serverLabel });
+  await step.getByLabel('User name').fill('alice');
+  await step.getByLabel('Password').fill(password);
+  await step.getByRole('button', { name: 'Sign in to the new calendar' }).click();
+}
+
+/** Puts the checked files in and waits for the job's end; the text of
+ * its file lines. */
+async function putIn(step) {
+  await step.getByRole('button', { name: 'Put them in the new calendar' }).click();
+  const job = step.locator('.calendar-job');
+  await job.getByText('Done', { exact: true }).waitFor({ timeout: 60_000 });
+  return job.locator('ul.file-progress li').allTextContents();
+}
+
+test('a previewed file goes into the new Exchange calendar, then into CalDAV, exactly once', async () => {
+  const page = await openPage();
+  await page.locator('#file-input').setInputFiles(sample);
+  await page.locator('section.file-report[data-file="team-calendar.ics"] table.items').waitFor();
+
+  await page.getByRole('link', { name: 'Move mail' }).click();
+  const step = page.locator('section.calendar-step');
+  await step.getByRole('heading', { name: 'Calendar and contacts' }).waitFor();
+  await signIn(step, 'New Exchange server', 'not-the-password');
+  assert.equal(
+    await step.getByRole('alert').textContent(),
+    'The new mailbox refused the user name or password.',
+  );
+  // The browser logs the refused request (401) itself: that one is expected.
+  const refused = /Failed to load resource: the server responded with a status of 401/;
+  problems.splice(0, problems.length, ...problems.filter((p) => !refused.test(p)));
+  await signIn(step, 'New Exchange server', 'alice-secret');
+  await step.getByText('Signed in').waitFor();
+  assert.ok(await step.getByLabel('team-calendar.ics').isChecked(), 'the previewed file is offered, checked');
+  await shoot(page, step, '1-signed-in');
+
+  const first = await putIn(step);
+  assert.equal(first.length, 1);
+  assert.match(first[0], new RegExp(`team-calendar\\.ics: ${ITEMS} of ${ITEMS} put in, 0 already there — done`));
+  await shoot(page, step, '2-done');
+
+  // Again: nothing new is created.
+  await step.getByRole('button', { name: 'Run it again' }).click();
+  await step.locator('.calendar-job li', { hasText: `0 of ${ITEMS} put in, ${ITEMS} already there — done` })
+    .waitFor({ timeout: 60_000 });
+
+  // The same file into the CalDAV server, through a fresh page (a new
+  // sign-in replaces the calendar target).
+  const second = await openPage();
+  await second.locator('#file-input').setInputFiles(sample);
+  await second.locator('section.file-report[data-file="team-calendar.ics"] table.items').waitFor();
+  await second.getByRole('link', { name: 'Move mail' }).click();
+  const again = second.locator('section.calendar-step');
+  await again.getByRole('button', { name: 'Use another calendar' }).click();
+  await signIn(again, 'New CalDAV server', 'alice-secret');
+  await again.getByText('at New CalDAV server').waitFor();
+  const dav = await putIn(again);
+  assert.match(dav[0], new RegExp(`${ITEMS} of ${ITEMS} put in, 0 already there — done`));
+  await second.close();
+  await page.close();
+});
+
+test('Check addresses says which attendees the Exchange directory knows', async () => {
+  const page = await openPage();
+  await page.getByRole('link', { name: 'Move mail' }).click();
+  const step = page.locator('section.calendar-step');
+  await step.getByRole('heading', { name: 'Calendar and contacts' }).waitFor();
+  if (await step.getByRole('button', { name: 'Use another calendar' }).isVisible()) {
+    await step.getByRole('button', { name: 'Use another calendar' }).click();
+  }
+  await signIn(step, 'New Exchange server', 'alice-secret');
+  await step.getByText('at New Exchange server').waitFor();
+
+  await page.getByRole('link', { name: 'Preview calendars and contacts' }).click();
+  await page.locator('#file-input').setInputFiles(sample);
+  await page.locator('section.file-report[data-file="team-calendar.ics"] table.items').waitFor();
+  await page.getByRole('button', { name: 'Check addresses' }).click();
+  const status = page.locator('.address-check [role="status"]');
+  await status.getByText('addresses checked').waitFor();
+  assert.equal(
+    await status.textContent(),
+    '5 addresses checked: 3 found, 2 not found, 0 with several matches.',
+  );
+  await page.locator('section[data-file="team-calendar.ics"] tr.item-row[data-index="0"] .item-summary').click();
+  const dialog = page.getByRole('dialog');
+  const results = dialog.locator('section.address-results');
+  await results.waitFor();
+  const lines = await results.locator('li').allTextContents();
+  assert.ok(lines.some((line) => /ana@sumatra\.local.*Found: Ana Sousa/.test(line)), lines.join('\n'));
+  assert.ok(lines.some((line) => /Not found/.test(line)), lines.join('\n'));
+  await shoot(page, results, '3-addresses');
+  await page.close();
+});
