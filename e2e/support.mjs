@@ -131,14 +131,3 @@ export function parseCsv(text) {
   if (field || row.length) { row.push(field); rows.push(row); }
   return rows;
 }
-
-/** A new page of `context` whose page errors and console errors are
- * pushed onto `problems` (a test fails on any). */
-export async function watchedPage(context, problems) {
-  const page = await context.newPage();
-  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console.error: ${msg.text()}`);
-  });
-  return page;
-}
