@@ -14,7 +14,7 @@
 //!   cancel, or for the cut-over: only what is new is copied).
 //! * `GET /api/jobs/{id}/report.json`, `/report.csv` — the final report.
 
-use super::auth::sessions::{SessionData, SignedIn};
+use super::auth::sessions::{Role, SessionData, SignedIn};
 use super::{ApiError, AppState};
 use crate::jobs::owner_of;
 use axum::extract::{FromRequestParts, Path, State};
@@ -67,6 +67,7 @@ impl FromRequestParts<AppState> for SignedInUser {
             .sessions
             .id_in(&parts.headers)
             .and_then(|id| state.sessions.get(&id))
+            .filter(|data| data.role == Role::User)
             .ok_or_else(not_signed_in)?;
         let owner = data
             .source

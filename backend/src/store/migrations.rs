@@ -9,6 +9,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("sql/0002_sync_state.sql")),
     (3, include_str!("sql/0003_jobs.sql")),
     (4, include_str!("sql/0004_job_folders_chosen.sql")),
+    (6, include_str!("sql/0006_admin_users.sql")),
 ];
 
 /// Latest schema version this binary knows.

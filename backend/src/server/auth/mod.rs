@@ -84,7 +84,7 @@ struct SignInForm {
 
 /// The client's address (for the attempt limit); unknown when the app
 /// runs without a socket (tests), which all share one count.
-struct ClientAddress(IpAddr);
+pub(crate) struct ClientAddress(pub(crate) IpAddr);
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
     type Rejection = std::convert::Infallible;
@@ -107,47 +107,19 @@ async fn sign_in(
     headers: HeaderMap,
     Json(form): Json<SignInForm>,
 ) -> Result<Response, ApiError> {
-    let now = Instant::now();
-    state
-        .sign_in_throttle
-        .attempt(address, now)
-        .map_err(ApiError::too_many)?;
-    if !plain_name(&form.user) {
-        return Err(ApiError::bad_request(
-            "invalid_input",
-            "The user name is empty, too long or holds a line break.",
-        ));
-    }
-    let (endpoint, server_label) = endpoint(&state, form.side, &form.server)?;
-    let account_key = format!(
-        "{}:{}/{}",
-        endpoint.host,
-        endpoint.port,
-        form.user.to_lowercase()
-    );
-    state
-        .sign_in_throttle
-        .account_open(&account_key, now)
-        .map_err(ApiError::too_many)?;
     let credentials = Credentials::Login {
         user: form.user.clone(),
         password: form.password,
     };
-    match verify::verify_imap(&endpoint, &credentials).await {
-        Ok(()) => {}
-        Err(Refusal::Credentials) => {
-            state.sign_in_throttle.failed(&account_key, Instant::now());
-            return Err(ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "sign_in_refused",
-                format!(
-                    "The {} refused the user name or password.",
-                    form.side.label()
-                ),
-            ));
-        }
-        Err(Refusal::Other(error)) => return Err(error),
-    }
+    let (endpoint, server_label) = verified_endpoint(
+        &state,
+        address,
+        form.side,
+        &form.server,
+        &form.user,
+        &credentials,
+    )
+    .await?;
     let signed_in = SignedIn {
         account: Account {
             server: server_label,
@@ -174,8 +146,56 @@ async fn sign_in(
         .into_response())
 }
 
+/// Checks an account before it counts as signed in: the attempt limits,
+/// the user name, the server (allowed, resolvable) and the mailbox
+/// opening with `credentials` (signed in as `user`). Where the server is
+/// and its name for the page.
+pub(crate) async fn verified_endpoint(
+    state: &AppState,
+    address: IpAddr,
+    side: Side,
+    server: &ServerChoice,
+    user: &str,
+    credentials: &Credentials,
+) -> Result<(Endpoint, String), ApiError> {
+    let now = Instant::now();
+    state
+        .sign_in_throttle
+        .attempt(address, now)
+        .map_err(ApiError::too_many)?;
+    if !plain_name(user) {
+        return Err(ApiError::bad_request(
+            "invalid_input",
+            "The user name is empty, too long or holds a line break.",
+        ));
+    }
+    let (endpoint, server_label) = endpoint(state, side, server)?;
+    let account_key = format!(
+        "{}:{}/{}",
+        endpoint.host,
+        endpoint.port,
+        user.to_lowercase()
+    );
+    state
+        .sign_in_throttle
+        .account_open(&account_key, now)
+        .map_err(ApiError::too_many)?;
+    match verify::verify_imap(&endpoint, credentials).await {
+        Ok(()) => Ok((endpoint, server_label)),
+        Err(Refusal::Credentials) => {
+            state.sign_in_throttle.failed(&account_key, Instant::now());
+            Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "sign_in_refused",
+                format!("The {} refused the user name or password.", side.label()),
+            ))
+        }
+        Err(Refusal::Other(error)) => Err(error),
+    }
+}
+
 /// A user or host name that can travel in a protocol line.
-fn plain_name(text: &str) -> bool {
+pub(crate) fn plain_name(text: &str) -> bool {
     !text.is_empty()
         && text.len() <= MAX_NAME
         && !text.chars().any(|c| matches!(c, '\r' | '\n' | '\0'))

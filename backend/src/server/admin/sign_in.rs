@@ -1,0 +1,117 @@
+//! An admin signs in with a service account per side: checked like a
+//! user's sign-in (attempt limits, the site's servers and networks, the
+//! account opening), in a session of its own role.
+
+use super::service_account::{checking, kept};
+use super::{AdminEnabled, admin_owner, groups};
+use crate::server::auth::sessions::{Role, SessionData, SignedIn};
+use crate::server::auth::{ClientAddress, plain_name, verified_endpoint};
+use crate::server::{ApiError, AppState};
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use ferry_shared::admin::api::AdminSessionView;
+use ferry_shared::api::{Account, ServerChoice, Side};
+use secrecy::SecretString;
+use serde::Deserialize;
+
+/// The service account's sign-in form. The password goes straight into
+/// a secret.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct AdminSignInForm {
+    side: Side,
+    server: ServerChoice,
+    /// The service account.
+    user: String,
+    password: SecretString,
+    /// A user the account may act for, to check it with (a master user
+    /// may not sign in alone).
+    #[serde(default)]
+    act_as: Option<String>,
+}
+
+pub(super) async fn sign_in(
+    _: AdminEnabled,
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
+    Json(form): Json<AdminSignInForm>,
+) -> Result<Response, ApiError> {
+    if let ServerChoice::Listed { id } = &form.server
+        && !state.config.site.admin.allows(id)
+    {
+        return Err(ApiError::bad_request(
+            "not_for_admin",
+            "Admin mode cannot use this server.",
+        ));
+    }
+    let act_as = form
+        .act_as
+        .as_deref()
+        .map(str::trim)
+        .filter(|user| !user.is_empty());
+    if act_as.is_some_and(|user| !plain_name(user)) {
+        return Err(ApiError::bad_request(
+            "invalid_input",
+            "The user to check with is too long or holds a line break.",
+        ));
+    }
+    let credentials = checking(&form.user, form.password, act_as);
+    let (endpoint, server) = verified_endpoint(
+        &state,
+        address,
+        form.side,
+        &form.server,
+        &form.user,
+        &credentials,
+    )
+    .await?;
+    let signed_in = SignedIn {
+        account: Account {
+            server,
+            user: form.user,
+        },
+        endpoint,
+        credentials: kept(credentials),
+    };
+    let old = state.sessions.id_in(&headers);
+    let id = state
+        .sessions
+        .sign_in_as(old.as_deref(), Role::Admin, form.side, signed_in);
+    let data = state.sessions.get(&id).unwrap_or_default();
+    if let (Some(source), Some(target)) = (&data.source, &data.target) {
+        // Moves that lost their credentials in a restart go on.
+        groups::resume_waiting(&state, &admin_owner(source), source, target).await?;
+    }
+    Ok((
+        [(header::SET_COOKIE, state.sessions.cookie(&id))],
+        Json(view(&data)),
+    )
+        .into_response())
+}
+
+/// The service accounts signed in (none in a user's session).
+pub(super) async fn session(
+    _: AdminEnabled,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Json<AdminSessionView> {
+    let data = state
+        .sessions
+        .id_in(&headers)
+        .and_then(|id| state.sessions.get(&id))
+        .unwrap_or_default();
+    Json(view(&data))
+}
+
+fn view(data: &SessionData) -> AdminSessionView {
+    if data.role != Role::Admin {
+        return AdminSessionView::default();
+    }
+    AdminSessionView {
+        source: data.source.as_ref().map(|s| s.account.clone()),
+        target: data.target.as_ref().map(|s| s.account.clone()),
+    }
+}
