@@ -1,5 +1,7 @@
 //! The back end's integration tests, in one binary (one link, one run).
 //!
+//! * `admin` moves a list of users in groups with service accounts
+//!   (Dovecot master users) through the API.
 //! * `api` drives the router in-process with `Router::oneshot`.
 //! * `convert_cli` runs the real `ferry convert` on corpus files.
 //! * `import_cli` runs the real `ferry import` against a real Radicale.
@@ -12,6 +14,7 @@
 //! * `serve_kill` kills `ferry serve` mid-move and starts it again.
 //! * `sync_cli` runs the real `ferry sync` between Dovecot servers.
 
+mod admin;
 mod api;
 mod convert_cli;
 mod import_cli;

@@ -14,7 +14,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-struct Server {
+pub struct Server {
     child: Child,
     authority: String,
 }
@@ -31,7 +31,7 @@ fn start(dir: &Path) -> Server {
 }
 
 /// `ferry serve` with its log (at the most verbose level) going to `log`.
-fn start_logging(dir: &Path, log: Stdio) -> Server {
+pub fn start_logging(dir: &Path, log: Stdio) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ferry"))
         .current_dir(dir)
         .args(["serve", "--listen", "127.0.0.1:0", "--config"])
@@ -56,7 +56,7 @@ fn start_logging(dir: &Path, log: Stdio) -> Server {
 
 /// One request as the page sends it; the status, the cookie set and the
 /// JSON body.
-fn call(
+pub fn call(
     server: &Server,
     method: &str,
     path: &str,
