@@ -1,5 +1,7 @@
 //! The page's building blocks.
 
+mod admin_groups;
+mod admin_mode;
 mod detail_panel;
 mod drop_zone;
 mod empty_state;
@@ -16,9 +18,12 @@ mod page_tabs;
 mod review_start;
 mod rules_panel;
 mod server_fields;
+mod service_account_card;
 mod sign_in_form;
 mod text_field;
+mod user_list_input;
 
+pub use admin_mode::AdminMode;
 pub use detail_panel::DetailPanel;
 pub use drop_zone::{ACCEPTED, DropZone};
 pub use empty_state::EmptyState;
