@@ -8,7 +8,8 @@
 //! server; the page stays responsive and shows each file's progress.
 
 use crate::components::{
-    AdminMode, DetailPanel, DropZone, EmptyState, FileReport, MoveMail, PageTabs, Part, RulesPanel, shown_part,
+    AdminMode, DetailPanel, DropZone, EmptyState, FileReport, MoveMail, PageTabs, Part, RulesPanel,
+    shown_part,
 };
 use crate::{api, files, parser};
 use ferry_shared::ParseLimits;

@@ -18,8 +18,8 @@ use crate::error::BackendError;
 use ferry_shared::ParseLimits;
 use serde::Deserialize;
 use site::{
-    AdminConfig, JobConfig, LoginConfig, NetworkConfig, OAuthProvider, ServerConfig, SessionConfig, SiteConfig,
-    StoreConfig,
+    AdminConfig, JobConfig, LoginConfig, NetworkConfig, OAuthProvider, ServerConfig, SessionConfig,
+    SiteConfig, StoreConfig,
 };
 use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddr};

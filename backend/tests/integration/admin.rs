@@ -164,7 +164,11 @@ async fn the_user_list_is_checked_line_by_line_and_only_admins_reach_it() {
         error_message(&short),
         "Line 2: expected three values — source user, target user, group — but found 2."
     );
-    let twice = send(&app.router, upload("alice,alice,A\nbob,bob,A\nalice,carol,B\n")).await;
+    let twice = send(
+        &app.router,
+        upload("alice,alice,A\nbob,bob,A\nalice,carol,B\n"),
+    )
+    .await;
     assert_eq!(
         error_message(&twice),
         "Line 3: the source user “alice” is listed already on line 1."
@@ -367,7 +371,10 @@ fn a_group_moves_exactly_its_users_a_rerun_copies_nothing_and_passwords_stay_sec
     assert!(log.lines().count() > 2, "the log was written");
     for canary in [SOURCE_CANARY, TARGET_CANARY] {
         assert!(!log.contains(canary), "the log holds a service password");
-        assert!(!answers.contains(canary), "an answer holds a service password");
+        assert!(
+            !answers.contains(canary),
+            "an answer holds a service password"
+        );
         for file in ["state/ferry.sqlite3", "state/ferry.sqlite3-wal"] {
             let bytes = std::fs::read(dir.join(file)).unwrap_or_default();
             assert!(

@@ -26,7 +26,9 @@ pub struct ListedUser {
 pub enum UserListError {
     #[error("The list holds no users.")]
     Empty,
-    #[error("Line {line}: expected three values — source user, target user, group — but found {found}.")]
+    #[error(
+        "Line {line}: expected three values — source user, target user, group — but found {found}."
+    )]
     Columns { line: u64, found: usize },
     #[error("Line {line}: the {what} is empty.")]
     EmptyName { line: u64, what: &'static str },
@@ -185,7 +187,10 @@ mod tests {
             error("a,a,A\nb,b,A\nc,c,A\nd,d,A\n"),
             "Line 4: the list holds more than 3 users; split it into several lists."
         );
-        assert_eq!(error("source_user,target_user,group\n"), "The list holds no users.");
+        assert_eq!(
+            error("source_user,target_user,group\n"),
+            "The list holds no users."
+        );
         let long = format!("{},a,A\n", "x".repeat(MAX_NAME + 1));
         assert!(error(&long).starts_with("Line 1: the source user is longer"));
     }

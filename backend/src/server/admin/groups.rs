@@ -76,11 +76,7 @@ pub(super) async fn cancel(
 }
 
 /// The users of `group`; `404` when the list has no such group.
-async fn members(
-    state: &AppState,
-    owner: &str,
-    group: &str,
-) -> Result<Vec<GroupMember>, ApiError> {
+async fn members(state: &AppState, owner: &str, group: &str) -> Result<Vec<GroupMember>, ApiError> {
     let members = state
         .store
         .admin_group(owner, group)

@@ -94,16 +94,12 @@ impl AdminSession {
     /// The key owning the admin's list and jobs: the source service
     /// account's, marked as an admin's so it is never a user's.
     fn owner(&self) -> Result<String, ApiError> {
-        self.data
-            .source
-            .as_ref()
-            .map(admin_owner)
-            .ok_or_else(|| {
-                ApiError::bad_request(
-                    "not_signed_in",
-                    "Please sign in with the old server's service account first.",
-                )
-            })
+        self.data.source.as_ref().map(admin_owner).ok_or_else(|| {
+            ApiError::bad_request(
+                "not_signed_in",
+                "Please sign in with the old server's service account first.",
+            )
+        })
     }
 
     /// Both service accounts, which must be signed in.

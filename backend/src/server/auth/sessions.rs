@@ -267,7 +267,10 @@ mod tests {
         let admin = sessions.sign_in_as(Some(&user), Role::Admin, Side::Target, signed_in("root"));
         let data = sessions.get(&admin).unwrap();
         assert_eq!(data.role, Role::Admin);
-        assert!(data.source.is_none(), "the user's mailbox is not the admin's");
+        assert!(
+            data.source.is_none(),
+            "the user's mailbox is not the admin's"
+        );
         assert_eq!(data.view(), SessionView::default());
         let back = sessions.sign_in(Some(&admin), Side::Source, signed_in("alice"));
         let data = sessions.get(&back).unwrap();
