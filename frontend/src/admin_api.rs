@@ -1,7 +1,7 @@
 //! Admin mode's calls, typed with `ferry_shared::admin::api`: signing in
 //! with service accounts, the user list, starting and cancelling groups.
-//! `GET /api/admin/session` answers `404` when the site has admin mode
-//! off, which is how the page knows not to offer it.
+//! `GET /api/admin/session` says whether the site has admin mode on, so
+//! the page knows whether to offer it.
 
 use crate::http;
 use ferry_shared::admin::api::{AdminSessionView, AdminUserView, UserListSaved, UserListText};
@@ -20,7 +20,7 @@ pub struct AdminSignInRequest {
     pub act_as: Option<String>,
 }
 
-/// The service accounts signed in; an error when admin mode is off.
+/// Whether admin mode is on, and the service accounts signed in.
 pub async fn session() -> Result<AdminSessionView, String> {
     http::get("/api/admin/session").await
 }

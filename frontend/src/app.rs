@@ -187,8 +187,8 @@ pub fn App() -> impl IntoView {
     let admin = RwSignal::new(false);
     spawn_local(async move {
         if let Ok(view) = crate::admin_api::session().await {
+            admin.set(view.enabled);
             admin_session.set(view);
-            admin.set(true);
         }
     });
     let any_read = move || {

@@ -91,9 +91,14 @@ async fn admin_sign_in_is_refused_when_admin_mode_is_off_or_the_password_is_wron
     )
     .await;
     assert_eq!(refused.status, StatusCode::NOT_FOUND, "{}", refused.text);
-    for path in ["/api/admin/session", "/api/admin/users"] {
-        assert_eq!(send(&off.router, get(path, None)).await.status, 404);
-    }
+    assert_eq!(
+        send(&off.router, get("/api/admin/users", None))
+            .await
+            .status,
+        404
+    );
+    let session = send(&off.router, get("/api/admin/session", None)).await;
+    assert_eq!(session.json()["enabled"], false, "{}", session.text);
 
     let on = test_app(admin_site(5000), true).await;
     let wrong = send(
@@ -124,6 +129,7 @@ async fn admin_sign_in_is_refused_when_admin_mode_is_off_or_the_password_is_wron
     assert!(!signed_in.text.contains(SOURCE_CANARY));
     let cookie = signed_in.cookie().unwrap();
     let session = send(&on.router, get("/api/admin/session", Some(&cookie))).await;
+    assert_eq!(session.json()["enabled"], true);
     assert_eq!(session.json()["source"]["user"], "admin");
     assert_eq!(session.json()["target"], Value::Null);
     // The admin's session is no user's: the user's page sees nobody, and

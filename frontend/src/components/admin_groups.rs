@@ -58,7 +58,7 @@ fn UserRow(user: AdminUserView) -> impl IntoView {
             percent(user.copied, user.total)
         ),
     };
-    let class = user.state.map_or("badge", state_class);
+    let class = user.state.map_or("badge idle", state_class);
     view! {
         <tr>
             <td data-label="Old user">{user.source_user}</td>

@@ -5,9 +5,12 @@
 use crate::api::{Account, JobState};
 use serde::{Deserialize, Serialize};
 
-/// The service accounts an admin signed in with, per side.
+/// Whether the site has admin mode on, and the service accounts an admin
+/// signed in with, per side.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct AdminSessionView {
+    /// Admin mode is on (else the page does not offer it).
+    pub enabled: bool,
     pub source: Option<Account>,
     pub target: Option<Account>,
 }

@@ -1,12 +1,14 @@
 //! Admin mode under `/api/admin`, when the site enables it (`[admin]
-//! enabled = true`; otherwise every address here answers `404`). An admin
+//! enabled = true`; otherwise every address here but the session answers
+//! `404`). An admin
 //! signs in with a service account on each side and moves the users of a
 //! list, group by group; the jobs are the admin's own, run by the same
 //! machinery, limits and store as users' moves.
 //!
 //! * `POST /api/admin/sign-in` — `{side, server, user, password,
 //!   act_as?}`: a service account, checked ([`sign_in`]).
-//! * `GET /api/admin/session` — the service accounts signed in.
+//! * `GET /api/admin/session` — whether admin mode is on, and the
+//!   service accounts signed in.
 //! * `POST /api/admin/users` — `{csv}`: the user list, replacing the last
 //!   one ([`users`]).
 //! * `GET /api/admin/users` — every listed user with group and status.

@@ -87,14 +87,15 @@ pub(super) async fn sign_in(
     }
     Ok((
         [(header::SET_COOKIE, state.sessions.cookie(&id))],
-        Json(view(&data)),
+        Json(view(&state, &data)),
     )
         .into_response())
 }
 
-/// The service accounts signed in (none in a user's session).
+/// Whether admin mode is on, and the service accounts signed in (none
+/// in a user's session). The one address here that answers with admin
+/// mode off, so the page can ask without an error.
 pub(super) async fn session(
-    _: AdminEnabled,
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Json<AdminSessionView> {
@@ -103,14 +104,19 @@ pub(super) async fn session(
         .id_in(&headers)
         .and_then(|id| state.sessions.get(&id))
         .unwrap_or_default();
-    Json(view(&data))
+    Json(view(&state, &data))
 }
 
-fn view(data: &SessionData) -> AdminSessionView {
-    if data.role != Role::Admin {
-        return AdminSessionView::default();
+fn view(state: &AppState, data: &SessionData) -> AdminSessionView {
+    let enabled = state.config.site.admin.enabled;
+    if !enabled || data.role != Role::Admin {
+        return AdminSessionView {
+            enabled,
+            ..AdminSessionView::default()
+        };
     }
     AdminSessionView {
+        enabled,
         source: data.source.as_ref().map(|s| s.account.clone()),
         target: data.target.as_ref().map(|s| s.account.clone()),
     }
