@@ -10,20 +10,15 @@
 // desktop and phone width go to e2e/artifacts/admin-*.png.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { launchBrowser, startFerry } from './support.mjs';
+import {
+  countMessages, launchBrowser, openWatchedPage, shootBothWidths, startDemoServers,
+  mailTestPaths, startFerryAllowingLoopback,
+} from './support.mjs';
 
-const root = path.resolve(import.meta.dirname, '..');
-const binDir = path.dirname(process.env.FERRY_BIN ?? path.join(root, 'target/debug/ferry'));
-const ferryBin = process.env.FERRY_BIN ?? path.join(binDir, 'ferry');
-const demoBin = process.env.FERRY_DEMO_SERVERS_BIN ?? path.join(binDir, 'demo_servers');
-const artifacts = path.join(root, 'e2e/artifacts');
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
+const { root, ferryBin, demoBin, artifacts } = mailTestPaths();
 const LIST = 'source_user,target_user,group\nalice,alice,Pilot\nbob,bob,Later\n';
 
 let demo;
@@ -35,39 +30,8 @@ let context;
 let scratch;
 const problems = [];
 
-function startDemoServers() {
-  const child = spawn(demoBin, ['80', '--master-user'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const found = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('demo_servers did not start in 120 s')), 120_000);
-    let buffered = '';
-    child.stdout.on('data', (chunk) => {
-      buffered += chunk;
-      const source = buffered.match(/^source: 127\.0\.0\.1:(\d+)/m);
-      const target = buffered.match(/^target: 127\.0\.0\.1:(\d+)/m);
-      if (source && target && /^admin: /m.test(buffered)) {
-        clearTimeout(timer);
-        resolve({ source: Number(source[1]), target: Number(target[1]) });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`demo_servers exited with ${code}`)));
-  });
-  return { child, found };
-}
-
 function startFerryNamed(name, more = []) {
-  const config = path.join(scratch, `${name}.toml`);
-  writeFileSync(config, [
-    `data_dir = ${JSON.stringify(path.join(scratch, `data-${name}`))}`,
-    `static_dir = ${JSON.stringify(path.join(root, 'dist'))}`,
-    '[network]',
-    'allowed_networks = ["127.0.0.0/8"]',
-    'allowed_ports = []',
-    '[sessions]',
-    'secure_cookie = false',
-    ...more,
-    '',
-  ].join('\n'));
-  const ferry = startFerry(ferryBin, ['--config', config]);
+  const ferry = startFerryAllowingLoopback(ferryBin, scratch, path.join(root, 'dist'), name, more);
   servers.push(ferry.child);
   return ferry.url;
 }
@@ -75,7 +39,7 @@ function startFerryNamed(name, more = []) {
 before(async () => {
   mkdirSync(artifacts, { recursive: true });
   scratch = mkdtempSync(path.join(os.tmpdir(), 'ferry-e2e-admin-'));
-  const started = startDemoServers();
+  const started = startDemoServers(demoBin, ['80', '--master-user'], /^admin: /m);
   demo = started.child;
   ports = await started.found;
   adminUrl = await startFerryNamed('admin', ['[admin]', 'enabled = true']);
@@ -97,22 +61,8 @@ afterEach(() => {
   assert.deepEqual(found, [], 'the page reported errors');
 });
 
-async function openPage(url, hash) {
-  const page = await context.newPage();
-  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console.error: ${msg.text()}`);
-  });
-  await page.goto(new URL(hash, url).href);
-  return page;
-}
-
-async function shoot(page, name) {
-  await page.screenshot({ path: path.join(artifacts, `admin-${name}-desktop.png`), fullPage: true });
-  await page.setViewportSize(PHONE);
-  await page.screenshot({ path: path.join(artifacts, `admin-${name}-phone.png`), fullPage: true });
-  await page.setViewportSize(DESKTOP);
-}
+const openPage = (url, hash) => openWatchedPage(context, new URL(hash, url).href, problems);
+const shoot = (page, name) => shootBothWidths(page, path.join(artifacts, `admin-${name}`));
 
 const card = (page, title) => page.locator('section.mailbox-card', { has: page.getByRole('heading', { name: title }) });
 const group = (page, name) => page.locator('section.admin-group', { has: page.getByRole('heading', { name: `Group ${name}` }) });
@@ -130,46 +80,9 @@ async function signIn(page, title, port, password) {
   return side;
 }
 
-/** Messages per folder of `user` on the server at `port` (a tiny IMAP client). */
-async function countMessages(port, user, password) {
-  const socket = net.connect(port, '127.0.0.1');
-  socket.setEncoding('utf8');
-  let buffered = '';
-  let waiting = null;
-  socket.on('data', (chunk) => {
-    buffered += chunk;
-    if (waiting && waiting.test()) waiting.done();
-  });
-  const until = (check) => new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`IMAP timeout: ${buffered.slice(-200)}`)), 20_000);
-    waiting = { test: check, done: () => { clearTimeout(timer); waiting = null; resolve(); } };
-    if (check()) waiting.done();
-  });
-  let tag = 0;
-  const command = async (line) => {
-    tag += 1;
-    const start = buffered.length;
-    socket.write(`a${tag} ${line}\r\n`);
-    const done = new RegExp(`^a${tag} (OK|NO|BAD)`, 'm');
-    await until(() => done.test(buffered.slice(start)));
-    const answer = buffered.slice(start);
-    assert.match(answer, new RegExp(`^a${tag} OK`, 'm'), `IMAP ${line}`);
-    return answer;
-  };
-  await until(() => buffered.includes('* OK'));
-  await command(`LOGIN ${user} ${password}`);
-  const listed = await command('LIST "" "*"');
-  const names = [...listed.matchAll(/^\* LIST \(([^)]*)\) (?:"[^"]*"|NIL) (.+)$/gm)]
-    .filter(([, flags]) => !/\\Noselect|\\NonExistent/i.test(flags))
-    .map(([, , name]) => name.trim());
-  let total = 0;
-  for (const name of names) {
-    const status = await command(`STATUS ${name} (MESSAGES)`);
-    total += Number(status.match(/MESSAGES (\d+)/)[1]);
-  }
-  await command('LOGOUT').catch(() => {});
-  socket.destroy();
-  return total;
+/** All messages of `user` on the server at `port`. */
+async function total(port, user, password) {
+  return Object.values(await countMessages(port, user, password)).reduce((a, b) => a + b, 0);
 }
 
 test('the Admin tab shows only where the site has admin mode on', async () => {
@@ -213,8 +126,8 @@ test('an admin signs in, gives the list and moves group Pilot only, then again',
   assert.match(await row(page, 'bob').textContent(), /Not started/);
   await shoot(page, '2-list');
 
-  const sourceAlice = await countMessages(ports.source, 'alice', 'alice-secret');
-  const sourceBob = await countMessages(ports.source, 'bob', 'bob-secret');
+  const sourceAlice = await total(ports.source, 'alice', 'alice-secret');
+  const sourceBob = await total(ports.source, 'bob', 'bob-secret');
   assert.ok(sourceAlice > 0 && sourceBob > 0);
   await group(page, 'Pilot').getByRole('button', { name: 'Start moving group Pilot' }).click();
   await row(page, 'alice').getByText('Done', { exact: true }).waitFor({ timeout: 180_000 });
@@ -222,8 +135,8 @@ test('an admin signs in, gives the list and moves group Pilot only, then again',
   const [, copied, total] = progress.match(/(\d+) of (\d+) messages/);
   assert.equal(copied, total);
   assert.equal(Number(total), sourceAlice, 'the page counted what the server holds');
-  assert.equal(await countMessages(ports.target, 'alice', 'alice-secret'), sourceAlice);
-  assert.equal(await countMessages(ports.target, 'bob', 'bob-secret'), 0, 'group Later untouched');
+  assert.equal(await total(ports.target, 'alice', 'alice-secret'), sourceAlice);
+  assert.equal(await total(ports.target, 'bob', 'bob-secret'), 0, 'group Later untouched');
   assert.match(await row(page, 'bob').textContent(), /Not started/);
   assert.match(await group(page, 'Pilot').locator('.group-summary').textContent(), /1 of 1 done/);
   await shoot(page, '3-pilot-done');
@@ -234,7 +147,7 @@ test('an admin signs in, gives the list and moves group Pilot only, then again',
   assert.equal((await accepted).status(), 202);
   await row(page, 'alice').getByText('0 of 0 messages').waitFor({ timeout: 60_000 });
   await row(page, 'alice').getByText('Done', { exact: true }).waitFor({ timeout: 60_000 });
-  assert.equal(await countMessages(ports.target, 'alice', 'alice-secret'), sourceAlice);
+  assert.equal(await total(ports.target, 'alice', 'alice-secret'), sourceAlice);
   await shoot(page, '4-run-again');
   await page.close();
 });

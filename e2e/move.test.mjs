@@ -8,21 +8,16 @@
 // each step, desktop and phone width, go to e2e/artifacts/move-*.png.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { launchBrowser, parseCsv, startFerry } from './support.mjs';
+import {
+  countMessages, launchBrowser, openWatchedPage, parseCsv, shootBothWidths, startDemoServers,
+  mailTestPaths, startFerryAllowingLoopback,
+} from './support.mjs';
 
-const root = path.resolve(import.meta.dirname, '..');
-const binDir = path.dirname(process.env.FERRY_BIN ?? path.join(root, 'target/debug/ferry'));
-const ferryBin = process.env.FERRY_BIN ?? path.join(binDir, 'ferry');
-const demoBin = process.env.FERRY_DEMO_SERVERS_BIN ?? path.join(binDir, 'demo_servers');
-const artifacts = path.join(root, 'e2e/artifacts');
+const { root, ferryBin, demoBin, artifacts } = mailTestPaths();
 const MESSAGES = 300;
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
 const USER = 'alice';
 const PASSWORD = 'alice-secret';
 
@@ -35,51 +30,17 @@ let scratch;
 let jobId;
 const problems = [];
 
-/** Starts the two Dovecot servers; resolves to their ports. */
-function startDemoServers() {
-  const child = spawn(demoBin, [String(MESSAGES)], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const found = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('demo_servers did not start in 120 s')), 120_000);
-    let buffered = '';
-    child.stdout.on('data', (chunk) => {
-      buffered += chunk;
-      const source = buffered.match(/^source: 127\.0\.0\.1:(\d+)/m);
-      const target = buffered.match(/^target: 127\.0\.0\.1:(\d+)/m);
-      if (source && target) {
-        clearTimeout(timer);
-        resolve({ source: Number(source[1]), target: Number(target[1]) });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`demo_servers exited with ${code}`)));
-  });
-  return { child, found };
-}
-
-/** `ferry serve` that may reach loopback over plain http, with its own
- * data folder named `name`, and `more` configuration lines. */
-function startFerryAllowingLoopback(name, more = []) {
-  const config = path.join(scratch, `${name}.toml`);
-  writeFileSync(config, [
-    `data_dir = ${JSON.stringify(path.join(scratch, `data-${name}`))}`,
-    `static_dir = ${JSON.stringify(path.join(root, 'dist'))}`,
-    '[network]',
-    'allowed_networks = ["127.0.0.0/8"]',
-    'allowed_ports = []',
-    '[sessions]',
-    'secure_cookie = false',
-    ...more,
-    '',
-  ].join('\n'));
-  return startFerry(ferryBin, ['--config', config]);
+function startFerryNamed(name, more = []) {
+  return startFerryAllowingLoopback(ferryBin, scratch, path.join(root, 'dist'), name, more);
 }
 
 before(async () => {
   mkdirSync(artifacts, { recursive: true });
   scratch = mkdtempSync(path.join(os.tmpdir(), 'ferry-e2e-move-'));
-  const started = startDemoServers();
+  const started = startDemoServers(demoBin, [String(MESSAGES)]);
   demo = started.child;
   ports = await started.found;
-  const ferry = startFerryAllowingLoopback('typed');
+  const ferry = startFerryNamed('typed');
   server = ferry.child;
   baseUrl = await ferry.url;
   context = await launchBrowser(scratch, { acceptDownloads: true });
@@ -98,23 +59,13 @@ afterEach(() => {
 });
 
 async function openMovePage(url = baseUrl) {
-  const page = await context.newPage();
-  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console.error: ${msg.text()}`);
-  });
-  await page.goto(new URL('/#move', url).href);
+  const page = await openWatchedPage(context, new URL('/#move', url).href, problems);
   await page.getByRole('heading', { name: 'Move your mail' }).waitFor();
   return page;
 }
 
 /** Full-page screenshots at desktop and phone width. */
-async function shoot(page, name) {
-  await page.screenshot({ path: path.join(artifacts, `move-${name}-desktop.png`), fullPage: true });
-  await page.setViewportSize(PHONE);
-  await page.screenshot({ path: path.join(artifacts, `move-${name}-phone.png`), fullPage: true });
-  await page.setViewportSize(DESKTOP);
-}
+const shoot = (page, name) => shootBothWidths(page, path.join(artifacts, `move-${name}`));
 
 const card = (page, title) => page.locator('section.mailbox-card', { has: page.getByRole('heading', { name: title }) });
 
@@ -145,48 +96,6 @@ async function signInWithKeyboard(page, prefix, port) {
   await page.keyboard.press('Tab');
   await page.keyboard.type(PASSWORD);
   await page.keyboard.press('Enter');
-}
-
-/** A tiny IMAP client: the number of messages in every folder. */
-async function countMessages(port) {
-  const socket = net.connect(port, '127.0.0.1');
-  socket.setEncoding('utf8');
-  let buffered = '';
-  let waiting = null;
-  socket.on('data', (chunk) => {
-    buffered += chunk;
-    if (waiting && waiting.test()) waiting.done();
-  });
-  const until = (test) => new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`IMAP timeout: ${buffered.slice(-200)}`)), 20_000);
-    waiting = { test, done: () => { clearTimeout(timer); waiting = null; resolve(); } };
-    if (test()) waiting.done();
-  });
-  let tag = 0;
-  const command = async (line) => {
-    tag += 1;
-    const start = buffered.length;
-    socket.write(`a${tag} ${line}\r\n`);
-    const done = new RegExp(`^a${tag} (OK|NO|BAD)`, 'm');
-    await until(() => done.test(buffered.slice(start)));
-    const answer = buffered.slice(start);
-    assert.match(answer, new RegExp(`^a${tag} OK`, 'm'), `IMAP ${line}`);
-    return answer;
-  };
-  await until(() => buffered.includes('* OK'));
-  await command(`LOGIN ${USER} ${PASSWORD}`);
-  const listed = await command('LIST "" "*"');
-  const names = [...listed.matchAll(/^\* LIST \(([^)]*)\) (?:"[^"]*"|NIL) (.+)$/gm)]
-    .filter(([, flags]) => !/\\Noselect|\\NonExistent/i.test(flags))
-    .map(([, , name]) => name.trim());
-  const counts = {};
-  for (const name of names) {
-    const status = await command(`STATUS ${name} (MESSAGES)`);
-    counts[name] = Number(status.match(/MESSAGES (\d+)/)[1]);
-  }
-  await command('LOGOUT').catch(() => {});
-  socket.destroy();
-  return counts;
 }
 
 const sum = (values) => values.reduce((a, b) => a + b, 0);
@@ -289,8 +198,8 @@ test('the move runs to Done with live progress, and the reports match', async ()
     rows.map((r) => r.slice(0, 4)));
 
   // And the servers: the new mailbox holds as many messages as the old.
-  const before = await countMessages(ports.source);
-  const after = await countMessages(ports.target);
+  const before = await countMessages(ports.source, USER, PASSWORD);
+  const after = await countMessages(ports.target, USER, PASSWORD);
   assert.equal(sum(Object.values(before)), Number(total));
   assert.equal(sum(Object.values(after)), sum(Object.values(before)));
   await page.close();
@@ -332,7 +241,7 @@ test('a site with its own servers lets people pick them from a list', async () =
     '[[servers]]', `id = "${id}"`, `label = "${label}"`, 'kind = "imap"', `role = "${role}"`,
     'host = "127.0.0.1"', `port = ${port}`, 'tls = "none"',
   ];
-  const ferry = startFerryAllowingLoopback('listed', [
+  const ferry = startFerryNamed('listed', [
     ...listed('old', 'Old mail server', 'source', ports.source),
     ...listed('new', 'New mail server', 'target', ports.target),
   ]);

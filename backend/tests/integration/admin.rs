@@ -70,6 +70,19 @@ fn admin_form(side: &str, server: &Dovecot, password: &str) -> Value {
     })
 }
 
+/// The old server's service account signing in, with no session yet.
+async fn admin_sign_in(router: &axum::Router, server: &Dovecot, password: &str) -> Answer {
+    send(
+        router,
+        post(
+            "/api/admin/sign-in",
+            &admin_form("source", server, password),
+            None,
+        ),
+    )
+    .await
+}
+
 fn admin_site(max_users: usize) -> SiteConfig {
     let mut site = SiteConfig::default();
     site.admin.enabled = true;
@@ -81,15 +94,7 @@ fn admin_site(max_users: usize) -> SiteConfig {
 async fn admin_sign_in_is_refused_when_admin_mode_is_off_or_the_password_is_wrong() {
     let server = dovecot(Layout::LegacyDotted, SOURCE_CANARY);
     let off = test_app(SiteConfig::default(), true).await;
-    let refused = send(
-        &off.router,
-        post(
-            "/api/admin/sign-in",
-            &admin_form("source", &server, SOURCE_CANARY),
-            None,
-        ),
-    )
-    .await;
+    let refused = admin_sign_in(&off.router, &server, SOURCE_CANARY).await;
     assert_eq!(refused.status, StatusCode::NOT_FOUND, "{}", refused.text);
     assert_eq!(
         send(&off.router, get("/api/admin/users", None))
@@ -101,29 +106,13 @@ async fn admin_sign_in_is_refused_when_admin_mode_is_off_or_the_password_is_wron
     assert_eq!(session.json()["enabled"], false, "{}", session.text);
 
     let on = test_app(admin_site(5000), true).await;
-    let wrong = send(
-        &on.router,
-        post(
-            "/api/admin/sign-in",
-            &admin_form("source", &server, "canary-Wrong-pa55-0c1d"),
-            None,
-        ),
-    )
-    .await;
+    let wrong = admin_sign_in(&on.router, &server, "canary-Wrong-pa55-0c1d").await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED, "{}", wrong.text);
     assert_eq!(wrong.json()["error"]["code"], "sign_in_refused");
     assert!(!wrong.text.contains("canary-Wrong"));
     assert!(wrong.cookie().is_none());
 
-    let signed_in = send(
-        &on.router,
-        post(
-            "/api/admin/sign-in",
-            &admin_form("source", &server, SOURCE_CANARY),
-            None,
-        ),
-    )
-    .await;
+    let signed_in = admin_sign_in(&on.router, &server, SOURCE_CANARY).await;
     assert_eq!(signed_in.status, StatusCode::OK, "{}", signed_in.text);
     assert_eq!(signed_in.json()["source"]["user"], "admin");
     assert!(!signed_in.text.contains(SOURCE_CANARY));
@@ -153,15 +142,7 @@ fn error_message(answer: &Answer) -> String {
 async fn the_user_list_is_checked_line_by_line_and_only_admins_reach_it() {
     let server = dovecot(Layout::LegacyDotted, SOURCE_CANARY);
     let app = test_app(admin_site(3), true).await;
-    let signed_in = send(
-        &app.router,
-        post(
-            "/api/admin/sign-in",
-            &admin_form("source", &server, SOURCE_CANARY),
-            None,
-        ),
-    )
-    .await;
+    let signed_in = admin_sign_in(&app.router, &server, SOURCE_CANARY).await;
     let admin = signed_in.cookie().unwrap();
     let upload = |csv: &str| post("/api/admin/users", &json!({ "csv": csv }), Some(&admin));
 
@@ -307,22 +288,15 @@ fn a_group_moves_exactly_its_users_a_rerun_copies_nothing_and_passwords_stay_sec
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["target"]["user"], "admin");
     let cookie = cookie.unwrap();
-    let (status, _, body) = remember(call(
-        &server,
-        "POST",
-        "/api/admin/users",
-        Some(&cookie),
-        Some(&json!({ "csv": LIST })),
-    ));
+    // A request of the signed-in admin: its status and answer.
+    let admin_post = |path: &str, body: Value| {
+        let (status, _, answer) = remember(call(&server, "POST", path, Some(&cookie), Some(&body)));
+        (status, answer)
+    };
+    let (status, body) = admin_post("/api/admin/users", json!({ "csv": LIST }));
     assert_eq!(status, 200, "{body}");
 
-    let (status, _, body) = remember(call(
-        &server,
-        "POST",
-        "/api/admin/groups/A/start",
-        Some(&cookie),
-        Some(&json!({})),
-    ));
+    let (status, body) = admin_post("/api/admin/groups/A/start", json!({}));
     assert_eq!(status, 202, "{body}");
     assert_eq!(body["queued"], 2);
     let users = wait_for_group(&server, &cookie, "A", &mut answers.borrow_mut());
@@ -340,34 +314,16 @@ fn a_group_moves_exactly_its_users_a_rerun_copies_nothing_and_passwords_stay_sec
     );
 
     // The cut-over: group A again copies nothing new.
-    let (status, _, body) = remember(call(
-        &server,
-        "POST",
-        "/api/admin/groups/A/start",
-        Some(&cookie),
-        Some(&json!({})),
-    ));
+    let (status, body) = admin_post("/api/admin/groups/A/start", json!({}));
     assert_eq!(status, 202, "{body}");
     let users = wait_for_group(&server, &cookie, "A", &mut answers.borrow_mut());
     for name in ["alice", "bob"] {
         assert_eq!(user(&users, name)["copied"], 0, "{users:#?}");
         assert_moved_exactly(&servers, name);
     }
-    let (status, _, _) = remember(call(
-        &server,
-        "POST",
-        "/api/admin/groups/B/cancel",
-        Some(&cookie),
-        Some(&json!({})),
-    ));
+    let (status, _) = admin_post("/api/admin/groups/B/cancel", json!({}));
     assert_eq!(status, 204);
-    let (status, _, body) = remember(call(
-        &server,
-        "POST",
-        "/api/admin/groups/C/start",
-        Some(&cookie),
-        Some(&json!({})),
-    ));
+    let (status, body) = admin_post("/api/admin/groups/C/start", json!({}));
     assert_eq!(status, 404, "{body}");
     assert_eq!(body["error"]["code"], "unknown_group");
 

@@ -28,48 +28,42 @@ pub fn ServiceAccountCard(
     let error = RwSignal::new(None::<String>);
     let switching = RwSignal::new(false);
     let form_hidden = move || account.with(Option::is_some) && !switching.get();
-    let sign_in = Action::new_local(move |request: &AdminSignInRequest| {
-        let request = request.clone();
-        async move {
-            match admin_api::sign_in(request).await {
-                Ok(view) => {
-                    let _ = password.try_set(String::new());
-                    let _ = switching.try_set(false);
-                    on_signed_in.run(view);
-                }
-                Err(message) => {
-                    let _ = error.try_set(Some(message));
-                }
-            }
+    let sign_in =
+        Action::new_local(|request: &AdminSignInRequest| admin_api::sign_in(request.clone()));
+    // The answer: signed in (the password is forgotten), or why not.
+    Effect::new(move |_| match sign_in.value().get() {
+        Some(Ok(view)) => {
+            password.set(String::new());
+            switching.set(false);
+            on_signed_in.run(view);
         }
+        Some(Err(message)) => error.set(Some(message)),
+        None => {}
     });
     let busy = sign_in.pending();
-    let submit = move |ev: web_sys::SubmitEvent| {
-        ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
-        let request = server.choice().and_then(|server| {
-            let name = user.get_untracked().trim().to_string();
-            let secret = password.get_untracked();
-            if name.is_empty() || secret.is_empty() {
-                return Err("Type the service account's name and password.".to_string());
-            }
-            let check = act_as.get_untracked().trim().to_string();
-            Ok(AdminSignInRequest {
+    let filled = move || {
+        let name = user.get_untracked().trim().to_string();
+        let secret = password.get_untracked();
+        let check = act_as.get_untracked().trim().to_string();
+        match (server.choice(), name.is_empty() || secret.is_empty()) {
+            (Err(message), _) => Err(message),
+            (Ok(_), true) => Err("Type the service account's name and password.".to_string()),
+            (Ok(server), false) => Ok(AdminSignInRequest {
                 side,
                 server,
                 user: name,
                 password: secret,
                 act_as: (!check.is_empty()).then_some(check),
-            })
-        });
-        match request {
-            Ok(request) => {
-                error.set(None);
+            }),
+        }
+    };
+    let submit = move |ev: web_sys::SubmitEvent| {
+        ev.prevent_default();
+        if !busy.get_untracked() {
+            error.set(filled().err());
+            if let Ok(request) = filled() {
                 sign_in.dispatch(request);
             }
-            Err(message) => error.set(Some(message)),
         }
     };
     let id = move |name: &str| format!("{prefix}-{name}");

@@ -4,15 +4,15 @@
 
 use super::service_account::{checking, kept};
 use super::{AdminEnabled, admin_owner, groups};
-use crate::server::auth::sessions::{Role, SessionData, SignedIn};
-use crate::server::auth::{ClientAddress, plain_name, verified_endpoint};
+use crate::server::auth::sessions::{Role, SessionData};
+use crate::server::auth::{ClientAddress, plain_name, verified_sign_in};
 use crate::server::{ApiError, AppState};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use ferry_shared::admin::api::AdminSessionView;
-use ferry_shared::api::{Account, ServerChoice, Side};
+use ferry_shared::api::{ServerChoice, Side};
 use secrecy::SecretString;
 use serde::Deserialize;
 
@@ -59,28 +59,12 @@ pub(super) async fn sign_in(
         ));
     }
     let credentials = checking(&form.user, form.password, act_as);
-    let (endpoint, server) = verified_endpoint(
-        &state,
-        address,
-        form.side,
-        &form.server,
-        &form.user,
-        &credentials,
-    )
-    .await?;
-    let signed_in = SignedIn {
-        account: Account {
-            server,
-            user: form.user,
-        },
-        endpoint,
-        credentials: kept(credentials),
-    };
-    let old = state.sessions.id_in(&headers);
-    let id = state
+    let (side, server, user) = (form.side, form.server, form.user);
+    let mut signed_in = verified_sign_in(&state, address, side, &server, user, credentials).await?;
+    signed_in.credentials = kept(signed_in.credentials);
+    let (id, data) = state
         .sessions
-        .sign_in_as(old.as_deref(), Role::Admin, form.side, signed_in);
-    let data = state.sessions.get(&id).unwrap_or_default();
+        .sign_in_request(&headers, Role::Admin, side, signed_in);
     if let (Some(source), Some(target)) = (&data.source, &data.target) {
         // Moves that lost their credentials in a restart go on.
         groups::resume_waiting(&state, &admin_owner(source), source, target).await?;

@@ -29,7 +29,7 @@ use ferry_mail::imap::{Credentials, Endpoint, Security};
 use ferry_shared::api::{Account, ServerChoice, SessionView, Side, SiteServer, SiteView};
 use secrecy::SecretString;
 use serde::Deserialize;
-use sessions::SignedIn;
+use sessions::{Role, SignedIn};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Instant;
 use verify::Refusal;
@@ -107,30 +107,20 @@ async fn sign_in(
     headers: HeaderMap,
     Json(form): Json<SignInForm>,
 ) -> Result<Response, ApiError> {
+    let SignInForm {
+        side,
+        server,
+        user,
+        password,
+    } = form;
     let credentials = Credentials::Login {
-        user: form.user.clone(),
-        password: form.password,
+        user: user.clone(),
+        password,
     };
-    let (endpoint, server_label) = verified_endpoint(
-        &state,
-        address,
-        form.side,
-        &form.server,
-        &form.user,
-        &credentials,
-    )
-    .await?;
-    let signed_in = SignedIn {
-        account: Account {
-            server: server_label,
-            user: form.user,
-        },
-        endpoint,
-        credentials,
-    };
-    let old = state.sessions.id_in(&headers);
-    let id = state.sessions.sign_in(old.as_deref(), form.side, signed_in);
-    let data = state.sessions.get(&id).unwrap_or_default();
+    let signed_in = verified_sign_in(&state, address, side, &server, user, credentials).await?;
+    let (id, data) = state
+        .sessions
+        .sign_in_request(&headers, Role::User, side, signed_in);
     if let (Some(source), Some(target)) = (&data.source, &data.target) {
         // Jobs that lost their credentials in a restart go on.
         state
@@ -148,22 +138,22 @@ async fn sign_in(
 
 /// Checks an account before it counts as signed in: the attempt limits,
 /// the user name, the server (allowed, resolvable) and the mailbox
-/// opening with `credentials` (signed in as `user`). Where the server is
-/// and its name for the page.
-pub(crate) async fn verified_endpoint(
+/// opening with `credentials` (signed in as `user`). The account signed
+/// in, with where its server is and its name for the page.
+pub(crate) async fn verified_sign_in(
     state: &AppState,
     address: IpAddr,
     side: Side,
     server: &ServerChoice,
-    user: &str,
-    credentials: &Credentials,
-) -> Result<(Endpoint, String), ApiError> {
+    user: String,
+    credentials: Credentials,
+) -> Result<SignedIn, ApiError> {
     let now = Instant::now();
     state
         .sign_in_throttle
         .attempt(address, now)
         .map_err(ApiError::too_many)?;
-    if !plain_name(user) {
+    if !plain_name(&user) {
         return Err(ApiError::bad_request(
             "invalid_input",
             "The user name is empty, too long or holds a line break.",
@@ -180,8 +170,15 @@ pub(crate) async fn verified_endpoint(
         .sign_in_throttle
         .account_open(&account_key, now)
         .map_err(ApiError::too_many)?;
-    match verify::verify_imap(&endpoint, credentials).await {
-        Ok(()) => Ok((endpoint, server_label)),
+    match verify::verify_imap(&endpoint, &credentials).await {
+        Ok(()) => Ok(SignedIn {
+            account: Account {
+                server: server_label,
+                user,
+            },
+            endpoint,
+            credentials,
+        }),
         Err(Refusal::Credentials) => {
             state.sign_in_throttle.failed(&account_key, Instant::now());
             Err(ApiError::new(

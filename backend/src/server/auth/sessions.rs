@@ -175,6 +175,21 @@ impl Sessions {
         id
     }
 
+    /// [`Sessions::sign_in_as`] over the session the request's `headers`
+    /// name: the new id and what the session now holds.
+    pub fn sign_in_request(
+        &self,
+        headers: &HeaderMap,
+        role: Role,
+        side: Side,
+        signed_in: SignedIn,
+    ) -> (String, SessionData) {
+        let old = self.id_in(headers);
+        let id = self.sign_in_as(old.as_deref(), role, side, signed_in);
+        let data = self.get(&id).unwrap_or_default();
+        (id, data)
+    }
+
     /// Ends the session `id`.
     pub fn end(&self, id: &str) {
         self.lock().remove(id);
