@@ -4,8 +4,9 @@
 //! user list is checked line by line with plain errors; only an admin
 //! session reaches `/api/admin`; a started group moves exactly its users
 //! (their target mailboxes verified message by message against their
-//! sources, the other group's untouched), a re-run copies nothing, and
-//! the service accounts' passwords are in no answer, log or store.
+//! sources, the other group's untouched), a re-run copies nothing, the
+//! service accounts' passwords are in no answer, log or store, and after a
+//! restart a group's moves go on once the admin signs in again.
 
 use crate::serve_kill::{Server, call, start_logging};
 use crate::sign_in::{Answer, get, post, send, test_app};
@@ -345,4 +346,105 @@ fn a_group_moves_exactly_its_users_a_rerun_copies_nothing_and_passwords_stay_sec
             );
         }
     }
+}
+
+/// The listed users (in-process) until every user of `group` has
+/// `state`.
+async fn wait_in_process(router: &axum::Router, cookie: &str, group: &str, state: &str) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let users = send(router, get("/api/admin/users", Some(cookie)))
+            .await
+            .json();
+        let members: Vec<&Value> = users
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|user| user["group"] == group)
+            .collect();
+        if members.iter().all(|user| user["state"] == state) {
+            return users;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "group {group} {state}: {users:#}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_restart_a_groups_moves_wait_for_the_admin_and_go_on() {
+    let servers = servers();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let make = || async {
+        let mut site = admin_site(5000);
+        site.network.allowed_networks = vec!["127.0.0.0/8".parse().unwrap()];
+        site.network.allowed_ports = Vec::new();
+        let config = ferry_backend::config::ServeConfig {
+            data_dir: data.clone(),
+            site,
+            ..Default::default()
+        };
+        let store = ferry_backend::store::Store::open(&data).await.unwrap();
+        ferry_backend::server::AppState::new(config, store)
+    };
+    let sign_in_both = |router: axum::Router| {
+        let (source, target) = (&servers.source, &servers.target);
+        async move {
+            let first = admin_sign_in(&router, source, SOURCE_CANARY).await;
+            let cookie = first.cookie().unwrap();
+            let second = send(
+                &router,
+                post(
+                    "/api/admin/sign-in",
+                    &admin_form("target", target, TARGET_CANARY),
+                    Some(&cookie),
+                ),
+            )
+            .await;
+            assert_eq!(second.status, StatusCode::OK, "{}", second.text);
+            (cookie, second.cookie().unwrap())
+        }
+    };
+
+    let before = make().await;
+    let store = before.store.clone();
+    let router = ferry_backend::server::app(before);
+    let (_, cookie) = sign_in_both(router.clone()).await;
+    let saved = send(
+        &router,
+        post("/api/admin/users", &json!({ "csv": LIST }), Some(&cookie)),
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.text);
+    send(
+        &router,
+        post("/api/admin/groups/A/start", &json!({}), Some(&cookie)),
+    )
+    .await;
+    wait_in_process(&router, &cookie, "A", "done").await;
+    // The process dies while alice's move is recorded as running.
+    let owner = format!("admin:127.0.0.1:{}/admin", servers.source.addr().port());
+    let members = store.admin_group(&owner, "A").await.unwrap();
+    let alice = members[0].job_id.clone().unwrap();
+    store
+        .set_job_state(&alice, ferry_shared::api::JobState::Running, None)
+        .await
+        .unwrap();
+
+    let after = make().await;
+    assert_eq!(after.jobs.recover().await.unwrap(), 1);
+    let router = ferry_backend::server::app(after);
+    // Signed in again, the service accounts carry the waiting move on.
+    let (_, cookie) = sign_in_both(router.clone()).await;
+    let users = wait_in_process(&router, &cookie, "A", "done").await;
+    assert_eq!(
+        user(users.as_array().unwrap(), "alice")["copied"],
+        0,
+        "{users:#}"
+    );
+    assert_moved_exactly(&servers, "alice");
+    assert_moved_exactly(&servers, "bob");
 }
