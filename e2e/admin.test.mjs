@@ -81,7 +81,7 @@ async function signIn(page, title, port, password) {
 }
 
 /** All messages of `user` on the server at `port`. */
-async function total(port, user, password) {
+async function messagesOf(port, user, password) {
   return Object.values(await countMessages(port, user, password)).reduce((a, b) => a + b, 0);
 }
 
@@ -126,8 +126,8 @@ test('an admin signs in, gives the list and moves group Pilot only, then again',
   assert.match(await row(page, 'bob').textContent(), /Not started/);
   await shoot(page, '2-list');
 
-  const sourceAlice = await total(ports.source, 'alice', 'alice-secret');
-  const sourceBob = await total(ports.source, 'bob', 'bob-secret');
+  const sourceAlice = await messagesOf(ports.source, 'alice', 'alice-secret');
+  const sourceBob = await messagesOf(ports.source, 'bob', 'bob-secret');
   assert.ok(sourceAlice > 0 && sourceBob > 0);
   await group(page, 'Pilot').getByRole('button', { name: 'Start moving group Pilot' }).click();
   await row(page, 'alice').getByText('Done', { exact: true }).waitFor({ timeout: 180_000 });
@@ -135,8 +135,8 @@ test('an admin signs in, gives the list and moves group Pilot only, then again',
   const [, copied, total] = progress.match(/(\d+) of (\d+) messages/);
   assert.equal(copied, total);
   assert.equal(Number(total), sourceAlice, 'the page counted what the server holds');
-  assert.equal(await total(ports.target, 'alice', 'alice-secret'), sourceAlice);
-  assert.equal(await total(ports.target, 'bob', 'bob-secret'), 0, 'group Later untouched');
+  assert.equal(await messagesOf(ports.target, 'alice', 'alice-secret'), sourceAlice);
+  assert.equal(await messagesOf(ports.target, 'bob', 'bob-secret'), 0, 'group Later untouched');
   assert.match(await row(page, 'bob').textContent(), /Not started/);
   assert.match(await group(page, 'Pilot').locator('.group-summary').textContent(), /1 of 1 done/);
   await shoot(page, '3-pilot-done');
@@ -147,7 +147,7 @@ test('an admin signs in, gives the list and moves group Pilot only, then again',
   assert.equal((await accepted).status(), 202);
   await row(page, 'alice').getByText('0 of 0 messages').waitFor({ timeout: 60_000 });
   await row(page, 'alice').getByText('Done', { exact: true }).waitFor({ timeout: 60_000 });
-  assert.equal(await total(ports.target, 'alice', 'alice-secret'), sourceAlice);
+  assert.equal(await messagesOf(ports.target, 'alice', 'alice-secret'), sourceAlice);
   await shoot(page, '4-run-again');
   await page.close();
 });
