@@ -9,7 +9,7 @@
 //! restart a group's moves go on once the admin signs in again.
 
 use crate::serve_kill::{Server, call, start_logging};
-use crate::sign_in::{Answer, get, post, send, test_app};
+use crate::sign_in::{Answer, get, post, send, state_over, test_app};
 use axum::http::StatusCode;
 use ferry_backend::config::site::SiteConfig;
 use ferry_testkit::dovecot::{Dovecot, DovecotOptions, Layout};
@@ -378,18 +378,7 @@ async fn after_a_restart_a_groups_moves_wait_for_the_admin_and_go_on() {
     let servers = servers();
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let make = || async {
-        let mut site = admin_site(5000);
-        site.network.allowed_networks = vec!["127.0.0.0/8".parse().unwrap()];
-        site.network.allowed_ports = Vec::new();
-        let config = ferry_backend::config::ServeConfig {
-            data_dir: data.clone(),
-            site,
-            ..Default::default()
-        };
-        let store = ferry_backend::store::Store::open(&data).await.unwrap();
-        ferry_backend::server::AppState::new(config, store)
-    };
+    let make = || state_over(&data, admin_site(5000));
     let sign_in_both = |router: axum::Router| {
         let (source, target) = (&servers.source, &servers.target);
         async move {
