@@ -11,14 +11,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { launchBrowser, parseCsv, startDemoServers, startLoopbackFerry, stopAll, watchedPage } from './support.mjs';
+import { launchBrowser, mailTestPaths, parseCsv, startDemoServers, startLoopbackFerry, stopAll, watchedPage } from './support.mjs';
 import { PASSWORD, USER, card, countMessages, sum } from './mail_servers.mjs';
 
-const root = path.resolve(import.meta.dirname, '..');
-const binDir = path.dirname(process.env.FERRY_BIN ?? path.join(root, 'target/debug/ferry'));
-const ferryBin = process.env.FERRY_BIN ?? path.join(binDir, 'ferry');
-const demoBin = process.env.FERRY_DEMO_SERVERS_BIN ?? path.join(binDir, 'demo_servers');
-const artifacts = path.join(root, 'e2e/artifacts');
+const { root, ferryBin, demoBin, artifacts } = mailTestPaths();
 const MESSAGES = 300;
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };

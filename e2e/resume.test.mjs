@@ -12,14 +12,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { launchBrowser, startDemoServers, startLoopbackFerry, watchedPage } from './support.mjs';
+import { launchBrowser, mailTestPaths, startDemoServers, startLoopbackFerry, watchedPage } from './support.mjs';
 import { PASSWORD, USER, card, countMessages, sum } from './mail_servers.mjs';
 
-const root = path.resolve(import.meta.dirname, '..');
-const binDir = path.dirname(process.env.FERRY_BIN ?? path.join(root, 'target/debug/ferry'));
-const ferryBin = process.env.FERRY_BIN ?? path.join(binDir, 'ferry');
-const demoBin = process.env.FERRY_DEMO_SERVERS_BIN ?? path.join(binDir, 'demo_servers');
-const artifacts = path.join(root, 'e2e/artifacts');
+const { root, ferryBin, demoBin, artifacts } = mailTestPaths();
 /** Enough for the copy to last some seconds, so it can be stopped. */
 const MESSAGES = 2000;
 const PHONE = { width: 390, height: 844 };

@@ -25,7 +25,7 @@ export function launchBrowser(scratch, options = {}) {
 /** Starts testkit's demo_servers with `args`; `found` resolves to the
  * ports it prints (`source`, `target`) and, with `--oauth`, the test
  * provider's `authorize` and `token` URLs. */
-export function startDemoServers(demoBin, args) {
+export function startDemoServers(demoBin, args, ready = null) {
   const child = spawn(demoBin, args, { stdio: ['pipe', 'pipe', 'inherit'] });
   const oauth = args.includes('--oauth');
   const found = new Promise((resolve, reject) => {
@@ -37,7 +37,7 @@ export function startDemoServers(demoBin, args) {
       const target = buffered.match(/^target: 127\.0\.0\.1:(\d+)/m);
       const authorize = buffered.match(/^authorize: (\S+)/m);
       const token = buffered.match(/^token: (\S+)/m);
-      if (source && target && (!oauth || (authorize && token))) {
+      if (source && target && (!oauth || (authorize && token)) && (!ready || ready.test(buffered))) {
         clearTimeout(timer);
         resolve({
           source: Number(source[1]),
@@ -130,4 +130,28 @@ export function parseCsv(text) {
   }
   if (field || row.length) { row.push(field); rows.push(row); }
   return rows;
+}
+
+/** A watched page (see [`watchedPage`]) opened at `url`. */
+export async function openWatchedPage(context, url, problems) {
+  const page = await watchedPage(context, problems);
+  await page.goto(url);
+  return page;
+}
+
+/** Full-page screenshots `PREFIX-desktop.png` and `PREFIX-phone.png`. */
+export async function shootBothWidths(page, prefix) {
+  await page.screenshot({ path: `${prefix}-desktop.png`, fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: `${prefix}-phone.png`, fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+/** Where the mail tests find the project, the binaries and the
+ * screenshots' folder (FERRY_BIN and FERRY_DEMO_SERVERS_BIN override). */
+export function mailTestPaths() {
+  const root = path.resolve(import.meta.dirname, '..');
+  const ferryBin = process.env.FERRY_BIN ?? path.join(root, 'target/debug/ferry');
+  const demoBin = process.env.FERRY_DEMO_SERVERS_BIN ?? path.join(path.dirname(ferryBin), 'demo_servers');
+  return { root, ferryBin, demoBin, artifacts: path.join(root, 'e2e/artifacts') };
 }

@@ -8,8 +8,8 @@
 //! server; the page stays responsive and shows each file's progress.
 
 use crate::components::{
-    AddressCheckButton, AddressChecks, DetailPanel, DropZone, EmptyState, FileReport, MoveMail,
-    PageTabs, Part, RulesPanel, shown_part,
+    AddressCheckButton, AddressChecks, AdminMode, DetailPanel, DropZone, EmptyState, FileReport,
+    MoveMail, PageTabs, Part, RulesPanel, shown_part,
 };
 use crate::{api, files, parser};
 use ferry_shared::ParseLimits;
@@ -183,6 +183,15 @@ pub fn App() -> impl IntoView {
         download_error.set(files::download("ferry-conversion-report.csv", "text/csv", &csv).err());
     };
     let part = shown_part();
+    // Admin mode is offered when the site answers for it.
+    let admin_session = RwSignal::new(Default::default());
+    let admin = RwSignal::new(false);
+    spawn_local(async move {
+        if let Ok(view) = crate::admin_api::session().await {
+            admin.set(view.enabled);
+            admin_session.set(view);
+        }
+    });
     let any_read = move || {
         page.files.with(|list| {
             list.iter()
@@ -198,7 +207,7 @@ pub fn App() -> impl IntoView {
             </div>
             <p class="tagline">"Move your mailbox — mail, calendar, tasks and contacts — to your new server."</p>
         </header>
-        <PageTabs part=part/>
+        <PageTabs part=part admin=admin/>
         <main class="page" hidden=move || part.get() != Part::Preview>
             <section class="intro" aria-labelledby="preview-title">
                 <h1 id="preview-title">"Preview a calendar or contacts export"</h1>
@@ -245,13 +254,18 @@ pub fn App() -> impl IntoView {
         <main class="page" hidden=move || part.get() != Part::Move>
             <MoveMail/>
         </main>
+        <main class="page" hidden=move || part.get() != Part::Admin>
+            <Show when=move || admin.get() fallback=|| view! { <p>"This site does not offer admin mode."</p> }>
+                <AdminMode session=admin_session/>
+            </Show>
+        </main>
         <footer class="site-footer">
             <p>
                 "Ferry"
                 {move || version.get().map(|v| format!(" {v}"))}
                 {move || match part.get() {
                     Part::Preview => " · files are read in your browser with WebAssembly",
-                    Part::Move => " · your mail goes straight from server to server",
+                    Part::Move | Part::Admin => " · your mail goes straight from server to server",
                 }}
             </p>
         </footer>

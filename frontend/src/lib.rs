@@ -6,13 +6,15 @@
 //! * [`parser`] — the page's side of the parser worker, where files are
 //!   read, parsed and mapped off the main thread; [`worker_protocol`] is
 //!   the message format both sides share.
-//! * [`api`] — the page's configuration from the back end.
+//! * [`api`] — the page's configuration from the back end;
+//!   [`admin_api`] — admin mode's calls.
 //! * [`http`] — JSON requests to the back end and their errors in words;
 //!   [`mail_api`] — the mail move's calls on it; [`job_events`] — a job's
 //!   live progress (server-sent events); [`rate`] — speed and time left;
 //!   [`job_text`], [`units`] — jobs, sizes and counts in plain words;
 //!   [`calendar_api`] — calendar jobs and the address check.
 
+pub mod admin_api;
 pub mod api;
 pub mod app;
 pub mod calendar_api;

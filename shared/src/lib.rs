@@ -30,6 +30,7 @@
 // `cargo doc --document-private-items`.
 #![allow(rustdoc::private_intra_doc_links)]
 
+pub mod admin;
 pub mod api;
 pub mod convert;
 pub mod csv;

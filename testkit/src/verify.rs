@@ -63,6 +63,16 @@ pub fn legacy_to_slash(name: &str) -> String {
 /// Appends `folders` to the first user of `server`, creating folders.
 pub fn seed(server: &Dovecot, folders: &[GeneratedFolder]) -> io::Result<()> {
     let (user, password) = &server.options().users[0];
+    seed_user(server, user, password, folders)
+}
+
+/// Appends `folders` to `user` of `server`, creating folders.
+pub fn seed_user(
+    server: &Dovecot,
+    user: &str,
+    password: &str,
+    folders: &[GeneratedFolder],
+) -> io::Result<()> {
     let mut client = TestClient::login(server.addr(), user, password)?;
     for folder in folders {
         let name = server_name(server.options().layout, &folder.path);

@@ -9,7 +9,7 @@
 //!
 //! * [`site`] — the deployment's own decisions: servers users may pick,
 //!   allowed networks and ports, OAuth2 providers, sign-in limits,
-//!   sessions, jobs, the store.
+//!   sessions, jobs, the store, admin mode.
 
 pub mod site;
 
@@ -18,8 +18,8 @@ use crate::error::BackendError;
 use ferry_shared::ParseLimits;
 use serde::Deserialize;
 use site::{
-    JobConfig, LoginConfig, NetworkConfig, OAuthProvider, ServerConfig, SessionConfig, SiteConfig,
-    StoreConfig,
+    AdminConfig, JobConfig, LoginConfig, NetworkConfig, OAuthProvider, ServerConfig, SessionConfig,
+    SiteConfig, StoreConfig,
 };
 use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -74,6 +74,7 @@ struct FileConfig {
     sessions: Option<SessionConfig>,
     jobs: Option<JobConfig>,
     store: Option<StoreConfig>,
+    admin: Option<AdminConfig>,
 }
 
 impl ServeConfig {
@@ -153,6 +154,7 @@ impl ServeConfig {
                 sessions: file.sessions.unwrap_or_default(),
                 jobs: file.jobs.unwrap_or_default(),
                 store: file.store.unwrap_or_default(),
+                admin: file.admin.unwrap_or_default(),
             },
         }
     }
@@ -276,6 +278,12 @@ mod tests {
             ServeConfig::from_toml(no_provider, &args)
                 .unwrap_err()
                 .contains("oauth provider")
+        );
+        let unknown_admin_server = "[admin]\nenabled = true\nservers = [\"nowhere\"]\n";
+        assert!(
+            ServeConfig::from_toml(unknown_admin_server, &args)
+                .unwrap_err()
+                .contains("nowhere")
         );
         let insecure = "listen = \"0.0.0.0:8080\"\n[sessions]\nsecure_cookie = false\n";
         assert!(

@@ -26,6 +26,7 @@ pub struct SiteConfig {
     pub sessions: SessionConfig,
     pub jobs: JobConfig,
     pub store: StoreConfig,
+    pub admin: AdminConfig,
 }
 
 /// Where user-supplied hosts may lead.
@@ -275,6 +276,39 @@ pub struct StoreConfig {
     pub credentials_key_env: Option<String>,
 }
 
+/// Admin mode: a service account of each side moves the users of a
+/// list (CSV) in groups, acting for each user (IMAP: SASL PLAIN with
+/// the user as authorization identity).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AdminConfig {
+    /// Whether admins may sign in with service accounts. Default false:
+    /// everything under `/api/admin` answers `404`.
+    pub enabled: bool,
+    /// The `[[servers]]` ids admin mode may use. Empty (the default):
+    /// every listed server, or any host typed when the site lists none.
+    pub servers: Vec<String>,
+    /// Most users in one list. Default 5000.
+    pub max_users: usize,
+}
+
+impl Default for AdminConfig {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            servers: Vec::new(),
+            max_users: 5000,
+        }
+    }
+}
+
+impl AdminConfig {
+    /// Whether admin mode may use the listed server `id`.
+    pub fn allows(&self, id: &str) -> bool {
+        self.servers.is_empty() || self.servers.iter().any(|allowed| allowed == id)
+    }
+}
+
 /// Why a site configuration cannot be used.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum SiteError {
@@ -282,6 +316,8 @@ pub enum SiteError {
     DuplicateServer(String),
     #[error("server “{id}”: {problem}")]
     Server { id: String, problem: String },
+    #[error("admin.servers names the unknown server “{0}”")]
+    UnknownAdminServer(String),
 }
 
 impl SiteConfig {
@@ -318,6 +354,14 @@ impl SiteConfig {
             if server.max_connections == 0 {
                 return Err(problem("max_connections must be at least 1"));
             }
+        }
+        if let Some(unknown) = self
+            .admin
+            .servers
+            .iter()
+            .find(|id| !self.servers.iter().any(|server| &server.id == *id))
+        {
+            return Err(SiteError::UnknownAdminServer(unknown.clone()));
         }
         Ok(())
     }

@@ -81,13 +81,26 @@ pub fn owner_of(source: &SignedIn) -> String {
 pub fn pair_of(source: &SignedIn, target: &SignedIn) -> String {
     format!(
         "{}@{}:{} -> {}@{}:{}",
-        source.credentials.user(),
+        mailbox_user(&source.credentials),
         source.endpoint.host,
         source.endpoint.port,
-        target.credentials.user(),
+        mailbox_user(&target.credentials),
         target.endpoint.host,
         target.endpoint.port
     )
+}
+
+/// Whose mailbox `credentials` open: the user acted for when an admin
+/// signs in for them (SASL PLAIN authorization identity), else the user
+/// signing in.
+pub fn mailbox_user(credentials: &ferry_mail::imap::Credentials) -> &str {
+    match credentials {
+        ferry_mail::imap::Credentials::Plain {
+            authzid: Some(user),
+            ..
+        } => user,
+        other => other.user(),
+    }
 }
 
 impl Jobs {
@@ -192,10 +205,23 @@ impl Jobs {
         target: SignedIn,
         folders: Option<Vec<String>>,
     ) -> Result<String, BackendError> {
+        self.start_owned(owner_of(&source), source, target, folders)
+            .await
+    }
+
+    /// [`Jobs::start`] for `owner` (an admin's jobs are the admin's, not
+    /// the users' they move).
+    pub async fn start_owned(
+        &self,
+        owner: String,
+        source: SignedIn,
+        target: SignedIn,
+        folders: Option<Vec<String>>,
+    ) -> Result<String, BackendError> {
         let id = new_id();
         let job = NewJob {
             id: id.clone(),
-            owner: owner_of(&source),
+            owner,
             source: source.account.clone(),
             target: target.account.clone(),
             pair: pair_of(&source, &target),
@@ -222,18 +248,21 @@ impl Jobs {
             if self.store.job_owner(&id).await?.map(|(_, p)| p) != Some(pair.clone()) {
                 continue;
             }
-            self.keep(
-                &id,
-                JobCredentials {
-                    source: source.clone(),
-                    target: target.clone(),
-                },
-            )
-            .await;
-            self.queue(id).await?;
+            self.resume(id, source.clone(), target.clone()).await?;
             resumed += 1;
         }
         Ok(resumed)
+    }
+
+    /// Job `id`, waiting for sign-in, goes on with these credentials.
+    pub async fn resume(
+        &self,
+        id: String,
+        source: SignedIn,
+        target: SignedIn,
+    ) -> Result<(), BackendError> {
+        self.keep(&id, JobCredentials { source, target }).await;
+        self.queue(id).await
     }
 
     /// Stops job `id` (`owner`'s); `false` when there is no such job.

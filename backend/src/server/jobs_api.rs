@@ -19,7 +19,7 @@
 //! the same routes; their reports list every item
 //! ([`super::calendar_report`]).
 
-use super::auth::sessions::{SessionData, SignedIn};
+use super::auth::sessions::{Role, SessionData, SignedIn};
 use super::{ApiError, AppState};
 use crate::jobs::calendar::calendar_owner;
 use crate::jobs::owner_of;
@@ -73,6 +73,7 @@ impl FromRequestParts<AppState> for SignedInUser {
             .sessions
             .id_in(&parts.headers)
             .and_then(|id| state.sessions.get(&id))
+            .filter(|data| data.role == Role::User)
             .ok_or_else(not_signed_in)?;
         let owner = data
             .source

@@ -6,12 +6,15 @@
 //! * [`api`] — health and the page's settings.
 //! * [`auth`] — the site's servers, signing in, sessions, the cross-site
 //!   guard and the attempt limits.
+//! * [`admin`] — admin mode: service accounts moving a list of users
+//!   in groups.
 //! * [`jobs_api`] — starting, watching (server-sent events), cancelling
 //!   and re-running jobs, and their reports.
 //! * [`calendar_api`] — calendar jobs and the address check, for a
 //!   session with a calendar target; its upload route has its own body
 //!   limit (`[jobs] max_upload_bytes`) instead of `max_body_bytes`.
 
+pub mod admin;
 mod api;
 pub mod auth;
 mod calendar_api;
@@ -108,6 +111,7 @@ pub fn app(state: AppState) -> Router {
             api::router()
                 .merge(auth::router())
                 .merge(jobs_api::router())
+                .merge(admin::router())
                 .layer(axum::middleware::from_fn(auth::guard::same_site_only)),
         )
         .fallback_service(static_files::service(&config.static_dir))

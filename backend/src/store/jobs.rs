@@ -33,7 +33,7 @@ fn state_name(state: JobState) -> &'static str {
     }
 }
 
-fn state_of(name: &str) -> JobState {
+pub(super) fn state_of(name: &str) -> JobState {
     match name {
         "queued" => JobState::Queued,
         "running" => JobState::Running,

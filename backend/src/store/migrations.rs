@@ -10,6 +10,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("sql/0003_jobs.sql")),
     (4, include_str!("sql/0004_job_folders_chosen.sql")),
     (5, include_str!("sql/0005_calendar_jobs.sql")),
+    (6, include_str!("sql/0006_admin_users.sql")),
     (7, include_str!("sql/0007_job_credentials.sql")),
     (8, include_str!("sql/0008_job_throughput.sql")),
 ];

@@ -1,5 +1,7 @@
 //! The back end's integration tests, in one binary (one link, one run).
 //!
+//! * `admin` moves a list of users in groups with service accounts
+//!   (Dovecot master users) through the API.
 //! * `api` drives the router in-process with `Router::oneshot`.
 //! * `calendar_targets` signs in to EWS and CalDAV targets and runs
 //!   calendar jobs and address checks through the API.
@@ -18,6 +20,7 @@
 //! * `serve_kill` kills `ferry serve` mid-move and starts it again.
 //! * `sync_cli` runs the real `ferry sync` between Dovecot servers.
 
+mod admin;
 mod api;
 mod calendar_targets;
 mod convert_cli;

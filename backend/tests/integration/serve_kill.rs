@@ -35,7 +35,7 @@ fn start(dir: &Path) -> Server {
 }
 
 /// `ferry serve` with its log (at the most verbose level) going to `log`.
-fn start_logging(dir: &Path, log: Stdio) -> Server {
+pub fn start_logging(dir: &Path, log: Stdio) -> Server {
     start_with(dir, log, &[])
 }
 
@@ -74,7 +74,7 @@ pub fn start_with(dir: &Path, log: Stdio, env: &[(&str, &str)]) -> Server {
 
 /// One request as the page sends it; the status, the cookie set and the
 /// JSON body.
-fn call(
+pub fn call(
     server: &Server,
     method: &str,
     path: &str,

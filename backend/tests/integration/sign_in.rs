@@ -46,6 +46,19 @@ pub async fn test_app(mut site: SiteConfig, allow_loopback: bool) -> TestApp {
     }
 }
 
+/// The app's state with `site` (loopback allowed) over the store in
+/// `data`: made again on the same folder, it is Ferry after a restart.
+pub async fn state_over(data: &std::path::Path, mut site: SiteConfig) -> AppState {
+    site.network.allowed_networks = vec!["127.0.0.0/8".parse().unwrap()];
+    site.network.allowed_ports = Vec::new();
+    let config = ServeConfig {
+        data_dir: data.to_path_buf(),
+        site,
+        ..ServeConfig::default()
+    };
+    AppState::new(config, Store::open(data).await.unwrap())
+}
+
 pub struct Answer {
     pub status: StatusCode,
     pub headers: HeaderMap,

@@ -1,6 +1,8 @@
 //! The page's building blocks.
 
 mod address_check;
+mod admin_groups;
+mod admin_mode;
 mod calendar_step;
 mod detail_panel;
 mod drop_zone;
@@ -18,12 +20,16 @@ mod page_tabs;
 mod review_start;
 mod rules_panel;
 mod server_fields;
+mod service_account_card;
 mod sign_in_form;
 mod sign_in_return;
 mod text_field;
 mod throughput_chart;
 
 pub use address_check::{AddressCheckButton, AddressChecks};
+mod user_list_input;
+
+pub use admin_mode::AdminMode;
 pub use detail_panel::DetailPanel;
 pub use drop_zone::{ACCEPTED, DropZone};
 pub use empty_state::EmptyState;

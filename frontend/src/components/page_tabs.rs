@@ -1,5 +1,6 @@
-//! The page's two parts as a tab bar of links: previewing calendar and
-//! contact files, and moving mail. The part shown lives in the address
+//! The page's parts as a tab bar of links: previewing calendar and
+//! contact files, moving mail, and — when the site has it on — admin
+//! mode. The part shown lives in the address
 //! (`#move`), so reloading or bookmarking the page keeps it, and the
 //! browser's Back button goes to the other part.
 
@@ -11,12 +12,15 @@ use leptos::prelude::*;
 pub enum Part {
     Preview,
     Move,
+    /// Admin mode (shown only when the site has it on).
+    Admin,
 }
 
 impl Part {
     fn from_hash(hash: &str) -> Self {
         match hash {
             "#move" => Part::Move,
+            "#admin" => Part::Admin,
             _ => Part::Preview,
         }
     }
@@ -38,7 +42,12 @@ pub fn shown_part() -> ReadSignal<Part> {
 }
 
 #[component]
-pub fn PageTabs(part: ReadSignal<Part>) -> impl IntoView {
+pub fn PageTabs(
+    part: ReadSignal<Part>,
+    /// Whether the site offers admin mode (its tab is shown).
+    #[prop(optional, into)]
+    admin: Signal<bool>,
+) -> impl IntoView {
     let current = move |p: Part| (part.get() == p).then_some("page");
     view! {
         <nav class="page-tabs" aria-label="What to do">
@@ -47,6 +56,9 @@ pub fn PageTabs(part: ReadSignal<Part>) -> impl IntoView {
             </a>
             <a href="#move" class="page-tab" aria-current=move || current(Part::Move)>
                 "Move mail"
+            </a>
+            <a href="#admin" class="page-tab" hidden=move || !admin.get() aria-current=move || current(Part::Admin)>
+                "Admin"
             </a>
         </nav>
     }

@@ -6,11 +6,17 @@
 //! Prints how to reach them and runs until Enter is pressed (or stdin
 //! closes).
 //!
-//! Usage: `demo_servers [MESSAGES] [--oauth REDIRECT_URL]`   (default 300)
+//! Usage: `demo_servers [MESSAGES] [--oauth REDIRECT_URL] [--master-user]`
+//! (default 300 messages)
 //!
 //! With `--oauth`, the source takes OAuth2 tokens (XOAUTH2) besides the
 //! password, from a test provider (client `ferry-test`, user `alice`,
 //! Ferry's callback `REDIRECT_URL`) whose URLs are printed too.
+//!
+//! With `--master-user`, both servers also hold user `bob` (password
+//! `bob-secret`, a smaller mailbox on the source) and a master user
+//! `admin` (password `admin-secret`) that may act for every user — for
+//! trying admin mode.
 
 use base64::Engine as _;
 use ferry_shared::convert::exchange::ExchangeOptions;
@@ -21,7 +27,7 @@ use ferry_testkit::exchange_series::series_starts;
 use ferry_testkit::mailgen::{MailboxSpec, generate};
 use ferry_testkit::oauth_provider::{ProviderOptions, TestOAuthProvider};
 use ferry_testkit::radicale::{Radicale, RadicaleOptions};
-use ferry_testkit::verify::seed;
+use ferry_testkit::verify::{seed, seed_user};
 
 const OAUTH_KEY: &[u8] = b"ferry-demo-oauth2-signing-key-0123456789";
 
@@ -32,7 +38,15 @@ fn main() {
         .iter()
         .position(|arg| arg == "--oauth")
         .and_then(|at| args.get(at + 1));
-    let mut source_options = DovecotOptions::new(Layout::LegacyDotted);
+    let master = args.iter().any(|arg| arg == "--master-user");
+    let with_admin = |mut options: DovecotOptions| {
+        if master {
+            options.users.push(("bob".into(), "bob-secret".into()));
+            options.master_user = Some(("admin".into(), "admin-secret".into()));
+        }
+        options
+    };
+    let mut source_options = with_admin(DovecotOptions::new(Layout::LegacyDotted));
     source_options.oauth2_key = redirect.map(|_| OAUTH_KEY.to_vec());
     let source = Dovecot::start(source_options).expect("the source starts");
     let _provider = redirect.map(|redirect| {
@@ -41,7 +55,7 @@ fn main() {
         println!("token: {}", provider.token_url());
         provider
     });
-    let mut target_options = DovecotOptions::new(Layout::Slash);
+    let mut target_options = with_admin(DovecotOptions::new(Layout::Slash));
     target_options.special_use = vec![("Sent", "\\Sent"), ("Deleted Items", "\\Trash")];
     let target = Dovecot::start(target_options).expect("the target starts");
     seed(
@@ -52,6 +66,15 @@ fn main() {
         }),
     )
     .expect("seeding works");
+    if master {
+        let spec = MailboxSpec {
+            messages: (messages / 4).max(1),
+            large_messages: 0,
+            ..MailboxSpec::small(2)
+        };
+        seed_user(&source, "bob", "bob-secret", &generate(&spec)).expect("seeding bob works");
+        println!("admin: admin (password admin-secret) may act for alice and bob on both servers");
+    }
     println!(
         "source: 127.0.0.1:{} (user alice, password alice-secret)",
         source.addr().port()

@@ -101,7 +101,7 @@ struct SignInForm {
 
 /// The client's address (for the attempt limit); unknown when the app
 /// runs without a socket (tests), which all share one count.
-struct ClientAddress(IpAddr);
+pub(crate) struct ClientAddress(pub(crate) IpAddr);
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
     type Rejection = std::convert::Infallible;
@@ -124,17 +124,6 @@ async fn sign_in(
     headers: HeaderMap,
     Json(form): Json<SignInForm>,
 ) -> Result<Response, ApiError> {
-    let now = Instant::now();
-    state
-        .sign_in_throttle
-        .attempt(address, now)
-        .map_err(ApiError::too_many)?;
-    if !plain_name(&form.user) {
-        return Err(ApiError::bad_request(
-            "invalid_input",
-            "The user name is empty, too long or holds a line break.",
-        ));
-    }
     if let ServerChoice::Listed { id } = &form.server
         && let Some(server) = state.config.site.servers.iter().find(|s| &s.id == id)
         && offers_oauth_only(server)
@@ -148,42 +137,23 @@ async fn sign_in(
         ));
     }
     if let Some(server) = calendar_server(&state, &form.server) {
+        let now = Instant::now();
+        admit(&state, address, &form.user, now)?;
         return sign_in_calendar(&state, server, form, &headers, now).await;
     }
-    let (endpoint, server_label) = endpoint(&state, form.side, &form.server)?;
-    let account_key = format!(
-        "{}:{}/{}",
-        endpoint.host,
-        endpoint.port,
-        form.user.to_lowercase()
-    );
-    state
-        .sign_in_throttle
-        .account_open(&account_key, now)
-        .map_err(ApiError::too_many)?;
+    let SignInForm {
+        side,
+        server,
+        user,
+        password,
+    } = form;
     let credentials = Credentials::Login {
-        user: form.user.clone(),
-        password: form.password,
+        user: user.clone(),
+        password,
     };
-    match verify::verify_imap(&endpoint, &credentials).await {
-        Ok(()) => {}
-        Err(Refusal::Credentials) => {
-            state.sign_in_throttle.failed(&account_key, Instant::now());
-            return Err(refused(form.side));
-        }
-        Err(Refusal::Other(error)) => return Err(error),
-    }
-    let signed_in = SignedIn {
-        account: Account {
-            server: server_label,
-            user: form.user,
-        },
-        endpoint,
-        credentials,
-        token_source: None,
-    };
+    let signed_in = verified_sign_in(&state, address, side, &server, user, credentials).await?;
     let old = state.sessions.id_in(&headers);
-    let (id, data) = keep_signed_in(&state, old.as_deref(), form.side, signed_in).await?;
+    let (id, data) = keep_signed_in(&state, old.as_deref(), side, signed_in).await?;
     Ok(signed_in_answer(&state, &id, &data))
 }
 
@@ -289,8 +259,67 @@ async fn sign_in_calendar(
     Ok(signed_in_answer(state, &id, &data))
 }
 
+/// Checks an account before it counts as signed in: the attempt limits,
+/// the user name, the server (allowed, resolvable) and the mailbox
+/// opening with `credentials` (signed in as `user`). The account signed
+/// in, with where its server is and its name for the page.
+pub(crate) async fn verified_sign_in(
+    state: &AppState,
+    address: IpAddr,
+    side: Side,
+    server: &ServerChoice,
+    user: String,
+    credentials: Credentials,
+) -> Result<SignedIn, ApiError> {
+    let now = Instant::now();
+    admit(state, address, &user, now)?;
+    let (endpoint, server_label) = endpoint(state, side, server)?;
+    let account_key = format!(
+        "{}:{}/{}",
+        endpoint.host,
+        endpoint.port,
+        user.to_lowercase()
+    );
+    state
+        .sign_in_throttle
+        .account_open(&account_key, now)
+        .map_err(ApiError::too_many)?;
+    match verify::verify_imap(&endpoint, &credentials).await {
+        Ok(()) => Ok(SignedIn {
+            account: Account {
+                server: server_label,
+                user,
+            },
+            endpoint,
+            credentials,
+            token_source: None,
+        }),
+        Err(Refusal::Credentials) => {
+            state.sign_in_throttle.failed(&account_key, Instant::now());
+            Err(refused(side))
+        }
+        Err(Refusal::Other(error)) => Err(error),
+    }
+}
+
+/// The first checks of every sign-in: the attempts from `address`, and a
+/// user name that can travel in a protocol line.
+fn admit(state: &AppState, address: IpAddr, user: &str, now: Instant) -> Result<(), ApiError> {
+    state
+        .sign_in_throttle
+        .attempt(address, now)
+        .map_err(ApiError::too_many)?;
+    if !plain_name(user) {
+        return Err(ApiError::bad_request(
+            "invalid_input",
+            "The user name is empty, too long or holds a line break.",
+        ));
+    }
+    Ok(())
+}
+
 /// A user or host name that can travel in a protocol line.
-fn plain_name(text: &str) -> bool {
+pub(crate) fn plain_name(text: &str) -> bool {
     !text.is_empty()
         && text.len() <= MAX_NAME
         && !text.chars().any(|c| matches!(c, '\r' | '\n' | '\0'))

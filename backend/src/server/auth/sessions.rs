@@ -4,6 +4,10 @@
 //! never reach a log, a file or `Debug` output). A sign-in always gives
 //! a new id, so an id planted before it is worth nothing. Sessions
 //! unused for the configured idle time end.
+//!
+//! A session has a [`Role`]: a user's (their own mailboxes) or an
+//! admin's (service accounts acting for listed users). The two never mix:
+//! signing in with the other role starts a fresh session.
 
 use super::calendar_target::SignedInCalendar;
 use crate::oauth::token_source::TokenSource;
@@ -33,9 +37,20 @@ pub struct SignedIn {
     pub token_source: Option<TokenSource>,
 }
 
+/// Whose a session is.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// A user moving their own mailbox.
+    #[default]
+    User,
+    /// An admin: the mailboxes signed in are service accounts.
+    Admin,
+}
+
 /// What one session holds.
 #[derive(Debug, Default, Clone)]
 pub struct SessionData {
+    pub role: Role,
     pub source: Option<SignedIn>,
     pub target: Option<SignedIn>,
     /// The calendar and contacts target (EWS or CalDAV), beside the mail
@@ -44,7 +59,12 @@ pub struct SessionData {
 }
 
 impl SessionData {
+    /// Who is signed in, as the user's page sees it: nobody in an
+    /// admin's session.
     pub fn view(&self) -> SessionView {
+        if self.role == Role::Admin {
+            return SessionView::default();
+        }
         SessionView {
             source: self.source.as_ref().map(|s| s.account.clone()),
             target: self.target.as_ref().map(|s| s.account.clone()),
@@ -122,7 +142,23 @@ impl Sessions {
     /// Signs `signed_in` in on `side`, keeping what the session `old`
     /// (if live) held, under a new id, which is returned; `old` ends.
     pub fn sign_in(&self, old: Option<&str>, side: Side, signed_in: SignedIn) -> String {
-        let mut data = old.and_then(|id| self.get(id)).unwrap_or_default();
+        self.sign_in_as(old, Role::User, side, signed_in)
+    }
+
+    /// [`Sessions::sign_in`] with `role`: what `old` held is kept only
+    /// when it had the same role.
+    pub fn sign_in_as(
+        &self,
+        old: Option<&str>,
+        role: Role,
+        side: Side,
+        signed_in: SignedIn,
+    ) -> String {
+        let mut data = old
+            .and_then(|id| self.get(id))
+            .filter(|data| data.role == role)
+            .unwrap_or_default();
+        data.role = role;
         *data.side_mut(side) = Some(signed_in);
         self.replace(old, data)
     }
@@ -150,9 +186,28 @@ impl Sessions {
     /// session `old` (if live) held, under a new id, which is returned;
     /// `old` ends.
     pub fn sign_in_calendar(&self, old: Option<&str>, signed_in: SignedInCalendar) -> String {
-        let mut data = old.and_then(|id| self.get(id)).unwrap_or_default();
+        let mut data = old
+            .and_then(|id| self.get(id))
+            .filter(|data| data.role == Role::User)
+            .unwrap_or_default();
+        data.role = Role::User;
         data.calendar = Some(signed_in);
         self.replace(old, data)
+    }
+
+    /// [`Sessions::sign_in_as`] over the session the request's `headers`
+    /// name: the new id and what the session now holds.
+    pub fn sign_in_request(
+        &self,
+        headers: &HeaderMap,
+        role: Role,
+        side: Side,
+        signed_in: SignedIn,
+    ) -> (String, SessionData) {
+        let old = self.id_in(headers);
+        let id = self.sign_in_as(old.as_deref(), role, side, signed_in);
+        let data = self.get(&id).unwrap_or_default();
+        (id, data)
     }
 
     /// Ends the session `id`.
@@ -251,6 +306,24 @@ mod tests {
         assert_ne!(fresh, "planted");
         assert!(sessions.get(&fresh).unwrap().target.is_none());
         assert!(!format!("{:?}", sessions.get(&second)).contains("canary-session-pw"));
+    }
+
+    #[test]
+    fn roles_never_mix_in_one_session() {
+        let sessions = Sessions::new(Duration::from_secs(60), true);
+        let user = sessions.sign_in(None, Side::Source, signed_in("alice"));
+        let admin = sessions.sign_in_as(Some(&user), Role::Admin, Side::Target, signed_in("root"));
+        let data = sessions.get(&admin).unwrap();
+        assert_eq!(data.role, Role::Admin);
+        assert!(
+            data.source.is_none(),
+            "the user's mailbox is not the admin's"
+        );
+        assert_eq!(data.view(), SessionView::default());
+        let back = sessions.sign_in(Some(&admin), Side::Source, signed_in("alice"));
+        let data = sessions.get(&back).unwrap();
+        assert_eq!(data.role, Role::User);
+        assert!(data.target.is_none());
     }
 
     #[test]

@@ -1,0 +1,181 @@
+//! The listed users by group, each with their move's status and
+//! progress, and per group the buttons to start it, run it again (the
+//! cut-over: only new mail is copied) or cancel it.
+
+use crate::admin_api;
+use crate::job_text::{percent, state_class, state_words};
+use ferry_shared::admin::api::AdminUserView;
+use ferry_shared::api::JobState;
+use leptos::prelude::*;
+
+/// The groups of `users`, in the order they first appear.
+fn group_names(users: &[AdminUserView]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for user in users {
+        if !names.contains(&user.group) {
+            names.push(user.group.clone());
+        }
+    }
+    names
+}
+
+/// The status as the admin reads it.
+fn status_words(state: Option<JobState>) -> &'static str {
+    match state {
+        None => "Not started",
+        Some(JobState::Running) => "Copying",
+        Some(JobState::WaitingForSignIn) => "Waiting for the service accounts",
+        Some(state) => state_words(state),
+    }
+}
+
+/// "3 of 4 done" and the like.
+fn group_summary(members: &[AdminUserView]) -> String {
+    let count = |wanted: fn(Option<JobState>) -> bool| {
+        members.iter().filter(|user| wanted(user.state)).count()
+    };
+    let done = count(|s| s == Some(JobState::Done));
+    let busy = count(|s| matches!(s, Some(JobState::Queued | JobState::Running)));
+    let failed = count(|s| s == Some(JobState::Failed));
+    let mut text = format!("{done} of {} done", members.len());
+    if busy > 0 {
+        text.push_str(&format!(", {busy} under way"));
+    }
+    if failed > 0 {
+        text.push_str(&format!(", {failed} stopped by an error"));
+    }
+    text
+}
+
+#[component]
+fn UserRow(user: AdminUserView) -> impl IntoView {
+    let progress = match user.state {
+        None => String::new(),
+        Some(_) => format!(
+            "{} of {} messages ({}%)",
+            user.copied,
+            user.total,
+            percent(user.copied, user.total)
+        ),
+    };
+    let class = user.state.map_or("badge idle", state_class);
+    view! {
+        <tr>
+            <td data-label="Old user">{user.source_user}</td>
+            <td data-label="New user">{user.target_user}</td>
+            <td data-label="Status">
+                <span class=class>{status_words(user.state)}</span>
+                {user.reason.map(|reason| view! { <span class="reason">{reason}</span> })}
+            </td>
+            <td data-label="Progress" class="num">{progress}</td>
+        </tr>
+    }
+}
+
+#[component]
+fn GroupCard(
+    name: String,
+    users: Signal<Vec<AdminUserView>>,
+    both_signed_in: Signal<bool>,
+    on_changed: Callback<()>,
+) -> impl IntoView {
+    let error = RwSignal::new(None::<String>);
+    let group = StoredValue::new(name.clone());
+    let members = Memo::new(move |_| {
+        users.with(|all| {
+            all.iter()
+                .filter(|user| group.with_value(|g| &user.group == g))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    });
+    let started = move || members.with(|m| m.iter().any(|user| user.state.is_some()));
+    let busy = move || {
+        members.with(|m| {
+            m.iter()
+                .any(|user| matches!(user.state, Some(JobState::Queued | JobState::Running)))
+        })
+    };
+    let act = Action::new_local(move |start: &bool| {
+        let (start, name) = (*start, group.get_value());
+        async move {
+            let result = if start {
+                admin_api::start_group(name).await
+            } else {
+                admin_api::cancel_group(name).await
+            };
+            error.set(result.err());
+            on_changed.run(());
+        }
+    });
+    let run = move |start: bool| {
+        if !both_signed_in.get_untracked() {
+            error.set(Some(
+                "Sign in with the service accounts of both servers first.".to_string(),
+            ));
+            return;
+        }
+        if !act.pending().get_untracked() {
+            act.dispatch(start);
+        }
+    };
+    view! {
+        <section class="card admin-group" aria-label=format!("Group {name}")>
+            <div class="group-head">
+                <h2>{format!("Group {name}")}</h2>
+                <p class="group-summary" role="status">{move || members.with(|m| group_summary(m))}</p>
+            </div>
+            <div class="job-actions">
+                <button type="button" class="button primary" on:click=move |_| run(true)>
+                    {let name = name.clone(); move || if started() { format!("Run group {name} again") } else { format!("Start moving group {name}") }}
+                </button>
+                <button type="button" class="button secondary" hidden=move || !busy() on:click=move |_| run(false)>
+                    {format!("Cancel group {name}")}
+                </button>
+            </div>
+            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+            <div class="table-wrap">
+                <table class="items admin-users">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Old user"</th>
+                            <th scope="col">"New user"</th>
+                            <th scope="col">"Status"</th>
+                            <th scope="col" class="num">"Progress"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        <For
+                            each=move || members.get()
+                            key=|user| (user.source_user.clone(), status_words(user.state), user.copied, user.total)
+                            children=|user| view! { <UserRow user=user/> }
+                        />
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+pub fn AdminGroups(
+    users: Signal<Vec<AdminUserView>>,
+    both_signed_in: Signal<bool>,
+    on_changed: Callback<()>,
+) -> impl IntoView {
+    let names = Memo::new(move |_| users.with(|u| group_names(u)));
+    view! {
+        <Show when=move || !names.with(Vec::is_empty)>
+            <p class="hint admin-hint">
+                "Start one group at a time. Running a group again copies only mail that arrived since — do it at the cut-over."
+            </p>
+        </Show>
+        <For
+            each=move || names.get()
+            key=|name| name.clone()
+            children=move |name| view! {
+                <GroupCard name=name users=users both_signed_in=both_signed_in on_changed=on_changed/>
+            }
+        />
+    }
+}
