@@ -155,16 +155,50 @@ fn copied(view: &Value) -> u64 {
     })
 }
 
-#[test]
-fn a_move_killed_mid_copy_goes_on_after_restart_and_sign_in_without_duplicates() {
+/// A source seeded with enough mail (1,500 messages and 3 large ones) for
+/// a move to be killed part way, and an empty target.
+fn seeded_servers(seed_number: u64) -> (Dovecot, Dovecot) {
     let source = Dovecot::start(DovecotOptions::new(Layout::LegacyDotted)).unwrap();
     let target = Dovecot::start(DovecotOptions::new(Layout::Slash)).unwrap();
     let spec = MailboxSpec {
         messages: 1500,
         large_messages: 3,
-        ..MailboxSpec::small(11)
+        ..MailboxSpec::small(seed_number)
     };
     seed(&source, &generate(&spec)).unwrap();
+    (source, target)
+}
+
+/// Starts a move on `server` and waits until some, not all, is copied;
+/// the job's id.
+fn start_and_wait_for_progress(server: &Server, cookie: &str) -> String {
+    let (status, _, created) = call(server, "POST", "/api/jobs", Some(cookie), Some(&json!({})));
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_str().unwrap().to_string();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let (_, _, view) = call(
+            server,
+            "GET",
+            &format!("/api/jobs/{id}"),
+            Some(cookie),
+            None,
+        );
+        if copied(&view) > 0 {
+            assert_ne!(
+                view["state"], "done",
+                "the copy ended before the kill: {view}"
+            );
+            return id;
+        }
+        assert!(Instant::now() < deadline, "no progress: {view}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn a_move_killed_mid_copy_goes_on_after_restart_and_sign_in_without_duplicates() {
+    let (source, target) = seeded_servers(11);
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("ferry.toml"),
@@ -174,31 +208,10 @@ fn a_move_killed_mid_copy_goes_on_after_restart_and_sign_in_without_duplicates()
 
     let mut first = start(dir.path());
     let cookie = sign_in(&first, &source, &target);
-    let (status, _, created) = call(&first, "POST", "/api/jobs", Some(&cookie), Some(&json!({})));
-    assert_eq!(status, 201, "{created}");
-    let id = created["id"].as_str().unwrap().to_string();
     // Killed once some, not all, is copied.
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let at_kill = loop {
-        let (_, _, view) = call(
-            &first,
-            "GET",
-            &format!("/api/jobs/{id}"),
-            Some(&cookie),
-            None,
-        );
-        if copied(&view) > 0 {
-            break view;
-        }
-        assert!(Instant::now() < deadline, "no progress: {view}");
-        std::thread::sleep(Duration::from_millis(10));
-    };
+    let id = start_and_wait_for_progress(&first, &cookie);
     first.child.kill().unwrap();
     first.child.wait().unwrap();
-    assert_ne!(
-        at_kill["state"], "done",
-        "the copy ended before the kill: {at_kill}"
-    );
 
     let second = start(dir.path());
     let cookie = sign_in(&second, &source, &target);
@@ -303,14 +316,7 @@ fn wait_in_store(dir: &Path, owner: &str, id: &str, done: impl Fn(&Value) -> boo
 fn with_a_site_key_a_killed_move_goes_on_by_itself_after_restart_but_not_with_another_key() {
     const KEY: &str = "3f1c0e6a9b2d4c8e7a5f1b3d9c0e2a4b6d8f0a1c3e5b7d9f2a4c6e8b0d1f3a5c";
     const OTHER_KEY: &str = "0000000000000000000000000000000000000000000000000000000000000001";
-    let source = Dovecot::start(DovecotOptions::new(Layout::LegacyDotted)).unwrap();
-    let target = Dovecot::start(DovecotOptions::new(Layout::Slash)).unwrap();
-    let spec = MailboxSpec {
-        messages: 1500,
-        large_messages: 3,
-        ..MailboxSpec::small(13)
-    };
-    seed(&source, &generate(&spec)).unwrap();
+    let (source, target) = seeded_servers(13);
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("ferry.toml"),
@@ -334,25 +340,7 @@ fn with_a_site_key_a_killed_move_goes_on_by_itself_after_restart_but_not_with_an
 
     let mut first = start_with_key(dir.path(), Stdio::null(), Some(KEY));
     let cookie = sign_in(&first, &source, &target);
-    let (status, _, created) = call(&first, "POST", "/api/jobs", Some(&cookie), Some(&json!({})));
-    assert_eq!(status, 201, "{created}");
-    let id = created["id"].as_str().unwrap().to_string();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let (_, _, view) = call(
-            &first,
-            "GET",
-            &format!("/api/jobs/{id}"),
-            Some(&cookie),
-            None,
-        );
-        if copied(&view) > 0 {
-            assert_ne!(view["state"], "done", "the copy ended before the kill");
-            break;
-        }
-        assert!(Instant::now() < deadline, "no progress: {view}");
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    let id = start_and_wait_for_progress(&first, &cookie);
     first.child.kill().unwrap();
     first.child.wait().unwrap();
     let stored = |dir: &Path| {
