@@ -274,12 +274,7 @@ pub(crate) async fn verified_sign_in(
     let now = Instant::now();
     admit(state, address, &user, now)?;
     let (endpoint, server_label) = endpoint(state, side, server)?;
-    let account_key = format!(
-        "{}:{}/{}",
-        endpoint.host,
-        endpoint.port,
-        user.to_lowercase()
-    );
+    let account_key = account_key(&endpoint, &user);
     state
         .sign_in_throttle
         .account_open(&account_key, now)
@@ -316,6 +311,16 @@ fn admit(state: &AppState, address: IpAddr, user: &str, now: Instant) -> Result<
         ));
     }
     Ok(())
+}
+
+/// The key the failure limit counts an account by: its server and user.
+pub(crate) fn account_key(endpoint: &Endpoint, user: &str) -> String {
+    format!(
+        "{}:{}/{}",
+        endpoint.host,
+        endpoint.port,
+        user.to_lowercase()
+    )
 }
 
 /// A user or host name that can travel in a protocol line.

@@ -29,7 +29,7 @@
 use super::oauth_pending::Pending;
 use super::sessions::{SignedIn, cookie_value};
 use super::verify::{self, Refusal};
-use super::{ClientAddress, keep_signed_in, listed_endpoint, plain_name};
+use super::{ClientAddress, account_key, keep_signed_in, listed_endpoint, plain_name};
 use crate::config::site::{AuthMethod, OAuthProvider, ServerConfig};
 use crate::oauth::flow::TokenError;
 use crate::oauth::token_client::{self, TokenRequestLimits};
@@ -187,12 +187,7 @@ async fn finish(
         .ok_or("no_user")?;
     let (endpoint, label) =
         listed_endpoint(server, pending.side, Some(policy.clone())).map_err(|error| error.code)?;
-    let account_key = format!(
-        "{}:{}/{}",
-        endpoint.host,
-        endpoint.port,
-        user.to_lowercase()
-    );
+    let account_key = account_key(&endpoint, &user);
     state
         .sign_in_throttle
         .account_open(&account_key, Instant::now())
