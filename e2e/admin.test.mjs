@@ -39,7 +39,7 @@ function startFerryNamed(name, more = []) {
 before(async () => {
   mkdirSync(artifacts, { recursive: true });
   scratch = mkdtempSync(path.join(os.tmpdir(), 'ferry-e2e-admin-'));
-  const started = startDemoServers(demoBin, ['80', '--master-user'], /^admin: /m);
+  const started = startDemoServers(demoBin, ['80', '--master-user']);
   demo = started.child;
   ports = await started.found;
   adminUrl = await startFerryNamed('admin', ['[admin]', 'enabled = true']);

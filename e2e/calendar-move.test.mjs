@@ -11,17 +11,14 @@
 // at desktop and phone width go to e2e/artifacts/calendar-*.png.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { launchBrowser, startFerry, watchedPage } from './support.mjs';
+import {
+  launchBrowser, mailTestPaths, startDemoServers, startLoopbackFerry, stopAll, watchedPage,
+} from './support.mjs';
 
-const root = path.resolve(import.meta.dirname, '..');
-const binDir = path.dirname(process.env.FERRY_BIN ?? path.join(root, 'target/debug/ferry'));
-const ferryBin = process.env.FERRY_BIN ?? path.join(binDir, 'ferry');
-const demoBin = process.env.FERRY_DEMO_SERVERS_BIN ?? path.join(binDir, 'demo_servers');
-const artifacts = path.join(root, 'e2e/artifacts');
+const { root, ferryBin, demoBin, artifacts } = mailTestPaths();
 const sample = path.join(root, 'static/samples/team-calendar.ics');
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
@@ -36,42 +33,14 @@ let context;
 let scratch;
 const problems = [];
 
-/** Starts demo_servers (few messages: only its calendar servers are used);
- * resolves to the URLs of its CalDAV and EWS servers. */
-function startDemoServers() {
-  const child = spawn(demoBin, ['1'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const found = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('demo_servers did not start in 120 s')), 120_000);
-    let buffered = '';
-    child.stdout.on('data', (chunk) => {
-      buffered += chunk;
-      const caldav = buffered.match(/^caldav: (\S+)/m);
-      const ews = buffered.match(/^ews: (\S+)/m);
-      if (caldav && ews) {
-        clearTimeout(timer);
-        resolve({ caldav: caldav[1], ews: ews[1] });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`demo_servers exited with ${code}`)));
-  });
-  return { child, found };
-}
-
 before(async () => {
   mkdirSync(artifacts, { recursive: true });
   scratch = mkdtempSync(path.join(os.tmpdir(), 'ferry-e2e-calendar-'));
-  const started = startDemoServers();
+  // Few messages: only its calendar servers are used.
+  const started = startDemoServers(demoBin, ['1']);
   demo = started.child;
   urls = await started.found;
-  const config = path.join(scratch, 'ferry.toml');
-  writeFileSync(config, [
-    `data_dir = ${JSON.stringify(path.join(scratch, 'data'))}`,
-    `static_dir = ${JSON.stringify(path.join(root, 'dist'))}`,
-    '[network]',
-    'allowed_networks = ["127.0.0.0/8"]',
-    'allowed_ports = []',
-    '[sessions]',
-    'secure_cookie = false',
+  const more = [
     '[[servers]]',
     'id = "exchange"',
     'label = "New Exchange server"',
@@ -84,20 +53,14 @@ before(async () => {
     'kind = "caldav"',
     'role = "target"',
     `url = ${JSON.stringify(urls.caldav)}`,
-    '',
-  ].join('\n'));
-  const ferry = startFerry(ferryBin, ['--config', config]);
+  ];
+  const ferry = startLoopbackFerry({ ferryBin, scratch, staticDir: path.join(root, 'dist'), name: 'calendar', more });
   server = ferry.child;
   baseUrl = await ferry.url;
   context = await launchBrowser(scratch, { acceptDownloads: true });
 });
 
-after(async () => {
-  await context?.close();
-  server?.kill('SIGTERM');
-  demo?.stdin.end('\n');
-  if (scratch) rmSync(scratch, { recursive: true, force: true });
-});
+after(() => stopAll({ context, server, demo, scratch }));
 
 afterEach(() => assert.deepEqual(problems.splice(0), [], 'the page reported errors'));
 

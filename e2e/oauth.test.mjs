@@ -12,13 +12,11 @@ import { mkdtempSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { launchBrowser, startDemoServers, startLoopbackFerry, stopAll, watchedPage } from './support.mjs';
+import {
+  launchBrowser, mailTestPaths, startDemoServers, startLoopbackFerry, stopAll, watchedPage,
+} from './support.mjs';
 
-const root = path.resolve(import.meta.dirname, '..');
-const binDir = path.dirname(process.env.FERRY_BIN ?? path.join(root, 'target/debug/ferry'));
-const ferryBin = process.env.FERRY_BIN ?? path.join(binDir, 'ferry');
-const demoBin = process.env.FERRY_DEMO_SERVERS_BIN ?? path.join(binDir, 'demo_servers');
-const artifacts = path.join(root, 'e2e/artifacts');
+const { root, ferryBin, demoBin, artifacts } = mailTestPaths();
 const PHONE = { width: 390, height: 844 };
 
 let demo;

@@ -9,10 +9,12 @@
 // error fails the test. Screenshots go to e2e/artifacts/resume-*.png.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { launchBrowser, mailTestPaths, startDemoServers, startLoopbackFerry, watchedPage } from './support.mjs';
+import {
+  launchBrowser, mailTestPaths, startDemoServers, startLoopbackFerry, stopAll, watchedPage,
+} from './support.mjs';
 import { PASSWORD, USER, card, countMessages, sum } from './mail_servers.mjs';
 
 const { root, ferryBin, demoBin, artifacts } = mailTestPaths();
@@ -46,12 +48,7 @@ before(async () => {
   context = await launchBrowser(scratch);
 });
 
-after(async () => {
-  await context?.close();
-  ferry?.child.kill('SIGTERM');
-  demo?.stdin.end('\n');
-  if (scratch) rmSync(scratch, { recursive: true, force: true });
-});
+after(() => stopAll({ context, server: ferry?.child, demo, scratch }));
 
 afterEach(() => {
   const found = problems.splice(0);

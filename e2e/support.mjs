@@ -22,30 +22,29 @@ export function launchBrowser(scratch, options = {}) {
   });
 }
 
-/** Starts testkit's demo_servers with `args`; `found` resolves to the
- * ports it prints (`source`, `target`) and, with `--oauth`, the test
- * provider's `authorize` and `token` URLs. */
-export function startDemoServers(demoBin, args, ready = null) {
+/** Starts testkit's demo_servers with `args`; `found` resolves, once it
+ * has printed everything (its last line asks for Enter), to the ports of
+ * its IMAP servers (`source`, `target`), the URLs of its calendar servers
+ * (`caldav`, `ews`) and, with `--oauth`, of the test provider
+ * (`authorize`, `token`). */
+export function startDemoServers(demoBin, args) {
   const child = spawn(demoBin, args, { stdio: ['pipe', 'pipe', 'inherit'] });
-  const oauth = args.includes('--oauth');
   const found = new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('demo_servers did not start in 120 s')), 120_000);
     let buffered = '';
     child.stdout.on('data', (chunk) => {
       buffered += chunk;
-      const source = buffered.match(/^source: 127\.0\.0\.1:(\d+)/m);
-      const target = buffered.match(/^target: 127\.0\.0\.1:(\d+)/m);
-      const authorize = buffered.match(/^authorize: (\S+)/m);
-      const token = buffered.match(/^token: (\S+)/m);
-      if (source && target && (!oauth || (authorize && token)) && (!ready || ready.test(buffered))) {
-        clearTimeout(timer);
-        resolve({
-          source: Number(source[1]),
-          target: Number(target[1]),
-          authorize: authorize?.[1],
-          token: token?.[1],
-        });
-      }
+      if (!/^Press Enter to stop the servers\./m.test(buffered)) return;
+      clearTimeout(timer);
+      const printed = (pattern) => buffered.match(pattern)?.[1];
+      resolve({
+        source: Number(printed(/^source: 127\.0\.0\.1:(\d+)/m)),
+        target: Number(printed(/^target: 127\.0\.0\.1:(\d+)/m)),
+        caldav: printed(/^caldav: (\S+)/m),
+        ews: printed(/^ews: (\S+)/m),
+        authorize: printed(/^authorize: (\S+)/m),
+        token: printed(/^token: (\S+)/m),
+      });
     });
     child.on('exit', (code) => reject(new Error(`demo_servers exited with ${code}`)));
   });

@@ -9,7 +9,7 @@
 
 use crate::components::{
     AddressCheckButton, AddressChecks, AdminMode, DetailPanel, DropZone, EmptyState, FileReport,
-    MoveMail, PageTabs, Part, RulesPanel, shown_part,
+    MoveMail, PageIntro, PageTabs, Part, RulesPanel, shown_part,
 };
 use crate::{api, files, parser};
 use ferry_shared::ParseLimits;
@@ -209,13 +209,12 @@ pub fn App() -> impl IntoView {
         </header>
         <PageTabs part=part admin=admin/>
         <main class="page" hidden=move || part.get() != Part::Preview>
-            <section class="intro" aria-labelledby="preview-title">
-                <h1 id="preview-title">"Preview a calendar or contacts export"</h1>
-                <p class="lead">
-                    "See how each event, task and contact will arrive before anything is written. "
-                    <strong>"Your files are read on this computer; nothing is uploaded at this step."</strong>
-                </p>
-            </section>
+            <PageIntro
+                id="preview-title"
+                title="Preview a calendar or contacts export"
+                lead="See how each event, task and contact will arrive before anything is written. "
+                promise="Your files are read on this computer; nothing is uploaded at this step."
+            />
             <DropZone on_files=on_files on_sample=on_sample/>
             <RulesPanel on_apply=on_rules/>
             <Show

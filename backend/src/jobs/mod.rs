@@ -140,10 +140,7 @@ impl Jobs {
         let mut resumed = Vec::new();
         if let Some(sealing) = &self.sealing {
             let (key, policy) = &**sealing;
-            for id in self.store.jobs_with_sealed_credentials().await? {
-                let Some(kept) = self.store.sealed_credentials(&id).await? else {
-                    continue;
-                };
+            for (id, kept) in self.store.jobs_with_sealed_credentials().await? {
                 match sealed::open(key, &id, &kept, policy) {
                     Ok(credentials) => {
                         self.vault.put(&id, credentials);

@@ -49,17 +49,28 @@ impl Store {
         Ok(())
     }
 
-    /// Jobs not ended whose sealed credentials are kept.
-    pub async fn jobs_with_sealed_credentials(&self) -> Result<Vec<String>, BackendError> {
+    /// Jobs not ended whose sealed credentials are kept, with them.
+    pub async fn jobs_with_sealed_credentials(
+        &self,
+    ) -> Result<Vec<(String, Sealed)>, BackendError> {
         let rows = sqlx::query(
-            "SELECT jobs.id FROM jobs JOIN job_credentials ON job_credentials.job_id = jobs.id
+            "SELECT jobs.id, job_credentials.nonce, job_credentials.ciphertext
+             FROM jobs JOIN job_credentials ON job_credentials.job_id = jobs.id
              WHERE jobs.state IN ('queued', 'running', 'waiting_for_sign_in')
              ORDER BY jobs.created_at",
         )
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
-            .map(|row| row.try_get("id").map_err(BackendError::from))
+            .map(|row| {
+                Ok((
+                    row.try_get("id")?,
+                    Sealed {
+                        nonce: row.try_get("nonce")?,
+                        ciphertext: row.try_get("ciphertext")?,
+                    },
+                ))
+            })
             .collect()
     }
 }

@@ -4,6 +4,7 @@
 //! (read again every few seconds while moves run).
 
 use super::admin_groups::AdminGroups;
+use super::page_intro::PageIntro;
 use super::service_account_card::ServiceAccountCard;
 use super::user_list_input::UserListInput;
 use crate::{admin_api, mail_api};
@@ -62,13 +63,12 @@ pub fn AdminMode(session: RwSignal<AdminSessionView>) -> impl IntoView {
     let target = Signal::derive(move || session.with(|s| s.target.clone()));
     let both = Signal::derive(move || session.with(|s| s.source.is_some() && s.target.is_some()));
     view! {
-        <section class="intro" aria-labelledby="admin-title">
-            <h1 id="admin-title">"Move many mailboxes"</h1>
-            <p class="lead">
-                "Sign in with a service account on each server, give the list of users, then move them group by group. "
-                <strong>"The service accounts' passwords are kept in memory only, while moves run."</strong>
-            </p>
-        </section>
+        <PageIntro
+            id="admin-title"
+            title="Move many mailboxes"
+            lead="Sign in with a service account on each server, give the list of users, then move them group by group. "
+            promise="The service accounts' passwords are kept in memory only, while moves run."
+        />
         {move || match site.get() {
             Some(Ok(site)) => view! {
                 <div class="mailbox-grid">

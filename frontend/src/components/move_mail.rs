@@ -9,6 +9,7 @@ use super::job_list::JobList;
 use super::job_panel::JobPanel;
 use super::mailbox_card::MailboxCard;
 use super::move_steps::MoveSteps;
+use super::page_intro::PageIntro;
 use super::review_start::ReviewStart;
 use super::sign_in_return::SignInReturnError;
 use crate::mail_api;
@@ -131,13 +132,12 @@ pub fn MoveMail() -> impl IntoView {
     let calendar = Memo::new(move |_| signed_in.with(|s| s.calendar.clone()));
 
     view! {
-        <section class="intro" aria-labelledby="move-title">
-            <h1 id="move-title">"Move your mail"</h1>
-            <p class="lead">
-                "Copy every folder and message from your old mailbox to your new one. "
-                <strong>"Ferry checks your password with each server and keeps it only while the move runs."</strong>
-            </p>
-        </section>
+        <PageIntro
+            id="move-title"
+            title="Move your mail"
+            lead="Copy every folder and message from your old mailbox to your new one. "
+            promise="Ferry checks your password with each server and keeps it only while the move runs."
+        />
         <MoveSteps current=step/>
         <SignInReturnError/>
         {move || match (site_loaded.get(), session_error.get()) {
