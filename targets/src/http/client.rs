@@ -311,7 +311,14 @@ impl HttpClient {
                 port: origin.port,
                 reason,
             };
-            let tcp = TcpStream::connect((origin.bare_host(), origin.port))
+            let addresses = ferry_net::address::resolve(
+                self.options.address_policy.as_ref(),
+                origin.bare_host(),
+                origin.port,
+            )
+            .await
+            .map_err(|err| connect_error(err.to_string()))?;
+            let tcp = TcpStream::connect(&addresses[..])
                 .await
                 .map_err(|err| connect_error(err.to_string()))?;
             tcp.set_nodelay(true)

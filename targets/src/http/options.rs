@@ -1,5 +1,6 @@
 //! Every limit of the HTTP client, each with a documented default.
 
+use ferry_net::address::AddressPolicy;
 use std::time::Duration;
 
 /// How the client talks to a server.
@@ -23,6 +24,11 @@ pub struct HttpOptions {
     pub user_agent: String,
     /// Idle connections kept open per client for reuse. Default 8.
     pub max_idle_connections: usize,
+    /// Where a user-supplied server may lead: each connection resolves
+    /// the host once, refuses it as the policy says and connects to the
+    /// vetted addresses only. Default none (the operator's own command
+    /// line: any address).
+    pub address_policy: Option<AddressPolicy>,
 }
 
 impl Default for HttpOptions {
@@ -35,6 +41,7 @@ impl Default for HttpOptions {
             pinned_certificate: None,
             user_agent: concat!("ferry/", env!("CARGO_PKG_VERSION")).to_string(),
             max_idle_connections: 8,
+            address_policy: None,
         }
     }
 }

@@ -1,8 +1,9 @@
 //! The transport's guards against a real server: TLS with a pinned
-//! self-signed certificate (and refused without the pin), and the
-//! response size limit.
+//! self-signed certificate (and refused without the pin), the response
+//! size limit, and the address policy applied to each connection.
 
 use crate::{base_url, credentials, runtime, start};
+use ferry_net::address::AddressPolicy;
 use ferry_targets::Error;
 use ferry_targets::caldav::xml::multistatus::XmlLimits;
 use ferry_targets::caldav::{CollectionKind, DavClient};
@@ -60,4 +61,28 @@ fn a_response_over_the_size_limit_is_an_error() {
         matches!(err, Error::ResponseTooLarge { limit: 64 }),
         "{err:?}"
     );
+}
+
+#[test]
+fn each_connection_goes_only_where_the_address_policy_allows() {
+    let server = start();
+    let strict = HttpOptions {
+        address_policy: Some(AddressPolicy {
+            allowed_ports: Vec::new(),
+            ..AddressPolicy::default()
+        }),
+        ..HttpOptions::default()
+    };
+    let err = discover(&server, strict).unwrap_err();
+    assert!(
+        matches!(&err, Error::Connect { reason, .. } if reason.contains("127.0.0.1")),
+        "{err:?}"
+    );
+    let loopback_allowed = HttpOptions {
+        address_policy: Some(AddressPolicy::allowing(vec![
+            "127.0.0.0/8".parse().unwrap(),
+        ])),
+        ..HttpOptions::default()
+    };
+    assert!(discover(&server, loopback_allowed).is_ok());
 }

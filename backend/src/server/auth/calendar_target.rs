@@ -87,6 +87,7 @@ impl SignedInCalendar {
             credentials: Credentials::with_method(user, password, method),
             http: HttpOptions {
                 pinned_certificate,
+                address_policy: Some(policy.clone()),
                 ..HttpOptions::default()
             },
             policy,
