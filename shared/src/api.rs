@@ -173,7 +173,8 @@ pub struct JobView {
     pub source: Account,
     pub target: Account,
     pub folders: Vec<FolderProgress>,
-    /// What stopped it, in plain words.
+    /// What stopped it, in plain words; while it runs, a note such as a
+    /// reconnect after a dropped connection.
     pub error: Option<String>,
     /// How much the last run had copied over time (a few dozen samples
     /// at most, see [`crate::throughput`]).

@@ -251,6 +251,17 @@ pub struct JobConfig {
     /// Most addresses checked against the target's directory in one
     /// request. Default 500.
     pub max_addresses_checked: usize,
+    /// A mail job whose connection dropped (or a server that asked it to
+    /// slow down) reconnects and goes on where it stopped, at most this
+    /// many times in a row without a message copied in between; then
+    /// it fails. 0: never. Default 5.
+    pub reconnect_attempts: u32,
+    /// Seconds waited before the first reconnect; each further one in a
+    /// row waits twice as long. Default 2.
+    pub reconnect_delay_secs: u64,
+    /// The longest wait between reconnects, in seconds (a throttling
+    /// server may ask for longer). Default 60.
+    pub reconnect_max_delay_secs: u64,
 }
 
 impl Default for JobConfig {
@@ -261,6 +272,9 @@ impl Default for JobConfig {
             token_refresh_margin_secs: 300,
             max_upload_bytes: 20 * 1024 * 1024,
             max_addresses_checked: 500,
+            reconnect_attempts: 5,
+            reconnect_delay_secs: 2,
+            reconnect_max_delay_secs: 60,
         }
     }
 }
@@ -270,8 +284,8 @@ impl Default for JobConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct StoreConfig {
     /// The environment variable holding a key (64 hex digits) to keep
-    /// credentials encrypted on disk, so jobs resume after a restart
-    /// without the user. Default none: credentials are held in memory
+    /// credentials encrypted on disk (for OAuth2: the refresh token), so
+    /// jobs resume after a restart without the user. Default none: credentials are held in memory
     /// only, and a job whose credentials were lost waits for the user.
     pub credentials_key_env: Option<String>,
 }

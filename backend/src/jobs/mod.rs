@@ -15,11 +15,14 @@
 //! * [`sealed`] — the same, encrypted for the store.
 //! * [`slots`] — how many connections jobs open to one server at once.
 //! * [`run`] — one job's run: sessions, the engine, progress.
+//! * [`reconnect`] — which errors are a lost connection, and how long a
+//!   run waits before it reconnects.
 //! * [`calendar`] — calendar jobs: export files' items inserted into a
 //!   signed-in EWS or CalDAV target ([`calendar_run`] runs one).
 
 pub mod calendar;
 mod calendar_run;
+pub mod reconnect;
 mod run;
 pub mod sealed;
 pub mod slots;
@@ -31,10 +34,10 @@ use crate::server::auth::sessions::SignedIn;
 use crate::store::Store;
 use crate::store::jobs::NewJob;
 use base64::Engine as _;
-use ferry_net::address::AddressPolicy;
 use ferry_shared::ParseLimits;
 use ferry_shared::api::JobState;
-use sealed::CredentialKey;
+use reconnect::ReconnectPolicy;
+use sealed::{CredentialKey, Reopening};
 use slots::ServerSlots;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -53,11 +56,13 @@ pub struct Jobs {
     /// The id of every job whose view changed.
     changes: broadcast::Sender<String>,
     running: Arc<Mutex<HashMap<String, AbortHandle>>>,
-    /// The site's key and address policy, when credentials are kept
-    /// encrypted in the store.
-    sealing: Option<Arc<(CredentialKey, AddressPolicy)>>,
+    /// The site's key and what it applies to credentials opened again,
+    /// when credentials are kept encrypted in the store.
+    sealing: Option<Arc<(CredentialKey, Reopening)>>,
     /// How export files of calendar jobs are read.
     limits: ParseLimits,
+    /// How a mail job's run reconnects after a lost connection.
+    reconnect: ReconnectPolicy,
 }
 
 impl std::fmt::Debug for Jobs {
@@ -117,7 +122,13 @@ impl Jobs {
             running: Arc::default(),
             sealing: None,
             limits: ParseLimits::default(),
+            reconnect: ReconnectPolicy::default(),
         }
+    }
+
+    /// The same, reconnecting after a lost connection as `reconnect` says.
+    pub fn with_reconnect(self, reconnect: ReconnectPolicy) -> Self {
+        Self { reconnect, ..self }
     }
 
     /// The same, reading calendar jobs' files within `limits`.
@@ -126,9 +137,9 @@ impl Jobs {
     }
 
     /// Keeps credentials in the store too, encrypted with `key`; opened
-    /// again, they connect as `policy` allows.
-    pub fn with_sealing(mut self, key: CredentialKey, policy: AddressPolicy) -> Self {
-        self.sealing = Some(Arc::new((key, policy)));
+    /// again, they connect as the site's settings of then allow.
+    pub fn with_sealing(mut self, key: CredentialKey, reopening: Reopening) -> Self {
+        self.sealing = Some(Arc::new((key, reopening)));
         self
     }
 
@@ -139,9 +150,9 @@ impl Jobs {
     pub async fn recover(&self) -> Result<(usize, usize), BackendError> {
         let mut resumed = Vec::new();
         if let Some(sealing) = &self.sealing {
-            let (key, policy) = &**sealing;
+            let (key, reopening) = &**sealing;
             for (id, kept) in self.store.jobs_with_sealed_credentials().await? {
-                match sealed::open(key, &id, &kept, policy) {
+                match sealed::open(key, &id, &kept, reopening) {
                     Ok(credentials) => {
                         self.vault.put(&id, credentials);
                         resumed.push(id);
@@ -171,16 +182,24 @@ impl Jobs {
     /// Holds job `id`'s credentials for its runs: in memory, and sealed
     /// in the store when the site keeps them.
     async fn keep(&self, id: &str, credentials: JobCredentials) {
-        if let Some(sealing) = &self.sealing {
-            let kept = match sealed::seal(&sealing.0, id, &credentials) {
-                Some(kept) => self.store.keep_sealed_credentials(id, &kept).await,
-                None => self.store.forget_sealed_credentials(id).await,
-            };
-            if let Err(error) = kept {
-                tracing::error!(job = %id, %error, "credentials could not be kept in the store");
-            }
-        }
+        self.seal(id, &credentials).await;
         self.vault.put(id, credentials);
+    }
+
+    /// Keeps job `id`'s credentials sealed in the store, when the site
+    /// keeps them: again after an OAuth2 renewal, whose provider may
+    /// have rotated the refresh token.
+    async fn seal(&self, id: &str, credentials: &JobCredentials) {
+        let Some(sealing) = &self.sealing else {
+            return;
+        };
+        let kept = match sealed::seal(&sealing.0, id, credentials).await {
+            Some(kept) => self.store.keep_sealed_credentials(id, &kept).await,
+            None => self.store.forget_sealed_credentials(id).await,
+        };
+        if let Err(error) = kept {
+            tracing::error!(job = %id, %error, "credentials could not be kept in the store");
+        }
     }
 
     /// Job `id`'s credentials are no longer needed (it ended).

@@ -14,12 +14,20 @@
 //! is opened applies, so a network the site no longer allows is not
 //! reached with credentials kept from before.
 //!
-//! A mailbox signed in with OAuth2 is not kept: its access token lasts an
-//! hour, and keeping the refresh token that outlives it is a step this
-//! version does not take. Such a job waits for its user after a restart,
-//! as without a key.
+//! A mailbox signed in with OAuth2 is kept as its refresh token and the
+//! provider it belongs to (its token URL and client id); the access token
+//! is not kept — it is renewed when the job goes on. The provider is
+//! looked up among the site's `[oauth.NAME]` entries when the blob is
+//! opened: one no longer configured opens nothing (the job waits for its
+//! user), and the site's settings of the day (client secret, margin)
+//! apply. A provider that rotates refresh tokens spends the kept one at
+//! each renewal, so a run seals the credentials again after each
+//! connection ([`crate::jobs::Jobs`]). Without a refresh token there is
+//! nothing worth keeping, and such a job waits for its user.
 
 use super::vault::JobCredentials;
+use crate::config::site::{OAuthProvider, SiteConfig};
+use crate::oauth::token_source::TokenSource;
 use crate::server::auth::sessions::SignedIn;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
@@ -28,10 +36,16 @@ use ferry_net::address::AddressPolicy;
 use ferry_shared::api::Account;
 use secrecy::{ExposeSecret, SecretBox, SecretString};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::time::Duration;
 use zeroize::Zeroizing;
 
-/// The format of the plain text; a blob of another is not opened.
+/// The format of the plain text of passwords only; a blob of another is
+/// not opened.
 const FORMAT: u32 = 1;
+/// The format with an OAuth2 mailbox (a build knowing only [`FORMAT`]
+/// opens no such blob).
+const FORMAT_OAUTH: u32 = 2;
 const NONCE_BYTES: usize = 24;
 
 /// The site's key: 32 bytes, written as 64 hex digits.
@@ -93,19 +107,62 @@ pub enum OpenError {
     Refused,
     #[error("the kept credentials are in a form this version does not read")]
     UnknownFormat,
+    #[error("the kept sign-in's OAuth2 provider is no longer configured")]
+    ProviderGone,
 }
 
-/// Encrypts `credentials` for job `job_id`; none when a mailbox is signed
-/// in with OAuth2 (see the module's documentation).
-pub fn seal(key: &CredentialKey, job_id: &str, credentials: &JobCredentials) -> Option<Sealed> {
-    if credentials.source.token_source.is_some() || credentials.target.token_source.is_some() {
-        return None;
+/// What the site has when sealed credentials are opened, and applies to
+/// them: its address policy, its OAuth2 providers and renewal margin.
+#[derive(Debug, Clone, Default)]
+pub struct Reopening {
+    pub policy: AddressPolicy,
+    pub providers: BTreeMap<String, OAuthProvider>,
+    pub token_refresh_margin: Duration,
+}
+
+impl Reopening {
+    /// What `site` has now.
+    pub fn for_site(site: &SiteConfig) -> Self {
+        Self {
+            policy: site.network.policy(),
+            providers: site.oauth.clone(),
+            token_refresh_margin: Duration::from_secs(site.jobs.token_refresh_margin_secs),
+        }
     }
+
+    /// The site's provider with this token URL and client id.
+    fn provider(&self, token_url: &str, client_id: &str) -> Option<&OAuthProvider> {
+        self.providers
+            .values()
+            .find(|p| p.token_url.as_str() == token_url && p.client_id == client_id)
+    }
+}
+
+/// What to keep of a mailbox's OAuth2 sign-in: none for a password,
+/// the refresh token held now for OAuth2; `Err` when there is none
+/// (nothing worth keeping).
+async fn refresh_token_of(signed_in: &SignedIn) -> Result<Option<SecretString>, ()> {
+    match &signed_in.token_source {
+        None => Ok(None),
+        Some(tokens) => tokens.refresh_token().await.map(Some).ok_or(()),
+    }
+}
+
+/// Encrypts `credentials` for job `job_id`; none when an OAuth2 mailbox
+/// has no refresh token (see the module's documentation).
+pub async fn seal(
+    key: &CredentialKey,
+    job_id: &str,
+    credentials: &JobCredentials,
+) -> Option<Sealed> {
+    let source_refresh = refresh_token_of(&credentials.source).await.ok()?;
+    let target_refresh = refresh_token_of(&credentials.target).await.ok()?;
+    let oauth = source_refresh.is_some() || target_refresh.is_some();
     let plain = Zeroizing::new(
         serde_json::to_vec(&KeptPair {
-            format: FORMAT,
-            source: Kept::from(&credentials.source),
-            target: Kept::from(&credentials.target),
+            format: if oauth { FORMAT_OAUTH } else { FORMAT },
+            source: Kept::new(&credentials.source, source_refresh.as_ref()),
+            target: Kept::new(&credentials.target, target_refresh.as_ref()),
         })
         .expect("JSON of strings and numbers is always written"),
     );
@@ -128,12 +185,12 @@ pub fn seal(key: &CredentialKey, job_id: &str, credentials: &JobCredentials) -> 
 }
 
 /// Decrypts the credentials of job `job_id`; connections made with them
-/// follow `policy`.
+/// follow the site's policy, OAuth2 sign-ins its providers.
 pub fn open(
     key: &CredentialKey,
     job_id: &str,
     sealed: &Sealed,
-    policy: &AddressPolicy,
+    site: &Reopening,
 ) -> Result<JobCredentials, OpenError> {
     if sealed.nonce.len() != NONCE_BYTES {
         return Err(OpenError::Refused);
@@ -150,12 +207,12 @@ pub fn open(
             .map_err(|_| OpenError::Refused)?,
     );
     let pair: OpenedPair = serde_json::from_slice(&plain).map_err(|_| OpenError::UnknownFormat)?;
-    if pair.format != FORMAT {
+    if pair.format != FORMAT && pair.format != FORMAT_OAUTH {
         return Err(OpenError::UnknownFormat);
     }
     Ok(JobCredentials {
-        source: pair.source.into_signed_in(policy),
-        target: pair.target.into_signed_in(policy),
+        source: pair.source.into_signed_in(site)?,
+        target: pair.target.into_signed_in(site)?,
     })
 }
 
@@ -171,7 +228,17 @@ struct Kept<'a> {
     method: &'static str,
     user: &'a str,
     authzid: Option<&'a str>,
+    /// The password; empty for OAuth2 (the access token is not kept).
     secret: &'a str,
+    oauth: Option<KeptOAuth<'a>>,
+}
+
+/// An OAuth2 sign-in as sealed: which provider, and the refresh token.
+#[derive(Serialize)]
+struct KeptOAuth<'a> {
+    token_url: &'a str,
+    client_id: &'a str,
+    refresh: &'a str,
 }
 
 #[derive(Serialize)]
@@ -181,8 +248,10 @@ struct KeptPair<'a> {
     target: Kept<'a>,
 }
 
-impl<'a> From<&'a SignedIn> for Kept<'a> {
-    fn from(signed_in: &'a SignedIn) -> Self {
+impl<'a> Kept<'a> {
+    /// `signed_in` as sealed; `refresh` its refresh token when it signs
+    /// in with OAuth2.
+    fn new(signed_in: &'a SignedIn, refresh: Option<&'a SecretString>) -> Self {
         let (method, user, authzid, secret) = match &signed_in.credentials {
             Credentials::Login { user, password } => ("login", user, None, password),
             Credentials::Plain {
@@ -193,6 +262,15 @@ impl<'a> From<&'a SignedIn> for Kept<'a> {
             Credentials::XOAuth2 { user, token } => ("xoauth2", user, None, token),
             Credentials::OAuthBearer { user, token } => ("oauthbearer", user, None, token),
         };
+        let oauth = signed_in
+            .token_source
+            .as_ref()
+            .zip(refresh)
+            .map(|(tokens, refresh)| KeptOAuth {
+                token_url: tokens.provider().token_url.as_str(),
+                client_id: &tokens.provider().client_id,
+                refresh: refresh.expose_secret(),
+            });
         let endpoint = &signed_in.endpoint;
         Self {
             server: &signed_in.account.server,
@@ -208,7 +286,12 @@ impl<'a> From<&'a SignedIn> for Kept<'a> {
             method,
             user,
             authzid,
-            secret: secret.expose_secret(),
+            secret: if oauth.is_some() {
+                ""
+            } else {
+                secret.expose_secret()
+            },
+            oauth,
         }
     }
 }
@@ -226,6 +309,15 @@ struct Opened {
     user: String,
     authzid: Option<String>,
     secret: SecretString,
+    #[serde(default)]
+    oauth: Option<OpenedOAuth>,
+}
+
+#[derive(Deserialize)]
+struct OpenedOAuth {
+    token_url: String,
+    client_id: String,
+    refresh: SecretString,
 }
 
 #[derive(Deserialize)]
@@ -253,7 +345,23 @@ enum OpenedMethod {
 }
 
 impl Opened {
-    fn into_signed_in(self, policy: &AddressPolicy) -> SignedIn {
+    fn into_signed_in(self, site: &Reopening) -> Result<SignedIn, OpenError> {
+        let policy = &site.policy;
+        let token_source = match &self.oauth {
+            Some(oauth) => {
+                let provider = site
+                    .provider(&oauth.token_url, &oauth.client_id)
+                    .ok_or(OpenError::ProviderGone)?;
+                Some(TokenSource::from_refresh_token(
+                    provider.clone(),
+                    policy.clone(),
+                    self.user.clone(),
+                    oauth.refresh.clone(),
+                    site.token_refresh_margin,
+                ))
+            }
+            None => None,
+        };
         let Opened {
             user,
             secret: password,
@@ -275,7 +383,7 @@ impl Opened {
                 token: password,
             },
         };
-        SignedIn {
+        Ok(SignedIn {
             account: Account {
                 server: self.server,
                 user: self.account_user,
@@ -292,8 +400,8 @@ impl Opened {
                 address_policy: Some(policy.clone()),
             },
             credentials,
-            token_source: None,
-        }
+            token_source,
+        })
     }
 }
 
@@ -345,17 +453,22 @@ mod tests {
         }
     }
 
-    #[test]
-    fn sealed_credentials_open_for_their_job_with_their_key() {
+    fn site() -> Reopening {
+        Reopening::default()
+    }
+
+    #[tokio::test]
+    async fn sealed_credentials_open_for_their_job_with_their_key() {
         let policy = AddressPolicy::default();
-        let sealed = seal(&key('a'), "job-1", &pair()).unwrap();
+        let sealed = seal(&key('a'), "job-1", &pair()).await.unwrap();
         assert!(
             !sealed
                 .ciphertext
                 .windows(CANARY.len())
                 .any(|w| w == CANARY.as_bytes())
         );
-        let opened = open(&key('a'), "job-1", &sealed, &policy).unwrap();
+        let opened = open(&key('a'), "job-1", &sealed, &site()).unwrap();
+        assert!(opened.source.token_source.is_none());
         let Credentials::Login { user, password } = &opened.source.credentials else {
             panic!("{:?}", opened.source.credentials);
         };
@@ -383,34 +496,108 @@ mod tests {
         assert_eq!(opened.source.account.server, "mail.example.org");
     }
 
-    #[test]
-    fn another_key_another_job_or_a_changed_blob_do_not_open() {
-        let policy = AddressPolicy::default();
-        let sealed = seal(&key('a'), "job-1", &pair()).unwrap();
+    #[tokio::test]
+    async fn another_key_another_job_or_a_changed_blob_do_not_open() {
+        let reopening = site();
+        let sealed = seal(&key('a'), "job-1", &pair()).await.unwrap();
         assert_eq!(
-            open(&key('b'), "job-1", &sealed, &policy).unwrap_err(),
+            open(&key('b'), "job-1", &sealed, &reopening).unwrap_err(),
             OpenError::Refused
         );
         assert_eq!(
-            open(&key('a'), "job-2", &sealed, &policy).unwrap_err(),
+            open(&key('a'), "job-2", &sealed, &reopening).unwrap_err(),
             OpenError::Refused
         );
         let mut changed = sealed.clone();
         changed.ciphertext[3] ^= 1;
         assert_eq!(
-            open(&key('a'), "job-1", &changed, &policy).unwrap_err(),
+            open(&key('a'), "job-1", &changed, &reopening).unwrap_err(),
             OpenError::Refused
         );
         let short = Sealed {
             nonce: vec![0; 12],
             ..sealed.clone()
         };
-        assert!(open(&key('a'), "job-1", &short, &policy).is_err());
+        assert!(open(&key('a'), "job-1", &short, &reopening).is_err());
         // Each sealing has its own nonce.
         assert_ne!(
-            seal(&key('a'), "job-1", &pair()).unwrap().nonce,
+            seal(&key('a'), "job-1", &pair()).await.unwrap().nonce,
             sealed.nonce
         );
+    }
+
+    const REFRESH_CANARY: &str = "canary-Refresh-70ken-5b1d";
+
+    fn provider(client_id: &str) -> OAuthProvider {
+        OAuthProvider {
+            authorize_url: "https://login.example/authorize".parse().unwrap(),
+            token_url: "https://login.example/token".parse().unwrap(),
+            client_id: client_id.into(),
+            client_secret_env: None,
+            scopes: vec![],
+            redirect_url: "https://ferry.example/api/oauth/callback".parse().unwrap(),
+        }
+    }
+
+    /// `pair()` with its old mailbox signed in with OAuth2 (`refresh`
+    /// its refresh token).
+    fn oauth_pair(refresh: Option<&str>) -> JobCredentials {
+        let mut pair = pair();
+        let tokens = crate::oauth::flow::Tokens {
+            access: SecretString::from("canary-Access-70ken"),
+            refresh: refresh.map(SecretString::from),
+            expires_at: std::time::Instant::now() + Duration::from_secs(3600),
+            id_token: None,
+        };
+        pair.source.credentials = Credentials::XOAuth2 {
+            user: "alice@example.com".into(),
+            token: tokens.access.clone(),
+        };
+        pair.source.token_source = Some(TokenSource::new(
+            provider("ferry"),
+            AddressPolicy::default(),
+            "alice@example.com".into(),
+            tokens,
+            Duration::from_secs(300),
+        ));
+        pair
+    }
+
+    #[tokio::test]
+    async fn an_oauth2_mailbox_is_kept_as_its_refresh_token_and_provider() {
+        let sealed = seal(&key('a'), "job-1", &oauth_pair(Some(REFRESH_CANARY)))
+            .await
+            .unwrap();
+        for canary in [REFRESH_CANARY, "canary-Access-70ken"] {
+            assert!(
+                !sealed
+                    .ciphertext
+                    .windows(canary.len())
+                    .any(|w| w == canary.as_bytes())
+            );
+        }
+        let mut site = site();
+        site.providers.insert("other".into(), provider("someone-else"));
+        site.providers.insert("test".into(), provider("ferry"));
+        let opened = open(&key('a'), "job-1", &sealed, &site).unwrap();
+        let tokens = opened.source.token_source.expect("an OAuth2 sign-in");
+        assert_eq!(tokens.provider(), &provider("ferry"));
+        assert_eq!(
+            tokens.refresh_token().await.unwrap().expose_secret(),
+            REFRESH_CANARY
+        );
+        assert_eq!(opened.source.credentials.user(), "alice@example.com");
+        assert!(!format!("{tokens:?}").contains("canary"));
+        assert!(opened.target.token_source.is_none(), "a password stays one");
+
+        // A provider no longer configured opens nothing.
+        site.providers.remove("test");
+        assert_eq!(
+            open(&key('a'), "job-1", &sealed, &site).unwrap_err(),
+            OpenError::ProviderGone
+        );
+        // Without a refresh token there is nothing to keep.
+        assert_eq!(seal(&key('a'), "job-1", &oauth_pair(None)).await, None);
     }
 
     #[test]

@@ -99,6 +99,35 @@ impl TokenSource {
         }
     }
 
+    /// The tokens of `user` kept from an earlier process (sealed): only
+    /// the refresh token, so the first use renews the access.
+    pub fn from_refresh_token(
+        provider: OAuthProvider,
+        policy: AddressPolicy,
+        user: String,
+        refresh: SecretString,
+        margin: Duration,
+    ) -> Self {
+        let tokens = flow::Tokens {
+            access: SecretString::from(String::new()),
+            refresh: Some(refresh),
+            expires_at: Instant::now(),
+            id_token: None,
+        };
+        Self::new(provider, policy, user, tokens, margin)
+    }
+
+    /// The provider the tokens come from.
+    pub fn provider(&self) -> &OAuthProvider {
+        &self.inner.provider
+    }
+
+    /// The refresh token held now (the latest, when the provider
+    /// rotated it), if any: what keeping the sign-in takes.
+    pub async fn refresh_token(&self) -> Option<SecretString> {
+        self.inner.held.lock().await.refresh.clone()
+    }
+
     /// The IMAP credentials (XOAUTH2) with an access token valid beyond
     /// the margin, renewed first when needed.
     pub async fn credentials(&self) -> Result<Credentials, RenewError> {

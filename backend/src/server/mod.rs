@@ -28,7 +28,8 @@ pub use error::ApiError;
 use crate::config::ServeConfig;
 use crate::error::BackendError;
 use crate::jobs::Jobs;
-use crate::jobs::sealed::CredentialKey;
+use crate::jobs::reconnect::ReconnectPolicy;
+use crate::jobs::sealed::{CredentialKey, Reopening};
 use crate::jobs::slots::ServerSlots;
 use crate::store::Store;
 use auth::oauth_pending::PendingSignIns;
@@ -76,8 +77,9 @@ impl AppState {
             })
             .collect();
         let slots = ServerSlots::new(site.jobs.max_connections_per_server, caps);
-        let jobs =
-            Jobs::new(store.clone(), site.jobs.max_running, slots).with_limits(config.limits);
+        let jobs = Jobs::new(store.clone(), site.jobs.max_running, slots)
+            .with_limits(config.limits)
+            .with_reconnect(ReconnectPolicy::from(&site.jobs));
         let oauth_pending = PendingSignIns::new(
             std::time::Duration::from_secs(site.login.oauth_pending_minutes.saturating_mul(60)),
             site.login.oauth_pending_max,
@@ -96,8 +98,8 @@ impl AppState {
     /// site's `[store] credentials_key_env`), so jobs go on after a
     /// restart by themselves.
     pub fn with_credential_key(mut self, key: CredentialKey) -> Self {
-        let policy = self.config.site.network.policy();
-        self.jobs = self.jobs.with_sealing(key, policy);
+        let reopening = Reopening::for_site(&self.config.site);
+        self.jobs = self.jobs.with_sealing(key, reopening);
         self
     }
 }

@@ -302,6 +302,30 @@ impl Store {
         Ok(())
     }
 
+    /// A folder started earlier in this run starts again after a
+    /// reconnect with `to_copy` messages (`bytes`) left: what it copied
+    /// stays counted, the rest is added to it, its failures start over
+    /// (they are tried again).
+    pub async fn job_folder_resumed(
+        &self,
+        id: &str,
+        source: &str,
+        to_copy: usize,
+        bytes: u64,
+    ) -> Result<(), BackendError> {
+        sqlx::query(
+            "UPDATE job_folders SET to_copy = copied + ?, bytes = bytes_done + ?, failed = 0, done = 0
+             WHERE job_id = ? AND source = ?",
+        )
+        .bind(to_copy as i64)
+        .bind(bytes as i64)
+        .bind(id)
+        .bind(source)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     /// Messages copied into a folder.
     pub async fn job_copied(
         &self,

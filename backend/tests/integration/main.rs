@@ -12,8 +12,12 @@
 //! * `jobs` starts and watches mail moves through the API.
 //! * `oauth_sign_in` signs in with OAuth2 through the test provider, and
 //!   jobs renew their access tokens.
+//! * `oauth_sealed` kills `ferry serve` with a site key mid-move of an
+//!   OAuth2 mailbox; started again, it renews the access and goes on.
 //! * `oauth_serve` does it with the real `ferry serve` and finds no
 //!   secret or token in its log.
+//! * `reconnect` drops connections mid-move (a cutting proxy) and
+//!   watches the jobs reconnect, renewing OAuth2 tokens, or give up.
 //! * `inspect_cli` runs the real `ferry inspect` on corpus files.
 //! * `sign_in` signs in through the API against real Dovecot servers.
 //! * `serve_cli` starts the real `ferry serve` on a free port.
@@ -28,8 +32,10 @@ mod import_cli;
 mod import_exchange;
 mod inspect_cli;
 mod jobs;
+mod oauth_sealed;
 mod oauth_serve;
 mod oauth_sign_in;
+mod reconnect;
 mod serve_cli;
 mod serve_kill;
 mod sign_in;

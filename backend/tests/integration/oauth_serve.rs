@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 const SECRET: &str = "canary-Client-5ecret-9d2a";
 const SECRET_ENV: &str = "FERRY_TEST_OAUTH_CLIENT_SECRET";
 
-fn header<'a>(head: &'a str, name: &str) -> Vec<&'a str> {
+pub fn header<'a>(head: &'a str, name: &str) -> Vec<&'a str> {
     head.lines()
         .filter_map(|line| line.split_once(": "))
         .filter(|(key, _)| key.eq_ignore_ascii_case(name))
@@ -22,7 +22,7 @@ fn header<'a>(head: &'a str, name: &str) -> Vec<&'a str> {
         .collect()
 }
 
-fn cookie_named(head: &str, name: &str) -> String {
+pub fn cookie_named(head: &str, name: &str) -> String {
     header(head, "set-cookie")
         .into_iter()
         .map(|value| value.split(';').next().unwrap().to_string())
@@ -32,7 +32,7 @@ fn cookie_named(head: &str, name: &str) -> String {
 
 /// The provider's redirect back from `authorize_url` (blocking: this
 /// test has no runtime).
-fn provider_redirect(authorize_url: &str) -> String {
+pub fn provider_redirect(authorize_url: &str) -> String {
     let url = url::Url::parse(authorize_url).unwrap();
     let authority = format!("{}:{}", url.host_str().unwrap(), url.port().unwrap());
     let mut stream = std::net::TcpStream::connect(&authority).unwrap();
@@ -53,6 +53,41 @@ fn provider_redirect(authorize_url: &str) -> String {
     }
     assert!(response.starts_with("HTTP/1.1 302"), "{response}");
     header(&response, "location")[0].to_string()
+}
+
+/// Signs alice in on `server`: the old mailbox through the provider,
+/// the new one with a password; the session cookie. The answers are
+/// added to `answers`.
+pub fn sign_in_both(server: &Server, answers: &mut String) -> String {
+    let (head, text) = exchange(
+        server,
+        "GET",
+        "/api/oauth/oauth-imap/start?side=source&user=alice",
+        None,
+        None,
+    );
+    answers.push_str(&head);
+    answers.push_str(&text);
+    assert!(head.starts_with("HTTP/1.1 303"), "{head}");
+    let browser = cookie_named(&head, "ferry-oauth");
+    let back = provider_redirect(header(&head, "location")[0]);
+    let callback = back.strip_prefix("https://ferry.test").unwrap();
+    let (head, text) = exchange(server, "GET", callback, Some(&browser), None);
+    answers.push_str(&head);
+    answers.push_str(&text);
+    assert_eq!(header(&head, "location"), ["/#move"], "{head}");
+    let cookie = cookie_named(&head, "ferry");
+
+    let target = json!({"side": "target", "server": {"type": "listed", "id": "new-imap"}, "user": "alice", "password": "alice-secret"});
+    let (head, text) = exchange(
+        server,
+        "POST",
+        "/api/sign-in",
+        Some(&cookie),
+        Some(&target),
+    );
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}{text}");
+    cookie_named(&head, "ferry")
 }
 
 fn job_state(server: &Server, id: &str, cookie: &str) -> Value {
@@ -86,36 +121,7 @@ fn the_client_secret_and_the_tokens_are_in_no_log_or_answer() {
     let log = std::fs::File::create(dir.join("serve.log")).unwrap();
     let server = start_with(dir, Stdio::from(log), &[(SECRET_ENV, SECRET)]);
     let mut answers = String::new();
-
-    let (head, text) = exchange(
-        &server,
-        "GET",
-        "/api/oauth/oauth-imap/start?side=source&user=alice",
-        None,
-        None,
-    );
-    answers.push_str(&head);
-    answers.push_str(&text);
-    assert!(head.starts_with("HTTP/1.1 303"), "{head}");
-    let browser = cookie_named(&head, "ferry-oauth");
-    let back = provider_redirect(header(&head, "location")[0]);
-    let callback = back.strip_prefix("https://ferry.test").unwrap();
-    let (head, text) = exchange(&server, "GET", callback, Some(&browser), None);
-    answers.push_str(&head);
-    answers.push_str(&text);
-    assert_eq!(header(&head, "location"), ["/#move"], "{head}");
-    let cookie = cookie_named(&head, "ferry");
-
-    let target = json!({"side": "target", "server": {"type": "listed", "id": "new-imap"}, "user": "alice", "password": "alice-secret"});
-    let (head, text) = exchange(
-        &server,
-        "POST",
-        "/api/sign-in",
-        Some(&cookie),
-        Some(&target),
-    );
-    assert!(head.starts_with("HTTP/1.1 200"), "{head}{text}");
-    let cookie = cookie_named(&head, "ferry");
+    let cookie = sign_in_both(&server, &mut answers);
     std::thread::sleep(Duration::from_millis(2100));
     let (_, text) = exchange(
         &server,

@@ -82,8 +82,12 @@ redirect_url = "{REDIRECT}"
 }
 
 async fn app_for(servers: &Servers, provider: &TestOAuthProvider, margin_secs: u64) -> TestApp {
-    let site: SiteConfig =
-        toml::from_str(&site_toml(servers, provider, margin_secs, None)).unwrap();
+    app_for_toml(&site_toml(servers, provider, margin_secs, None)).await
+}
+
+/// The app for the site `toml` (loopback allowed).
+pub async fn app_for_toml(toml: &str) -> TestApp {
+    let site: SiteConfig = toml::from_str(toml).unwrap();
     site.validate().unwrap();
     test_app(site, true).await
 }
@@ -164,7 +168,7 @@ async fn oauth_round(
 
 /// Signs in to the old mailbox with OAuth2, then the new one with a
 /// password; the session cookie.
-async fn sign_in_both(app: &TestApp) -> String {
+pub async fn sign_in_both(app: &TestApp) -> String {
     let (answer, _, _) = oauth_round(app, None, "source").await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text);
     assert_eq!(location(&answer), "/#move");

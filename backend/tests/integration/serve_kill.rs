@@ -16,11 +16,19 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-const KEY_VARIABLE: &str = "FERRY_TEST_CREDENTIALS_KEY";
+pub const KEY_VARIABLE: &str = "FERRY_TEST_CREDENTIALS_KEY";
 
 pub struct Server {
     child: Child,
     pub authority: String,
+}
+
+impl Server {
+    /// Kills it with SIGKILL, as a crash would.
+    pub fn kill(&mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
 }
 
 impl Drop for Server {
@@ -40,7 +48,7 @@ pub fn start_logging(dir: &Path, log: Stdio) -> Server {
 }
 
 /// As [`start_logging`], with `FERRY_TEST_CREDENTIALS_KEY` set to `key`.
-fn start_with_key(dir: &Path, log: Stdio, key: Option<&str>) -> Server {
+pub fn start_with_key(dir: &Path, log: Stdio, key: Option<&str>) -> Server {
     match key {
         Some(key) => start_with(dir, log, &[(KEY_VARIABLE, key)]),
         None => start_with(dir, log, &[]),
@@ -146,7 +154,7 @@ fn sign_in(server: &Server, source: &Dovecot, target: &Dovecot) -> String {
     cookie.unwrap()
 }
 
-fn copied(view: &Value) -> u64 {
+pub fn copied(view: &Value) -> u64 {
     view["folders"].as_array().map_or(0, |folders| {
         folders
             .iter()
@@ -158,7 +166,12 @@ fn copied(view: &Value) -> u64 {
 /// A source seeded with enough mail (1,500 messages and 3 large ones) for
 /// a move to be killed part way, and an empty target.
 fn seeded_servers(seed_number: u64) -> (Dovecot, Dovecot) {
-    let source = Dovecot::start(DovecotOptions::new(Layout::LegacyDotted)).unwrap();
+    seeded_servers_with(DovecotOptions::new(Layout::LegacyDotted), seed_number)
+}
+
+/// [`seeded_servers`] with the source started with `source_options`.
+pub fn seeded_servers_with(source_options: DovecotOptions, seed_number: u64) -> (Dovecot, Dovecot) {
+    let source = Dovecot::start(source_options).unwrap();
     let target = Dovecot::start(DovecotOptions::new(Layout::Slash)).unwrap();
     let spec = MailboxSpec {
         messages: 1500,
@@ -171,7 +184,7 @@ fn seeded_servers(seed_number: u64) -> (Dovecot, Dovecot) {
 
 /// Starts a move on `server` and waits until some, not all, is copied;
 /// the job's id.
-fn start_and_wait_for_progress(server: &Server, cookie: &str) -> String {
+pub fn start_and_wait_for_progress(server: &Server, cookie: &str) -> String {
     let (status, _, created) = call(server, "POST", "/api/jobs", Some(cookie), Some(&json!({})));
     assert_eq!(status, 201, "{created}");
     let id = created["id"].as_str().unwrap().to_string();
@@ -210,8 +223,7 @@ fn a_move_killed_mid_copy_goes_on_after_restart_and_sign_in_without_duplicates()
     let cookie = sign_in(&first, &source, &target);
     // Killed once some, not all, is copied.
     let id = start_and_wait_for_progress(&first, &cookie);
-    first.child.kill().unwrap();
-    first.child.wait().unwrap();
+    first.kill();
 
     let second = start(dir.path());
     let cookie = sign_in(&second, &source, &target);
@@ -287,9 +299,44 @@ fn a_canary_password_is_in_no_log_answer_or_store() {
     }
 }
 
+/// A site key that opens nothing: `ferry serve` started on `dir` with
+/// it leaves job `id` (`owner`'s) waiting for its user, copying
+/// nothing, and its log names neither that key nor `key`, the right one.
+pub fn assert_another_key_opens_nothing(dir: &Path, owner: &str, id: &str, key: &str) {
+    const OTHER_KEY: &str = "0000000000000000000000000000000000000000000000000000000000000001";
+    let log_path = dir.join("other-key.log");
+    let other = start_with_key(
+        dir,
+        Stdio::from(std::fs::File::create(&log_path).unwrap()),
+        Some(OTHER_KEY),
+    );
+    let waiting = wait_in_store(dir, owner, id, |view| {
+        view["state"] == "waiting_for_sign_in"
+    });
+    let copied_then = copied(&waiting);
+    std::thread::sleep(Duration::from_secs(1));
+    let still = wait_in_store(dir, owner, id, |_| true);
+    assert_eq!(still["state"], "waiting_for_sign_in", "{still}");
+    assert_eq!(copied(&still), copied_then, "it copied without credentials");
+    drop(other);
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    assert!(log.contains("do not open with this key"), "{log}");
+    assert!(
+        !log.contains(key) && !log.contains(OTHER_KEY),
+        "a key is in the log"
+    );
+}
+
+/// The store's file and its write-ahead log, as bytes on disk.
+pub fn stored(dir: &Path) -> Vec<u8> {
+    ["state/ferry.sqlite3", "state/ferry.sqlite3-wal"]
+        .map(|file| std::fs::read(dir.join(file)).unwrap_or_default())
+        .concat()
+}
+
 /// Polls the job's row in the store (as a second process reading the
 /// same SQLite file) until `done` holds for it; the view.
-fn wait_in_store(dir: &Path, owner: &str, id: &str, done: impl Fn(&Value) -> bool) -> Value {
+pub fn wait_in_store(dir: &Path, owner: &str, id: &str, done: impl Fn(&Value) -> bool) -> Value {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -315,7 +362,6 @@ fn wait_in_store(dir: &Path, owner: &str, id: &str, done: impl Fn(&Value) -> boo
 #[test]
 fn with_a_site_key_a_killed_move_goes_on_by_itself_after_restart_but_not_with_another_key() {
     const KEY: &str = "3f1c0e6a9b2d4c8e7a5f1b3d9c0e2a4b6d8f0a1c3e5b7d9f2a4c6e8b0d1f3a5c";
-    const OTHER_KEY: &str = "0000000000000000000000000000000000000000000000000000000000000001";
     let (source, target) = seeded_servers(13);
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
@@ -341,13 +387,7 @@ fn with_a_site_key_a_killed_move_goes_on_by_itself_after_restart_but_not_with_an
     let mut first = start_with_key(dir.path(), Stdio::null(), Some(KEY));
     let cookie = sign_in(&first, &source, &target);
     let id = start_and_wait_for_progress(&first, &cookie);
-    first.child.kill().unwrap();
-    first.child.wait().unwrap();
-    let stored = |dir: &Path| {
-        ["state/ferry.sqlite3", "state/ferry.sqlite3-wal"]
-            .map(|file| std::fs::read(dir.join(file)).unwrap_or_default())
-            .concat()
-    };
+    first.kill();
     let bytes = stored(dir.path());
     assert!(
         !bytes
@@ -357,27 +397,7 @@ fn with_a_site_key_a_killed_move_goes_on_by_itself_after_restart_but_not_with_an
     );
 
     // Another key opens nothing: the job waits for its user.
-    let log_path = dir.path().join("other-key.log");
-    let other = start_with_key(
-        dir.path(),
-        Stdio::from(std::fs::File::create(&log_path).unwrap()),
-        Some(OTHER_KEY),
-    );
-    let waiting = wait_in_store(dir.path(), &owner, &id, |view| {
-        view["state"] == "waiting_for_sign_in"
-    });
-    let copied_then = copied(&waiting);
-    std::thread::sleep(Duration::from_secs(1));
-    let still = wait_in_store(dir.path(), &owner, &id, |_| true);
-    assert_eq!(still["state"], "waiting_for_sign_in", "{still}");
-    assert_eq!(copied(&still), copied_then, "it copied without credentials");
-    drop(other);
-    let log = std::fs::read_to_string(&log_path).unwrap();
-    assert!(log.contains("do not open with this key"), "{log}");
-    assert!(
-        !log.contains(KEY) && !log.contains(OTHER_KEY),
-        "a key is in the log"
-    );
+    assert_another_key_opens_nothing(dir.path(), &owner, &id, KEY);
 
     // The right key: the job goes on and ends with nobody signed in.
     let second = start_with_key(dir.path(), Stdio::null(), Some(KEY));

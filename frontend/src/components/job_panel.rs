@@ -146,7 +146,12 @@ pub fn JobPanel(
             {move || state.get().and_then(|state| {
                 state_hint(state, both_signed_in.get()).map(|hint| view! { <p class="hint">{hint}</p> })
             })}
-            {move || error.get().map(|error| view! { <p class="form-error" role="alert">{error}</p> })}
+            // While it runs, the text is a note (it reconnected), not an end.
+            {move || error.get().map(|error| if state.get() == Some(JobState::Running) {
+                view! { <p class="notice-line" role="status">{error}</p> }.into_any()
+            } else {
+                view! { <p class="form-error" role="alert">{error}</p> }.into_any()
+            })}
             {move || trouble.get().map(|t| view! { <p class="notice-line" role="status">{t}</p> })}
             <Show when=move || state.get().is_some()>
                 <OverallProgress job=shown rate=rate.into()/>
