@@ -1,18 +1,23 @@
 //! The thin driver that sends the token requests [`super::flow`] writes
 //! to the provider's token endpoint: one HTTP POST, form-encoded.
 //!
-//! The token URL is the site's own (`[oauth.NAME] token_url`), yet its
-//! host still goes through the site's address policy like every
-//! connection Ferry makes: it is resolved once, vetted, and the request
-//! goes to the vetted addresses only (no second lookup). TLS is the
-//! same rustls set-up as the mail engine's (Mozilla's roots). Redirects
-//! are not followed and no proxy is used. The client secret is read from
+//! It goes through the project's own HTTP client
+//! ([`ferry_targets::http`]), sending no `Authorization` (the client
+//! and its secret are in the form). The token URL is the site's own
+//! (`[oauth.NAME] token_url`), yet its host still goes through the
+//! site's address policy like every connection Ferry makes: it is
+//! resolved once at connect, vetted, and the request goes to the vetted
+//! addresses only (no second lookup). TLS is the same rustls set-up as
+//! the mail engine's (Mozilla's roots). Redirects are not followed, no
+//! proxy is used, the answer is read within the size limit. The client secret is read from
 //! the environment variable the site names, when it is needed; neither
 //! it nor any token reaches a log.
 
 use super::flow::{self, TokenError, Tokens};
 use crate::config::site::OAuthProvider;
+use axum::http::{HeaderValue, Method, header};
 use ferry_net::address::AddressPolicy;
+use ferry_targets::http::{Credentials, HttpClient, HttpOptions, HttpRequest};
 use secrecy::{ExposeSecret, SecretString};
 use std::time::{Duration, Instant};
 
@@ -62,53 +67,31 @@ pub async fn request_tokens(
         tracing::warn!(token_url = %url, %detail, "the OAuth2 token endpoint could not be reached");
         TokenError::Unreachable
     };
-    let host = url
-        .host_str()
-        .ok_or_else(|| unreachable(&"the token URL has no host"))?;
-    let port = url
-        .port_or_known_default()
-        .ok_or_else(|| unreachable(&"the token URL has no port"))?;
-    let addresses = ferry_net::address::resolve(Some(policy), host, port)
-        .await
+    let options = HttpOptions {
+        connect_timeout: limits.timeout,
+        request_timeout: limits.timeout,
+        max_response_bytes: limits.max_answer_bytes,
+        max_redirects: 0,
+        address_policy: Some(policy.clone()),
+        ..HttpOptions::default()
+    };
+    let client = HttpClient::new(options, Credentials::anonymous())
         .map_err(|error| unreachable(&error))?;
-    let tls = ferry_net::tls::client_config(None).map_err(|error| unreachable(&error))?;
-    let client = reqwest::Client::builder()
-        .use_preconfigured_tls((*tls).clone())
-        .resolve_to_addrs(
-            host.trim_start_matches('[').trim_end_matches(']'),
-            &addresses,
-        )
-        .no_proxy()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(limits.timeout)
-        .build()
-        .map_err(|error| unreachable(&error))?;
-    let mut response = client
-        .post(url.clone())
-        .header(
-            reqwest::header::CONTENT_TYPE,
-            "application/x-www-form-urlencoded",
-        )
-        .header(reqwest::header::ACCEPT, "application/json")
-        .body(form.expose_secret().to_owned())
-        .send()
-        .await
-        .map_err(|error| unreachable(&error.without_url()))?;
-    let mut body = Vec::new();
-    while let Some(chunk) = response
-        .chunk()
-        .await
-        .map_err(|error| unreachable(&error.without_url()))?
-    {
-        if body.len() + chunk.len() > limits.max_answer_bytes {
-            return Err(unreachable(&"the answer is too large"));
-        }
-        body.extend_from_slice(&chunk);
-    }
+    let mut request = HttpRequest::new(Method::POST, url.clone());
+    request.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/x-www-form-urlencoded"),
+    );
+    request
+        .headers
+        .insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+    request.body = form.expose_secret().as_bytes().to_vec();
+    let sent = client.send(request).await;
+    let response = sent.map_err(|error| unreachable(&error))?;
     let answered = Instant::now();
-    flow::read_tokens(&body, answered).inspect_err(|error| {
+    flow::read_tokens(&response.body, answered).inspect_err(|error| {
         if *error == TokenError::Unreadable {
-            tracing::warn!(token_url = %url, status = %response.status(), "the OAuth2 token answer could not be read");
+            tracing::warn!(token_url = %url, status = %response.status, "the OAuth2 token answer could not be read");
         }
     })
 }

@@ -25,6 +25,9 @@ pub enum AuthMethod {
     Negotiate,
     /// `Authorization: Bearer TOKEN` (OAuth2) on every request.
     Bearer,
+    /// No `Authorization` at all: the request proves who sends it by
+    /// itself (an OAuth2 token request, its client in the form).
+    Anonymous,
 }
 
 impl AuthMethod {

@@ -215,9 +215,12 @@ impl HttpClient {
     }
 
     /// The `Authorization` every request carries under `method` (none for
-    /// NTLM and Negotiate, whose connections are logged in).
+    /// NTLM and Negotiate, whose connections are logged in, and for
+    /// anonymous requests).
     fn per_request_authorization(&self, method: AuthMethod) -> Result<Option<HeaderValue>> {
-        if method.is_connection_bound() || method == AuthMethod::Automatic {
+        if method.is_connection_bound()
+            || matches!(method, AuthMethod::Automatic | AuthMethod::Anonymous)
+        {
             return Ok(None);
         }
         self.credentials

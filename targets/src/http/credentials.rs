@@ -54,6 +54,11 @@ impl Credentials {
         }
     }
 
+    /// Nobody: requests go without `Authorization`.
+    pub fn anonymous() -> Self {
+        Self::with_method(String::new(), SecretString::from(String::new()), AuthMethod::Anonymous)
+    }
+
     /// An OAuth2 access token, sent as `Authorization: Bearer TOKEN`.
     pub fn bearer(token: SecretString) -> Self {
         Self::with_method(String::new(), token, AuthMethod::Bearer)
@@ -82,7 +87,10 @@ impl Credentials {
     pub fn authorization_as(&self, method: AuthMethod) -> Option<HeaderValue> {
         match method {
             AuthMethod::Basic => self.basic_authorization(),
-            AuthMethod::Ntlm | AuthMethod::Negotiate | AuthMethod::Automatic => None,
+            AuthMethod::Ntlm
+            | AuthMethod::Negotiate
+            | AuthMethod::Automatic
+            | AuthMethod::Anonymous => None,
             AuthMethod::Bearer => {
                 let mut header = Zeroizing::new(String::from("Bearer "));
                 header.push_str(self.password.expose_secret());
