@@ -65,3 +65,27 @@ fn unreachable_server_error_names_no_password() {
     assert!(matches!(err, Error::Connect { .. }), "{err:?}");
     assert_hidden(&format!("{err} {err:?}"));
 }
+
+#[test]
+fn anonymous_requests_carry_no_authorization_and_no_probe() {
+    use ferry_targets::http::{HttpClient, HttpRequest};
+    use ferry_testkit::http_server::{self, Reply};
+    use std::sync::{Arc, Mutex};
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let recorded = seen.clone();
+    let address = http_server::start(Arc::new(move |request| {
+        recorded.lock().unwrap().push(request.clone());
+        Reply::new("200 OK", "application/json", "{}".into())
+    }));
+    let client = HttpClient::new(HttpOptions::default(), Credentials::anonymous()).unwrap();
+    let url = url::Url::parse(&format!("http://{address}/token")).unwrap();
+    let mut request = HttpRequest::new(http::Method::POST, url);
+    request.body = b"grant_type=refresh_token".to_vec();
+    let answer = runtime().block_on(client.send(request)).unwrap();
+    assert_eq!(answer.status, 200);
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 1, "one request, no probe first");
+    assert_eq!(seen[0].method, "POST");
+    assert_eq!(seen[0].text(), "grant_type=refresh_token");
+    assert_eq!(seen[0].header("authorization"), None);
+}
