@@ -166,10 +166,7 @@ async fn copy(
                 "{reason}.{tried} Run it again to go on where it stopped."
             )));
         }
-        let dropped = format!(
-            "The connection to the {} server dropped; ",
-            side.name()
-        );
+        let dropped = format!("The connection to the {} server dropped; ", side.name());
         let of = format!("({tries} of {})", policy.attempts);
         let note = format!("{dropped}reconnecting {of}.");
         if jobs
@@ -404,9 +401,7 @@ async fn record(jobs: &Jobs, id: &str, event: &SyncEvent, progress: &mut Progres
                     .job_folder_started(id, position, source, target, *to_copy, *bytes)
                     .await
             } else {
-                store
-                    .job_folder_resumed(id, source, *to_copy, *bytes)
-                    .await
+                store.job_folder_resumed(id, source, *to_copy, *bytes).await
             }
         }
         SyncEvent::Copied {

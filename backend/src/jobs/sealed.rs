@@ -577,7 +577,8 @@ mod tests {
             );
         }
         let mut site = site();
-        site.providers.insert("other".into(), provider("someone-else"));
+        site.providers
+            .insert("other".into(), provider("someone-else"));
         site.providers.insert("test".into(), provider("ferry"));
         let opened = open(&key('a'), "job-1", &sealed, &site).unwrap();
         let tokens = opened.source.token_source.expect("an OAuth2 sign-in");

@@ -75,8 +75,8 @@ pub async fn request_tokens(
         address_policy: Some(policy.clone()),
         ..HttpOptions::default()
     };
-    let client = HttpClient::new(options, Credentials::anonymous())
-        .map_err(|error| unreachable(&error))?;
+    let client =
+        HttpClient::new(options, Credentials::anonymous()).map_err(|error| unreachable(&error))?;
     let mut request = HttpRequest::new(Method::POST, url.clone());
     request.headers.insert(
         header::CONTENT_TYPE,

@@ -59,7 +59,11 @@ fn with_a_site_key_an_oauth2_move_killed_mid_copy_renews_and_goes_on_after_resta
     }
 
     assert_another_key_opens_nothing(dir.path(), &owner, &id, SITE_KEY);
-    assert_eq!(provider.counts().refreshes, 1, "nothing renewed without the key");
+    assert_eq!(
+        provider.counts().refreshes,
+        1,
+        "nothing renewed without the key"
+    );
 
     // The right key: the kept sign-in renews the access and the job ends
     // with nobody signed in.
@@ -71,7 +75,10 @@ fn with_a_site_key_an_oauth2_move_killed_mid_copy_renews_and_goes_on_after_resta
         )
     });
     assert_eq!(end["state"], "done", "{end}");
-    assert!(provider.counts().refreshes >= 2, "renewed after the restart");
+    assert!(
+        provider.counts().refreshes >= 2,
+        "renewed after the restart"
+    );
     drop(second);
     let source_mail = snapshot(&servers.source, "alice", "alice-secret").unwrap();
     let target_mail = snapshot(&servers.target, "alice", "alice-secret").unwrap();

@@ -79,13 +79,7 @@ pub fn sign_in_both(server: &Server, answers: &mut String) -> String {
     let cookie = cookie_named(&head, "ferry");
 
     let target = json!({"side": "target", "server": {"type": "listed", "id": "new-imap"}, "user": "alice", "password": "alice-secret"});
-    let (head, text) = exchange(
-        server,
-        "POST",
-        "/api/sign-in",
-        Some(&cookie),
-        Some(&target),
-    );
+    let (head, text) = exchange(server, "POST", "/api/sign-in", Some(&cookie), Some(&target));
     assert!(head.starts_with("HTTP/1.1 200"), "{head}{text}");
     cookie_named(&head, "ferry")
 }

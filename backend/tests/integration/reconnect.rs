@@ -88,7 +88,9 @@ fn assert_progress_truthful(views: &[Value], source_messages: u64) {
 /// How many messages the old mailbox holds.
 fn source_messages(servers: &Servers) -> u64 {
     let mail = snapshot(&servers.source, "alice", "alice-secret").unwrap();
-    mail.values().map(|folder| folder.messages.len() as u64).sum()
+    mail.values()
+        .map(|folder| folder.messages.len() as u64)
+        .sum()
 }
 
 fn said_reconnected(views: &[Value]) -> bool {

@@ -56,7 +56,11 @@ impl Credentials {
 
     /// Nobody: requests go without `Authorization`.
     pub fn anonymous() -> Self {
-        Self::with_method(String::new(), SecretString::from(String::new()), AuthMethod::Anonymous)
+        Self::with_method(
+            String::new(),
+            SecretString::from(String::new()),
+            AuthMethod::Anonymous,
+        )
     }
 
     /// An OAuth2 access token, sent as `Authorization: Bearer TOKEN`.
