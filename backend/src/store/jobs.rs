@@ -313,17 +313,15 @@ impl Store {
         to_copy: usize,
         bytes: u64,
     ) -> Result<(), BackendError> {
-        sqlx::query(
+        self.update_folder(
             "UPDATE job_folders SET to_copy = copied + ?, bytes = bytes_done + ?, failed = 0, done = 0
              WHERE job_id = ? AND source = ?",
+            id,
+            source,
+            to_copy,
+            bytes,
         )
-        .bind(to_copy as i64)
-        .bind(bytes as i64)
-        .bind(id)
-        .bind(source)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        .await
     }
 
     /// Messages copied into a folder.
@@ -334,16 +332,34 @@ impl Store {
         messages: usize,
         bytes: u64,
     ) -> Result<(), BackendError> {
-        sqlx::query(
+        self.update_folder(
             "UPDATE job_folders SET copied = copied + ?, bytes_done = bytes_done + ?
              WHERE job_id = ? AND source = ?",
+            id,
+            source,
+            messages,
+            bytes,
         )
-        .bind(messages as i64)
-        .bind(bytes as i64)
-        .bind(id)
-        .bind(source)
-        .execute(&self.pool)
-        .await?;
+        .await
+    }
+
+    /// Runs `sql`: an update of job `id`'s folder `source` taking a
+    /// message count and bytes, then the job and the folder.
+    async fn update_folder(
+        &self,
+        sql: &str,
+        id: &str,
+        source: &str,
+        messages: usize,
+        bytes: u64,
+    ) -> Result<(), BackendError> {
+        sqlx::query(sql)
+            .bind(messages as i64)
+            .bind(bytes as i64)
+            .bind(id)
+            .bind(source)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 

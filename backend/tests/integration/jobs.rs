@@ -107,6 +107,20 @@ pub async fn watch(app: &TestApp, id: &str, cookie: &str) -> Vec<Value> {
     views
 }
 
+/// Runs job `id` again and watches it end done; the views.
+pub async fn run_again_to_done(app: &TestApp, id: &str, cookie: &str) -> Vec<Value> {
+    let again = send(
+        &app.router,
+        post(&format!("/api/jobs/{id}/run"), &json!({}), Some(cookie)),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::ACCEPTED, "{}", again.text);
+    let views = watch(app, id, cookie).await;
+    let last = views.last().unwrap();
+    assert_eq!(last["state"], "done", "{last:#}");
+    views
+}
+
 pub fn assert_target_is_source(servers: &Servers) {
     let source = snapshot(&servers.source, "alice", "alice-secret").unwrap();
     let target = snapshot(&servers.target, "alice", "alice-secret").unwrap();
@@ -175,14 +189,7 @@ async fn a_user_moves_their_mail_watches_it_and_gets_the_report() {
     assert_eq!(report.json()["state"], "done");
 
     // The cut-over: run again, nothing is copied twice.
-    let again = send(
-        &app.router,
-        post(&format!("/api/jobs/{id}/run"), &json!({}), Some(&cookie)),
-    )
-    .await;
-    assert_eq!(again.status, StatusCode::ACCEPTED, "{}", again.text);
-    let views = watch(&app, &id, &cookie).await;
-    assert_eq!(views.last().unwrap()["state"], "done");
+    let views = run_again_to_done(&app, &id, &cookie).await;
     let copied_again: u64 = views.last().unwrap()["folders"]
         .as_array()
         .unwrap()

@@ -6,7 +6,7 @@
 //! reconnecting; a server that keeps refusing connections ends the job
 //! `failed` after the bounded tries, in plain words.
 
-use crate::jobs::{Servers, assert_target_is_source, seeded_servers, watch};
+use crate::jobs::{Servers, assert_target_is_source, run_again_to_done, seeded_servers, watch};
 use crate::oauth_sign_in::{KEY, REDIRECT, app_for_toml, sign_in_both as oauth_sign_in, site_toml};
 use crate::sign_in::{TestApp, get, post, send, test_app};
 use axum::http::StatusCode;
@@ -168,14 +168,7 @@ async fn a_server_that_keeps_refusing_fails_the_job_after_the_bounded_tries() {
 
     // The server back, running it again copies everything.
     source.refuse(false);
-    let again = send(
-        &app.router,
-        post(&format!("/api/jobs/{id}/run"), &json!({}), Some(&cookie)),
-    )
-    .await;
-    assert_eq!(again.status, StatusCode::ACCEPTED, "{}", again.text);
-    let views = watch(&app, &id, &cookie).await;
-    assert_eq!(views.last().unwrap()["state"], "done");
+    run_again_to_done(&app, &id, &cookie).await;
     assert_target_is_source(&servers);
 }
 
