@@ -105,6 +105,7 @@ impl Store {
                     reason: row.try_get("error")?,
                     copied: count("copied")?,
                     total: count("total")?,
+                    calendar: None,
                 })
             })
             .collect()
@@ -141,12 +142,14 @@ impl Store {
     }
 
     /// Whether any of `owner`'s listed users is being moved (queued or
-    /// running).
+    /// running), mail or calendar.
     pub async fn admin_busy(&self, owner: &str) -> Result<bool, BackendError> {
         let busy: Option<i64> = sqlx::query_scalar(
-            "SELECT 1 FROM admin_users u JOIN jobs j ON j.id = u.job_id
-             WHERE u.owner = ? AND j.state IN ('queued', 'running') LIMIT 1",
+            "SELECT 1 FROM jobs j WHERE j.state IN ('queued', 'running') AND j.id IN (
+               SELECT job_id FROM admin_users WHERE owner = ?
+               UNION SELECT job_id FROM admin_calendars WHERE owner = ?) LIMIT 1",
         )
+        .bind(owner)
         .bind(owner)
         .fetch_optional(&self.pool)
         .await?;

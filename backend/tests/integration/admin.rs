@@ -19,8 +19,8 @@ use serde_json::{Value, json};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-const SOURCE_CANARY: &str = "canary-AdminSource-pa55-91d2";
-const TARGET_CANARY: &str = "canary-AdminTarget-pa55-37ab";
+pub(crate) const SOURCE_CANARY: &str = "canary-AdminSource-pa55-91d2";
+pub(crate) const TARGET_CANARY: &str = "canary-AdminTarget-pa55-37ab";
 const USERS: [(&str, &str); 3] = [
     ("alice", "alice-secret"),
     ("bob", "bob-secret"),
@@ -40,14 +40,14 @@ fn dovecot(layout: Layout, admin_password: &str) -> Dovecot {
     Dovecot::start(options).unwrap()
 }
 
-struct Servers {
-    source: Dovecot,
-    target: Dovecot,
+pub(crate) struct Servers {
+    pub(crate) source: Dovecot,
+    pub(crate) target: Dovecot,
 }
 
 /// A legacy source where every user has mail of their own, and an empty
 /// target.
-fn servers() -> Servers {
+pub(crate) fn servers() -> Servers {
     let source = dovecot(Layout::LegacyDotted, SOURCE_CANARY);
     let target = dovecot(Layout::Slash, TARGET_CANARY);
     for (index, (user, password)) in USERS.iter().enumerate() {
@@ -244,7 +244,7 @@ fn user<'a>(users: &'a [Value], name: &str) -> &'a Value {
     users.iter().find(|u| u["source_user"] == name).unwrap()
 }
 
-fn assert_moved_exactly(servers: &Servers, name: &str) {
+pub(crate) fn assert_moved_exactly(servers: &Servers, name: &str) {
     let password = USERS.iter().find(|(user, _)| *user == name).unwrap().1;
     let source = snapshot(&servers.source, name, password).unwrap();
     let target = snapshot(&servers.target, name, password).unwrap();

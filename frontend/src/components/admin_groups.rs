@@ -1,10 +1,11 @@
 //! The listed users by group, each with their move's status and
-//! progress, and per group the buttons to start it, run it again (the
+//! progress (mail, and calendar when files were given), and per group
+//! the buttons to start it, run it again (the
 //! cut-over: only new mail is copied) or cancel it.
 
 use crate::admin_api;
 use crate::job_text::{percent, state_class, state_words};
-use ferry_shared::admin::api::AdminUserView;
+use ferry_shared::admin::api::{AdminCalendarView, AdminUserView};
 use ferry_shared::api::JobState;
 use leptos::prelude::*;
 
@@ -59,6 +60,7 @@ fn UserRow(user: AdminUserView) -> impl IntoView {
         ),
     };
     let class = user.state.map_or("badge idle", state_class);
+    let calendar = user.calendar.map(|calendar| view! { <CalendarStatus calendar=calendar/> });
     view! {
         <tr>
             <td data-label="Old user">{user.source_user}</td>
@@ -68,8 +70,30 @@ fn UserRow(user: AdminUserView) -> impl IntoView {
                 {user.reason.map(|reason| view! { <span class="reason">{reason}</span> })}
             </td>
             <td data-label="Progress" class="num">{progress}</td>
+            <td data-label="Calendar">{calendar.unwrap_or_else(|| view! { <span class="hint">"No files"</span> }.into_any())}</td>
         </tr>
     }
+}
+
+/// A user's calendar: its status and the items put in (or found there).
+#[component]
+fn CalendarStatus(calendar: AdminCalendarView) -> AnyView {
+    let class = calendar.state.map_or("badge idle", state_class);
+    let done = calendar.inserted + calendar.already_there;
+    let items = calendar.state.map(|_| {
+        format!(
+            "{done} of {} items ({}%)",
+            calendar.to_insert,
+            percent(done, calendar.to_insert)
+        )
+    });
+    view! {
+        <span class=class>{status_words(calendar.state)}</span>
+        <span class="calendar-files-names">{calendar.files.join(", ")}</span>
+        {items.map(|items| view! { <span class="calendar-items">{items}</span> })}
+        {calendar.reason.map(|reason| view! { <span class="reason">{reason}</span> })}
+    }
+    .into_any()
 }
 
 #[component]
@@ -142,12 +166,13 @@ fn GroupCard(
                             <th scope="col">"New user"</th>
                             <th scope="col">"Status"</th>
                             <th scope="col" class="num">"Progress"</th>
+                            <th scope="col">"Calendar"</th>
                         </tr>
                     </thead>
                     <tbody>
                         <For
                             each=move || members.get()
-                            key=|user| (user.source_user.clone(), status_words(user.state), user.copied, user.total)
+                            key=|user| (user.source_user.clone(), status_words(user.state), user.copied, user.total, user.calendar.clone())
                             children=|user| view! { <UserRow user=user/> }
                         />
                     </tbody>

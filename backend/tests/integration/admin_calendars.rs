@@ -1,0 +1,282 @@
+//! Admin mode moves calendars too, with the real `ferry serve`: the
+//! old and new mail servers are Dovecots with a master user, the new
+//! calendar server is the EWS test server (every request checked
+//! against Microsoft's schemas) where a service account acts for each
+//! user by impersonation. A wrong service password is a plain `401`; a
+//! user the account may not act for is refused at sign-in; files are
+//! matched to users by name (a file named after nobody is named back);
+//! starting group A puts each A user's files into their own mailbox
+//! (counted per mailbox, every request naming the right user in
+//! `ExchangeImpersonation` and `X-AnchorMailbox`) while group B's stays
+//! empty; running A again creates nothing; when Exchange denies acting
+//! for one user, that user's calendar fails with a plain reason and the
+//! other's goes on; the service password is in no answer, log or store.
+
+use crate::admin::{SOURCE_CANARY, TARGET_CANARY, Servers, assert_moved_exactly, servers};
+use crate::fixtures;
+use crate::serve_kill::{Server, call, start_logging};
+use ferry_testkit::ews_server::EwsServer;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+const EWS_CANARY: &str = "canary-AdminEws-pa55-5e7f";
+const LIST: &str = "source_user,target_user,group\nalice,alice,A\nbob,bob,A\ncarol,carol,B\n";
+
+fn basic(user: &str, password: &str) -> String {
+    use base64::Engine as _;
+    let pair = format!("{user}:{password}");
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(pair)
+    )
+}
+
+/// A site listing both Dovecots and the EWS server, admin mode on.
+fn config(servers: &Servers, ews: &EwsServer) -> String {
+    let imap = |id: &str, role: &str, port: u16| {
+        format!(
+            "[[servers]]\nid = \"{id}\"\nlabel = \"{id}\"\nkind = \"imap\"\nrole = \"{role}\"\n\
+             host = \"127.0.0.1\"\nport = {port}\ntls = \"none\"\n"
+        )
+    };
+    format!(
+        "data_dir = \"state\"\n[network]\nallowed_networks = [\"127.0.0.0/8\"]\nallowed_ports = []\n\
+         [login]\nattempts_per_address_per_minute = 100\n\
+         [sessions]\nsecure_cookie = false\n[admin]\nenabled = true\n{}{}\
+         [[servers]]\nid = \"exchange\"\nlabel = \"New Exchange\"\nkind = \"ews\"\nrole = \"target\"\nurl = \"{}\"\n",
+        imap("old", "source", servers.source.addr().port()),
+        imap("new", "target", servers.target.addr().port()),
+        ews.url
+    )
+}
+
+fn form(side: &str, id: &str, user: &str, password: &str, act_as: &str) -> Value {
+    json!({"side": side, "server": {"type": "listed", "id": id}, "user": user, "password": password, "act_as": act_as})
+}
+
+fn file(name: &str, path: &str) -> Value {
+    json!({"name": name, "text": std::fs::read_to_string(fixtures().join(path)).unwrap()})
+}
+
+fn is_final(state: &Value) -> bool {
+    matches!(state.as_str(), Some("done" | "failed" | "cancelled"))
+}
+
+/// The listed users once every user of `group` has ended, mail and
+/// calendar.
+fn wait_for_group(server: &Server, cookie: &str, group: &str, answers: &mut String) -> Vec<Value> {
+    let deadline = Instant::now() + Duration::from_secs(180);
+    loop {
+        let (status, _, users) = call(server, "GET", "/api/admin/users", Some(cookie), None);
+        assert_eq!(status, 200, "{users}");
+        answers.push_str(&users.to_string());
+        let users = users.as_array().unwrap().clone();
+        let ended = users.iter().filter(|u| u["group"] == group).all(|user| {
+            is_final(&user["state"])
+                && (user["calendar"].is_null() || is_final(&user["calendar"]["state"]))
+        });
+        if ended {
+            return users;
+        }
+        assert!(Instant::now() < deadline, "group {group} ends: {users:#?}");
+        std::thread::sleep(Duration::from_millis(300));
+    }
+}
+
+fn calendar_of<'a>(users: &'a [Value], name: &str) -> &'a Value {
+    &users.iter().find(|u| u["source_user"] == name).unwrap()["calendar"]
+}
+
+/// `(to_insert, inserted, already_there, failed)` of a calendar view.
+fn counts(calendar: &Value) -> (u64, u64, u64, u64) {
+    let n = |key: &str| calendar[key].as_u64().unwrap();
+    (
+        n("to_insert"),
+        n("inserted"),
+        n("already_there"),
+        n("failed"),
+    )
+}
+
+#[test]
+fn groups_put_each_users_calendar_files_into_their_own_mailbox_through_impersonation() {
+    let servers = servers();
+    let ews = EwsServer::start(
+        "admin-calendars",
+        &basic("svc", EWS_CANARY),
+        HashMap::new(),
+        Vec::new(),
+    );
+    ews.deny_impersonation(&["carol"]);
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    std::fs::write(dir.join("ferry.toml"), config(&servers, &ews)).unwrap();
+    let log = std::fs::File::create(dir.join("serve.log")).unwrap();
+    let server = start_logging(dir, Stdio::from(log));
+    let answers = std::cell::RefCell::new(String::new());
+    let request = |cookie: Option<&str>, path: &str, body: Value| {
+        let (status, cookie, answer) = call(&server, "POST", path, cookie, Some(&body));
+        answers.borrow_mut().push_str(&answer.to_string());
+        (status, cookie, answer)
+    };
+
+    // Both mail service accounts, then the calendar's: a wrong password,
+    // a user it may not act for, then right.
+    let (status, cookie, body) = request(
+        None,
+        "/api/admin/sign-in",
+        form("source", "old", "admin", SOURCE_CANARY, "alice"),
+    );
+    assert_eq!(status, 200, "{body}");
+    let (status, cookie, body) = request(
+        cookie.as_deref(),
+        "/api/admin/sign-in",
+        form("target", "new", "admin", TARGET_CANARY, "alice"),
+    );
+    assert_eq!(status, 200, "{body}");
+    let cookie = cookie.unwrap();
+    let (status, _, body) = request(
+        Some(&cookie),
+        "/api/admin/sign-in",
+        form("target", "exchange", "svc", "canary-Wrong-pa55-77aa", ""),
+    );
+    assert_eq!(status, 401, "{body}");
+    assert_eq!(body["error"]["code"], "sign_in_refused");
+    let (status, _, body) = request(
+        Some(&cookie),
+        "/api/admin/sign-in",
+        form("target", "exchange", "svc", EWS_CANARY, "carol"),
+    );
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["error"]["code"], "may_not_act");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("The service account may not act for carol"),
+        "{body}"
+    );
+    let (status, cookie, body) = request(
+        Some(&cookie),
+        "/api/admin/sign-in",
+        form("target", "exchange", "svc", EWS_CANARY, "alice"),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["calendar"]["user"], "svc", "{body}");
+    assert_eq!(body["source"]["user"], "admin", "the mail accounts stay");
+    let cookie = cookie.unwrap();
+    let admin = |path: &str, body: Value| {
+        let (status, _, answer) = request(Some(&cookie), path, body);
+        (status, answer)
+    };
+
+    // Files are matched to the list's users by name.
+    let files = json!({"files": [
+        file("alice.ics", "ews/items/all-day.ics"),
+        file("ALICE.vcf", "corpora/calcard/vcard/009.vcf"),
+        file("bob.vcf", "ews/items/contact.vcf"),
+        file("bob.ics", "ews/items/task.ics"),
+        file("carol.ics", "ews/items/all-day.ics"),
+        file("dave.ics", "ews/items/all-day.ics"),
+    ]});
+    let (status, body) = admin("/api/admin/calendar-files", files.clone());
+    assert_eq!(status, 400, "no list yet: {body}");
+    assert_eq!(body["error"]["code"], "no_user_list");
+    let (status, body) = admin("/api/admin/users", json!({ "csv": LIST }));
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = admin("/api/admin/calendar-files", files);
+    assert_eq!(status, 200, "{body}");
+    let owners: Vec<(&str, &str)> = body["matched"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["file"].as_str().unwrap(), m["source_user"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        owners,
+        [
+            ("alice.ics", "alice"),
+            ("ALICE.vcf", "alice"),
+            ("bob.vcf", "bob"),
+            ("bob.ics", "bob"),
+            ("carol.ics", "carol")
+        ]
+    );
+    assert_eq!(body["unmatched"], json!(["dave.ics"]));
+
+    let before = ews.operations().len();
+    let (status, body) = admin("/api/admin/groups/A/start", json!({}));
+    assert_eq!(status, 202, "{body}");
+    assert_eq!(body, json!({"queued": 2, "calendars": 2}));
+    let users = wait_for_group(&server, &cookie, "A", &mut answers.borrow_mut());
+    let alice = calendar_of(&users, "alice");
+    assert_eq!(alice["state"], "done", "{alice:#}");
+    assert_eq!(alice["files"], json!(["alice.ics", "ALICE.vcf"]));
+    assert_eq!(counts(alice), (11, 11, 0, 0), "{alice:#}");
+    assert_eq!(counts(calendar_of(&users, "bob")), (2, 2, 0, 0), "{users:#?}");
+    assert_eq!(calendar_of(&users, "carol")["state"], Value::Null);
+    assert_eq!(ews.items_in("alice").len(), 11);
+    assert_eq!(ews.items_in("bob").len(), 2);
+    assert!(ews.items_in("carol").is_empty(), "group B was not started");
+    assert_eq!(ews.items().len(), 13, "nothing in the service account's own");
+    // Every request of the jobs acted for its user, and was routed to them.
+    let (acted, anchors) = (ews.impersonated(), ews.anchors());
+    for (acted, anchor) in acted.iter().zip(&anchors).skip(before) {
+        assert!(
+            matches!(acted.as_deref(), Some("alice" | "bob")),
+            "{acted:?}"
+        );
+        assert_eq!(acted, anchor);
+    }
+    assert!(acted[before..].iter().any(|a| a.as_deref() == Some("bob")));
+    assert_moved_exactly(&servers, "alice");
+    assert_moved_exactly(&servers, "bob");
+
+    // The cut-over: group A again creates nothing.
+    let (status, body) = admin("/api/admin/groups/A/start", json!({}));
+    assert_eq!(status, 202, "{body}");
+    let users = wait_for_group(&server, &cookie, "A", &mut answers.borrow_mut());
+    assert_eq!(counts(calendar_of(&users, "alice")), (11, 0, 11, 0));
+    assert_eq!(counts(calendar_of(&users, "bob")), (2, 0, 2, 0));
+    assert_eq!(ews.items().len(), 13, "a re-run creates nothing");
+
+    // Exchange now denies acting for alice: her calendar fails plainly,
+    // bob's goes on.
+    ews.deny_impersonation(&["alice"]);
+    let (status, body) = admin("/api/admin/groups/A/start", json!({}));
+    assert_eq!(status, 202, "{body}");
+    let users = wait_for_group(&server, &cookie, "A", &mut answers.borrow_mut());
+    let alice = calendar_of(&users, "alice");
+    assert_eq!(alice["state"], "failed", "{alice:#}");
+    assert!(
+        alice["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("The service account may not act for alice"),
+        "{alice:#}"
+    );
+    assert_eq!(calendar_of(&users, "bob")["state"], "done", "{users:#?}");
+    assert_eq!(ews.items().len(), 13);
+    assert!(ews.assert_requests_valid() > 0);
+
+    drop(server);
+    let answers = answers.into_inner();
+    let log = std::fs::read_to_string(dir.join("serve.log")).unwrap();
+    assert!(log.lines().count() > 2, "the log was written");
+    for canary in [SOURCE_CANARY, TARGET_CANARY, EWS_CANARY, "canary-Wrong"] {
+        assert!(!log.contains(canary), "the log holds a service password");
+        assert!(
+            !answers.contains(canary),
+            "an answer holds a service password"
+        );
+        for file in ["state/ferry.sqlite3", "state/ferry.sqlite3-wal"] {
+            let bytes = std::fs::read(dir.join(file)).unwrap_or_default();
+            assert!(
+                !bytes.windows(canary.len()).any(|w| w == canary.as_bytes()),
+                "{file} holds a service password"
+            );
+        }
+    }
+}
