@@ -7,8 +7,8 @@
 //! resource name), so a re-run finds everything and creates nothing.
 
 use super::{Jobs, new_id};
-use crate::server::admin::{impersonation_denied, not_allowed_to_act_for};
 use crate::error::BackendError;
+use crate::server::admin::{impersonation_denied, not_allowed_to_act_for};
 use crate::server::auth::calendar_target::SignedInCalendar;
 use crate::store::calendar_jobs::NewCalendarJob;
 use ferry_shared::api::{Account, ExportFile, JobState};

@@ -12,9 +12,10 @@
 //! for one user, that user's calendar fails with a plain reason and the
 //! other's goes on; the service password is in no answer, log or store.
 
-use crate::admin::{SOURCE_CANARY, TARGET_CANARY, Servers, assert_moved_exactly, servers};
+use crate::admin::{SOURCE_CANARY, Servers, TARGET_CANARY, assert_moved_exactly, servers};
 use crate::fixtures;
 use crate::serve_kill::{Server, call, start_logging};
+use crate::sign_in::{get, post, send, state_over};
 use ferry_testkit::ews_server::EwsServer;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -33,8 +34,9 @@ fn basic(user: &str, password: &str) -> String {
     )
 }
 
-/// A site listing both Dovecots and the EWS server, admin mode on.
-fn config(servers: &Servers, ews: &EwsServer) -> String {
+/// A site listing both Dovecots and the EWS server, admin mode on (the
+/// site's part of `ferry.toml`).
+fn site(servers: &Servers, ews: &EwsServer) -> String {
     let imap = |id: &str, role: &str, port: u16| {
         format!(
             "[[servers]]\nid = \"{id}\"\nlabel = \"{id}\"\nkind = \"imap\"\nrole = \"{role}\"\n\
@@ -42,7 +44,7 @@ fn config(servers: &Servers, ews: &EwsServer) -> String {
         )
     };
     format!(
-        "data_dir = \"state\"\n[network]\nallowed_networks = [\"127.0.0.0/8\"]\nallowed_ports = []\n\
+        "[network]\nallowed_networks = [\"127.0.0.0/8\"]\nallowed_ports = []\n\
          [login]\nattempts_per_address_per_minute = 100\n\
          [sessions]\nsecure_cookie = false\n[admin]\nenabled = true\n{}{}\
          [[servers]]\nid = \"exchange\"\nlabel = \"New Exchange\"\nkind = \"ews\"\nrole = \"target\"\nurl = \"{}\"\n",
@@ -112,7 +114,8 @@ fn groups_put_each_users_calendar_files_into_their_own_mailbox_through_impersona
     ews.deny_impersonation(&["carol"]);
     let dir = tempfile::tempdir().unwrap();
     let dir = dir.path();
-    std::fs::write(dir.join("ferry.toml"), config(&servers, &ews)).unwrap();
+    let config = format!("data_dir = \"state\"\n{}", site(&servers, &ews));
+    std::fs::write(dir.join("ferry.toml"), config).unwrap();
     let log = std::fs::File::create(dir.join("serve.log")).unwrap();
     let server = start_logging(dir, Stdio::from(log));
     let answers = std::cell::RefCell::new(String::new());
@@ -192,7 +195,12 @@ fn groups_put_each_users_calendar_files_into_their_own_mailbox_through_impersona
         .as_array()
         .unwrap()
         .iter()
-        .map(|m| (m["file"].as_str().unwrap(), m["source_user"].as_str().unwrap()))
+        .map(|m| {
+            (
+                m["file"].as_str().unwrap(),
+                m["source_user"].as_str().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         owners,
@@ -215,12 +223,20 @@ fn groups_put_each_users_calendar_files_into_their_own_mailbox_through_impersona
     assert_eq!(alice["state"], "done", "{alice:#}");
     assert_eq!(alice["files"], json!(["alice.ics", "ALICE.vcf"]));
     assert_eq!(counts(alice), (11, 11, 0, 0), "{alice:#}");
-    assert_eq!(counts(calendar_of(&users, "bob")), (2, 2, 0, 0), "{users:#?}");
+    assert_eq!(
+        counts(calendar_of(&users, "bob")),
+        (2, 2, 0, 0),
+        "{users:#?}"
+    );
     assert_eq!(calendar_of(&users, "carol")["state"], Value::Null);
     assert_eq!(ews.items_in("alice").len(), 11);
     assert_eq!(ews.items_in("bob").len(), 2);
     assert!(ews.items_in("carol").is_empty(), "group B was not started");
-    assert_eq!(ews.items().len(), 13, "nothing in the service account's own");
+    assert_eq!(
+        ews.items().len(),
+        13,
+        "nothing in the service account's own"
+    );
     // Every request of the jobs acted for its user, and was routed to them.
     let (acted, anchors) = (ews.impersonated(), ews.anchors());
     for (acted, anchor) in acted.iter().zip(&anchors).skip(before) {
@@ -279,4 +295,114 @@ fn groups_put_each_users_calendar_files_into_their_own_mailbox_through_impersona
             );
         }
     }
+}
+
+/// Signs in the three service accounts in-process; the admin's cookie.
+async fn sign_in_all(router: &axum::Router) -> String {
+    let mut cookie: Option<String> = None;
+    for body in [
+        form("source", "old", "admin", SOURCE_CANARY, "alice"),
+        form("target", "new", "admin", TARGET_CANARY, "alice"),
+        form("target", "exchange", "svc", EWS_CANARY, "alice"),
+    ] {
+        let answer = send(router, post("/api/admin/sign-in", &body, cookie.as_deref())).await;
+        assert_eq!(answer.status, 200, "{}", answer.text);
+        cookie = answer.cookie();
+    }
+    cookie.unwrap()
+}
+
+/// Alice's calendar once its state is `state`.
+async fn alice_calendar(router: &axum::Router, cookie: &str, state: &str) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let users = send(router, get("/api/admin/users", Some(cookie)))
+            .await
+            .json();
+        let calendar = calendar_of(users.as_array().unwrap(), "alice").clone();
+        if calendar["state"] == state {
+            return calendar;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "alice's calendar {state}: {users:#}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_restart_a_users_calendar_waits_for_the_service_account_and_goes_on() {
+    let servers = servers();
+    let ews = EwsServer::start(
+        "admin-calendars-restart",
+        &basic("svc", EWS_CANARY),
+        HashMap::new(),
+        Vec::new(),
+    );
+    let site: ferry_backend::config::site::SiteConfig =
+        toml::from_str(&site(&servers, &ews)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+
+    let before = state_over(&data, site.clone()).await;
+    let store = before.store.clone();
+    let router = ferry_backend::server::app(before);
+    let cookie = sign_in_all(&router).await;
+    let list = send(
+        &router,
+        post("/api/admin/users", &json!({ "csv": LIST }), Some(&cookie)),
+    )
+    .await;
+    assert_eq!(list.status, 200, "{}", list.text);
+    let files = json!({"files": [file("alice.vcf", "corpora/calcard/vcard/009.vcf")]});
+    let saved = send(
+        &router,
+        post("/api/admin/calendar-files", &files, Some(&cookie)),
+    )
+    .await;
+    assert_eq!(saved.status, 200, "{}", saved.text);
+    send(
+        &router,
+        post("/api/admin/groups/A/start", &json!({}), Some(&cookie)),
+    )
+    .await;
+    alice_calendar(&router, &cookie, "done").await;
+    assert_eq!(ews.items_in("alice").len(), 10);
+    // The process dies while alice's calendar job is recorded as running.
+    let owner = format!("admin:127.0.0.1:{}/admin", servers.source.addr().port());
+    let job = store
+        .admin_calendar(&owner, "alice")
+        .await
+        .unwrap()
+        .unwrap()
+        .job_id
+        .unwrap();
+    store
+        .set_job_state(&job, ferry_shared::api::JobState::Running, None)
+        .await
+        .unwrap();
+
+    let after = state_over(&data, site).await;
+    after.jobs.recover().await.unwrap();
+    let router = ferry_backend::server::app(after);
+    // Only the mail accounts signed in: the calendar still waits.
+    let mut cookie: Option<String> = None;
+    for body in [
+        form("source", "old", "admin", SOURCE_CANARY, "alice"),
+        form("target", "new", "admin", TARGET_CANARY, "alice"),
+    ] {
+        let answer = send(
+            &router,
+            post("/api/admin/sign-in", &body, cookie.as_deref()),
+        )
+        .await;
+        cookie = answer.cookie();
+    }
+    let waiting = alice_calendar(&router, cookie.as_deref().unwrap(), "waiting_for_sign_in").await;
+    assert_eq!(waiting["files"], json!(["alice.vcf"]));
+    let cookie = sign_in_all(&router).await;
+    let calendar = alice_calendar(&router, &cookie, "done").await;
+    assert_eq!(counts(&calendar), (10, 0, 10, 0), "{calendar:#}");
+    assert_eq!(ews.items_in("alice").len(), 10, "nothing twice");
 }

@@ -60,7 +60,9 @@ fn UserRow(user: AdminUserView) -> impl IntoView {
         ),
     };
     let class = user.state.map_or("badge idle", state_class);
-    let calendar = user.calendar.map(|calendar| view! { <CalendarStatus calendar=calendar/> });
+    let calendar = user
+        .calendar
+        .map(|calendar| view! { <CalendarStatus calendar=calendar/> });
     view! {
         <tr>
             <td data-label="Old user">{user.source_user}</td>

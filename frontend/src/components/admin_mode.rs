@@ -44,7 +44,8 @@ pub fn AdminMode(session: RwSignal<AdminSessionView>) -> impl IntoView {
             reload();
         }
     });
-    let under_way = |state: Option<JobState>| matches!(state, Some(JobState::Queued | JobState::Running));
+    let under_way =
+        |state: Option<JobState>| matches!(state, Some(JobState::Queued | JobState::Running));
     let moving = move || {
         users.with(|list| {
             list.iter().any(|u| {

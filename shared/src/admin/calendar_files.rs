@@ -77,10 +77,13 @@ mod tests {
     fn a_name_two_users_share_goes_to_nobody() {
         let users = [("bob", "x"), ("y", "bob")];
         let found = match_files(["bob.ics"], &users);
-        assert_eq!(found, FileMatches {
-            matched: vec![],
-            unmatched: vec![0]
-        });
+        assert_eq!(
+            found,
+            FileMatches {
+                matched: vec![],
+                unmatched: vec![0]
+            }
+        );
         assert_eq!(stem(".ics"), ".ics");
         assert_eq!(stem("a.b.ics"), "a.b");
     }

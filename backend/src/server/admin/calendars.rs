@@ -105,12 +105,9 @@ async fn check_acting_for(service: &SignedInCalendar, user: &str) -> Result<(), 
     .map_err(|e| unreachable(&e))?
     .map_err(|e| unreachable(&e))?;
     match asked.first() {
-        Some((_, Resolution::Failed { reason })) if impersonation_denied(reason) => {
-            Err(ApiError::bad_request(
-                "may_not_act",
-                not_allowed_to_act_for(user),
-            ))
-        }
+        Some((_, Resolution::Failed { reason })) if impersonation_denied(reason) => Err(
+            ApiError::bad_request("may_not_act", not_allowed_to_act_for(user)),
+        ),
         _ => Ok(()),
     }
 }
@@ -209,7 +206,8 @@ pub(super) async fn start(
     service: &SignedInCalendar,
     calendars: Vec<AdminCalendar>,
 ) -> Result<usize, ApiError> {
-    let rules = serde_json::to_string(&MappingRules::default()).map_err(|e| ApiError::internal(&e))?;
+    let rules =
+        serde_json::to_string(&MappingRules::default()).map_err(|e| ApiError::internal(&e))?;
     let count = calendars.len();
     for calendar in calendars {
         let target = calendar_acting_for(service, &calendar.target_user);
