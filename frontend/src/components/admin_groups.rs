@@ -72,7 +72,7 @@ fn UserRow(user: AdminUserView) -> impl IntoView {
                 {user.reason.map(|reason| view! { <span class="reason">{reason}</span> })}
             </td>
             <td data-label="Progress" class="num">{progress}</td>
-            <td data-label="Calendar">{calendar.unwrap_or_else(|| view! { <span class="hint">"No files"</span> }.into_any())}</td>
+            <td data-label="Calendar">{calendar}</td>
         </tr>
     }
 }

@@ -53,7 +53,7 @@ pub struct AdminUserView {
 }
 
 /// A listed user's calendar files and where putting them in is.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub struct AdminCalendarView {
     /// The names of the files given for the user.
     pub files: Vec<String>,
