@@ -62,13 +62,16 @@ pub(super) async fn sign_in(
     server: &ServerConfig,
     form: AdminSignInForm,
 ) -> Result<(String, SessionData), ApiError> {
-    if form.side != Side::Target || CalendarKind::of(server.kind) != Some(CalendarKind::Ews) {
+    if CalendarKind::of(server.kind) != Some(CalendarKind::Ews) {
+        return Err(ApiError::bad_request(
+            "not_for_admin",
+            "Admin mode moves calendars into Exchange (EWS) only.",
+        ));
+    }
+    if form.side != Side::Target {
         return Err(ApiError::bad_request(
             "wrong_side",
-            format!(
-                "{} can only be the new server's calendar service account.",
-                server.label
-            ),
+            format!("{} can only be the new server.", server.label),
         ));
     }
     let act_as = form.act_as()?.map(str::to_string);

@@ -1,15 +1,14 @@
 //! An admin signs in with a service account per side: checked like a
 //! user's sign-in (attempt limits, the site's servers and networks, the
-//! account opening), in a session of its own role. A listed EWS server
-//! on the new side signs in the calendar service account instead
-//! ([`calendars::sign_in`]).
+//! account opening), in a session of its own role. A listed server that
+//! is no IMAP server signs in the calendar service account instead
+//! ([`calendars::sign_in`], EWS only).
 
 use super::service_account::{checking, kept};
 use super::{AdminEnabled, admin_owner, calendars, groups};
-use crate::config::site::{ServerConfig, ServerKind};
 use crate::server::auth::calendar_target::SignedInCalendar;
 use crate::server::auth::sessions::{Role, SessionData};
-use crate::server::auth::{ClientAddress, plain_name, verified_sign_in};
+use crate::server::auth::{ClientAddress, calendar_server, plain_name, verified_sign_in};
 use crate::server::{ApiError, AppState};
 use axum::Json;
 use axum::extract::State;
@@ -69,7 +68,7 @@ pub(super) async fn sign_in(
             "Admin mode cannot use this server.",
         ));
     }
-    let (id, data) = match ews_server(&state, &form.server) {
+    let (id, data) = match calendar_server(&state, &form.server) {
         Some(server) => calendars::sign_in(&state, address, &headers, server, form).await?,
         None => {
             let act_as = form.act_as()?.map(str::to_string);
@@ -95,19 +94,6 @@ pub(super) async fn sign_in(
         Json(view(&state, &data)),
     )
         .into_response())
-}
-
-/// The listed EWS server chosen, if the choice is one.
-fn ews_server<'a>(state: &'a AppState, choice: &ServerChoice) -> Option<&'a ServerConfig> {
-    let ServerChoice::Listed { id } = choice else {
-        return None;
-    };
-    state
-        .config
-        .site
-        .servers
-        .iter()
-        .find(|server| &server.id == id && server.kind == ServerKind::Ews)
 }
 
 /// Whether admin mode is on, and the service accounts signed in (none

@@ -195,7 +195,10 @@ fn refused(side: Side) -> ApiError {
 }
 
 /// The listed server chosen, when it is not an IMAP server.
-fn calendar_server<'a>(state: &'a AppState, choice: &ServerChoice) -> Option<&'a ServerConfig> {
+pub(crate) fn calendar_server<'a>(
+    state: &'a AppState,
+    choice: &ServerChoice,
+) -> Option<&'a ServerConfig> {
     let ServerChoice::Listed { id } = choice else {
         return None;
     };
