@@ -20,6 +20,13 @@ fn group_names(users: &[AdminUserView]) -> Vec<String> {
     names
 }
 
+/// Whether `user`'s mail or calendar is queued or being moved.
+pub fn being_moved(user: &AdminUserView) -> bool {
+    let under_way =
+        |state: Option<JobState>| matches!(state, Some(JobState::Queued | JobState::Running));
+    under_way(user.state) || user.calendar.as_ref().is_some_and(|c| under_way(c.state))
+}
+
 /// The status as the admin reads it.
 fn status_words(state: Option<JobState>) -> &'static str {
     match state {
@@ -116,12 +123,7 @@ fn GroupCard(
         })
     });
     let started = move || members.with(|m| m.iter().any(|user| user.state.is_some()));
-    let busy = move || {
-        members.with(|m| {
-            m.iter()
-                .any(|user| matches!(user.state, Some(JobState::Queued | JobState::Running)))
-        })
-    };
+    let busy = move || members.with(|m| m.iter().any(being_moved));
     let act = Action::new_local(move |start: &bool| {
         let (start, name) = (*start, group.get_value());
         async move {

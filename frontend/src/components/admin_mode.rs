@@ -6,13 +6,13 @@
 //! moves run).
 
 use super::admin_calendar_files::AdminCalendarFiles;
-use super::admin_groups::AdminGroups;
+use super::admin_groups::{AdminGroups, being_moved};
 use super::page_intro::PageIntro;
 use super::service_account_card::{ServiceAccountCard, offered};
 use super::user_list_input::UserListInput;
 use crate::{admin_api, mail_api};
 use ferry_shared::admin::api::{AdminSessionView, AdminUserView};
-use ferry_shared::api::{Account, JobState, Side};
+use ferry_shared::api::{Account, Side};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::time::Duration;
@@ -44,15 +44,7 @@ pub fn AdminMode(session: RwSignal<AdminSessionView>) -> impl IntoView {
             reload();
         }
     });
-    let under_way =
-        |state: Option<JobState>| matches!(state, Some(JobState::Queued | JobState::Running));
-    let moving = move || {
-        users.with(|list| {
-            list.iter().any(|u| {
-                under_way(u.state) || u.calendar.as_ref().is_some_and(|c| under_way(c.state))
-            })
-        })
-    };
+    let moving = move || users.with(|list| list.iter().any(being_moved));
     if let Ok(handle) = set_interval_with_handle(
         move || {
             if moving() {
