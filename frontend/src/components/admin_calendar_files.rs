@@ -67,7 +67,7 @@ pub fn AdminCalendarFiles(enabled: Signal<bool>, on_saved: Callback<()>) -> impl
     };
     view! {
         <section
-            class="card calendar-files"
+            class="card admin-calendar-files"
             aria-labelledby="calendar-files-title"
             on:dragover=|ev: DragEvent| ev.prevent_default()
             on:drop=on_drop

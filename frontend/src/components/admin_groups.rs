@@ -67,9 +67,10 @@ fn UserRow(user: AdminUserView) -> impl IntoView {
         ),
     };
     let class = user.state.map_or("badge idle", state_class);
-    let calendar = user
-        .calendar
-        .map(|calendar| view! { <CalendarStatus calendar=calendar/> });
+    let calendar = match user.calendar {
+        Some(calendar) => view! { <CalendarStatus calendar=calendar/> }.into_any(),
+        None => view! { <span class="no-files">"No files"</span> }.into_any(),
+    };
     view! {
         <tr>
             <td data-label="Old user">{user.source_user}</td>
