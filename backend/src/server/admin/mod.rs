@@ -6,9 +6,11 @@
 //! machinery, limits and store as users' moves.
 //!
 //! * `POST /api/admin/sign-in` — `{side, server, user, password,
-//!   act_as?}`: a service account, checked ([`sign_in`]).
+//!   act_as?}`: a service account, checked ([`sign_in`]); a listed EWS
+//!   server on the new side signs in the calendar service account
+//!   ([`calendars`]).
 //! * `GET /api/admin/session` — whether admin mode is on, and the
-//!   service accounts signed in.
+//!   service accounts signed in (`calendar`: the EWS one).
 //! * `POST /api/admin/users` — `{csv}`: the user list, replacing the last
 //!   one ([`users`]).
 //! * `GET /api/admin/users` — every listed user with group and status.
