@@ -92,22 +92,6 @@ impl Store {
         row.as_ref().map(calendar).transpose()
     }
 
-    /// Records the calendar job of `owner`'s listed user `source_user`.
-    pub async fn set_admin_calendar_job(
-        &self,
-        owner: &str,
-        source_user: &str,
-        job_id: &str,
-    ) -> Result<(), BackendError> {
-        sqlx::query("UPDATE admin_calendars SET job_id = ? WHERE owner = ? AND source_user = ?")
-            .bind(job_id)
-            .bind(owner)
-            .bind(source_user)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
     /// `owner`'s calendars whose job waits for the admin to sign in.
     pub async fn admin_calendars_waiting(
         &self,

@@ -10,6 +10,15 @@ use ferry_shared::admin::user_list::ListedUser;
 use sqlx::Row;
 use std::collections::HashMap;
 
+/// Which job of a listed user is recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdminJobOf<'a> {
+    /// The mail job of the user at this list position.
+    Mail { position: i64 },
+    /// The calendar job of this source user.
+    Calendar { source_user: &'a str },
+}
+
 /// A listed user of one group, with the job moving them (if started).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GroupMember {
@@ -156,19 +165,29 @@ impl Store {
         Ok(busy.is_some())
     }
 
-    /// Records the job moving the user at `position` of `owner`'s list.
-    pub async fn set_admin_user_job(
+    /// Records `job_id` as the job moving `owner`'s listed user: their
+    /// mail (by list position) or their calendar (by source user).
+    pub async fn set_admin_job(
         &self,
         owner: &str,
-        position: i64,
+        of: AdminJobOf<'_>,
         job_id: &str,
     ) -> Result<(), BackendError> {
-        sqlx::query("UPDATE admin_users SET job_id = ? WHERE owner = ? AND position = ?")
+        let query = match of {
+            AdminJobOf::Mail { position } => {
+                sqlx::query("UPDATE admin_users SET job_id = ? WHERE owner = ? AND position = ?")
+                    .bind(job_id)
+                    .bind(owner)
+                    .bind(position)
+            }
+            AdminJobOf::Calendar { source_user } => sqlx::query(
+                "UPDATE admin_calendars SET job_id = ? WHERE owner = ? AND source_user = ?",
+            )
             .bind(job_id)
             .bind(owner)
-            .bind(position)
-            .execute(&self.pool)
-            .await?;
+            .bind(source_user),
+        };
+        query.execute(&self.pool).await?;
         Ok(())
     }
 }

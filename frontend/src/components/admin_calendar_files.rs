@@ -112,9 +112,9 @@ fn FileMatches(found: CalendarFilesMatched) -> impl IntoView {
         }
     });
     view! {
+        <h3 class="files-given" id="files-given-title">"Files given to users"</h3>
         <div class="table-wrap">
-            <table class="items calendar-file-owners">
-                <caption>"Files given to users"</caption>
+            <table class="items calendar-file-owners" aria-labelledby="files-given-title">
                 <thead>
                     <tr>
                         <th scope="col">"File"</th>

@@ -31,7 +31,7 @@ use crate::server::auth::verified_calendar;
 use crate::server::calendar_api::upload_refused;
 use crate::server::{ApiError, AppState};
 use crate::store::admin_calendars::AdminCalendar;
-use crate::store::admin_users::GroupMember;
+use crate::store::admin_users::{AdminJobOf, GroupMember};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -242,7 +242,13 @@ pub(super) async fn start(
             .map_err(|e| store_failed(&e))?;
         state
             .store
-            .set_admin_calendar_job(owner, &calendar.source_user, &id)
+            .set_admin_job(
+                owner,
+                AdminJobOf::Calendar {
+                    source_user: &calendar.source_user,
+                },
+                &id,
+            )
             .await
             .map_err(|e| store_failed(&e))?;
     }

@@ -8,7 +8,7 @@ use super::service_account::acting_for;
 use super::{AdminSession, calendars, store_failed};
 use crate::server::auth::sessions::SignedIn;
 use crate::server::{ApiError, AppState};
-use crate::store::admin_users::GroupMember;
+use crate::store::admin_users::{AdminJobOf, GroupMember};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -55,7 +55,13 @@ pub(super) async fn start(
                 .map_err(|e| store_failed(&e))?;
             state
                 .store
-                .set_admin_user_job(&owner, member.position, &id)
+                .set_admin_job(
+                    &owner,
+                    AdminJobOf::Mail {
+                        position: member.position,
+                    },
+                    &id,
+                )
                 .await
                 .map_err(|e| store_failed(&e))?;
         }
