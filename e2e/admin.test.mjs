@@ -5,12 +5,16 @@
 // The Admin tab shows only where the site has admin mode on; a wrong
 // service password and a bad user list get plain refusals; group "Pilot"
 // (alice) moves to Done while group "Later" (bob) stays untouched, counted
-// on the servers; running the group again copies nothing. Any page error or
-// console error (but the expected refusals) fails the test. Screenshots at
+// on the servers; running the group again copies nothing. Where the site
+// lists the EWS test server, a third card signs in its service account (a
+// user it may not act for is refused plainly), calendar files named after
+// users are matched to them (a file named after nobody is named back), and
+// starting group Pilot puts alice's calendar into her mailbox. Any page error
+// or console error (but the expected refusals) fails the test. Screenshots at
 // desktop and phone width go to e2e/artifacts/admin-*.png.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -26,6 +30,7 @@ let ports;
 let servers = [];
 let adminUrl;
 let plainUrl;
+let calendarUrl;
 let context;
 let scratch;
 const problems = [];
@@ -44,6 +49,16 @@ before(async () => {
   ports = await started.found;
   adminUrl = await startFerryNamed('admin', ['[admin]', 'enabled = true']);
   plainUrl = await startFerryNamed('plain');
+  const imap = (id, role, port) => [
+    '[[servers]]', `id = "${id}"`, `label = "${id} mail"`, 'kind = "imap"', `role = "${role}"`,
+    'host = "127.0.0.1"', `port = ${port}`, 'tls = "none"',
+  ];
+  calendarUrl = await startFerryNamed('calendars', [
+    '[admin]', 'enabled = true',
+    ...imap('old', 'source', ports.source),
+    ...imap('new', 'target', ports.target),
+    '[[servers]]', 'id = "exchange"', 'label = "Exchange"', 'kind = "ews"', 'role = "target"', `url = "${ports.ews}"`,
+  ]);
   context = await launchBrowser(scratch);
 });
 
@@ -149,5 +164,58 @@ test('an admin signs in, gives the list and moves group Pilot only, then again',
   await row(page, 'alice').getByText('Done', { exact: true }).waitFor({ timeout: 60_000 });
   assert.equal(await messagesOf(ports.target, 'alice', 'alice-secret'), sourceAlice);
   await shoot(page, '4-run-again');
+  await page.close();
+});
+
+test('with Exchange listed, an admin gives calendar files and group Pilot puts them in', async () => {
+  const page = await openPage(calendarUrl, '/#admin');
+  await page.getByRole('heading', { name: 'Move many mailboxes' }).waitFor();
+  for (const title of ['Old server', 'New server']) {
+    const side = card(page, title);
+    await side.getByLabel('Service account').fill('admin');
+    await side.getByLabel('Password').fill('admin-secret');
+    await side.getByLabel('Check with this user (optional)').fill('alice');
+    await side.getByRole('button', { name: 'Sign in' }).click();
+    await side.getByText('as admin at').waitFor();
+  }
+  const exchange = card(page, 'New calendar server');
+  await exchange.getByLabel('Service account').fill('admin');
+  await exchange.getByLabel('Password').fill('admin-secret');
+  await exchange.getByLabel('Check with this user (optional)').fill('denied@sumatra.local');
+  await exchange.getByRole('button', { name: 'Sign in' }).click();
+  await exchange.getByRole('alert').filter({ hasText: 'The service account may not act for denied@sumatra.local' }).waitFor();
+  await exchange.getByLabel('Check with this user (optional)').fill('alice');
+  await exchange.getByLabel('Password').fill('admin-secret');
+  await exchange.getByRole('button', { name: 'Sign in' }).click();
+  await exchange.getByText('as admin at Exchange').waitFor();
+
+  const list = page.locator('section.user-list');
+  await list.getByLabel('User list (CSV)').fill(LIST);
+  await list.getByRole('button', { name: 'Save the list' }).click();
+  await list.getByText('Saved: 2 users in 2 groups.').waitFor();
+
+  const calendar = readFileSync(path.join(root, 'static/samples/team-calendar.ics'));
+  const files = page.locator('section.admin-calendar-files');
+  await files.getByLabel('Choose calendar and contacts files…').setInputFiles([
+    { name: 'ALICE.ics', mimeType: 'text/calendar', buffer: calendar },
+    { name: 'nobody.ics', mimeType: 'text/calendar', buffer: calendar },
+  ]);
+  const owners = files.locator('table.calendar-file-owners');
+  await owners.getByRole('cell', { name: 'ALICE.ics' }).waitFor();
+  assert.match(await owners.locator('tbody tr').first().textContent(), /ALICE\.ics\s*alice\s*alice/);
+  await files.getByRole('alert').filter({ hasText: 'Not named after any listed user, so not kept: nobody.ics' }).waitFor();
+  const calendarCell = (user) => row(page, user).locator('td[data-label=Calendar]');
+  await calendarCell('alice').getByText('ALICE.ics').waitFor();
+  await calendarCell('bob').getByText('No files').waitFor({ timeout: 10_000 });
+  await shoot(page, '5-calendar-files');
+
+  await group(page, 'Pilot').getByRole('button', { name: 'Start moving group Pilot' }).click();
+  await calendarCell('alice').getByText('Done', { exact: true }).waitFor({ timeout: 180_000 });
+  const [, done, total] = (await calendarCell('alice').textContent()).match(/(\d+) of (\d+) items/);
+  assert.equal(total, '6', 'the team calendar\'s six items were counted');
+  assert.equal(done, total);
+  await row(page, 'alice').locator('td[data-label=Status]').getByText('Done', { exact: true }).waitFor({ timeout: 180_000 });
+  await calendarCell('bob').getByText('No files').waitFor();
+  await shoot(page, '6-calendar-done');
   await page.close();
 });

@@ -1,11 +1,15 @@
 //! Admin mode's calls, typed with `ferry_shared::admin::api`: signing in
-//! with service accounts, the user list, starting and cancelling groups.
+//! with service accounts, the user list, each user's calendar files,
+//! starting and cancelling groups.
 //! `GET /api/admin/session` says whether the site has admin mode on, so
 //! the page knows whether to offer it.
 
 use crate::http;
-use ferry_shared::admin::api::{AdminSessionView, AdminUserView, UserListSaved, UserListText};
-use ferry_shared::api::{ServerChoice, Side};
+use ferry_shared::admin::api::{
+    AdminCalendarFiles, AdminSessionView, AdminUserView, CalendarFilesMatched, UserListSaved,
+    UserListText,
+};
+use ferry_shared::api::{ExportFile, ServerChoice, Side};
 use serde::Serialize;
 
 /// The body of `POST /api/admin/sign-in`. The password leaves the page
@@ -37,6 +41,11 @@ pub async fn save_users(csv: String) -> Result<UserListSaved, String> {
 /// Every listed user with group and status.
 pub async fn users() -> Result<Vec<AdminUserView>, String> {
     http::get("/api/admin/users").await
+}
+
+/// Gives the listed users their calendar files, matched by name.
+pub async fn save_calendar_files(files: Vec<ExportFile>) -> Result<CalendarFilesMatched, String> {
+    http::post("/api/admin/calendar-files", &AdminCalendarFiles { files }).await
 }
 
 /// Moves the users of `group` (again: only what is new is copied).

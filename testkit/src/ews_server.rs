@@ -14,6 +14,13 @@
 //! ([`EwsServer::set_directory`]). Every request body is kept as a
 //! file; [`EwsServer::assert_requests_valid`] checks them all against
 //! Microsoft's schemas with one xmllint run.
+//!
+//! Items are kept per mailbox: the address an `ExchangeImpersonation`
+//! header names (`PrimarySmtpAddress`), else the signed-in user (the
+//! Basic user name; empty behind another login). More accounts may be
+//! let in ([`EwsServer::add_account`], e.g. a service account), and
+//! acting for some mailboxes refused with Exchange's published fault
+//! `ErrorImpersonateUserDenied` ([`EwsServer::deny_impersonation`]).
 
 use crate::http_server::{self, Handler, Reply, Request};
 use quick_xml::Reader;
@@ -64,11 +71,19 @@ pub struct Stored {
     /// `CalendarItem`, `Task` or `Contact`.
     pub element: String,
     pub key: Option<String>,
+    /// The mailbox it is in (lower case): see the module's doc.
+    pub mailbox: String,
 }
 
 #[derive(Default)]
 struct State {
     authorization: String,
+    /// More `Authorization` values let in.
+    accounts: Vec<String>,
+    /// Mailboxes (lower case) no one may act for.
+    denied: HashSet<String>,
+    /// The impersonated address of every request.
+    impersonated: Vec<Option<String>>,
     items: Vec<Stored>,
     next_id: usize,
     /// Occurrence starts (UTC, `…Z`) of each series key.
@@ -82,6 +97,8 @@ struct State {
     saved: Vec<PathBuf>,
     /// ResolveNames' directory: display name and address.
     directory: Vec<(String, String)>,
+    /// The mailbox of the request being answered.
+    mailbox: String,
 }
 
 /// A running server; its threads end with the test process.
@@ -145,6 +162,41 @@ impl EwsServer {
             }
         }
         counts
+    }
+
+    /// Everything created in `mailbox` (case aside), in order.
+    pub fn items_in(&self, mailbox: &str) -> Vec<Stored> {
+        let mailbox = mailbox.to_lowercase();
+        self.items()
+            .into_iter()
+            .filter(|item| item.mailbox == mailbox)
+            .collect()
+    }
+
+    /// Lets `authorization` (the whole header value) in too.
+    pub fn add_account(&self, authorization: &str) {
+        self.state
+            .lock()
+            .unwrap()
+            .accounts
+            .push(authorization.to_string());
+    }
+
+    /// Requests acting for any of `mailboxes` get Exchange's
+    /// `ErrorImpersonateUserDenied` fault
+    /// (`fixtures/ews/responses/impersonation-denied-fault.xml`).
+    pub fn deny_impersonation(&self, mailboxes: &[&str]) {
+        self.state
+            .lock()
+            .unwrap()
+            .denied
+            .extend(mailboxes.iter().map(|m| m.to_lowercase()));
+    }
+
+    /// The address each request's `ExchangeImpersonation` named, in order
+    /// (`None`: it acted for nobody).
+    pub fn impersonated(&self) -> Vec<Option<String>> {
+        self.state.lock().unwrap().impersonated.clone()
     }
 
     /// Occurrences deleted and changed: `(series key, UTC start)`.
@@ -224,7 +276,8 @@ const XML: &str = "text/xml; charset=utf-8";
 
 fn handle(state: &Mutex<State>, dir: &Path, received: &Request) -> Reply {
     let mut state = state.lock().unwrap();
-    if received.header("authorization").unwrap_or_default() != state.authorization {
+    let authorization = received.header("authorization").unwrap_or_default();
+    if authorization != state.authorization && !state.accounts.iter().any(|a| a == authorization) {
         return Reply::new("401 Unauthorized", XML, String::new())
             .with_header("WWW-Authenticate", "Basic realm=\"ews\"".into());
     }
@@ -241,6 +294,18 @@ fn handle(state: &Mutex<State>, dir: &Path, received: &Request) -> Reply {
         .unwrap_or_default();
     state.operations.push(operation.clone());
     state.anchors.push(anchor);
+    let impersonated = request
+        .find("ExchangeImpersonation")
+        .and_then(|i| i.find("PrimarySmtpAddress"))
+        .map(|address| address.text.trim().to_lowercase());
+    state.impersonated.push(impersonated.clone());
+    if impersonated
+        .as_ref()
+        .is_some_and(|address| state.denied.contains(address))
+    {
+        return Reply::new("500 Internal Server Error", XML, denied_fault());
+    }
+    state.mailbox = impersonated.unwrap_or_else(|| basic_user(authorization));
     let fault = state
         .script
         .iter()
@@ -314,6 +379,7 @@ impl State {
                 id: format!("AAMkADk1-{:06}", self.next_id),
                 element: item.name.clone(),
                 key: source_key(item),
+                mailbox: self.mailbox.clone(),
             };
             messages.push_str(&format!(
                 r#"<m:CreateItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:Items><t:{element}><t:ItemId Id="{id}" ChangeKey="DwAAABYAAAA1"/></t:{element}></m:Items></m:CreateItemResponseMessage>"#,
@@ -331,7 +397,7 @@ impl State {
         if let Some(view) = request.find("CalendarView") {
             let from = view.attribute("StartDate").unwrap_or_default();
             let to = view.attribute("EndDate").unwrap_or_default();
-            for item in &self.items {
+            for item in self.items.iter().filter(|i| i.mailbox == self.mailbox) {
                 let Some(starts) = item.key.as_ref().and_then(|k| self.series.get(k)) else {
                     continue;
                 };
@@ -386,7 +452,9 @@ impl State {
                 .items
                 .iter()
                 .filter(|item| {
-                    item.element == element && item.key.as_ref().is_some_and(|k| wanted.contains(k))
+                    item.mailbox == self.mailbox
+                        && item.element == element
+                        && item.key.as_ref().is_some_and(|k| wanted.contains(k))
                 })
                 .collect();
             let view = request.find("IndexedPageItemView");
@@ -548,6 +616,29 @@ fn busy_fault(back_off_ms: u64) -> String {
     std::fs::read_to_string(path)
         .unwrap()
         .replace(">297749<", &format!(">{back_off_ms}<"))
+}
+
+/// `fixtures/ews/responses/impersonation-denied-fault.xml`.
+fn denied_fault() -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures/ews/responses/impersonation-denied-fault.xml");
+    std::fs::read_to_string(path).unwrap()
+}
+
+/// The user of a Basic `Authorization` value (lower case); empty for
+/// any other.
+fn basic_user(authorization: &str) -> String {
+    use base64::Engine as _;
+    authorization
+        .strip_prefix("Basic ")
+        .and_then(|encoded| {
+            base64::engine::general_purpose::STANDARD
+                .decode(encoded.trim())
+                .ok()
+        })
+        .and_then(|pair| String::from_utf8(pair).ok())
+        .and_then(|pair| pair.split_once(':').map(|(user, _)| user.to_lowercase()))
+        .unwrap_or_default()
 }
 
 /// The decoded source key in an item's (or update's) extended property.

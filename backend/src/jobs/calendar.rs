@@ -8,6 +8,7 @@
 
 use super::{Jobs, new_id};
 use crate::error::BackendError;
+use crate::server::admin::{impersonation_denied, not_allowed_to_act_for};
 use crate::server::auth::calendar_target::SignedInCalendar;
 use crate::store::calendar_jobs::NewCalendarJob;
 use ferry_shared::api::{Account, ExportFile, JobState};
@@ -16,6 +17,21 @@ use ferry_shared::api::{Account, ExportFile, JobState};
 /// signed in (with the old mailbox signed in, that one owns them).
 pub fn calendar_owner(target: &SignedInCalendar) -> String {
     format!("calendar:{}", target.key())
+}
+
+/// The plain reason a run acting for a mailbox stops with when Exchange
+/// denied the impersonation for any of `items` (the service account may
+/// not act for that user); `None` otherwise.
+pub(super) fn denied_impersonation(
+    target: &SignedInCalendar,
+    items: &[ferry_shared::api::ItemResult],
+) -> Option<String> {
+    let mailbox = target.acting_for.as_deref()?;
+    items
+        .iter()
+        .filter_map(|item| item.reason.as_deref())
+        .any(impersonation_denied)
+        .then(|| not_allowed_to_act_for(mailbox))
 }
 
 impl Jobs {
@@ -37,7 +53,7 @@ impl Jobs {
             source,
             target: Account {
                 server: target.server.clone(),
-                user: target.user().to_string(),
+                user: target.mailbox().to_string(),
             },
             target_key: target.key(),
             rules,

@@ -101,6 +101,9 @@ async fn insert(
         let inserted = file_target.send(planned).await;
         record(jobs, id, position, &inserted.progress).await;
         items.extend(inserted.items);
+        if let Some(reason) = super::calendar::denied_impersonation(target, &items) {
+            return Err(reason);
+        }
         if inserted.stop.is_some() {
             return Err(
                 "The new server refused the user name or password. Please sign in again and run it again."

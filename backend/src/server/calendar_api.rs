@@ -60,20 +60,7 @@ async fn start(
     user: SignedInUser,
     request: Result<Json<StartCalendarJob>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let Json(request) = request.map_err(|rejection| {
-        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "too_large",
-                format!(
-                    "These files are larger than the {} MiB this site takes at once. Please send fewer files at a time.",
-                    state.config.site.jobs.max_upload_bytes / (1024 * 1024)
-                ),
-            )
-        } else {
-            ApiError::bad_request("invalid_input", "The request could not be read.")
-        }
-    })?;
+    let Json(request) = request.map_err(|rejection| upload_refused(&state, &rejection))?;
     let target = calendar_of(&user)?;
     if request.files.is_empty() {
         return Err(ApiError::bad_request(
@@ -96,6 +83,23 @@ async fn start(
         .await
         .map_err(|e| ApiError::internal(&e))?;
     Ok((StatusCode::CREATED, Json(JobCreated { id })).into_response())
+}
+
+/// What a request of files that could not be read answers: `413
+/// too_large` past `[jobs] max_upload_bytes`, else `400`.
+pub(super) fn upload_refused(state: &AppState, rejection: &JsonRejection) -> ApiError {
+    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!(
+                "These files are larger than the {} MiB this site takes at once. Please send fewer files at a time.",
+                state.config.site.jobs.max_upload_bytes / (1024 * 1024)
+            ),
+        )
+    } else {
+        ApiError::bad_request("invalid_input", "The request could not be read.")
+    }
 }
 
 async fn check_addresses(

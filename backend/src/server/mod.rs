@@ -121,6 +121,7 @@ pub fn app(state: AppState) -> Router {
     let uploads = Router::new().nest(
         "/api",
         calendar_api::router(config.site.jobs.max_upload_bytes)
+            .merge(admin::upload_router(config.site.jobs.max_upload_bytes))
             .layer(axum::middleware::from_fn(auth::guard::same_site_only)),
     );
     limited

@@ -10,6 +10,15 @@ use ferry_shared::admin::user_list::ListedUser;
 use sqlx::Row;
 use std::collections::HashMap;
 
+/// Which job of a listed user is recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdminJobOf<'a> {
+    /// The mail job of the user at this list position.
+    Mail { position: i64 },
+    /// The calendar job of this source user.
+    Calendar { source_user: &'a str },
+}
+
 /// A listed user of one group, with the job moving them (if started).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GroupMember {
@@ -105,6 +114,7 @@ impl Store {
                     reason: row.try_get("error")?,
                     copied: count("copied")?,
                     total: count("total")?,
+                    calendar: None,
                 })
             })
             .collect()
@@ -141,31 +151,43 @@ impl Store {
     }
 
     /// Whether any of `owner`'s listed users is being moved (queued or
-    /// running).
+    /// running), mail or calendar.
     pub async fn admin_busy(&self, owner: &str) -> Result<bool, BackendError> {
         let busy: Option<i64> = sqlx::query_scalar(
-            "SELECT 1 FROM admin_users u JOIN jobs j ON j.id = u.job_id
-             WHERE u.owner = ? AND j.state IN ('queued', 'running') LIMIT 1",
+            "SELECT 1 FROM jobs j WHERE j.state IN ('queued', 'running') AND j.id IN (
+               SELECT job_id FROM admin_users WHERE owner = ?
+               UNION SELECT job_id FROM admin_calendars WHERE owner = ?) LIMIT 1",
         )
+        .bind(owner)
         .bind(owner)
         .fetch_optional(&self.pool)
         .await?;
         Ok(busy.is_some())
     }
 
-    /// Records the job moving the user at `position` of `owner`'s list.
-    pub async fn set_admin_user_job(
+    /// Records `job_id` as the job moving `owner`'s listed user: their
+    /// mail (by list position) or their calendar (by source user).
+    pub async fn set_admin_job(
         &self,
         owner: &str,
-        position: i64,
+        of: AdminJobOf<'_>,
         job_id: &str,
     ) -> Result<(), BackendError> {
-        sqlx::query("UPDATE admin_users SET job_id = ? WHERE owner = ? AND position = ?")
+        let query = match of {
+            AdminJobOf::Mail { position } => {
+                sqlx::query("UPDATE admin_users SET job_id = ? WHERE owner = ? AND position = ?")
+                    .bind(job_id)
+                    .bind(owner)
+                    .bind(position)
+            }
+            AdminJobOf::Calendar { source_user } => sqlx::query(
+                "UPDATE admin_calendars SET job_id = ? WHERE owner = ? AND source_user = ?",
+            )
             .bind(job_id)
             .bind(owner)
-            .bind(position)
-            .execute(&self.pool)
-            .await?;
+            .bind(source_user),
+        };
+        query.execute(&self.pool).await?;
         Ok(())
     }
 }

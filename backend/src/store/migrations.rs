@@ -13,6 +13,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (6, include_str!("sql/0006_admin_users.sql")),
     (7, include_str!("sql/0007_job_credentials.sql")),
     (8, include_str!("sql/0008_job_throughput.sql")),
+    (9, include_str!("sql/0009_admin_calendars.sql")),
 ];
 
 /// Latest schema version this binary knows.

@@ -4,6 +4,7 @@
 //! this module talks to [`Store`] only, so that a later PostgreSQL-backed
 //! queue for many `ferry` workers can slot in behind the same methods.
 
+pub mod admin_calendars;
 pub mod admin_users;
 pub mod calendar_jobs;
 pub mod job_credentials;

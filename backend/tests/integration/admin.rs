@@ -19,8 +19,8 @@ use serde_json::{Value, json};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-const SOURCE_CANARY: &str = "canary-AdminSource-pa55-91d2";
-const TARGET_CANARY: &str = "canary-AdminTarget-pa55-37ab";
+pub(crate) const SOURCE_CANARY: &str = "canary-AdminSource-pa55-91d2";
+pub(crate) const TARGET_CANARY: &str = "canary-AdminTarget-pa55-37ab";
 const USERS: [(&str, &str); 3] = [
     ("alice", "alice-secret"),
     ("bob", "bob-secret"),
@@ -40,14 +40,14 @@ fn dovecot(layout: Layout, admin_password: &str) -> Dovecot {
     Dovecot::start(options).unwrap()
 }
 
-struct Servers {
-    source: Dovecot,
-    target: Dovecot,
+pub(crate) struct Servers {
+    pub(crate) source: Dovecot,
+    pub(crate) target: Dovecot,
 }
 
 /// A legacy source where every user has mail of their own, and an empty
 /// target.
-fn servers() -> Servers {
+pub(crate) fn servers() -> Servers {
     let source = dovecot(Layout::LegacyDotted, SOURCE_CANARY);
     let target = dovecot(Layout::Slash, TARGET_CANARY);
     for (index, (user, password)) in USERS.iter().enumerate() {
@@ -217,22 +217,35 @@ async fn the_user_list_is_checked_line_by_line_and_only_admins_reach_it() {
 /// The listed users until every user of `group` is done (a failure
 /// stops the test with its reason).
 fn wait_for_group(server: &Server, cookie: &str, group: &str, answers: &mut String) -> Vec<Value> {
+    poll_group(server, cookie, group, answers, |user| {
+        match user["state"].as_str() {
+            Some("done") => true,
+            Some("failed" | "cancelled") => panic!("{user:#}"),
+            _ => false,
+        }
+    })
+}
+
+/// The listed users once `ended` holds for every user of `group`, each
+/// answer kept in `answers`.
+pub(crate) fn poll_group(
+    server: &Server,
+    cookie: &str,
+    group: &str,
+    answers: &mut String,
+    ended: impl Fn(&Value) -> bool,
+) -> Vec<Value> {
     let deadline = Instant::now() + Duration::from_secs(180);
     loop {
         let (status, _, users) = call(server, "GET", "/api/admin/users", Some(cookie), None);
         assert_eq!(status, 200, "{users}");
         answers.push_str(&users.to_string());
         let users = users.as_array().unwrap().clone();
-        let members = users.iter().filter(|user| user["group"] == group);
-        let mut all_done = true;
-        for user in members {
-            match user["state"].as_str() {
-                Some("done") => {}
-                Some("failed" | "cancelled") => panic!("{user:#}"),
-                _ => all_done = false,
-            }
-        }
-        if all_done {
+        if users
+            .iter()
+            .filter(|user| user["group"] == group)
+            .all(&ended)
+        {
             return users;
         }
         assert!(Instant::now() < deadline, "group {group} ends: {users:#?}");
@@ -244,7 +257,7 @@ fn user<'a>(users: &'a [Value], name: &str) -> &'a Value {
     users.iter().find(|u| u["source_user"] == name).unwrap()
 }
 
-fn assert_moved_exactly(servers: &Servers, name: &str) {
+pub(crate) fn assert_moved_exactly(servers: &Servers, name: &str) {
     let password = USERS.iter().find(|(user, _)| *user == name).unwrap().1;
     let source = snapshot(&servers.source, name, password).unwrap();
     let target = snapshot(&servers.target, name, password).unwrap();
@@ -329,10 +342,15 @@ fn a_group_moves_exactly_its_users_a_rerun_copies_nothing_and_passwords_stay_sec
     assert_eq!(body["error"]["code"], "unknown_group");
 
     drop(server);
-    let answers = answers.into_inner();
+    assert_secrets_absent(dir, &answers.into_inner(), &[SOURCE_CANARY, TARGET_CANARY]);
+}
+
+/// None of `canaries` is in the log of `ferry serve` run in `dir`, in
+/// `answers` or in its store.
+pub(crate) fn assert_secrets_absent(dir: &std::path::Path, answers: &str, canaries: &[&str]) {
     let log = std::fs::read_to_string(dir.join("serve.log")).unwrap();
     assert!(log.lines().count() > 2, "the log was written");
-    for canary in [SOURCE_CANARY, TARGET_CANARY] {
+    for canary in canaries {
         assert!(!log.contains(canary), "the log holds a service password");
         assert!(
             !answers.contains(canary),
@@ -348,29 +366,37 @@ fn a_group_moves_exactly_its_users_a_rerun_copies_nothing_and_passwords_stay_sec
     }
 }
 
-/// The listed users (in-process) until every user of `group` has
-/// `state`.
-async fn wait_in_process(router: &axum::Router, cookie: &str, group: &str, state: &str) -> Value {
+/// The listed users (in-process) once `ready` holds for them (`what`
+/// names it when it never does).
+pub(crate) async fn wait_for_users(
+    router: &axum::Router,
+    cookie: &str,
+    what: &str,
+    ready: impl Fn(&[Value]) -> bool,
+) -> Value {
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         let users = send(router, get("/api/admin/users", Some(cookie)))
             .await
             .json();
-        let members: Vec<&Value> = users
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|user| user["group"] == group)
-            .collect();
-        if members.iter().all(|user| user["state"] == state) {
+        if ready(users.as_array().unwrap()) {
             return users;
         }
-        assert!(
-            Instant::now() < deadline,
-            "group {group} {state}: {users:#}"
-        );
+        assert!(Instant::now() < deadline, "{what}: {users:#}");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+}
+
+/// The listed users (in-process) until every user of `group` has
+/// `state`.
+async fn wait_in_process(router: &axum::Router, cookie: &str, group: &str, state: &str) -> Value {
+    wait_for_users(router, cookie, &format!("group {group} {state}"), |users| {
+        users
+            .iter()
+            .filter(|user| user["group"] == group)
+            .all(|user| user["state"] == state)
+    })
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

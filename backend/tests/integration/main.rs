@@ -2,6 +2,8 @@
 //!
 //! * `admin` moves a list of users in groups with service accounts
 //!   (Dovecot master users) through the API.
+//! * `admin_calendars` moves listed users' calendar files into their
+//!   own mailboxes through an EWS service account (impersonation).
 //! * `api` drives the router in-process with `Router::oneshot`.
 //! * `calendar_targets` signs in to EWS and CalDAV targets and runs
 //!   calendar jobs and address checks through the API.
@@ -25,6 +27,7 @@
 //! * `sync_cli` runs the real `ferry sync` between Dovecot servers.
 
 mod admin;
+mod admin_calendars;
 mod api;
 mod calendar_targets;
 mod convert_cli;

@@ -1,10 +1,11 @@
 //! The listed users by group, each with their move's status and
-//! progress, and per group the buttons to start it, run it again (the
+//! progress (mail, and calendar when files were given), and per group
+//! the buttons to start it, run it again (the
 //! cut-over: only new mail is copied) or cancel it.
 
 use crate::admin_api;
 use crate::job_text::{percent, state_class, state_words};
-use ferry_shared::admin::api::AdminUserView;
+use ferry_shared::admin::api::{AdminCalendarView, AdminUserView};
 use ferry_shared::api::JobState;
 use leptos::prelude::*;
 
@@ -17,6 +18,13 @@ fn group_names(users: &[AdminUserView]) -> Vec<String> {
         }
     }
     names
+}
+
+/// Whether `user`'s mail or calendar is queued or being moved.
+pub fn being_moved(user: &AdminUserView) -> bool {
+    let under_way =
+        |state: Option<JobState>| matches!(state, Some(JobState::Queued | JobState::Running));
+    under_way(user.state) || user.calendar.as_ref().is_some_and(|c| under_way(c.state))
 }
 
 /// The status as the admin reads it.
@@ -59,6 +67,10 @@ fn UserRow(user: AdminUserView) -> impl IntoView {
         ),
     };
     let class = user.state.map_or("badge idle", state_class);
+    let calendar = match user.calendar {
+        Some(calendar) => view! { <CalendarStatus calendar=calendar/> }.into_any(),
+        None => view! { <span class="no-files">"No files"</span> }.into_any(),
+    };
     view! {
         <tr>
             <td data-label="Old user">{user.source_user}</td>
@@ -68,8 +80,30 @@ fn UserRow(user: AdminUserView) -> impl IntoView {
                 {user.reason.map(|reason| view! { <span class="reason">{reason}</span> })}
             </td>
             <td data-label="Progress" class="num">{progress}</td>
+            <td data-label="Calendar">{calendar}</td>
         </tr>
     }
+}
+
+/// A user's calendar: its status and the items put in (or found there).
+#[component]
+fn CalendarStatus(calendar: AdminCalendarView) -> AnyView {
+    let class = calendar.state.map_or("badge idle", state_class);
+    let done = calendar.inserted + calendar.already_there;
+    let items = calendar.state.map(|_| {
+        format!(
+            "{done} of {} items ({}%)",
+            calendar.to_insert,
+            percent(done, calendar.to_insert)
+        )
+    });
+    view! {
+        <span class=class>{status_words(calendar.state)}</span>
+        <span class="calendar-files-names">{calendar.files.join(", ")}</span>
+        {items.map(|items| view! { <span class="calendar-items">{items}</span> })}
+        {calendar.reason.map(|reason| view! { <span class="reason">{reason}</span> })}
+    }
+    .into_any()
 }
 
 #[component]
@@ -90,12 +124,7 @@ fn GroupCard(
         })
     });
     let started = move || members.with(|m| m.iter().any(|user| user.state.is_some()));
-    let busy = move || {
-        members.with(|m| {
-            m.iter()
-                .any(|user| matches!(user.state, Some(JobState::Queued | JobState::Running)))
-        })
-    };
+    let busy = move || members.with(|m| m.iter().any(being_moved));
     let act = Action::new_local(move |start: &bool| {
         let (start, name) = (*start, group.get_value());
         async move {
@@ -142,12 +171,13 @@ fn GroupCard(
                             <th scope="col">"New user"</th>
                             <th scope="col">"Status"</th>
                             <th scope="col" class="num">"Progress"</th>
+                            <th scope="col">"Calendar"</th>
                         </tr>
                     </thead>
                     <tbody>
                         <For
                             each=move || members.get()
-                            key=|user| (user.source_user.clone(), status_words(user.state), user.copied, user.total)
+                            key=|user| (user.source_user.clone(), status_words(user.state), user.copied, user.total, user.calendar.clone())
                             children=|user| view! { <UserRow user=user/> }
                         />
                     </tbody>

@@ -1,6 +1,7 @@
 //! The page's building blocks.
 
 mod address_check;
+mod admin_calendar_files;
 mod admin_groups;
 mod admin_mode;
 mod calendar_step;

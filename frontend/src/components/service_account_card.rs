@@ -1,14 +1,37 @@
 //! One side of admin mode, old or new server: the service account signed
 //! in there, or the form to sign in with one. A master user often may not
 //! sign in alone, so the form takes a user it may act for to check it.
+//! With `calendar`, the card is the new calendar server's (a listed
+//! Exchange server, EWS): its service account acts for each user by
+//! impersonation.
 
 use super::server_fields::{ServerFields, ServerInput};
 use super::text_field::{Kind, TextField};
 use crate::admin_api::{self, AdminSignInRequest};
 use crate::job_text::account_text;
 use ferry_shared::admin::api::AdminSessionView;
-use ferry_shared::api::{Account, Side, SiteView};
+use ferry_shared::api::{Account, Side, SiteServer, SiteView};
 use leptos::prelude::*;
+
+/// Whether the card signs in to `server`: an Exchange server (EWS) for
+/// the calendar card, a mail server (IMAP) for the others.
+fn fits(server: &SiteServer, calendar: bool) -> bool {
+    (server.kind == "ews") == calendar && (calendar || server.kind == "imap")
+}
+
+/// The servers of `site` the card offers (and no typed server for the
+/// calendar card).
+pub fn offered(site: &SiteView, calendar: bool) -> SiteView {
+    SiteView {
+        servers: site
+            .servers
+            .iter()
+            .filter(|server| fits(server, calendar))
+            .cloned()
+            .collect(),
+        typed_servers: site.typed_servers && !calendar,
+    }
+}
 
 #[component]
 pub fn ServiceAccountCard(
@@ -16,11 +39,28 @@ pub fn ServiceAccountCard(
     site: SiteView,
     account: Signal<Option<Account>>,
     on_signed_in: Callback<AdminSessionView>,
+    /// The new calendar server's card.
+    #[prop(optional)]
+    calendar: bool,
 ) -> impl IntoView {
-    let (title, prefix) = match side {
-        Side::Source => ("Old server", "admin-source"),
-        Side::Target => ("New server", "admin-target"),
+    let (title, prefix, hint) = match (side, calendar) {
+        (_, true) => (
+            "New calendar server",
+            "admin-calendar",
+            "An Exchange service account that may act for every listed user (impersonation), to put their calendar and contacts files in.",
+        ),
+        (Side::Source, false) => (
+            "Old server",
+            "admin-source",
+            "A service account that may open every listed user's mailbox.",
+        ),
+        (Side::Target, false) => (
+            "New server",
+            "admin-target",
+            "A service account that may open every listed user's mailbox.",
+        ),
     };
+    let site = offered(&site, calendar);
     let server = ServerInput::new(&site, side);
     let user = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
@@ -94,7 +134,7 @@ pub fn ServiceAccountCard(
     view! {
         <section class="card mailbox-card" aria-labelledby=format!("{prefix}-title")>
             <h2 id=format!("{prefix}-title")>{title}</h2>
-            <p class="hint">"A service account that may open every listed user's mailbox."</p>
+            <p class="hint">{hint}</p>
             <p class="signed-in" hidden=move || account.with(Option::is_none)>
                 <span class="badge ok">"Signed in"</span>
                 " as "{move || account.get().map(|a| account_text(&a))}

@@ -16,7 +16,8 @@
 //! With `--master-user`, both servers also hold user `bob` (password
 //! `bob-secret`, a smaller mailbox on the source) and a master user
 //! `admin` (password `admin-secret`) that may act for every user — for
-//! trying admin mode.
+//! trying admin mode; the EWS server then lets `admin` in too, acting for
+//! any user by impersonation but `denied@sumatra.local`.
 
 use base64::Engine as _;
 use ferry_shared::convert::exchange::ExchangeOptions;
@@ -99,6 +100,13 @@ fn main() {
         ("Ben Okafor", "ben@sumatra.local"),
         ("Chloé Martin", "chloe@sumatra.local"),
     ]);
+    if master {
+        ews.add_account(&format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode("admin:admin-secret")
+        ));
+        ews.deny_impersonation(&["denied@sumatra.local"]);
+    }
     println!(
         "caldav: {} (user alice, password alice-secret)",
         caldav.base_url()

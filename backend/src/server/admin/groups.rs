@@ -1,13 +1,14 @@
 //! Groups move in phases: starting one queues a mail job per user of the
-//! group (the admin's jobs, acting for each user), under the site's
+//! group (the admin's jobs, acting for each user), and a calendar job per
+//! user with calendar files ([`super::calendars`]), under the site's
 //! limits on jobs at once and connections per server. Starting it again
 //! — the cut-over — runs the same jobs again, copying only what is new.
 
 use super::service_account::acting_for;
-use super::{AdminSession, store_failed};
+use super::{AdminSession, calendars, store_failed};
 use crate::server::auth::sessions::SignedIn;
 use crate::server::{ApiError, AppState};
-use crate::store::admin_users::GroupMember;
+use crate::store::admin_users::{AdminJobOf, GroupMember};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -22,6 +23,17 @@ pub(super) async fn start(
     let owner = admin.owner()?;
     let (source, target) = admin.service_accounts()?;
     let members = members(&state, &owner, &group).await?;
+    let calendars = calendars::of_members(&state, &owner, &members).await?;
+    let calendar_service = match (admin.calendar(), calendars.is_empty()) {
+        (Some(service), _) => Some(service),
+        (None, true) => None,
+        (None, false) => {
+            return Err(ApiError::bad_request(
+                "not_signed_in",
+                "Calendar files were given for users of this group: please sign in with the new server's calendar service account (EWS) first.",
+            ));
+        }
+    };
     for member in &members {
         let (from, to) = (
             acting_for(&source, &member.source_user),
@@ -43,27 +55,40 @@ pub(super) async fn start(
                 .map_err(|e| store_failed(&e))?;
             state
                 .store
-                .set_admin_user_job(&owner, member.position, &id)
+                .set_admin_job(
+                    &owner,
+                    AdminJobOf::Mail {
+                        position: member.position,
+                    },
+                    &id,
+                )
                 .await
                 .map_err(|e| store_failed(&e))?;
         }
     }
+    let calendars = match &calendar_service {
+        Some(service) => calendars::start(&state, &owner, service, calendars).await?,
+        None => 0,
+    };
     Ok((
         StatusCode::ACCEPTED,
         Json(GroupStarted {
             queued: members.len(),
+            calendars,
         }),
     ))
 }
 
-/// Stops every move of `group`.
+/// Stops every move of `group`, mail and calendar.
 pub(super) async fn cancel(
     State(state): State<AppState>,
     admin: AdminSession,
     Path(group): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let owner = admin.owner()?;
-    for member in members(&state, &owner, &group).await? {
+    let members = members(&state, &owner, &group).await?;
+    calendars::cancel(&state, &owner, &members).await?;
+    for member in members {
         if let Some(id) = &member.job_id {
             state
                 .jobs

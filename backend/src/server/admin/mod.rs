@@ -6,14 +6,18 @@
 //! machinery, limits and store as users' moves.
 //!
 //! * `POST /api/admin/sign-in` — `{side, server, user, password,
-//!   act_as?}`: a service account, checked ([`sign_in`]).
+//!   act_as?}`: a service account, checked ([`sign_in`]); a listed EWS
+//!   server on the new side signs in the calendar service account
+//!   ([`calendars`]).
 //! * `GET /api/admin/session` — whether admin mode is on, and the
-//!   service accounts signed in.
+//!   service accounts signed in (`calendar`: the EWS one).
 //! * `POST /api/admin/users` — `{csv}`: the user list, replacing the last
 //!   one ([`users`]).
 //! * `GET /api/admin/users` — every listed user with group and status.
+//! * `POST /api/admin/calendar-files` — each user's calendar export
+//!   files, matched by name ([`calendars`]).
 //! * `POST /api/admin/groups/{group}/start` — move the group's users (again:
-//!   only what is new is copied) ([`groups`]).
+//!   only what is new is copied), mail and calendars ([`groups`]).
 //! * `POST /api/admin/groups/{group}/cancel` — stop them.
 //!
 //! Signing out is the common `POST /api/sign-out`. A user's session
@@ -21,12 +25,16 @@
 //!
 //! * [`service_account`] — what a service account signs in with, and how
 //!   it acts for a listed user.
+//! * [`calendars`] — the EWS service account, each user's calendar
+//!   files and the calendar jobs of a group.
 
+mod calendars;
 mod groups;
 mod service_account;
 mod sign_in;
 mod users;
 
+use super::auth::calendar_target::SignedInCalendar;
 use super::auth::sessions::{Role, SessionData, SignedIn};
 use super::{ApiError, AppState};
 use crate::jobs::owner_of;
@@ -35,6 +43,9 @@ use axum::extract::FromRequestParts;
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::routing::{get, post};
+
+pub use calendars::{not_allowed_to_act_for, upload_router};
+pub use service_account::impersonation_denied;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -104,6 +115,11 @@ impl AdminSession {
         })
     }
 
+    /// The new server's EWS service account, for calendars (if signed in).
+    fn calendar(&self) -> Option<SignedInCalendar> {
+        self.data.calendar.clone()
+    }
+
     /// Both service accounts, which must be signed in.
     fn service_accounts(&self) -> Result<(SignedIn, SignedIn), ApiError> {
         match (&self.data.source, &self.data.target) {
@@ -119,6 +135,23 @@ impl AdminSession {
 /// The owner key of the admin signed in with `source`.
 fn admin_owner(source: &SignedIn) -> String {
     format!("admin:{}", owner_of(source))
+}
+
+/// `409 list_busy` while any of `owner`'s listed users is being moved.
+async fn ensure_idle(state: &AppState, owner: &str) -> Result<(), ApiError> {
+    if state
+        .store
+        .admin_busy(owner)
+        .await
+        .map_err(|e| store_failed(&e))?
+    {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "list_busy",
+            "Users of the current list are being moved. Wait for them or cancel their group, then change the list or the files.",
+        ));
+    }
+    Ok(())
 }
 
 fn store_failed(error: &crate::error::BackendError) -> ApiError {

@@ -7,11 +7,16 @@
 //! for when the admin names one (`act_as`), else signs the admin in
 //! alone.
 //!
-//! EWS (a seam, not built yet): the same service account would sign in
-//! once and act for each user through impersonation (the
-//! `ExchangeImpersonation` header naming the user's address); an EWS
-//! target becomes possible here when sign-in from the page offers EWS.
+//! EWS (the new server's calendars): the service account signs in once
+//! (Basic or NTLM, as the site lists the server) and acts for each
+//! user through impersonation — every request carries the
+//! `ExchangeImpersonation` header naming the user's address
+//! (`PrimarySmtpAddress`) and `X-AnchorMailbox` with it, so the items go
+//! into the user's own mailbox. Exchange answers
+//! `ErrorImpersonateUserDenied` for a mailbox the account may not act
+//! for (it lacks the ApplicationImpersonation role for it).
 
+use crate::server::auth::calendar_target::SignedInCalendar;
 use crate::server::auth::sessions::SignedIn;
 use ferry_mail::imap::Credentials;
 use ferry_shared::api::Account;
@@ -68,4 +73,18 @@ pub(super) fn acting_for(service: &SignedIn, user: &str) -> SignedIn {
         credentials,
         token_source: None,
     }
+}
+
+/// The EWS service account `service` acting for the mailbox of `user`.
+pub(super) fn calendar_acting_for(service: &SignedInCalendar, user: &str) -> SignedInCalendar {
+    SignedInCalendar {
+        acting_for: Some(user.to_string()),
+        ..service.clone()
+    }
+}
+
+/// Whether an EWS failure's `reason` is Exchange denying the
+/// impersonation.
+pub fn impersonation_denied(reason: &str) -> bool {
+    reason.contains("ErrorImpersonateUserDenied")
 }

@@ -1,11 +1,14 @@
 //! An admin signs in with a service account per side: checked like a
 //! user's sign-in (attempt limits, the site's servers and networks, the
-//! account opening), in a session of its own role.
+//! account opening), in a session of its own role. A listed server that
+//! is no IMAP server signs in the calendar service account instead
+//! ([`calendars::sign_in`], EWS only).
 
 use super::service_account::{checking, kept};
-use super::{AdminEnabled, admin_owner, groups};
+use super::{AdminEnabled, admin_owner, calendars, groups};
+use crate::server::auth::calendar_target::SignedInCalendar;
 use crate::server::auth::sessions::{Role, SessionData};
-use crate::server::auth::{ClientAddress, plain_name, verified_sign_in};
+use crate::server::auth::{ClientAddress, calendar_server, plain_name, verified_sign_in};
 use crate::server::{ApiError, AppState};
 use axum::Json;
 use axum::extract::State;
@@ -21,15 +24,33 @@ use serde::Deserialize;
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct AdminSignInForm {
-    side: Side,
+    pub(super) side: Side,
     server: ServerChoice,
     /// The service account.
-    user: String,
-    password: SecretString,
+    pub(super) user: String,
+    pub(super) password: SecretString,
     /// A user the account may act for, to check it with (a master user
     /// may not sign in alone).
     #[serde(default)]
     act_as: Option<String>,
+}
+
+impl AdminSignInForm {
+    /// The user to check with, trimmed; none when left empty.
+    pub(super) fn act_as(&self) -> Result<Option<&str>, ApiError> {
+        let act_as = self
+            .act_as
+            .as_deref()
+            .map(str::trim)
+            .filter(|user| !user.is_empty());
+        if act_as.is_some_and(|user| !plain_name(user)) {
+            return Err(ApiError::bad_request(
+                "invalid_input",
+                "The user to check with is too long or holds a line break.",
+            ));
+        }
+        Ok(act_as)
+    }
 }
 
 pub(super) async fn sign_in(
@@ -47,27 +68,26 @@ pub(super) async fn sign_in(
             "Admin mode cannot use this server.",
         ));
     }
-    let act_as = form
-        .act_as
-        .as_deref()
-        .map(str::trim)
-        .filter(|user| !user.is_empty());
-    if act_as.is_some_and(|user| !plain_name(user)) {
-        return Err(ApiError::bad_request(
-            "invalid_input",
-            "The user to check with is too long or holds a line break.",
-        ));
-    }
-    let credentials = checking(&form.user, form.password, act_as);
-    let (side, server, user) = (form.side, form.server, form.user);
-    let mut signed_in = verified_sign_in(&state, address, side, &server, user, credentials).await?;
-    signed_in.credentials = kept(signed_in.credentials);
-    let (id, data) = state
-        .sessions
-        .sign_in_request(&headers, Role::Admin, side, signed_in);
+    let (id, data) = match calendar_server(&state, &form.server) {
+        Some(server) => calendars::sign_in(&state, address, &headers, server, form).await?,
+        None => {
+            let act_as = form.act_as()?.map(str::to_string);
+            let credentials = checking(&form.user, form.password, act_as.as_deref());
+            let (side, server, user) = (form.side, form.server, form.user);
+            let mut signed_in =
+                verified_sign_in(&state, address, side, &server, user, credentials).await?;
+            signed_in.credentials = kept(signed_in.credentials);
+            state
+                .sessions
+                .sign_in_request(&headers, Role::Admin, side, signed_in)
+        }
+    };
+    // Moves that lost their credentials in a restart go on.
     if let (Some(source), Some(target)) = (&data.source, &data.target) {
-        // Moves that lost their credentials in a restart go on.
         groups::resume_waiting(&state, &admin_owner(source), source, target).await?;
+    }
+    if let (Some(source), Some(calendar)) = (&data.source, &data.calendar) {
+        calendars::resume_waiting(&state, &admin_owner(source), calendar).await?;
     }
     Ok((
         [(header::SET_COOKIE, state.sessions.cookie(&id))],
@@ -103,5 +123,6 @@ fn view(state: &AppState, data: &SessionData) -> AdminSessionView {
         enabled,
         source: data.source.as_ref().map(|s| s.account.clone()),
         target: data.target.as_ref().map(|s| s.account.clone()),
+        calendar: data.calendar.as_ref().map(SignedInCalendar::view),
     }
 }

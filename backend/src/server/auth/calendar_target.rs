@@ -10,6 +10,10 @@
 //! Before every connection the URL's host is looked up under the site's
 //! address policy ([`SignedInCalendar::check_address`]).
 //!
+//! An admin's EWS service account acts for a listed user's mailbox
+//! ([`SignedInCalendar::acting_for`]): every request then carries the
+//! `ExchangeImpersonation` header and `X-AnchorMailbox` naming it.
+//!
 //! Microsoft Graph (`kind = "graph"`) needs an OAuth2 token, not a
 //! password: its sign-in comes with the OAuth flow, and then becomes a
 //! third [`CalendarKind`] carrying the token as
@@ -63,6 +67,9 @@ pub struct SignedInCalendar {
     pub credentials: Credentials,
     pub http: HttpOptions,
     pub policy: AddressPolicy,
+    /// EWS: the mailbox a service account acts for (impersonation);
+    /// `None`: the signed-in user's own.
+    pub acting_for: Option<String>,
 }
 
 impl SignedInCalendar {
@@ -91,6 +98,7 @@ impl SignedInCalendar {
                 ..HttpOptions::default()
             },
             policy,
+            acting_for: None,
         })
     }
 
@@ -115,9 +123,19 @@ impl SignedInCalendar {
         )
     }
 
-    /// The key naming this account: host, port and user.
+    /// The mailbox the items go into: the one acted for, else the user's.
+    pub fn mailbox(&self) -> &str {
+        self.acting_for.as_deref().unwrap_or_else(|| self.user())
+    }
+
+    /// The key naming this account: host, port and user (and the
+    /// mailbox acted for).
     pub fn key(&self) -> String {
-        format!("{}/{}", self.host_port(), self.user().to_lowercase())
+        let key = format!("{}/{}", self.host_port(), self.user().to_lowercase());
+        match &self.acting_for {
+            Some(mailbox) => format!("{key}>{}", mailbox.to_lowercase()),
+            None => key,
+        }
     }
 
     /// Whether the site's address policy lets Ferry reach the URL's host.
@@ -129,10 +147,12 @@ impl SignedInCalendar {
 
     /// An EWS client for the target.
     pub fn ews(&self) -> ferry_targets::Result<EwsClient> {
-        let options = EwsOptions {
+        let mut options = EwsOptions {
             http: self.http.clone(),
+            anchor_mailbox: self.acting_for.clone(),
             ..EwsOptions::default()
         };
+        options.settings.impersonate = self.acting_for.clone();
         EwsClient::new(self.url.clone(), self.credentials.clone(), options)
     }
 

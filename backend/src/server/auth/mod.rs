@@ -137,9 +137,7 @@ async fn sign_in(
         ));
     }
     if let Some(server) = calendar_server(&state, &form.server) {
-        let now = Instant::now();
-        admit(&state, address, &form.user, now)?;
-        return sign_in_calendar(&state, server, form, &headers, now).await;
+        return sign_in_calendar(&state, server, form, &headers, address).await;
     }
     let SignInForm {
         side,
@@ -197,7 +195,10 @@ fn refused(side: Side) -> ApiError {
 }
 
 /// The listed server chosen, when it is not an IMAP server.
-fn calendar_server<'a>(state: &'a AppState, choice: &ServerChoice) -> Option<&'a ServerConfig> {
+pub(crate) fn calendar_server<'a>(
+    state: &'a AppState,
+    choice: &ServerChoice,
+) -> Option<&'a ServerConfig> {
     let ServerChoice::Listed { id } = choice else {
         return None;
     };
@@ -215,7 +216,7 @@ async fn sign_in_calendar(
     server: &ServerConfig,
     form: SignInForm,
     headers: &HeaderMap,
-    now: Instant,
+    address: IpAddr,
 ) -> Result<Response, ApiError> {
     if form.side != Side::Target || server.role == ServerRole::Source {
         return Err(ApiError::bad_request(
@@ -223,24 +224,7 @@ async fn sign_in_calendar(
             format!("{} can only be the new mailbox.", server.label),
         ));
     }
-    let pinned = pinned_certificate(server)?;
-    let policy = state.config.site.network.policy();
-    let target =
-        calendar_target::SignedInCalendar::new(server, form.user, form.password, pinned, policy)
-            .ok_or_else(|| calendar_sign_in::not_a_calendar_target(server))?;
-    let account_key = target.key();
-    state
-        .sign_in_throttle
-        .account_open(&account_key, now)
-        .map_err(ApiError::too_many)?;
-    match calendar_sign_in::verify(&target).await {
-        Ok(()) => {}
-        Err(Refusal::Credentials) => {
-            state.sign_in_throttle.failed(&account_key, Instant::now());
-            return Err(refused(Side::Target));
-        }
-        Err(Refusal::Other(error)) => return Err(error),
-    }
+    let target = verified_calendar(state, address, server, form.user, form.password).await?;
     let old = state.sessions.id_in(headers);
     let id = state.sessions.sign_in_calendar(old.as_deref(), target);
     let data = state.sessions.get(&id).unwrap_or_default();
@@ -257,6 +241,37 @@ async fn sign_in_calendar(
             .map_err(|e| ApiError::internal(&e))?;
     }
     Ok(signed_in_answer(state, &id, &data))
+}
+
+/// Checks `user` with `password` at the listed calendar target `server`
+/// before it counts as signed in: the attempt limits, the user name, the
+/// server's address, then the account itself.
+pub(crate) async fn verified_calendar(
+    state: &AppState,
+    address: IpAddr,
+    server: &ServerConfig,
+    user: String,
+    password: SecretString,
+) -> Result<calendar_target::SignedInCalendar, ApiError> {
+    let now = Instant::now();
+    admit(state, address, &user, now)?;
+    let pinned = pinned_certificate(server)?;
+    let policy = state.config.site.network.policy();
+    let target = calendar_target::SignedInCalendar::new(server, user, password, pinned, policy)
+        .ok_or_else(|| calendar_sign_in::not_a_calendar_target(server))?;
+    let account_key = target.key();
+    state
+        .sign_in_throttle
+        .account_open(&account_key, now)
+        .map_err(ApiError::too_many)?;
+    match calendar_sign_in::verify(&target).await {
+        Ok(()) => Ok(target),
+        Err(Refusal::Credentials) => {
+            state.sign_in_throttle.failed(&account_key, Instant::now());
+            Err(refused(Side::Target))
+        }
+        Err(Refusal::Other(error)) => Err(error),
+    }
 }
 
 /// Checks an account before it counts as signed in: the attempt limits,

@@ -186,11 +186,23 @@ impl Sessions {
     /// session `old` (if live) held, under a new id, which is returned;
     /// `old` ends.
     pub fn sign_in_calendar(&self, old: Option<&str>, signed_in: SignedInCalendar) -> String {
+        self.sign_in_calendar_as(old, Role::User, signed_in)
+    }
+
+    /// [`Sessions::sign_in_calendar`] with `role` (an admin's EWS
+    /// service account): what `old` held is kept only when it had the
+    /// same role.
+    pub fn sign_in_calendar_as(
+        &self,
+        old: Option<&str>,
+        role: Role,
+        signed_in: SignedInCalendar,
+    ) -> String {
         let mut data = old
             .and_then(|id| self.get(id))
-            .filter(|data| data.role == Role::User)
+            .filter(|data| data.role == role)
             .unwrap_or_default();
-        data.role = Role::User;
+        data.role = role;
         data.calendar = Some(signed_in);
         self.replace(old, data)
     }
