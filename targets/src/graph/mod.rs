@@ -27,6 +27,7 @@
 //! * [`insert`] — all actions, in order, and the report.
 //! * [`client`] — the tokio driver.
 //! * [`users`] — an address looked up in the directory (`/users`).
+//! * [`me`] — who the token signs in as (`/me`).
 //!
 //! The report, its outcomes, the run's ledger and the driver's steps are
 //! those of the EWS transport ([`crate::ews::report`],
@@ -40,6 +41,7 @@ pub mod creates;
 mod creates_tests;
 pub mod endpoint;
 pub mod insert;
+pub mod me;
 #[cfg(test)]
 mod insert_tests;
 pub mod occurrence;
