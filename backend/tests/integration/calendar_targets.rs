@@ -31,15 +31,15 @@ use std::time::Duration;
 
 const CANARY: &str = "canary-CalendarTarget-pa55-41c9";
 
-fn calendar_text() -> String {
+pub fn calendar_text() -> String {
     std::fs::read_to_string(fixtures().join("../static/samples/team-calendar.ics")).unwrap()
 }
 
-fn contacts_text() -> String {
+pub fn contacts_text() -> String {
     std::fs::read_to_string(fixtures().join("corpora/calcard/vcard/009.vcf")).unwrap()
 }
 
-fn rules() -> MappingRules {
+pub fn rules() -> MappingRules {
     MappingRules {
         default_zone: Some("Europe/Berlin".into()),
         ..MappingRules::default()
@@ -97,7 +97,7 @@ fn start_job(files: &[(&str, String)]) -> Value {
 }
 
 /// Starts a calendar job and waits for its end; its view.
-async fn run_job(router: &Router, cookie: &str, files: &[(&str, String)]) -> Value {
+pub async fn run_job(router: &Router, cookie: &str, files: &[(&str, String)]) -> Value {
     let started = send(
         router,
         post("/api/calendar-jobs", &start_job(files), Some(cookie)),
@@ -108,7 +108,7 @@ async fn run_job(router: &Router, cookie: &str, files: &[(&str, String)]) -> Val
     wait_for_end(router, cookie, &id).await
 }
 
-async fn wait_for_end(router: &Router, cookie: &str, id: &str) -> Value {
+pub async fn wait_for_end(router: &Router, cookie: &str, id: &str) -> Value {
     for _ in 0..600 {
         let view = send(router, get(&format!("/api/jobs/{id}"), Some(cookie))).await;
         assert_eq!(view.status, StatusCode::OK, "{}", view.text);
@@ -125,7 +125,7 @@ async fn wait_for_end(router: &Router, cookie: &str, id: &str) -> Value {
 }
 
 /// `(to_insert, inserted, already_there, failed)` over all files.
-fn totals(view: &Value) -> (u64, u64, u64, u64) {
+pub fn totals(view: &Value) -> (u64, u64, u64, u64) {
     let files = view["files"].as_array().unwrap();
     let sum = |key: &str| files.iter().map(|f| f[key].as_u64().unwrap()).sum();
     (

@@ -89,7 +89,7 @@ async fn app_for(servers: &Servers, provider: &TestOAuthProvider, margin_secs: u
 }
 
 /// The value of cookie `name` an answer sets, as `name=value`.
-fn set_cookie(answer: &Answer, name: &str) -> Option<String> {
+pub fn set_cookie(answer: &Answer, name: &str) -> Option<String> {
     answer
         .headers
         .get_all(header::SET_COOKIE)
@@ -99,7 +99,7 @@ fn set_cookie(answer: &Answer, name: &str) -> Option<String> {
         .find(|pair| pair.starts_with(&format!("{name}=")) && pair.len() > name.len() + 1)
 }
 
-fn location(answer: &Answer) -> String {
+pub fn location(answer: &Answer) -> String {
     answer.headers[header::LOCATION]
         .to_str()
         .unwrap()
@@ -119,7 +119,7 @@ fn http_client() -> reqwest::Client {
 
 /// Where the provider sends the browser from `authorize_url`: the
 /// redirect URI with `code` and `state`.
-async fn provider_redirect(authorize_url: &str) -> String {
+pub async fn provider_redirect(authorize_url: &str) -> String {
     let response = http_client().get(authorize_url).send().await.unwrap();
     assert_eq!(
         response.status().as_u16(),
@@ -132,7 +132,7 @@ async fn provider_redirect(authorize_url: &str) -> String {
 
 /// The callback request a browser makes from the provider's redirect,
 /// with its `ferry-oauth` cookie.
-fn callback_request(
+pub fn callback_request(
     redirect: &str,
     browser: Option<&str>,
 ) -> axum::http::Request<axum::body::Body> {

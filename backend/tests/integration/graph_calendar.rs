@@ -1,0 +1,324 @@
+//! A Microsoft Graph calendar target signed in from the page through
+//! OAuth2 (code with PKCE at the test provider, `side=calendar`), driven
+//! in-process against the Graph stand-in, which accepts only the
+//! provider's live signed tokens: `/me` names the user; a calendar job
+//! puts the team calendar and a vCard in exactly once and a re-run
+//! creates nothing; a job started after the access token expired renews
+//! it first; a revoked refresh token makes the job wait for sign-in, and
+//! signing in again lets it go on; addresses are checked against the
+//! Microsoft 365 directory. No token shows up in an answer.
+
+use crate::calendar_targets::{
+    calendar_text, contacts_text, rules, run_job, totals, wait_for_end,
+};
+use crate::oauth_sign_in::{KEY, REDIRECT, callback_request, location, provider_redirect, set_cookie};
+use crate::sign_in::{TestApp, get, post, send, test_app};
+use axum::http::StatusCode;
+use ferry_backend::config::site::SiteConfig;
+use ferry_shared::convert::exchange::ExchangeOptions;
+use ferry_shared::convert::graph::values::source_property_value;
+use ferry_testkit::exchange_series::series_starts;
+use ferry_testkit::graph_server::GraphServer;
+use ferry_testkit::graph_server::users::DirectoryUser;
+use ferry_testkit::oauth_provider::{ProviderOptions, TestOAuthProvider};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::time::Duration;
+
+const USER: &str = "alice@contoso.test";
+
+/// The occurrences of the files' series, as the Graph stand-in keys them.
+fn series() -> HashMap<String, Vec<String>> {
+    let options = ExchangeOptions {
+        date_zone: Some("Europe/Berlin".into()),
+        ..ExchangeOptions::default()
+    };
+    let mut series = series_starts(calendar_text().as_bytes(), &rules(), &options);
+    series.extend(series_starts(
+        contacts_text().as_bytes(),
+        &rules(),
+        &options,
+    ));
+    series
+        .into_iter()
+        .map(|(key, starts)| (source_property_value(&key), starts))
+        .collect()
+}
+
+/// The site: `m365`, the Graph stand-in signed in to through `provider`,
+/// tokens renewed `margin_secs` before expiry.
+pub fn site_toml(graph_url: &str, provider: &TestOAuthProvider, margin_secs: u64) -> String {
+    format!(
+        r#"
+[login]
+attempts_per_address_per_minute = 1000
+
+[jobs]
+token_refresh_margin_secs = {margin_secs}
+
+[[servers]]
+id = "m365"
+label = "Microsoft 365"
+kind = "graph"
+role = "target"
+url = "{graph_url}"
+auth = ["oauth2"]
+oauth = "test"
+
+[oauth.test]
+authorize_url = "{authorize}"
+token_url = "{token}"
+client_id = "ferry-test"
+scopes = ["offline_access", "https://graph.microsoft.com/Calendars.ReadWrite"]
+redirect_url = "{REDIRECT}"
+"#,
+        authorize = provider.authorize_url(),
+        token = provider.token_url(),
+    )
+}
+
+struct Setup {
+    graph: GraphServer,
+    provider: TestOAuthProvider,
+    app: TestApp,
+}
+
+/// The Graph stand-in, the provider (tokens living `lifetime`) and the
+/// app, tokens renewed `margin_secs` before expiry.
+async fn setup(lifetime: Duration, margin_secs: u64) -> Setup {
+    let graph = GraphServer::start_for_provider(KEY, series(), Vec::new());
+    let mut options = ProviderOptions::new(REDIRECT, KEY, USER);
+    options.token_lifetime = lifetime;
+    let provider = TestOAuthProvider::start(options);
+    let site: SiteConfig =
+        toml::from_str(&site_toml(graph.base_url.as_str(), &provider, margin_secs)).unwrap();
+    site.validate().unwrap();
+    let app = test_app(site, true).await;
+    Setup {
+        graph,
+        provider,
+        app,
+    }
+}
+
+/// "Sign in with Microsoft 365" in the calendar step of the session
+/// `cookie`: the callback's answer.
+async fn sign_in_round(app: &TestApp, cookie: Option<&str>) -> crate::sign_in::Answer {
+    let started = send(
+        &app.router,
+        get("/api/oauth/m365/start?side=calendar", cookie),
+    )
+    .await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.text);
+    let browser = set_cookie(&started, "__Secure-ferry-oauth").expect("the browser cookie");
+    let redirect = provider_redirect(&location(&started)).await;
+    send(&app.router, callback_request(&redirect, Some(&browser))).await
+}
+
+/// Signs in to the Graph target; the session cookie and every answer's
+/// text.
+async fn sign_in(app: &TestApp, cookie: Option<&str>) -> (String, String) {
+    let answer = sign_in_round(app, cookie).await;
+    assert_eq!(location(&answer), "/#move", "{:?}", answer.headers);
+    let cookie = set_cookie(&answer, "__Host-ferry").expect("a new session");
+    let session = send(&app.router, get("/api/session", Some(&cookie))).await;
+    let view = session.json();
+    assert_eq!(view["calendar"]["user"], USER, "{view}");
+    assert_eq!(view["calendar"]["kind"], "graph");
+    assert_eq!(view["calendar"]["server"], "Microsoft 365");
+    let answers = format!("{:?}{}{}", answer.headers, answer.text, session.text);
+    (cookie, answers)
+}
+
+fn files() -> [(&'static str, String); 2] {
+    [
+        ("team-calendar.ics", calendar_text()),
+        ("009.vcf", contacts_text()),
+    ]
+}
+
+/// Job `id`'s view once it is no longer queued or running.
+async fn settled(app: &TestApp, id: &str, cookie: &str) -> Value {
+    for _ in 0..600 {
+        let view = send(&app.router, get(&format!("/api/jobs/{id}"), Some(cookie)))
+            .await
+            .json();
+        if view["state"] != "queued" && view["state"] != "running" {
+            return view;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the job did not settle");
+}
+
+async fn run_again(app: &TestApp, id: &str, cookie: &str) {
+    let again = send(
+        &app.router,
+        post(&format!("/api/jobs/{id}/run"), &json!({}), Some(cookie)),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::ACCEPTED, "{}", again.text);
+}
+
+fn assert_no_token(provider: &TestOAuthProvider, answers: &str) {
+    let tokens = provider.issued_tokens();
+    assert!(!tokens.is_empty());
+    for token in tokens {
+        assert!(!answers.contains(&token), "a token is in an answer");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_graph_target_signed_in_with_oauth2_takes_a_calendar_job_exactly_once() {
+    let Setup {
+        graph,
+        provider,
+        app,
+    } = setup(Duration::from_secs(3600), 300).await;
+    let site = send(&app.router, get("/api/site", None)).await.json();
+    assert_eq!(site["servers"][0]["kind"], "graph", "{site}");
+    assert_eq!(site["servers"][0]["oauth"], true, "{site}");
+    // The mail sides are not Graph's, and a password is not taken.
+    let wrong = send(&app.router, get("/api/oauth/m365/start?side=source", None)).await;
+    assert_eq!(location(&wrong), "/?sign_in_error=wrong_side#move");
+    let password = send(
+        &app.router,
+        post(
+            "/api/sign-in",
+            &json!({"side": "target", "server": {"type": "listed", "id": "m365"}, "user": USER, "password": "x"}),
+            None,
+        ),
+    )
+    .await;
+    assert_eq!(password.json()["error"]["code"], "password_not_accepted");
+
+    let (cookie, mut answers) = sign_in(&app, None).await;
+    assert_eq!(provider.counts().codes_redeemed, 1);
+    assert!(
+        graph.requests().iter().any(|r| r == "GET /v1.0/me"),
+        "{:?}",
+        graph.requests()
+    );
+
+    let first = run_job(&app.router, &cookie, &files()).await;
+    assert_eq!(first["state"], "done", "{first}");
+    let (to_insert, inserted, already, failed) = totals(&first);
+    assert!(to_insert >= 15, "{first}");
+    assert_eq!((inserted, already, failed), (to_insert, 0, 0), "{first}");
+    let counts = graph.key_counts();
+    // The standup's moved occurrence is a change of its series.
+    assert_eq!(graph.updated().len(), 1);
+    assert_eq!(counts.len() as u64, to_insert - 1, "{counts:?}");
+    assert!(counts.values().all(|n| *n == 1), "{counts:?}");
+    let stored = graph.items().len();
+
+    let id = first["id"].as_str().unwrap();
+    run_again(&app, id, &cookie).await;
+    let second = wait_for_end(&app.router, &cookie, id).await;
+    assert_eq!(second["state"], "done", "{second}");
+    assert_eq!(totals(&second), (to_insert, 0, to_insert, 0), "{second}");
+    assert_eq!(graph.items().len(), stored, "a re-run creates nothing");
+    assert_eq!(provider.counts().refreshes, 0, "the token was still fresh");
+
+    answers.push_str(&first.to_string());
+    answers.push_str(&second.to_string());
+    assert_no_token(&provider, &answers);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_graph_job_renews_an_expired_token_and_waits_for_sign_in_when_refused() {
+    // Two-second tokens, renewed only once really expired.
+    let Setup {
+        graph,
+        provider,
+        app,
+    } = setup(Duration::from_secs(2), 0).await;
+    let (cookie, mut answers) = sign_in(&app, None).await;
+    // The job starts after the token's end: the stand-in would refuse it.
+    tokio::time::sleep(Duration::from_millis(3100)).await;
+    let first = run_job(&app.router, &cookie, &files()).await;
+    assert_eq!(first["state"], "done", "{first}");
+    assert_eq!(provider.counts().refreshes, 1, "renewed before connecting");
+    let (to_insert, inserted, _, _) = totals(&first);
+    assert_eq!(inserted, to_insert);
+    let stored = graph.items().len();
+
+    // The user revokes Ferry's access; later, a re-run cannot renew.
+    provider.revoke_refresh_tokens();
+    tokio::time::sleep(Duration::from_millis(3100)).await;
+    let id = first["id"].as_str().unwrap();
+    run_again(&app, id, &cookie).await;
+    let waiting = settled(&app, id, &cookie).await;
+    assert_eq!(waiting["state"], "waiting_for_sign_in", "{waiting:#}");
+    let error = waiting["error"].as_str().unwrap_or_default();
+    assert!(error.contains("sign in again"), "{waiting:#}");
+    let check = send(
+        &app.router,
+        post(
+            "/api/addresses/check",
+            &json!({"addresses": ["bob@contoso.test"]}),
+            Some(&cookie),
+        ),
+    )
+    .await;
+    assert_eq!(check.status, StatusCode::UNAUTHORIZED, "{}", check.text);
+    assert_eq!(check.json()["error"]["code"], "sign_in_again");
+
+    // Signing in again (same session) lets the job go on by itself.
+    provider.set_token_lifetime(Duration::from_secs(3600));
+    let (cookie, more) = sign_in(&app, Some(&cookie)).await;
+    let done = wait_for_end(&app.router, &cookie, id).await;
+    assert_eq!(done["state"], "done", "{done:#}");
+    assert_eq!(totals(&done), (to_insert, 0, to_insert, 0), "{done}");
+    assert_eq!(graph.items().len(), stored, "nothing twice");
+
+    for text in [more, waiting.to_string(), done.to_string(), check.text] {
+        answers.push_str(&text);
+    }
+    assert_no_token(&provider, &answers);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn addresses_are_checked_against_the_microsoft_365_directory() {
+    let Setup {
+        graph,
+        provider,
+        app,
+    } = setup(Duration::from_secs(3600), 300).await;
+    let user = |name: &str, mail: &str, proxies: &[&str]| DirectoryUser {
+        display_name: name.into(),
+        mail: mail.into(),
+        user_principal_name: mail.into(),
+        proxy_addresses: proxies.iter().map(|p| p.to_string()).collect(),
+    };
+    graph.set_directory(vec![
+        user("Ann Example", "ann@contoso.test", &["SMTP:ann@contoso.test"]),
+        user("Team One", "one@contoso.test", &["smtp:team@contoso.test"]),
+        user("Team Two", "two@contoso.test", &["smtp:team@contoso.test"]),
+    ]);
+    let (cookie, mut answers) = sign_in(&app, None).await;
+    let answer = send(
+        &app.router,
+        post(
+            "/api/addresses/check",
+            &json!({"addresses": ["Ann@contoso.test", "nobody@contoso.test", "team@contoso.test"]}),
+            Some(&cookie),
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+    let checked = answer.json()["addresses"].clone();
+    assert_eq!(checked[0]["status"], "resolved", "{checked}");
+    assert_eq!(checked[0]["name"], "Ann Example");
+    assert_eq!(checked[1]["status"], "not_found", "{checked}");
+    assert_eq!(checked[2]["status"], "ambiguous", "{checked}");
+    assert_eq!(checked[2]["candidates"].as_array().unwrap().len(), 2);
+    let lookups = graph
+        .requests()
+        .iter()
+        .filter(|r| *r == "GET /v1.0/users")
+        .count();
+    assert_eq!(lookups, 3, "one lookup per address");
+    answers.push_str(&answer.text);
+    assert_no_token(&provider, &answers);
+}
