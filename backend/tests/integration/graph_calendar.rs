@@ -6,7 +6,8 @@
 //! creates nothing; a job started after the access token expired renews
 //! it first; a revoked refresh token makes the job wait for sign-in, and
 //! signing in again lets it go on; addresses are checked against the
-//! Microsoft 365 directory. No token shows up in an answer.
+//! Microsoft 365 directory. No token shows up in an answer, nor (with
+//! the real `ferry serve` logging at the most verbose level) in its log.
 
 use crate::calendar_targets::{
     calendar_text, contacts_text, rules, run_job, totals, wait_for_end,
@@ -321,4 +322,81 @@ async fn addresses_are_checked_against_the_microsoft_365_directory() {
     assert_eq!(lookups, 3, "one lookup per address");
     answers.push_str(&answer.text);
     assert_no_token(&provider, &answers);
+}
+
+#[test]
+fn the_real_server_logs_no_graph_token() {
+    use crate::oauth_serve::{cookie_named, header, job_state};
+    use crate::serve_kill::{exchange, start_with};
+    let graph = GraphServer::start_for_provider(KEY, series(), Vec::new());
+    graph.set_directory(vec![DirectoryUser {
+        display_name: "Ann Example".into(),
+        mail: "ann@contoso.test".into(),
+        user_principal_name: "ann@contoso.test".into(),
+        proxy_addresses: Vec::new(),
+    }]);
+    let mut options = ProviderOptions::new(REDIRECT, KEY, USER);
+    options.token_lifetime = Duration::from_secs(2);
+    let provider = TestOAuthProvider::start(options);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("ferry.toml"),
+        format!(
+            "data_dir = \"state\"\n[network]\nallowed_networks = [\"127.0.0.0/8\"]\nallowed_ports = []\n[sessions]\nsecure_cookie = false\n{}",
+            site_toml(graph.base_url.as_str(), &provider, 0)
+        ),
+    )
+    .unwrap();
+    let log = std::fs::File::create(dir.path().join("serve.log")).unwrap();
+    let server = start_with(dir.path(), std::process::Stdio::from(log), &[]);
+    let mut answers = String::new();
+    let mut ask = |method: &str, path: &str, cookie: Option<&str>, body: Option<&Value>| {
+        let (head, text) = exchange(&server, method, path, cookie, body);
+        answers.push_str(&head);
+        answers.push_str(&text);
+        (head, text)
+    };
+
+    let (head, _) = ask("GET", "/api/oauth/m365/start?side=calendar", None, None);
+    let browser = cookie_named(&head, "ferry-oauth");
+    let back = crate::oauth_serve::provider_redirect(header(&head, "location")[0]);
+    let callback = back.strip_prefix("https://ferry.test").unwrap();
+    let (head, _) = ask("GET", callback, Some(&browser), None);
+    assert_eq!(header(&head, "location"), ["/#move"], "{head}");
+    let cookie = cookie_named(&head, "ferry");
+    let checked = json!({"addresses": ["ann@contoso.test"]});
+    let (_, text) = ask("POST", "/api/addresses/check", Some(&cookie), Some(&checked));
+    assert!(text.contains("\"resolved\""), "{text}");
+    std::thread::sleep(Duration::from_millis(2100));
+    let job = json!({
+        "files": [{"name": "team-calendar.ics", "text": calendar_text()}],
+        "rules": rules(),
+    });
+    let (_, text) = ask("POST", "/api/calendar-jobs", Some(&cookie), Some(&job));
+    let id = serde_json::from_str::<Value>(&text).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let started = std::time::Instant::now();
+    let view = loop {
+        let view = job_state(&server, &id, &cookie);
+        if view["state"] != "queued" && view["state"] != "running" {
+            break view;
+        }
+        assert!(started.elapsed() < Duration::from_secs(120), "{view}");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    answers.push_str(&view.to_string());
+    assert_eq!(view["state"], "done", "{view:#}");
+    assert!(provider.counts().refreshes >= 1, "the token was renewed");
+    drop(server);
+
+    let log = std::fs::read_to_string(dir.path().join("serve.log")).unwrap();
+    assert!(log.contains("an OAuth2 access token was renewed"), "{log}");
+    let tokens = provider.issued_tokens();
+    assert!(tokens.len() >= 4, "a sign-in and a renewal");
+    for token in &tokens {
+        assert!(!log.contains(token.as_str()), "the log holds a token");
+        assert!(!answers.contains(token.as_str()), "an answer holds a token");
+    }
 }

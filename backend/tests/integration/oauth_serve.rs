@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 const SECRET: &str = "canary-Client-5ecret-9d2a";
 const SECRET_ENV: &str = "FERRY_TEST_OAUTH_CLIENT_SECRET";
 
-fn header<'a>(head: &'a str, name: &str) -> Vec<&'a str> {
+pub fn header<'a>(head: &'a str, name: &str) -> Vec<&'a str> {
     head.lines()
         .filter_map(|line| line.split_once(": "))
         .filter(|(key, _)| key.eq_ignore_ascii_case(name))
@@ -22,7 +22,7 @@ fn header<'a>(head: &'a str, name: &str) -> Vec<&'a str> {
         .collect()
 }
 
-fn cookie_named(head: &str, name: &str) -> String {
+pub fn cookie_named(head: &str, name: &str) -> String {
     header(head, "set-cookie")
         .into_iter()
         .map(|value| value.split(';').next().unwrap().to_string())
@@ -32,7 +32,7 @@ fn cookie_named(head: &str, name: &str) -> String {
 
 /// The provider's redirect back from `authorize_url` (blocking: this
 /// test has no runtime).
-fn provider_redirect(authorize_url: &str) -> String {
+pub fn provider_redirect(authorize_url: &str) -> String {
     let url = url::Url::parse(authorize_url).unwrap();
     let authority = format!("{}:{}", url.host_str().unwrap(), url.port().unwrap());
     let mut stream = std::net::TcpStream::connect(&authority).unwrap();
@@ -55,7 +55,7 @@ fn provider_redirect(authorize_url: &str) -> String {
     header(&response, "location")[0].to_string()
 }
 
-fn job_state(server: &Server, id: &str, cookie: &str) -> Value {
+pub fn job_state(server: &Server, id: &str, cookie: &str) -> Value {
     let (_, text) = exchange(
         server,
         "GET",
