@@ -9,11 +9,10 @@
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  launchBrowser, mailTestPaths, startDemoServers, startLoopbackFerry, stopAll, watchedPage,
+  freePort, launchBrowser, mailTestPaths, startDemoServers, startLoopbackFerry, stopAll, watchedPage,
 } from './support.mjs';
 
 const { root, ferryBin, demoBin, artifacts } = mailTestPaths();
@@ -25,18 +24,6 @@ let baseUrl;
 let context;
 let scratch;
 const problems = [];
-
-/** A free loopback port (Ferry's callback URL must be known beforehand). */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 before(async () => {
   mkdirSync(artifacts, { recursive: true });
