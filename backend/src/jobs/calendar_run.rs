@@ -99,12 +99,16 @@ fn sign_in_again(why: &dyn std::fmt::Display) -> Stop {
 
 /// The import engine's target for `target`, with fresh credentials.
 async fn file_target(target: &SignedInCalendar, rules: MappingRules) -> Result<FileTarget, Stop> {
-    let unusable =
-        |error: &dyn std::fmt::Display| Stop::Failed(format!("The new server cannot be used: {error}."));
-    let credentials = target.fresh_credentials().await.map_err(|error| match error {
-        RenewError::SignInAgain { .. } => sign_in_again(&error),
-        RenewError::Unavailable { .. } => unusable(&error),
-    })?;
+    let unusable = |error: &dyn std::fmt::Display| {
+        Stop::Failed(format!("The new server cannot be used: {error}."))
+    };
+    let credentials = target
+        .fresh_credentials()
+        .await
+        .map_err(|error| match error {
+            RenewError::SignInAgain { .. } => sign_in_again(&error),
+            RenewError::Unavailable { .. } => unusable(&error),
+        })?;
     Ok(match target.kind {
         CalendarKind::Ews => {
             let client = target.ews().map_err(|error| unusable(&error))?;

@@ -21,9 +21,9 @@
 //!   says so in `unavailable`.
 
 use super::auth::calendar_target::{CalendarKind, SignedInCalendar};
-use crate::oauth::token_source::RenewError;
 use super::jobs_api::SignedInUser;
 use super::{ApiError, AppState};
+use crate::oauth::token_source::RenewError;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
@@ -153,14 +153,17 @@ async fn resolve(
     target.check_address().await.map_err(|e| unreachable(&e))?;
     match target.kind {
         CalendarKind::Graph => {
-            let credentials = target.fresh_credentials().await.map_err(|error| match error {
-                RenewError::SignInAgain { .. } => ApiError::new(
-                    StatusCode::UNAUTHORIZED,
-                    "sign_in_again",
-                    "Your sign-in to the new calendar has ended. Please sign in again.",
-                ),
-                RenewError::Unavailable { .. } => unreachable(&error),
-            })?;
+            let credentials = target
+                .fresh_credentials()
+                .await
+                .map_err(|error| match error {
+                    RenewError::SignInAgain { .. } => ApiError::new(
+                        StatusCode::UNAUTHORIZED,
+                        "sign_in_again",
+                        "Your sign-in to the new calendar has ended. Please sign in again.",
+                    ),
+                    RenewError::Unavailable { .. } => unreachable(&error),
+                })?;
             let client = target
                 .graph_client(credentials)
                 .map_err(|e| unreachable(&e))?;

@@ -9,10 +9,10 @@
 //! Microsoft 365 directory. No token shows up in an answer, nor (with
 //! the real `ferry serve` logging at the most verbose level) in its log.
 
-use crate::calendar_targets::{
-    calendar_text, contacts_text, rules, run_job, totals, wait_for_end,
+use crate::calendar_targets::{calendar_text, contacts_text, rules, run_job, totals, wait_for_end};
+use crate::oauth_sign_in::{
+    KEY, REDIRECT, callback_request, location, provider_redirect, set_cookie,
 };
-use crate::oauth_sign_in::{KEY, REDIRECT, callback_request, location, provider_redirect, set_cookie};
 use crate::sign_in::{TestApp, get, post, send, test_app};
 use axum::http::StatusCode;
 use ferry_backend::config::site::SiteConfig;
@@ -293,7 +293,11 @@ async fn addresses_are_checked_against_the_microsoft_365_directory() {
         proxy_addresses: proxies.iter().map(|p| p.to_string()).collect(),
     };
     graph.set_directory(vec![
-        user("Ann Example", "ann@contoso.test", &["SMTP:ann@contoso.test"]),
+        user(
+            "Ann Example",
+            "ann@contoso.test",
+            &["SMTP:ann@contoso.test"],
+        ),
         user("Team One", "one@contoso.test", &["smtp:team@contoso.test"]),
         user("Team Two", "two@contoso.test", &["smtp:team@contoso.test"]),
     ]);
@@ -365,7 +369,12 @@ fn the_real_server_logs_no_graph_token() {
     assert_eq!(header(&head, "location"), ["/#move"], "{head}");
     let cookie = cookie_named(&head, "ferry");
     let checked = json!({"addresses": ["ann@contoso.test"]});
-    let (_, text) = ask("POST", "/api/addresses/check", Some(&cookie), Some(&checked));
+    let (_, text) = ask(
+        "POST",
+        "/api/addresses/check",
+        Some(&cookie),
+        Some(&checked),
+    );
     assert!(text.contains("\"resolved\""), "{text}");
     std::thread::sleep(Duration::from_millis(2100));
     let job = json!({

@@ -41,9 +41,9 @@ pub mod creates;
 mod creates_tests;
 pub mod endpoint;
 pub mod insert;
-pub mod me;
 #[cfg(test)]
 mod insert_tests;
+pub mod me;
 pub mod occurrence;
 #[cfg(test)]
 mod occurrence_tests;

@@ -22,10 +22,10 @@
 
 use base64::Engine as _;
 use ferry_shared::convert::exchange::ExchangeOptions;
+use ferry_shared::convert::graph::values::source_property_value;
 use ferry_shared::mapping::MappingRules;
 use ferry_testkit::dovecot::{Dovecot, DovecotOptions, Layout};
 use ferry_testkit::ews_server::EwsServer;
-use ferry_shared::convert::graph::values::source_property_value;
 use ferry_testkit::exchange_series::series_starts;
 use ferry_testkit::graph_server::GraphServer;
 use ferry_testkit::graph_server::users::DirectoryUser;

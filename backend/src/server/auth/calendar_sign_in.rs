@@ -63,7 +63,10 @@ pub async fn account(target: &SignedInCalendar) -> Result<String, Refusal> {
                 .await
                 .map(|_| target.user().to_string()),
             CalendarKind::Graph => {
-                let me = target.graph_client(target.credentials.clone())?.me().await?;
+                let me = target
+                    .graph_client(target.credentials.clone())?
+                    .me()
+                    .await?;
                 me.address()
                     .map(str::to_string)
                     .ok_or_else(|| Error::UnexpectedStatus {
