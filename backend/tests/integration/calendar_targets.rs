@@ -419,6 +419,29 @@ async fn a_calendar_job_puts_the_files_into_radicale_and_stays_its_owners() {
     );
 }
 
+/// Checks `addresses` in the session `cookie`: the first must be found
+/// as Ann Example, the second not found, the third match two people.
+/// The answer's text.
+pub async fn assert_three_checked(router: &Router, cookie: &str, addresses: [&str; 3]) -> String {
+    let answer = send(
+        router,
+        post(
+            "/api/addresses/check",
+            &json!({ "addresses": addresses }),
+            Some(cookie),
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+    let checked = answer.json()["addresses"].clone();
+    assert_eq!(checked[0]["status"], "resolved", "{checked}");
+    assert_eq!(checked[0]["name"], "Ann Example");
+    assert_eq!(checked[1]["status"], "not_found", "{checked}");
+    assert_eq!(checked[2]["status"], "ambiguous", "{checked}");
+    assert_eq!(checked[2]["candidates"].as_array().unwrap().len(), 2);
+    answer.text
+}
+
 #[tokio::test]
 async fn addresses_are_checked_against_the_ews_directory() {
     let ews = EwsServer::start(
@@ -436,22 +459,12 @@ async fn addresses_are_checked_against_the_ews_directory() {
     limited.jobs.max_addresses_checked = 3;
     let app = test_app(limited, true).await;
     let cookie = sign_in(&app.router, "exchange", "alice", CANARY).await;
-    let answer = send(
+    assert_three_checked(
         &app.router,
-        post(
-            "/api/addresses/check",
-            &json!({"addresses": ["ann@example.com", "nobody@example.com", "team"]}),
-            Some(&cookie),
-        ),
+        &cookie,
+        ["ann@example.com", "nobody@example.com", "team"],
     )
     .await;
-    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
-    let checked = answer.json()["addresses"].clone();
-    assert_eq!(checked[0]["status"], "resolved", "{checked}");
-    assert_eq!(checked[0]["name"], "Ann Example");
-    assert_eq!(checked[1]["status"], "not_found", "{checked}");
-    assert_eq!(checked[2]["status"], "ambiguous", "{checked}");
-    assert_eq!(checked[2]["candidates"].as_array().unwrap().len(), 2);
 
     let too_many = send(
         &app.router,

@@ -9,9 +9,11 @@
 //! Microsoft 365 directory. No token shows up in an answer, nor (with
 //! the real `ferry serve` logging at the most verbose level) in its log.
 
-use crate::calendar_targets::{calendar_text, contacts_text, rules, run_job, totals, wait_for_end};
+use crate::calendar_targets::{
+    assert_three_checked, calendar_text, contacts_text, rules, run_job, totals, wait_for_end,
+};
 use crate::oauth_sign_in::{
-    KEY, REDIRECT, callback_request, location, provider_redirect, set_cookie,
+    KEY, REDIRECT, callback_request, location, oauth_site_toml, provider_redirect, set_cookie,
 };
 use crate::sign_in::{TestApp, get, post, send, test_app};
 use axum::http::StatusCode;
@@ -49,14 +51,8 @@ fn series() -> HashMap<String, Vec<String>> {
 /// The site: `m365`, the Graph stand-in signed in to through `provider`,
 /// tokens renewed `margin_secs` before expiry.
 pub fn site_toml(graph_url: &str, provider: &TestOAuthProvider, margin_secs: u64) -> String {
-    format!(
+    let listed = format!(
         r#"
-[login]
-attempts_per_address_per_minute = 1000
-
-[jobs]
-token_refresh_margin_secs = {margin_secs}
-
 [[servers]]
 id = "m365"
 label = "Microsoft 365"
@@ -65,17 +61,9 @@ role = "target"
 url = "{graph_url}"
 auth = ["oauth2"]
 oauth = "test"
-
-[oauth.test]
-authorize_url = "{authorize}"
-token_url = "{token}"
-client_id = "ferry-test"
-scopes = ["offline_access", "https://graph.microsoft.com/Calendars.ReadWrite"]
-redirect_url = "{REDIRECT}"
-"#,
-        authorize = provider.authorize_url(),
-        token = provider.token_url(),
-    )
+"#
+    );
+    oauth_site_toml(&listed, provider, margin_secs, None)
 }
 
 struct Setup {
@@ -302,35 +290,29 @@ async fn addresses_are_checked_against_the_microsoft_365_directory() {
         user("Team Two", "two@contoso.test", &["smtp:team@contoso.test"]),
     ]);
     let (cookie, mut answers) = sign_in(&app, None).await;
-    let answer = send(
+    let text = assert_three_checked(
         &app.router,
-        post(
-            "/api/addresses/check",
-            &json!({"addresses": ["Ann@contoso.test", "nobody@contoso.test", "team@contoso.test"]}),
-            Some(&cookie),
-        ),
+        &cookie,
+        [
+            "Ann@contoso.test",
+            "nobody@contoso.test",
+            "team@contoso.test",
+        ],
     )
     .await;
-    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
-    let checked = answer.json()["addresses"].clone();
-    assert_eq!(checked[0]["status"], "resolved", "{checked}");
-    assert_eq!(checked[0]["name"], "Ann Example");
-    assert_eq!(checked[1]["status"], "not_found", "{checked}");
-    assert_eq!(checked[2]["status"], "ambiguous", "{checked}");
-    assert_eq!(checked[2]["candidates"].as_array().unwrap().len(), 2);
     let lookups = graph
         .requests()
         .iter()
         .filter(|r| *r == "GET /v1.0/users")
         .count();
     assert_eq!(lookups, 3, "one lookup per address");
-    answers.push_str(&answer.text);
+    answers.push_str(&text);
     assert_no_token(&provider, &answers);
 }
 
 #[test]
 fn the_real_server_logs_no_graph_token() {
-    use crate::oauth_serve::{cookie_named, header, job_state};
+    use crate::oauth_serve::{cookie_named, header, settled_view};
     use crate::serve_kill::{exchange, start_with};
     let graph = GraphServer::start_for_provider(KEY, series(), Vec::new());
     graph.set_directory(vec![DirectoryUser {
@@ -386,15 +368,7 @@ fn the_real_server_logs_no_graph_token() {
         .as_str()
         .unwrap()
         .to_string();
-    let started = std::time::Instant::now();
-    let view = loop {
-        let view = job_state(&server, &id, &cookie);
-        if view["state"] != "queued" && view["state"] != "running" {
-            break view;
-        }
-        assert!(started.elapsed() < Duration::from_secs(120), "{view}");
-        std::thread::sleep(Duration::from_millis(200));
-    };
+    let view = settled_view(&server, &id, &cookie);
     answers.push_str(&view.to_string());
     assert_eq!(view["state"], "done", "{view:#}");
     assert!(provider.counts().refreshes >= 1, "the token was renewed");

@@ -55,7 +55,7 @@ pub fn provider_redirect(authorize_url: &str) -> String {
     header(&response, "location")[0].to_string()
 }
 
-pub fn job_state(server: &Server, id: &str, cookie: &str) -> Value {
+fn job_state(server: &Server, id: &str, cookie: &str) -> Value {
     let (_, text) = exchange(
         server,
         "GET",
@@ -64,6 +64,20 @@ pub fn job_state(server: &Server, id: &str, cookie: &str) -> Value {
         None,
     );
     serde_json::from_str(&text).unwrap()
+}
+
+/// Job `id`'s view once it is no longer queued or running (within two
+/// minutes).
+pub fn settled_view(server: &Server, id: &str, cookie: &str) -> Value {
+    let started = Instant::now();
+    loop {
+        let view = job_state(server, id, cookie);
+        if view["state"] != "queued" && view["state"] != "running" {
+            return view;
+        }
+        assert!(started.elapsed() < Duration::from_secs(120), "{view}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
 }
 
 #[test]
@@ -128,15 +142,7 @@ fn the_client_secret_and_the_tokens_are_in_no_log_or_answer() {
         .as_str()
         .unwrap()
         .to_string();
-    let started = Instant::now();
-    let view = loop {
-        let view = job_state(&server, &id, &cookie);
-        if view["state"] != "queued" && view["state"] != "running" {
-            break view;
-        }
-        assert!(started.elapsed() < Duration::from_secs(120), "{view}");
-        std::thread::sleep(Duration::from_millis(200));
-    };
+    let view = settled_view(&server, &id, &cookie);
     answers.push_str(&view.to_string());
     assert_eq!(view["state"], "done", "{view:#}");
     assert!(provider.counts().refreshes >= 1, "the token was renewed");

@@ -4,10 +4,9 @@
 //! `userPrincipalName`). A `401` or `403` is [`Error::AuthFailed`]; any
 //! other status is an error with the server's status.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::graph::users::{get_below, read_json};
 use crate::http::{HttpRequest, HttpResponse};
-use http::HeaderValue;
-use http::header::ACCEPT;
 use serde::Deserialize;
 use url::Url;
 
@@ -33,46 +32,23 @@ impl Me {
 
 /// The request asking who the token signs in as, below `base` (`…/v1.0`).
 pub fn me_request(base: &Url) -> Result<HttpRequest> {
-    let mut url = base.clone();
-    url.path_segments_mut()
-        .map_err(|()| Error::InvalidUrl {
-            url: base.origin().ascii_serialization(),
-            reason: "the Graph URL cannot have a path".into(),
-        })?
-        .pop_if_empty()
-        .push("me");
-    url.query_pairs_mut()
-        .append_pair("$select", "displayName,mail,userPrincipalName");
-    let mut request = HttpRequest::new(http::Method::GET, url);
+    let mut request = get_below(base, "me")?;
     request
-        .headers
-        .insert(ACCEPT, HeaderValue::from_static("application/json"));
+        .url
+        .query_pairs_mut()
+        .append_pair("$select", "displayName,mail,userPrincipalName");
     Ok(request)
 }
 
 /// What the answer to [`me_request`] says.
 pub fn read_me(response: &HttpResponse) -> Result<Me> {
-    match response.status.as_u16() {
-        200 => {}
-        status @ (401 | 403) => return Err(Error::AuthFailed { status }),
-        status => {
-            return Err(Error::UnexpectedStatus {
-                step: "who is signed in",
-                status,
-                reason: response.reason(200),
-            });
-        }
-    }
-    serde_json::from_slice(&response.body).map_err(|error| Error::UnexpectedStatus {
-        step: "who is signed in",
-        status: 200,
-        reason: format!("the answer is not a user: {error}"),
-    })
+    read_json(response, "who is signed in", "a user")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Error;
     use http::{HeaderMap, StatusCode};
 
     fn answer(status: u16, body: &str) -> HttpResponse {

@@ -59,6 +59,16 @@ impl CalendarKind {
     }
 }
 
+/// The HTTP options of a target: its pinned certificate, and every
+/// connection under the site's address `policy`.
+fn http_options(pinned_certificate: Option<Vec<u8>>, policy: &AddressPolicy) -> HttpOptions {
+    HttpOptions {
+        pinned_certificate,
+        address_policy: Some(policy.clone()),
+        ..HttpOptions::default()
+    }
+}
+
 /// A calendar target signed in, with what it takes to connect again.
 #[derive(Debug, Clone)]
 pub struct SignedInCalendar {
@@ -95,11 +105,7 @@ impl SignedInCalendar {
             kind,
             url: server.url.clone()?,
             credentials: Credentials::with_method(user, password, method),
-            http: HttpOptions {
-                pinned_certificate,
-                address_policy: Some(policy.clone()),
-                ..HttpOptions::default()
-            },
+            http: http_options(pinned_certificate, &policy),
             policy,
             tokens: None,
         })
@@ -123,11 +129,7 @@ impl SignedInCalendar {
             kind: CalendarKind::Graph,
             url,
             credentials: Credentials::bearer(access),
-            http: HttpOptions {
-                pinned_certificate,
-                address_policy: Some(policy.clone()),
-                ..HttpOptions::default()
-            },
+            http: http_options(pinned_certificate, &policy),
             policy,
             tokens: None,
         })
