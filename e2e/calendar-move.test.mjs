@@ -18,7 +18,8 @@ import { mkdtempSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  freePort, launchBrowser, mailTestPaths, startDemoServers, startLoopbackFerry, stopAll, watchedPage,
+  freePort, launchBrowser, mailTestPaths, startDemoServers, startLoopbackFerry, stopAll, testProviderConfig,
+  watchedPage,
 } from './support.mjs';
 
 const { root, ferryBin, demoBin, artifacts } = mailTestPaths();
@@ -66,13 +67,7 @@ before(async () => {
     `url = ${JSON.stringify(urls.graph)}`,
     'auth = ["oauth2"]',
     'oauth = "test"',
-    '[oauth.test]',
-    // The browser reaches the provider as another site.
-    `authorize_url = ${JSON.stringify(urls.authorize.replace('127.0.0.1', 'localhost'))}`,
-    `token_url = ${JSON.stringify(urls.token)}`,
-    'client_id = "ferry-test"',
-    'scopes = ["offline_access", "https://graph.microsoft.com/Calendars.ReadWrite"]',
-    `redirect_url = ${JSON.stringify(redirect)}`,
+    ...testProviderConfig(urls, redirect, '["offline_access", "https://graph.microsoft.com/Calendars.ReadWrite"]'),
   ];
   const ferry = startLoopbackFerry({
     ferryBin, scratch, staticDir: path.join(root, 'dist'), name: 'calendar', more, listen: `127.0.0.1:${port}`,
@@ -105,6 +100,19 @@ async function signIn(step, serverLabel, password) {
   await step.getByLabel('User name').fill('alice');
   await step.getByLabel('Password').fill(password);
   await step.getByRole('button', { name: 'Sign in to the new calendar' }).click();
+}
+
+/** A new page at the calendar step's sign-in form (an earlier sign-in
+ * put aside): the page and the step. */
+async function calendarSignInForm() {
+  const page = await openPage();
+  await page.getByRole('link', { name: 'Move mail' }).click();
+  const step = page.locator('section.calendar-step');
+  await step.getByRole('heading', { name: 'Calendar and contacts' }).waitFor();
+  if (await step.getByRole('button', { name: 'Use another calendar' }).isVisible()) {
+    await step.getByRole('button', { name: 'Use another calendar' }).click();
+  }
+  return { page, step };
 }
 
 /** In the Preview tab, reads the sample and checks its addresses: the
@@ -179,13 +187,7 @@ test('a previewed file goes into the new Exchange calendar, then into CalDAV, ex
 });
 
 test('Check addresses says which attendees the Exchange directory knows', async () => {
-  const page = await openPage();
-  await page.getByRole('link', { name: 'Move mail' }).click();
-  const step = page.locator('section.calendar-step');
-  await step.getByRole('heading', { name: 'Calendar and contacts' }).waitFor();
-  if (await step.getByRole('button', { name: 'Use another calendar' }).isVisible()) {
-    await step.getByRole('button', { name: 'Use another calendar' }).click();
-  }
+  const { page, step } = await calendarSignInForm();
   await signIn(step, 'New Exchange server', 'alice-secret');
   await step.getByText('at New Exchange server').waitFor();
 
@@ -202,13 +204,7 @@ test('Check addresses says which attendees the Exchange directory knows', async 
 });
 
 test('Microsoft 365: sign in through its own page, check addresses, put the file in', async () => {
-  const page = await openPage();
-  await page.getByRole('link', { name: 'Move mail' }).click();
-  const step = page.locator('section.calendar-step');
-  await step.getByRole('heading', { name: 'Calendar and contacts' }).waitFor();
-  if (await step.getByRole('button', { name: 'Use another calendar' }).isVisible()) {
-    await step.getByRole('button', { name: 'Use another calendar' }).click();
-  }
+  const { page, step } = await calendarSignInForm();
   await step.getByLabel('Server').selectOption({ label: 'Microsoft 365' });
   const button = step.getByRole('button', { name: 'Sign in with Microsoft 365' });
   await button.waitFor();

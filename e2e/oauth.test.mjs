@@ -12,7 +12,8 @@ import { mkdtempSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  freePort, launchBrowser, mailTestPaths, startDemoServers, startLoopbackFerry, stopAll, watchedPage,
+  freePort, launchBrowser, mailTestPaths, startDemoServers, startLoopbackFerry, stopAll, testProviderConfig,
+  watchedPage,
 } from './support.mjs';
 
 const { root, ferryBin, demoBin, artifacts } = mailTestPaths();
@@ -52,13 +53,7 @@ before(async () => {
     'host = "127.0.0.1"',
     `port = ${found.target}`,
     'tls = "none"',
-    '[oauth.test]',
-    // The browser reaches the provider as another site.
-    `authorize_url = ${JSON.stringify(found.authorize.replace('127.0.0.1', 'localhost'))}`,
-    `token_url = ${JSON.stringify(found.token)}`,
-    'client_id = "ferry-test"',
-    'scopes = ["openid", "email", "offline_access"]',
-    `redirect_url = ${JSON.stringify(redirect)}`,
+    ...testProviderConfig(found, redirect, '["openid", "email", "offline_access"]'),
   ];
   const ferry = startLoopbackFerry({
     ferryBin, scratch, staticDir: path.join(root, 'dist'), name: 'oauth', more, listen: `127.0.0.1:${port}`,

@@ -66,6 +66,21 @@ export function freePort() {
   });
 }
 
+/** The `[oauth.test]` lines for demo_servers' test provider (`found`,
+ * from `startDemoServers`) with `scopes` (a TOML list) and Ferry's
+ * callback `redirect`. The browser reaches the provider as another site
+ * (localhost against 127.0.0.1), so cookies work as they must across sites. */
+export function testProviderConfig(found, redirect, scopes) {
+  return [
+    '[oauth.test]',
+    `authorize_url = ${JSON.stringify(found.authorize.replace('127.0.0.1', 'localhost'))}`,
+    `token_url = ${JSON.stringify(found.token)}`,
+    'client_id = "ferry-test"',
+    `scopes = ${scopes}`,
+    `redirect_url = ${JSON.stringify(redirect)}`,
+  ];
+}
+
 /** `ferry serve` (`ferryBin`) that may reach loopback over plain http,
  * serving the page from `staticDir`, its configuration file and data
  * folder named after `name` in `scratch`, with `more` configuration lines,

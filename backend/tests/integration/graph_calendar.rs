@@ -10,7 +10,8 @@
 //! the real `ferry serve` logging at the most verbose level) in its log.
 
 use crate::calendar_targets::{
-    assert_three_checked, calendar_text, contacts_text, rules, run_job, totals, wait_for_end,
+    assert_all_put_in_once, assert_three_checked, calendar_text, contacts_text, files_series,
+    rerun_finds_everything, rules, run_again, run_job, totals, wait_for_end,
 };
 use crate::oauth_sign_in::{
     KEY, REDIRECT, callback_request, location, oauth_site_toml, provider_redirect, set_cookie,
@@ -18,9 +19,7 @@ use crate::oauth_sign_in::{
 use crate::sign_in::{TestApp, get, post, send, test_app};
 use axum::http::StatusCode;
 use ferry_backend::config::site::SiteConfig;
-use ferry_shared::convert::exchange::ExchangeOptions;
 use ferry_shared::convert::graph::values::source_property_value;
-use ferry_testkit::exchange_series::series_starts;
 use ferry_testkit::graph_server::GraphServer;
 use ferry_testkit::graph_server::users::DirectoryUser;
 use ferry_testkit::oauth_provider::{ProviderOptions, TestOAuthProvider};
@@ -32,17 +31,7 @@ const USER: &str = "alice@contoso.test";
 
 /// The occurrences of the files' series, as the Graph stand-in keys them.
 fn series() -> HashMap<String, Vec<String>> {
-    let options = ExchangeOptions {
-        date_zone: Some("Europe/Berlin".into()),
-        ..ExchangeOptions::default()
-    };
-    let mut series = series_starts(calendar_text().as_bytes(), &rules(), &options);
-    series.extend(series_starts(
-        contacts_text().as_bytes(),
-        &rules(),
-        &options,
-    ));
-    series
+    files_series()
         .into_iter()
         .map(|(key, starts)| (source_property_value(&key), starts))
         .collect()
@@ -140,15 +129,6 @@ async fn settled(app: &TestApp, id: &str, cookie: &str) -> Value {
     panic!("the job did not settle");
 }
 
-async fn run_again(app: &TestApp, id: &str, cookie: &str) {
-    let again = send(
-        &app.router,
-        post(&format!("/api/jobs/{id}/run"), &json!({}), Some(cookie)),
-    )
-    .await;
-    assert_eq!(again.status, StatusCode::ACCEPTED, "{}", again.text);
-}
-
 fn assert_no_token(provider: &TestOAuthProvider, answers: &str) {
     let tokens = provider.issued_tokens();
     assert!(!tokens.is_empty());
@@ -190,22 +170,11 @@ async fn a_graph_target_signed_in_with_oauth2_takes_a_calendar_job_exactly_once(
     );
 
     let first = run_job(&app.router, &cookie, &files()).await;
-    assert_eq!(first["state"], "done", "{first}");
-    let (to_insert, inserted, already, failed) = totals(&first);
-    assert!(to_insert >= 15, "{first}");
-    assert_eq!((inserted, already, failed), (to_insert, 0, 0), "{first}");
-    let counts = graph.key_counts();
-    // The standup's moved occurrence is a change of its series.
-    assert_eq!(graph.updated().len(), 1);
-    assert_eq!(counts.len() as u64, to_insert - 1, "{counts:?}");
-    assert!(counts.values().all(|n| *n == 1), "{counts:?}");
+    let to_insert = assert_all_put_in_once(&first, &graph.key_counts(), graph.updated().len());
     let stored = graph.items().len();
 
     let id = first["id"].as_str().unwrap();
-    run_again(&app, id, &cookie).await;
-    let second = wait_for_end(&app.router, &cookie, id).await;
-    assert_eq!(second["state"], "done", "{second}");
-    assert_eq!(totals(&second), (to_insert, 0, to_insert, 0), "{second}");
+    let second = rerun_finds_everything(&app.router, &cookie, id, to_insert).await;
     assert_eq!(graph.items().len(), stored, "a re-run creates nothing");
     assert_eq!(provider.counts().refreshes, 0, "the token was still fresh");
 
@@ -226,17 +195,15 @@ async fn a_graph_job_renews_an_expired_token_and_waits_for_sign_in_when_refused(
     // The job starts after the token's end: the stand-in would refuse it.
     tokio::time::sleep(Duration::from_millis(3100)).await;
     let first = run_job(&app.router, &cookie, &files()).await;
-    assert_eq!(first["state"], "done", "{first}");
+    let to_insert = assert_all_put_in_once(&first, &graph.key_counts(), graph.updated().len());
     assert_eq!(provider.counts().refreshes, 1, "renewed before connecting");
-    let (to_insert, inserted, _, _) = totals(&first);
-    assert_eq!(inserted, to_insert);
     let stored = graph.items().len();
 
     // The user revokes Ferry's access; later, a re-run cannot renew.
     provider.revoke_refresh_tokens();
     tokio::time::sleep(Duration::from_millis(3100)).await;
     let id = first["id"].as_str().unwrap();
-    run_again(&app, id, &cookie).await;
+    run_again(&app.router, id, &cookie).await;
     let waiting = settled(&app, id, &cookie).await;
     assert_eq!(waiting["state"], "waiting_for_sign_in", "{waiting:#}");
     let error = waiting["error"].as_str().unwrap_or_default();
@@ -312,7 +279,7 @@ async fn addresses_are_checked_against_the_microsoft_365_directory() {
 
 #[test]
 fn the_real_server_logs_no_graph_token() {
-    use crate::oauth_serve::{cookie_named, header, settled_view};
+    use crate::oauth_serve::{assert_no_secret_logged, cookie_named, header, settled_view};
     use crate::serve_kill::{exchange, start_with};
     let graph = GraphServer::start_for_provider(KEY, series(), Vec::new());
     graph.set_directory(vec![DirectoryUser {
@@ -364,22 +331,11 @@ fn the_real_server_logs_no_graph_token() {
         "rules": rules(),
     });
     let (_, text) = ask("POST", "/api/calendar-jobs", Some(&cookie), Some(&job));
-    let id = serde_json::from_str::<Value>(&text).unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let view = settled_view(&server, &id, &cookie);
+    let view = settled_view(&server, &text, &cookie);
     answers.push_str(&view.to_string());
     assert_eq!(view["state"], "done", "{view:#}");
     assert!(provider.counts().refreshes >= 1, "the token was renewed");
     drop(server);
 
-    let log = std::fs::read_to_string(dir.path().join("serve.log")).unwrap();
-    assert!(log.contains("an OAuth2 access token was renewed"), "{log}");
-    let tokens = provider.issued_tokens();
-    assert!(tokens.len() >= 4, "a sign-in and a renewal");
-    for token in &tokens {
-        assert!(!log.contains(token.as_str()), "the log holds a token");
-        assert!(!answers.contains(token.as_str()), "an answer holds a token");
-    }
+    assert_no_secret_logged(&dir.path().join("serve.log"), &answers, &provider, &[]);
 }
