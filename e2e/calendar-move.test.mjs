@@ -7,15 +7,19 @@
 // puts the file in and sees Done with every item put in; a second run finds
 // everything already there; the same into Radicale. Back in Preview, "Check
 // addresses" says which attendees the Exchange directory knows, also in the
-// item detail. Any page error or console error fails the test. Screenshots
-// at desktop and phone width go to e2e/artifacts/calendar-*.png.
+// item detail. Microsoft 365: "Sign in with Microsoft 365" goes through the
+// test provider (demo_servers --oauth) and back signed in; "Check addresses"
+// asks the Graph directory; the file goes in through Graph to Done. Any page
+// error or console error fails the test. Screenshots at desktop and phone
+// width go to e2e/artifacts/calendar-*.png.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  launchBrowser, mailTestPaths, startDemoServers, startLoopbackFerry, stopAll, watchedPage,
+  freePort, launchBrowser, mailTestPaths, startDemoServers, startLoopbackFerry, stopAll, testProviderConfig,
+  watchedPage,
 } from './support.mjs';
 
 const { root, ferryBin, demoBin, artifacts } = mailTestPaths();
@@ -36,8 +40,10 @@ const problems = [];
 before(async () => {
   mkdirSync(artifacts, { recursive: true });
   scratch = mkdtempSync(path.join(os.tmpdir(), 'ferry-e2e-calendar-'));
+  const port = await freePort();
+  const redirect = `http://127.0.0.1:${port}/api/oauth/callback`;
   // Few messages: only its calendar servers are used.
-  const started = startDemoServers(demoBin, ['1']);
+  const started = startDemoServers(demoBin, ['1', '--oauth', redirect]);
   demo = started.child;
   urls = await started.found;
   const more = [
@@ -53,8 +59,19 @@ before(async () => {
     'kind = "caldav"',
     'role = "target"',
     `url = ${JSON.stringify(urls.caldav)}`,
+    '[[servers]]',
+    'id = "m365"',
+    'label = "Microsoft 365"',
+    'kind = "graph"',
+    'role = "target"',
+    `url = ${JSON.stringify(urls.graph)}`,
+    'auth = ["oauth2"]',
+    'oauth = "test"',
+    ...testProviderConfig(urls, redirect, '["offline_access", "https://graph.microsoft.com/Calendars.ReadWrite"]'),
   ];
-  const ferry = startLoopbackFerry({ ferryBin, scratch, staticDir: path.join(root, 'dist'), name: 'calendar', more });
+  const ferry = startLoopbackFerry({
+    ferryBin, scratch, staticDir: path.join(root, 'dist'), name: 'calendar', more, listen: `127.0.0.1:${port}`,
+  });
   server = ferry.child;
   baseUrl = await ferry.url;
   context = await launchBrowser(scratch, { acceptDownloads: true });
@@ -83,6 +100,34 @@ async function signIn(step, serverLabel, password) {
   await step.getByLabel('User name').fill('alice');
   await step.getByLabel('Password').fill(password);
   await step.getByRole('button', { name: 'Sign in to the new calendar' }).click();
+}
+
+/** A new page at the calendar step's sign-in form (an earlier sign-in
+ * put aside): the page and the step. */
+async function calendarSignInForm() {
+  const page = await openPage();
+  await page.getByRole('link', { name: 'Move mail' }).click();
+  const step = page.locator('section.calendar-step');
+  await step.getByRole('heading', { name: 'Calendar and contacts' }).waitFor();
+  if (await step.getByRole('button', { name: 'Use another calendar' }).isVisible()) {
+    await step.getByRole('button', { name: 'Use another calendar' }).click();
+  }
+  return { page, step };
+}
+
+/** In the Preview tab, reads the sample and checks its addresses: the
+ * demo directory knows three of the five. */
+async function checkAddresses(page) {
+  await page.getByRole('link', { name: 'Preview calendars and contacts' }).click();
+  await page.locator('#file-input').setInputFiles(sample);
+  await page.locator('section.file-report[data-file="team-calendar.ics"] table.items').waitFor();
+  await page.getByRole('button', { name: 'Check addresses' }).click();
+  const status = page.locator('.address-check [role="status"]');
+  await status.getByText('addresses checked').waitFor();
+  assert.equal(
+    await status.textContent(),
+    '5 addresses checked: 3 found, 2 not found, 0 with several matches.',
+  );
 }
 
 /** Puts the checked files in and waits for the job's end; the text of
@@ -142,26 +187,11 @@ test('a previewed file goes into the new Exchange calendar, then into CalDAV, ex
 });
 
 test('Check addresses says which attendees the Exchange directory knows', async () => {
-  const page = await openPage();
-  await page.getByRole('link', { name: 'Move mail' }).click();
-  const step = page.locator('section.calendar-step');
-  await step.getByRole('heading', { name: 'Calendar and contacts' }).waitFor();
-  if (await step.getByRole('button', { name: 'Use another calendar' }).isVisible()) {
-    await step.getByRole('button', { name: 'Use another calendar' }).click();
-  }
+  const { page, step } = await calendarSignInForm();
   await signIn(step, 'New Exchange server', 'alice-secret');
   await step.getByText('at New Exchange server').waitFor();
 
-  await page.getByRole('link', { name: 'Preview calendars and contacts' }).click();
-  await page.locator('#file-input').setInputFiles(sample);
-  await page.locator('section.file-report[data-file="team-calendar.ics"] table.items').waitFor();
-  await page.getByRole('button', { name: 'Check addresses' }).click();
-  const status = page.locator('.address-check [role="status"]');
-  await status.getByText('addresses checked').waitFor();
-  assert.equal(
-    await status.textContent(),
-    '5 addresses checked: 3 found, 2 not found, 0 with several matches.',
-  );
+  await checkAddresses(page);
   await page.locator('section[data-file="team-calendar.ics"] tr.item-row[data-index="0"] .item-summary').click();
   const dialog = page.getByRole('dialog');
   const results = dialog.locator('section.address-results');
@@ -170,5 +200,27 @@ test('Check addresses says which attendees the Exchange directory knows', async 
   assert.ok(lines.some((line) => /ana@sumatra\.local.*Found: Ana Sousa/.test(line)), lines.join('\n'));
   assert.ok(lines.some((line) => /Not found/.test(line)), lines.join('\n'));
   await shoot(page, results, '3-addresses');
+  await page.close();
+});
+
+test('Microsoft 365: sign in through its own page, check addresses, put the file in', async () => {
+  const { page, step } = await calendarSignInForm();
+  await step.getByLabel('Server').selectOption({ label: 'Microsoft 365' });
+  const button = step.getByRole('button', { name: 'Sign in with Microsoft 365' });
+  await button.waitFor();
+  assert.equal(await step.getByLabel('Password').count(), 0, 'no password field');
+  await shoot(page, step, '4-m365-sign-in');
+  await button.click();
+  await page.waitForURL((url) => url.pathname === '/' && url.hash === '#move' && !url.search, { timeout: 30_000 });
+  await step.getByText('at Microsoft 365').waitFor({ timeout: 30_000 });
+  assert.match(await step.locator('.signed-in').innerText(), /Signed in as alice at Microsoft 365/);
+
+  await checkAddresses(page);
+
+  await page.getByRole('link', { name: 'Move mail' }).click();
+  await step.getByText('Signed in').waitFor();
+  const lines = await putIn(step);
+  assert.match(lines[0], new RegExp(`team-calendar\\.ics: ${ITEMS} of ${ITEMS} put in, 0 already there — done`));
+  await shoot(page, step, '5-m365-done');
   await page.close();
 });

@@ -9,11 +9,11 @@
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  launchBrowser, mailTestPaths, startDemoServers, startLoopbackFerry, stopAll, watchedPage,
+  freePort, launchBrowser, mailTestPaths, startDemoServers, startLoopbackFerry, stopAll, testProviderConfig,
+  watchedPage,
 } from './support.mjs';
 
 const { root, ferryBin, demoBin, artifacts } = mailTestPaths();
@@ -25,18 +25,6 @@ let baseUrl;
 let context;
 let scratch;
 const problems = [];
-
-/** A free loopback port (Ferry's callback URL must be known beforehand). */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 before(async () => {
   mkdirSync(artifacts, { recursive: true });
@@ -65,13 +53,7 @@ before(async () => {
     'host = "127.0.0.1"',
     `port = ${found.target}`,
     'tls = "none"',
-    '[oauth.test]',
-    // The browser reaches the provider as another site.
-    `authorize_url = ${JSON.stringify(found.authorize.replace('127.0.0.1', 'localhost'))}`,
-    `token_url = ${JSON.stringify(found.token)}`,
-    'client_id = "ferry-test"',
-    'scopes = ["openid", "email", "offline_access"]',
-    `redirect_url = ${JSON.stringify(redirect)}`,
+    ...testProviderConfig(found, redirect, '["openid", "email", "offline_access"]'),
   ];
   const ferry = startLoopbackFerry({
     ferryBin, scratch, staticDir: path.join(root, 'dist'), name: 'oauth', more, listen: `127.0.0.1:${port}`,

@@ -3,6 +3,7 @@
 // collected, reading a CSV download.
 import { spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 
@@ -26,7 +27,7 @@ export function launchBrowser(scratch, options = {}) {
  * has printed everything (its last line asks for Enter), to the ports of
  * its IMAP servers (`source`, `target`), the URLs of its calendar servers
  * (`caldav`, `ews`) and, with `--oauth`, of the test provider
- * (`authorize`, `token`). */
+ * (`authorize`, `token`) and the Microsoft Graph stand-in (`graph`). */
 export function startDemoServers(demoBin, args) {
   const child = spawn(demoBin, args, { stdio: ['pipe', 'pipe', 'inherit'] });
   const found = new Promise((resolve, reject) => {
@@ -44,11 +45,40 @@ export function startDemoServers(demoBin, args) {
         ews: printed(/^ews: (\S+)/m),
         authorize: printed(/^authorize: (\S+)/m),
         token: printed(/^token: (\S+)/m),
+        graph: printed(/^graph: (\S+)/m),
       });
     });
     child.on('exit', (code) => reject(new Error(`demo_servers exited with ${code}`)));
   });
   return { child, found };
+}
+
+/** A free loopback port (Ferry's OAuth2 callback URL must be known
+ * before it starts). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** The `[oauth.test]` lines for demo_servers' test provider (`found`,
+ * from `startDemoServers`) with `scopes` (a TOML list) and Ferry's
+ * callback `redirect`. The browser reaches the provider as another site
+ * (localhost against 127.0.0.1), so cookies work as they must across sites. */
+export function testProviderConfig(found, redirect, scopes) {
+  return [
+    '[oauth.test]',
+    `authorize_url = ${JSON.stringify(found.authorize.replace('127.0.0.1', 'localhost'))}`,
+    `token_url = ${JSON.stringify(found.token)}`,
+    'client_id = "ferry-test"',
+    `scopes = ${scopes}`,
+    `redirect_url = ${JSON.stringify(redirect)}`,
+  ];
 }
 
 /** `ferry serve` (`ferryBin`) that may reach loopback over plain http,

@@ -220,6 +220,30 @@ pub fn oauth2_token_with(key: &[u8], user: &str, lifetime: Duration) -> String {
     format!("{signed}.{signature}")
 }
 
+/// The user (`sub`) of a token [`oauth2_token_with`] made with `key`,
+/// when its signature is right and it has not expired: what a server
+/// accepting the test provider's tokens checks.
+pub fn oauth2_token_user(key: &[u8], token: &str) -> Option<String> {
+    use base64::Engine as _;
+    let (signed, signature) = token.rsplit_once('.')?;
+    if base64url(&hmac_sha256(key, signed.as_bytes())) != signature {
+        return None;
+    }
+    let claims = signed.split_once('.')?.1;
+    let claims = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(claims)
+        .ok()?;
+    let claims: serde_json::Value = serde_json::from_slice(&claims).ok()?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs();
+    if claims["exp"].as_u64()? <= now {
+        return None;
+    }
+    claims["sub"].as_str().map(str::to_string)
+}
+
 fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
     use sha2::{Digest, Sha256};
     let mut block = [0u8; 64];

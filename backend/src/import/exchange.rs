@@ -139,6 +139,20 @@ impl ExchangeTarget {
         })
     }
 
+    /// Graph as `options` say through `client`, made by the caller (the
+    /// web flow's signed-in target).
+    pub fn graph_with(client: GraphClient, options: &GraphOptions, common: Common) -> Self {
+        Self {
+            exchange: exchange_options(&common.rules),
+            common,
+            server: Server::Graph {
+                base_url: options.base_url.clone(),
+                target: options.target.clone(),
+            },
+            client: Some(Client::Graph(client)),
+        }
+    }
+
     fn destination(&self, kind: ItemKind) -> &'static str {
         match (&self.server, kind) {
             (_, ItemKind::Event) => "calendar",

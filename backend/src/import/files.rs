@@ -1,6 +1,6 @@
 //! The import as a library, for the web flow's calendar jobs: files given
-//! as text (what the page previewed) rather than paths, put into an EWS
-//! or CalDAV target by the same planning and sending as `ferry import`,
+//! as text (what the page previewed) rather than paths, put into an EWS,
+//! Microsoft Graph or CalDAV target by the same planning and sending as `ferry import`,
 //! each file's outcome given back as progress counts and one result per
 //! item (for the job's report) instead of printed.
 
@@ -14,6 +14,7 @@ use ferry_shared::ParseLimits;
 use ferry_shared::api::{FileProgress, ItemResult};
 use ferry_shared::mapping::MappingRules;
 use ferry_targets::ews::EwsClient;
+use ferry_targets::graph::{GraphClient, GraphOptions};
 use ferry_targets::http::{Credentials, HttpOptions};
 use url::Url;
 
@@ -25,7 +26,8 @@ pub const DEFAULT_ADDRESS_BOOK: &str = "Imported contacts";
 pub struct FileTarget(Targets);
 
 enum Targets {
-    Ews(Box<ExchangeTarget>),
+    /// EWS or Graph.
+    Exchange(Box<ExchangeTarget>),
     Caldav(Box<CaldavTarget>),
 }
 
@@ -33,14 +35,14 @@ enum Targets {
 pub struct PlannedFile(Planned);
 
 enum Planned {
-    Ews(FilePlan, <ExchangeTarget as Target>::Payload),
+    Exchange(FilePlan, <ExchangeTarget as Target>::Payload),
     Caldav(FilePlan, <CaldavTarget as Target>::Payload),
 }
 
 impl PlannedFile {
     fn plan(&self) -> &FilePlan {
         match &self.0 {
-            Planned::Ews(plan, _) | Planned::Caldav(plan, _) => plan,
+            Planned::Exchange(plan, _) | Planned::Caldav(plan, _) => plan,
         }
     }
 
@@ -71,9 +73,24 @@ pub struct InsertedFile {
 impl FileTarget {
     /// EWS at `url` through `client`, items mapped by `rules`.
     pub fn ews(url: Url, client: EwsClient, rules: MappingRules, http: HttpOptions) -> Self {
-        FileTarget(Targets::Ews(Box::new(ExchangeTarget::ews_with(
+        FileTarget(Targets::Exchange(Box::new(ExchangeTarget::ews_with(
             url,
             client,
+            Common { rules, http },
+        ))))
+    }
+
+    /// Microsoft Graph as `options` say, through `client`, items mapped
+    /// by `rules`.
+    pub fn graph(
+        client: GraphClient,
+        options: &GraphOptions,
+        rules: MappingRules,
+        http: HttpOptions,
+    ) -> Self {
+        FileTarget(Targets::Exchange(Box::new(ExchangeTarget::graph_with(
+            client,
+            options,
             Common { rules, http },
         ))))
     }
@@ -111,9 +128,9 @@ impl FileTarget {
         };
         let stamp: DateTime<Utc> = Utc::now();
         PlannedFile(match &self.0 {
-            Targets::Ews(target) => {
+            Targets::Exchange(target) => {
                 let (plan, work) = target.plan(name, bytes, limits, &target.common().rules, stamp);
-                Planned::Ews(plan, work)
+                Planned::Exchange(plan, work)
             }
             Targets::Caldav(target) => {
                 let (plan, resources) =
@@ -128,7 +145,7 @@ impl FileTarget {
         let mut progress = planned.progress();
         let readable = planned.plan().error.is_none();
         let (plan, sent) = match (&self.0, planned.0) {
-            (Targets::Ews(target), Planned::Ews(plan, work)) if readable => {
+            (Targets::Exchange(target), Planned::Exchange(plan, work)) if readable => {
                 let sent = target.send(&plan, work).await;
                 (plan, Some(sent))
             }
@@ -136,7 +153,7 @@ impl FileTarget {
                 let sent = target.send(&plan, resources).await;
                 (plan, Some(sent))
             }
-            (_, Planned::Ews(plan, _) | Planned::Caldav(plan, _)) => (plan, None),
+            (_, Planned::Exchange(plan, _) | Planned::Caldav(plan, _)) => (plan, None),
         };
         let (outcome, stop) = match sent {
             Some(sent) => (sent.outcome, sent.stop),

@@ -1,9 +1,9 @@
 //! Calendar jobs: the items of export files the page previewed, inserted
-//! into the calendar target the user signed in to (EWS or CalDAV). The
+//! into the calendar target the user signed in to (EWS, CalDAV or Graph). The
 //! files and the mapping rules are kept in the store with the job, so a
 //! re-run reads the same ones; the target's credentials are held in
 //! memory only ([`super::vault`]). The engines insert each item exactly
-//! once (EWS by the source key in an extended property, CalDAV by
+//! once (EWS and Graph by the source key in an extended property, CalDAV by
 //! resource name), so a re-run finds everything and creates nothing.
 
 use super::{Jobs, new_id};

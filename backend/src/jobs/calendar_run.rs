@@ -4,9 +4,16 @@
 //! import engines ([`crate::import::files`]), each file's counts stored
 //! as it ends; at the end the per-item report is kept and the job is
 //! done, or failed with a plain reason.
+//!
+//! A Microsoft Graph target connects with an access token from its
+//! [`crate::oauth::token_source::TokenSource`], renewed first when it is
+//! about to expire; a provider refusing to renew it (or Graph refusing
+//! the token) makes the job wait for its user to sign in again, as mail
+//! jobs do.
 
 use super::Jobs;
 use crate::import::files::FileTarget;
+use crate::oauth::token_source::RenewError;
 use crate::server::auth::calendar_target::{CalendarKind, SignedInCalendar};
 use ferry_shared::api::{ItemResult, JobState};
 use ferry_shared::mapping::MappingRules;
@@ -56,43 +63,85 @@ pub(super) async fn run(jobs: &Jobs, id: &str) {
                 ),
             }
         }
-        Err(reason) => (JobState::Failed, Some(reason)),
+        Err(Stop::Failed(reason)) => (JobState::Failed, Some(reason)),
+        Err(Stop::SignIn(reason)) => (JobState::WaitingForSignIn, Some(reason)),
     };
     jobs.settle(id, state, error.as_deref()).await;
 }
 
-/// Inserts every file of the job; every item's result, or a plain reason
-/// when the run could not go on.
-async fn insert(
-    jobs: &Jobs,
-    id: &str,
-    target: &SignedInCalendar,
-) -> Result<Vec<ItemResult>, String> {
+/// Why a run ended early, in plain words.
+enum Stop {
+    /// Run it again to go on.
+    Failed(String),
+    /// The user must sign in again; the job then goes on by itself.
+    SignIn(String),
+}
+
+/// What stops a run whose target refused its sign-in: with tokens, the
+/// user signs in again and the job goes on; with a password, it is run
+/// again after signing in.
+fn refused(target: &SignedInCalendar) -> Stop {
+    if target.tokens.is_some() {
+        sign_in_again(&"the server no longer takes the sign-in")
+    } else {
+        Stop::Failed(
+            "The new server refused the user name or password. Please sign in again and run it again."
+                .to_string(),
+        )
+    }
+}
+
+fn sign_in_again(why: &dyn std::fmt::Display) -> Stop {
+    Stop::SignIn(format!(
+        "The new calendar needs you to sign in again: {why}. The job goes on once you do."
+    ))
+}
+
+/// The import engine's target for `target`, with fresh credentials.
+async fn file_target(target: &SignedInCalendar, rules: MappingRules) -> Result<FileTarget, Stop> {
+    let unusable = |error: &dyn std::fmt::Display| {
+        Stop::Failed(format!("The new server cannot be used: {error}."))
+    };
+    let credentials = target
+        .fresh_credentials()
+        .await
+        .map_err(|error| match error {
+            RenewError::SignInAgain { .. } => sign_in_again(&error),
+            RenewError::Unavailable { .. } => unusable(&error),
+        })?;
+    Ok(match target.kind {
+        CalendarKind::Ews => {
+            let client = target.ews().map_err(|error| unusable(&error))?;
+            FileTarget::ews(target.url.clone(), client, rules, target.http.clone())
+        }
+        CalendarKind::Caldav => {
+            FileTarget::caldav(target.url.clone(), credentials, rules, target.http.clone())
+        }
+        CalendarKind::Graph => {
+            let client = target
+                .graph_client(credentials)
+                .map_err(|error| unusable(&error))?;
+            FileTarget::graph(client, &target.graph_options(), rules, target.http.clone())
+        }
+    })
+}
+
+/// Inserts every file of the job; every item's result, or why the run
+/// could not go on.
+async fn insert(jobs: &Jobs, id: &str, target: &SignedInCalendar) -> Result<Vec<ItemResult>, Stop> {
     target
         .check_address()
         .await
-        .map_err(|error| format!("The new server cannot be reached: {error}."))?;
+        .map_err(|error| Stop::Failed(format!("The new server cannot be reached: {error}.")))?;
+    let failed = |text: &str| Stop::Failed(text.to_string());
     let (rules, files) = jobs
         .store
         .calendar_job_input(id)
         .await
-        .map_err(|_| "The files of this job could not be read.".to_string())?;
+        .map_err(|_| failed("The files of this job could not be read."))?;
     let rules: MappingRules = serde_json::from_str(&rules)
-        .map_err(|_| "The mapping rules of this job could not be read.".to_string())?;
-    let file_target = match target.kind {
-        CalendarKind::Ews => {
-            let client = target
-                .ews()
-                .map_err(|error| format!("The new server cannot be used: {error}."))?;
-            FileTarget::ews(target.url.clone(), client, rules, target.http.clone())
-        }
-        CalendarKind::Caldav => FileTarget::caldav(
-            target.url.clone(),
-            target.credentials.clone(),
-            rules,
-            target.http.clone(),
-        ),
-    };
+        .map_err(|_| failed("The mapping rules of this job could not be read."))?;
+    let file_target = file_target(target, rules).await?;
     let limits = jobs.limits;
     let mut items = Vec::new();
     for (position, file) in files.iter().enumerate() {
@@ -105,10 +154,7 @@ async fn insert(
             return Err(reason);
         }
         if inserted.stop.is_some() {
-            return Err(
-                "The new server refused the user name or password. Please sign in again and run it again."
-                    .to_string(),
-            );
+            return Err(refused(target));
         }
     }
     Ok(items)

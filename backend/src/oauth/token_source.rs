@@ -131,6 +131,15 @@ impl TokenSource {
     /// The IMAP credentials (XOAUTH2) with an access token valid beyond
     /// the margin, renewed first when needed.
     pub async fn credentials(&self) -> Result<Credentials, RenewError> {
+        Ok(Credentials::XOAuth2 {
+            user: self.inner.user.clone(),
+            token: self.access_token().await?,
+        })
+    }
+
+    /// An access token valid beyond the margin, renewed first when
+    /// needed (for a bearer token, e.g. Microsoft Graph's).
+    pub async fn access_token(&self) -> Result<SecretString, RenewError> {
         let inner = &self.inner;
         // One renewal at a time: a rotated refresh token works once.
         let mut held = inner.held.lock().await;
@@ -174,10 +183,7 @@ impl TokenSource {
                 Err(other) => return Err(unavailable(other)),
             }
         }
-        Ok(Credentials::XOAuth2 {
-            user: inner.user.clone(),
-            token: held.access.clone(),
-        })
+        Ok(held.access.clone())
     }
 }
 

@@ -1,5 +1,5 @@
 //! Calendar and contacts under `/api`, for a session with a calendar
-//! target signed in (a listed EWS or CalDAV server, see
+//! target signed in (a listed EWS, CalDAV or Graph server, see
 //! [`super::auth::calendar_target`]):
 //!
 //! * `POST /api/calendar-jobs` — `{files: [{name, text}], rules}`: the
@@ -14,14 +14,16 @@
 //! * `POST /api/addresses/check` — `{addresses}` (at most `[jobs]
 //!   max_addresses_checked`, default 500): each address `resolved` (with
 //!   the display name), `not_found`, `ambiguous` or `failed`, from the
-//!   EWS directory (ResolveNames). A CalDAV server has no directory: the
-//!   answer says so in `unavailable`. (Microsoft Graph's `/users` lookup
-//!   is ready in `ferry_targets::graph::users`; it is wired here once a
-//!   Graph target can be signed in to with OAuth.)
+//!   EWS directory (ResolveNames) or the Microsoft 365 directory
+//!   (Graph's `/users`, one request per address, with an access token
+//!   renewed first when needed; a refused renewal is
+//!   `401 sign_in_again`). A CalDAV server has no directory: the answer
+//!   says so in `unavailable`.
 
 use super::auth::calendar_target::{CalendarKind, SignedInCalendar};
 use super::jobs_api::SignedInUser;
 use super::{ApiError, AppState};
+use crate::oauth::token_source::RenewError;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
@@ -123,21 +125,8 @@ async fn check_addresses(
                     .to_string(),
             ),
         })),
-        CalendarKind::Ews => {
-            let unreachable = |error: &dyn std::fmt::Display| {
-                tracing::warn!(%error, "checking addresses failed");
-                ApiError::new(
-                    StatusCode::BAD_GATEWAY,
-                    "server_unreachable",
-                    "The new server's directory could not be asked. Please try again.",
-                )
-            };
-            target.check_address().await.map_err(|e| unreachable(&e))?;
-            let client = target.ews().map_err(|e| unreachable(&e))?;
-            let resolved = client
-                .resolve_names(&request.addresses)
-                .await
-                .map_err(|e| unreachable(&e))?;
+        CalendarKind::Ews | CalendarKind::Graph => {
+            let resolved = resolve(&target, &request.addresses).await?;
             Ok(Json(AddressCheckResult {
                 addresses: resolved
                     .into_iter()
@@ -150,6 +139,46 @@ async fn check_addresses(
             }))
         }
     }
+}
+
+/// `addresses` looked up in the directory of `target` (EWS or Graph).
+async fn resolve(
+    target: &SignedInCalendar,
+    addresses: &[String],
+) -> Result<Vec<(String, Resolution)>, ApiError> {
+    let unreachable = |error: &dyn std::fmt::Display| {
+        tracing::warn!(%error, "checking addresses failed");
+        ApiError::new(
+            StatusCode::BAD_GATEWAY,
+            "server_unreachable",
+            "The new server's directory could not be asked. Please try again.",
+        )
+    };
+    target.check_address().await.map_err(|e| unreachable(&e))?;
+    match target.kind {
+        CalendarKind::Graph => {
+            let credentials = target
+                .fresh_credentials()
+                .await
+                .map_err(|error| match error {
+                    RenewError::SignInAgain { .. } => ApiError::new(
+                        StatusCode::UNAUTHORIZED,
+                        "sign_in_again",
+                        "Your sign-in to the new calendar has ended. Please sign in again.",
+                    ),
+                    RenewError::Unavailable { .. } => unreachable(&error),
+                })?;
+            let client = target
+                .graph_client(credentials)
+                .map_err(|e| unreachable(&e))?;
+            client.find_users(addresses).await
+        }
+        _ => {
+            let client = target.ews().map_err(|e| unreachable(&e))?;
+            client.resolve_names(addresses).await
+        }
+    }
+    .map_err(|e| unreachable(&e))
 }
 
 fn status_of(resolution: Resolution) -> AddressStatus {

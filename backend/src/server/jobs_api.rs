@@ -236,8 +236,9 @@ async fn events(
     Path(id): Path<String>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let owner = user.owner;
-    let first = find(&state, &id, &owner).await?;
+    // Listening before the first read: a change in between is not lost.
     let changes = state.jobs.changes();
+    let first = find(&state, &id, &owner).await?;
     let stream = stream::unfold(
         (state, id, owner, changes, Some(first), false),
         |(state, id, owner, mut changes, pending, ended)| async move {

@@ -31,15 +31,15 @@ use std::time::Duration;
 
 const CANARY: &str = "canary-CalendarTarget-pa55-41c9";
 
-fn calendar_text() -> String {
+pub fn calendar_text() -> String {
     std::fs::read_to_string(fixtures().join("../static/samples/team-calendar.ics")).unwrap()
 }
 
-fn contacts_text() -> String {
+pub fn contacts_text() -> String {
     std::fs::read_to_string(fixtures().join("corpora/calcard/vcard/009.vcf")).unwrap()
 }
 
-fn rules() -> MappingRules {
+pub fn rules() -> MappingRules {
     MappingRules {
         default_zone: Some("Europe/Berlin".into()),
         ..MappingRules::default()
@@ -97,7 +97,7 @@ fn start_job(files: &[(&str, String)]) -> Value {
 }
 
 /// Starts a calendar job and waits for its end; its view.
-async fn run_job(router: &Router, cookie: &str, files: &[(&str, String)]) -> Value {
+pub async fn run_job(router: &Router, cookie: &str, files: &[(&str, String)]) -> Value {
     let started = send(
         router,
         post("/api/calendar-jobs", &start_job(files), Some(cookie)),
@@ -108,7 +108,7 @@ async fn run_job(router: &Router, cookie: &str, files: &[(&str, String)]) -> Val
     wait_for_end(router, cookie, &id).await
 }
 
-async fn wait_for_end(router: &Router, cookie: &str, id: &str) -> Value {
+pub async fn wait_for_end(router: &Router, cookie: &str, id: &str) -> Value {
     for _ in 0..600 {
         let view = send(router, get(&format!("/api/jobs/{id}"), Some(cookie))).await;
         assert_eq!(view.status, StatusCode::OK, "{}", view.text);
@@ -125,7 +125,7 @@ async fn wait_for_end(router: &Router, cookie: &str, id: &str) -> Value {
 }
 
 /// `(to_insert, inserted, already_there, failed)` over all files.
-fn totals(view: &Value) -> (u64, u64, u64, u64) {
+pub fn totals(view: &Value) -> (u64, u64, u64, u64) {
     let files = view["files"].as_array().unwrap();
     let sum = |key: &str| files.iter().map(|f| f[key].as_u64().unwrap()).sum();
     (
@@ -134,6 +134,51 @@ fn totals(view: &Value) -> (u64, u64, u64, u64) {
         sum("already_there"),
         sum("failed"),
     )
+}
+
+/// The view `first` of a job over the team calendar and the vCards is
+/// done with every item put in, and the server holds each once
+/// (`key_counts`), the standup's moved occurrence as the one change of
+/// its series (`updated`). The number of items to put in.
+pub fn assert_all_put_in_once(
+    first: &Value,
+    key_counts: &std::collections::BTreeMap<String, usize>,
+    updated: usize,
+) -> u64 {
+    assert_eq!(first["state"], "done", "{first}");
+    assert_eq!(first["kind"], "calendar");
+    let (to_insert, inserted, already, failed) = totals(first);
+    assert!(to_insert >= 15, "{first}");
+    assert_eq!((inserted, already, failed), (to_insert, 0, 0), "{first}");
+    assert_eq!(updated, 1, "the moved occurrence");
+    assert_eq!(key_counts.len() as u64, to_insert - 1, "{key_counts:?}");
+    assert!(key_counts.values().all(|n| *n == 1), "{key_counts:?}");
+    to_insert
+}
+
+/// Runs job `id` again.
+pub async fn run_again(router: &Router, id: &str, cookie: &str) {
+    let again = send(
+        router,
+        post(&format!("/api/jobs/{id}/run"), &json!({}), Some(cookie)),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::ACCEPTED, "{}", again.text);
+}
+
+/// Runs job `id` (of `to_insert` items) again: done, every item already
+/// there. Its view.
+pub async fn rerun_finds_everything(
+    router: &Router,
+    cookie: &str,
+    id: &str,
+    to_insert: u64,
+) -> Value {
+    run_again(router, id, cookie).await;
+    let second = wait_for_end(router, cookie, id).await;
+    assert_eq!(second["state"], "done", "{second}");
+    assert_eq!(totals(&second), (to_insert, 0, to_insert, 0), "{second}");
+    second
 }
 
 #[tokio::test]
@@ -222,8 +267,9 @@ async fn signing_in_to_ews_and_caldav_is_checked_first() {
     assert!(!refused.text.contains(CANARY));
 }
 
-#[tokio::test]
-async fn a_calendar_job_puts_the_files_into_ews_exactly_once() {
+/// The occurrences of the series of the team calendar and the vCards,
+/// by source key, for the EWS and Graph stand-ins.
+pub fn files_series() -> std::collections::HashMap<String, Vec<String>> {
     let options = ExchangeOptions {
         date_zone: Some("Europe/Berlin".into()),
         ..ExchangeOptions::default()
@@ -234,7 +280,17 @@ async fn a_calendar_job_puts_the_files_into_ews_exactly_once() {
         &rules(),
         &options,
     ));
-    let ews = EwsServer::start("web-job", &basic("alice", CANARY), series, Vec::new());
+    series
+}
+
+#[tokio::test]
+async fn a_calendar_job_puts_the_files_into_ews_exactly_once() {
+    let ews = EwsServer::start(
+        "web-job",
+        &basic("alice", CANARY),
+        files_series(),
+        Vec::new(),
+    );
     let app = test_app(
         site(vec![server("exchange", "ews", ews.url.as_str())]),
         true,
@@ -247,29 +303,11 @@ async fn a_calendar_job_puts_the_files_into_ews_exactly_once() {
     ];
 
     let first = run_job(&app.router, &cookie, &files).await;
-    assert_eq!(first["state"], "done", "{first}");
-    assert_eq!(first["kind"], "calendar");
-    let (to_insert, inserted, already, failed) = totals(&first);
-    assert!(to_insert >= 15, "{first}");
-    assert_eq!((inserted, already, failed), (to_insert, 0, 0), "{first}");
-    let counts = ews.key_counts();
-    // The standup's moved occurrence is a change of its series, not an
-    // item of its own.
-    assert_eq!(ews.updated().len(), 1);
-    assert_eq!(counts.len() as u64, to_insert - 1, "{counts:?}");
-    assert!(counts.values().all(|n| *n == 1), "{counts:?}");
+    let to_insert = assert_all_put_in_once(&first, &ews.key_counts(), ews.updated().len());
     let stored = ews.items().len();
 
     let id = first["id"].as_str().unwrap();
-    let again = send(
-        &app.router,
-        post(&format!("/api/jobs/{id}/run"), &json!({}), Some(&cookie)),
-    )
-    .await;
-    assert_eq!(again.status, StatusCode::ACCEPTED, "{}", again.text);
-    let second = wait_for_end(&app.router, &cookie, id).await;
-    assert_eq!(second["state"], "done", "{second}");
-    assert_eq!(totals(&second), (to_insert, 0, to_insert, 0), "{second}");
+    rerun_finds_everything(&app.router, &cookie, id, to_insert).await;
     assert_eq!(ews.items().len(), stored, "a re-run creates nothing");
     assert!(ews.assert_requests_valid() > 0);
 
@@ -419,6 +457,29 @@ async fn a_calendar_job_puts_the_files_into_radicale_and_stays_its_owners() {
     );
 }
 
+/// Checks `addresses` in the session `cookie`: the first must be found
+/// as Ann Example, the second not found, the third match two people.
+/// The answer's text.
+pub async fn assert_three_checked(router: &Router, cookie: &str, addresses: [&str; 3]) -> String {
+    let answer = send(
+        router,
+        post(
+            "/api/addresses/check",
+            &json!({ "addresses": addresses }),
+            Some(cookie),
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+    let checked = answer.json()["addresses"].clone();
+    assert_eq!(checked[0]["status"], "resolved", "{checked}");
+    assert_eq!(checked[0]["name"], "Ann Example");
+    assert_eq!(checked[1]["status"], "not_found", "{checked}");
+    assert_eq!(checked[2]["status"], "ambiguous", "{checked}");
+    assert_eq!(checked[2]["candidates"].as_array().unwrap().len(), 2);
+    answer.text
+}
+
 #[tokio::test]
 async fn addresses_are_checked_against_the_ews_directory() {
     let ews = EwsServer::start(
@@ -436,22 +497,12 @@ async fn addresses_are_checked_against_the_ews_directory() {
     limited.jobs.max_addresses_checked = 3;
     let app = test_app(limited, true).await;
     let cookie = sign_in(&app.router, "exchange", "alice", CANARY).await;
-    let answer = send(
+    assert_three_checked(
         &app.router,
-        post(
-            "/api/addresses/check",
-            &json!({"addresses": ["ann@example.com", "nobody@example.com", "team"]}),
-            Some(&cookie),
-        ),
+        &cookie,
+        ["ann@example.com", "nobody@example.com", "team"],
     )
     .await;
-    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
-    let checked = answer.json()["addresses"].clone();
-    assert_eq!(checked[0]["status"], "resolved", "{checked}");
-    assert_eq!(checked[0]["name"], "Ann Example");
-    assert_eq!(checked[1]["status"], "not_found", "{checked}");
-    assert_eq!(checked[2]["status"], "ambiguous", "{checked}");
-    assert_eq!(checked[2]["candidates"].as_array().unwrap().len(), 2);
 
     let too_many = send(
         &app.router,

@@ -8,6 +8,8 @@
 //! * `calendar_targets` signs in to EWS and CalDAV targets and runs
 //!   calendar jobs and address checks through the API.
 //! * `convert_cli` runs the real `ferry convert` on corpus files.
+//! * `graph_calendar` signs in to a Microsoft Graph calendar target
+//!   with OAuth2 and runs calendar jobs and address checks through it.
 //! * `import_cli` runs the real `ferry import` against a real Radicale.
 //! * `import_exchange` runs `ferry import --to ews|graph` against the EWS
 //!   and Graph stand-ins.
@@ -31,6 +33,7 @@ mod admin_calendars;
 mod api;
 mod calendar_targets;
 mod convert_cli;
+mod graph_calendar;
 mod import_cli;
 mod import_exchange;
 mod inspect_cli;

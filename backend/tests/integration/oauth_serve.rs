@@ -95,6 +95,24 @@ fn job_state(server: &Server, id: &str, cookie: &str) -> Value {
     serde_json::from_str(&text).unwrap()
 }
 
+/// The view of the job `created` (the answer that started it) once it
+/// is no longer queued or running (within two minutes).
+pub fn settled_view(server: &Server, created: &str, cookie: &str) -> Value {
+    let id = serde_json::from_str::<Value>(created).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let started = Instant::now();
+    loop {
+        let view = job_state(server, &id, cookie);
+        if view["state"] != "queued" && view["state"] != "running" {
+            return view;
+        }
+        assert!(started.elapsed() < Duration::from_secs(120), "{view}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
 #[test]
 fn the_client_secret_and_the_tokens_are_in_no_log_or_answer() {
     let servers = oauth_servers();
@@ -124,25 +142,25 @@ fn the_client_secret_and_the_tokens_are_in_no_log_or_answer() {
         Some(&cookie),
         Some(&json!({})),
     );
-    let id = serde_json::from_str::<Value>(&text).unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let started = Instant::now();
-    let view = loop {
-        let view = job_state(&server, &id, &cookie);
-        if view["state"] != "queued" && view["state"] != "running" {
-            break view;
-        }
-        assert!(started.elapsed() < Duration::from_secs(120), "{view}");
-        std::thread::sleep(Duration::from_millis(200));
-    };
+    let view = settled_view(&server, &text, &cookie);
     answers.push_str(&view.to_string());
     assert_eq!(view["state"], "done", "{view:#}");
     assert!(provider.counts().refreshes >= 1, "the token was renewed");
     drop(server);
 
-    let log = std::fs::read_to_string(dir.join("serve.log")).unwrap();
+    assert_no_secret_logged(&dir.join("serve.log"), &answers, &provider, &[SECRET]);
+}
+
+/// The log at `log` tells of a token renewal, yet neither it nor
+/// `answers` holds a token `provider` issued (a sign-in's and a
+/// renewal's at least) or any of `more`.
+pub fn assert_no_secret_logged(
+    log: &std::path::Path,
+    answers: &str,
+    provider: &TestOAuthProvider,
+    more: &[&str],
+) {
+    let log = std::fs::read_to_string(log).unwrap();
     assert!(
         log.contains("an OAuth2 access token was renewed"),
         "the log covers the renewal"
@@ -153,7 +171,11 @@ fn the_client_secret_and_the_tokens_are_in_no_log_or_answer() {
         "a sign-in and a renewal: {}",
         tokens.len()
     );
-    for secret in tokens.iter().map(String::as_str).chain([SECRET]) {
+    for secret in tokens
+        .iter()
+        .map(String::as_str)
+        .chain(more.iter().copied())
+    {
         assert!(!log.contains(secret), "the log holds a secret");
         assert!(!answers.contains(secret), "an answer holds a secret");
     }

@@ -36,17 +36,8 @@ pub fn site_toml(
     margin_secs: u64,
     secret_env: Option<&str>,
 ) -> String {
-    let secret = secret_env
-        .map(|name| format!("client_secret_env = \"{name}\"\n"))
-        .unwrap_or_default();
-    format!(
+    let listed = format!(
         r#"
-[login]
-attempts_per_address_per_minute = 1000
-
-[jobs]
-token_refresh_margin_secs = {margin_secs}
-
 [[servers]]
 id = "oauth-imap"
 label = "Test Mail"
@@ -66,7 +57,33 @@ role = "target"
 host = "127.0.0.1"
 port = {target}
 tls = "none"
+"#,
+        source = servers.source.addr().port(),
+        target = servers.target.addr().port(),
+    );
+    oauth_site_toml(&listed, provider, margin_secs, secret_env)
+}
 
+/// A site listing `servers` (TOML) with the provider `test` at
+/// `provider` (its client secret from `secret_env` when given), tokens
+/// renewed `margin_secs` before expiry.
+pub fn oauth_site_toml(
+    servers: &str,
+    provider: &TestOAuthProvider,
+    margin_secs: u64,
+    secret_env: Option<&str>,
+) -> String {
+    let secret = secret_env
+        .map(|name| format!("client_secret_env = \"{name}\"\n"))
+        .unwrap_or_default();
+    format!(
+        r#"
+[login]
+attempts_per_address_per_minute = 1000
+
+[jobs]
+token_refresh_margin_secs = {margin_secs}
+{servers}
 [oauth.test]
 authorize_url = "{authorize}"
 token_url = "{token}"
@@ -74,8 +91,6 @@ client_id = "ferry-test"
 {secret}scopes = ["openid", "email", "offline_access"]
 redirect_url = "{REDIRECT}"
 "#,
-        source = servers.source.addr().port(),
-        target = servers.target.addr().port(),
         authorize = provider.authorize_url(),
         token = provider.token_url(),
     )
@@ -93,7 +108,7 @@ pub async fn app_for_toml(toml: &str) -> TestApp {
 }
 
 /// The value of cookie `name` an answer sets, as `name=value`.
-fn set_cookie(answer: &Answer, name: &str) -> Option<String> {
+pub fn set_cookie(answer: &Answer, name: &str) -> Option<String> {
     answer
         .headers
         .get_all(header::SET_COOKIE)
@@ -103,7 +118,7 @@ fn set_cookie(answer: &Answer, name: &str) -> Option<String> {
         .find(|pair| pair.starts_with(&format!("{name}=")) && pair.len() > name.len() + 1)
 }
 
-fn location(answer: &Answer) -> String {
+pub fn location(answer: &Answer) -> String {
     answer.headers[header::LOCATION]
         .to_str()
         .unwrap()
@@ -123,7 +138,7 @@ fn http_client() -> reqwest::Client {
 
 /// Where the provider sends the browser from `authorize_url`: the
 /// redirect URI with `code` and `state`.
-async fn provider_redirect(authorize_url: &str) -> String {
+pub async fn provider_redirect(authorize_url: &str) -> String {
     let response = http_client().get(authorize_url).send().await.unwrap();
     assert_eq!(
         response.status().as_u16(),
@@ -136,7 +151,7 @@ async fn provider_redirect(authorize_url: &str) -> String {
 
 /// The callback request a browser makes from the provider's redirect,
 /// with its `ferry-oauth` cookie.
-fn callback_request(
+pub fn callback_request(
     redirect: &str,
     browser: Option<&str>,
 ) -> axum::http::Request<axum::body::Body> {

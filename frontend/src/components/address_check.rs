@@ -117,7 +117,7 @@ pub fn AddressCheckButton() -> impl IntoView {
                 }
             },
             Err(text) => error.set(Some(format!(
-                "{text} Sign in to your new Exchange server under “Calendar and contacts” in the Move tab first."
+                "{text} Sign in to your new Exchange or Microsoft 365 server under “Calendar and contacts” in the Move tab first."
             ))),
         }
     });

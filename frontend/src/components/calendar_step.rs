@@ -1,5 +1,6 @@
 //! The "Calendar and contacts" step of the move: sign in to the new
-//! calendar server (an Exchange or CalDAV server the site lists), choose
+//! calendar server (an Exchange, CalDAV or Microsoft 365 server the site
+//! lists; Microsoft 365 through its own sign-in page), choose
 //! among the files read in the Preview tab, put their items in, and
 //! follow each file's progress (items to put in, put in, already there,
 //! failed) to the end, with the report to download. The files' text is
@@ -24,7 +25,8 @@ pub fn calendar_site(site: &SiteView) -> SiteView {
             .servers
             .iter()
             .filter(|s| {
-                matches!(s.kind.as_str(), "ews" | "caldav") && s.sides.contains(&Side::Target)
+                matches!(s.kind.as_str(), "ews" | "caldav" | "graph")
+                    && s.sides.contains(&Side::Target)
             })
             .cloned()
             .collect(),

@@ -7,7 +7,9 @@
 //! password field but a "Sign in with …" button: the browser goes to
 //! `/api/oauth/{server}/start` (with the email address, when typed, as a
 //! hint), on to the provider's sign-in page, and back to this page
-//! signed in (or with an error, see [`super::sign_in_return`]).
+//! signed in (or with an error, see [`super::sign_in_return`]). The
+//! calendar step's form (`id_prefix` `calendar`) signs in the calendar
+//! target (`side=calendar`).
 
 use super::server_fields::{ServerFields, ServerInput};
 use super::text_field::{Kind, TextField};

@@ -23,9 +23,13 @@ pub fn sign_in_error_text(code: &str) -> &'static str {
         "mailbox_refused" => {
             "The mail server did not accept the sign-in. Check that you signed in with the right account."
         }
+        "calendar_refused" => {
+            "Microsoft 365 did not accept the sign-in for your calendar. Check that you signed in with the right account."
+        }
+        "not_a_calendar" => "This server cannot take calendars from this page.",
         "too_many_attempts" => "Too many sign-in attempts. Please wait a minute and try again.",
         "server_unreachable" | "server_not_allowed" => {
-            "Ferry could not reach the mail server. Please try again later."
+            "Ferry could not reach the server. Please try again later."
         }
         _ => "The sign-in did not work. Please try again.",
     }

@@ -1,13 +1,17 @@
 //! The thin tokio driver of an insert: sends what [`Insert`] asks for
 //! over an [`HttpClient`] (an OAuth2 bearer token, the timeouts and
 //! limits of [`crate::http`]), sleeps when told, and hands every
-//! response or error back.
+//! response or error back. Also who the token signs in as ([`me`]) and
+//! addresses looked up in the directory ([`users`]), one request each.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::ews::Step;
 use crate::ews::report::InsertReport;
+use crate::ews::resolve::Resolution;
 use crate::graph::insert::Insert;
+use crate::graph::me::{Me, me_request, read_me};
 use crate::graph::options::GraphOptions;
+use crate::graph::users::{read_users, users_request};
 use crate::http::{Credentials, HttpClient};
 use ferry_shared::convert::graph::GraphAction;
 use std::time::SystemTime;
@@ -41,5 +45,32 @@ impl GraphClient {
                 Step::Done => return insert.finish(),
             }
         }
+    }
+
+    /// Who the token signs in as (`GET /me`).
+    pub async fn me(&self) -> Result<Me> {
+        let response = self.http.send(me_request(&self.options.base_url)?).await?;
+        read_me(&response)
+    }
+
+    /// Each of `addresses` looked up in the directory, in the order
+    /// given, one request each. An address whose lookup Graph refuses is
+    /// [`Resolution::Failed`]; `Err` when no lookup can work (`401`, the
+    /// server unreachable, TLS).
+    pub async fn find_users(&self, addresses: &[String]) -> Result<Vec<(String, Resolution)>> {
+        let mut found = Vec::with_capacity(addresses.len());
+        for address in addresses {
+            let request = users_request(&self.options.base_url, address)?;
+            let response = self.http.send(request).await?;
+            let resolution = match read_users(address, &response) {
+                Ok(resolution) => resolution,
+                Err(error @ Error::AuthFailed { .. }) => return Err(error),
+                Err(error) => Resolution::Failed {
+                    reason: error.to_string(),
+                },
+            };
+            found.push((address.clone(), resolution));
+        }
+        Ok(found)
     }
 }

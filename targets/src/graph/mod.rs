@@ -27,6 +27,7 @@
 //! * [`insert`] — all actions, in order, and the report.
 //! * [`client`] — the tokio driver.
 //! * [`users`] — an address looked up in the directory (`/users`).
+//! * [`me`] — who the token signs in as (`/me`).
 //!
 //! The report, its outcomes, the run's ledger and the driver's steps are
 //! those of the EWS transport ([`crate::ews::report`],
@@ -42,6 +43,7 @@ pub mod endpoint;
 pub mod insert;
 #[cfg(test)]
 mod insert_tests;
+pub mod me;
 pub mod occurrence;
 #[cfg(test)]
 mod occurrence_tests;

@@ -39,8 +39,8 @@ pub fn users_filter(address: &str) -> String {
     )
 }
 
-/// The request looking `address` up below `base` (`…/v1.0`).
-pub fn users_request(base: &Url, address: &str) -> Result<HttpRequest> {
+/// A JSON `GET` of `name` (one path segment) below `base` (`…/v1.0`).
+pub(crate) fn get_below(base: &Url, name: &str) -> Result<HttpRequest> {
     let mut url = base.clone();
     url.path_segments_mut()
         .map_err(|()| Error::InvalidUrl {
@@ -48,7 +48,42 @@ pub fn users_request(base: &Url, address: &str) -> Result<HttpRequest> {
             reason: "the Graph URL cannot have a path".into(),
         })?
         .pop_if_empty()
-        .push("users");
+        .push(name);
+    let mut request = HttpRequest::new(http::Method::GET, url);
+    request
+        .headers
+        .insert(ACCEPT, HeaderValue::from_static("application/json"));
+    Ok(request)
+}
+
+/// The body of a `200` answer to the `step` read as `T` (`what` names
+/// it when it cannot be); `401` and `403` are [`Error::AuthFailed`].
+pub(crate) fn read_json<T: serde::de::DeserializeOwned>(
+    response: &HttpResponse,
+    step: &'static str,
+    what: &str,
+) -> Result<T> {
+    match response.status.as_u16() {
+        200 => {}
+        status @ (401 | 403) => return Err(Error::AuthFailed { status }),
+        status => {
+            return Err(Error::UnexpectedStatus {
+                step,
+                status,
+                reason: response.reason(200),
+            });
+        }
+    }
+    serde_json::from_slice(&response.body).map_err(|error| Error::UnexpectedStatus {
+        step,
+        status: 200,
+        reason: format!("the answer is not {what}: {error}"),
+    })
+}
+
+/// The request looking `address` up below `base` (`…/v1.0`).
+pub fn users_request(base: &Url, address: &str) -> Result<HttpRequest> {
+    let mut request = get_below(base, "users")?;
     let pairs = [
         ("$filter", users_filter(address)),
         ("$select", "displayName,mail,userPrincipalName".to_string()),
@@ -58,11 +93,7 @@ pub fn users_request(base: &Url, address: &str) -> Result<HttpRequest> {
         .iter()
         .map(|(name, value)| format!("{}={}", encode(name), encode(value)))
         .collect();
-    url.set_query(Some(&query.join("&")));
-    let mut request = HttpRequest::new(http::Method::GET, url);
-    request
-        .headers
-        .insert(ACCEPT, HeaderValue::from_static("application/json"));
+    request.url.set_query(Some(&query.join("&")));
     Ok(request)
 }
 
@@ -104,23 +135,7 @@ impl User {
 /// What the answer to [`users_request`] for `address` says.
 pub fn read_users(address: &str, response: &HttpResponse) -> Result<Resolution> {
     let address = address.trim();
-    match response.status.as_u16() {
-        200 => {}
-        status @ (401 | 403) => return Err(Error::AuthFailed { status }),
-        status => {
-            return Err(Error::UnexpectedStatus {
-                step: "directory lookup",
-                status,
-                reason: response.reason(200),
-            });
-        }
-    }
-    let users: Users =
-        serde_json::from_slice(&response.body).map_err(|error| Error::UnexpectedStatus {
-            step: "directory lookup",
-            status: 200,
-            reason: format!("the answer is not a list of users: {error}"),
-        })?;
+    let users: Users = read_json(response, "directory lookup", "a list of users")?;
     let exact: Vec<&User> = users.value.iter().filter(|user| user.is(address)).collect();
     let one = match (users.value.as_slice(), exact.as_slice()) {
         ([], _) => return Ok(Resolution::NotFound),

@@ -11,7 +11,9 @@
 //!
 //! With `--oauth`, the source takes OAuth2 tokens (XOAUTH2) besides the
 //! password, from a test provider (client `ferry-test`, user `alice`,
-//! Ferry's callback `REDIRECT_URL`) whose URLs are printed too.
+//! Ferry's callback `REDIRECT_URL`) whose URLs are printed too; and a
+//! Microsoft Graph stand-in (a Microsoft 365 calendar target) takes the
+//! same provider's tokens, its directory knowing the same three people.
 //!
 //! With `--master-user`, both servers also hold user `bob` (password
 //! `bob-secret`, a smaller mailbox on the source) and a master user
@@ -21,10 +23,13 @@
 
 use base64::Engine as _;
 use ferry_shared::convert::exchange::ExchangeOptions;
+use ferry_shared::convert::graph::values::source_property_value;
 use ferry_shared::mapping::MappingRules;
 use ferry_testkit::dovecot::{Dovecot, DovecotOptions, Layout};
 use ferry_testkit::ews_server::EwsServer;
 use ferry_testkit::exchange_series::series_starts;
+use ferry_testkit::graph_server::GraphServer;
+use ferry_testkit::graph_server::users::DirectoryUser;
 use ferry_testkit::mailgen::{MailboxSpec, generate};
 use ferry_testkit::oauth_provider::{ProviderOptions, TestOAuthProvider};
 use ferry_testkit::radicale::{Radicale, RadicaleOptions};
@@ -94,12 +99,32 @@ fn main() {
         &MappingRules::default(),
         &ExchangeOptions::default(),
     );
-    let ews = EwsServer::start("demo", &format!("Basic {basic}"), series, Vec::new());
-    ews.set_directory(&[
+    let people = [
         ("Ana Sousa", "ana@sumatra.local"),
         ("Ben Okafor", "ben@sumatra.local"),
         ("Chloé Martin", "chloe@sumatra.local"),
-    ]);
+    ];
+    let graph = redirect.map(|_| {
+        let series = series
+            .iter()
+            .map(|(key, starts)| (source_property_value(key), starts.clone()))
+            .collect();
+        let graph = GraphServer::start_for_provider(OAUTH_KEY, series, Vec::new());
+        graph.set_directory(
+            people
+                .iter()
+                .map(|(name, mail)| DirectoryUser {
+                    display_name: name.to_string(),
+                    mail: mail.to_string(),
+                    user_principal_name: mail.to_string(),
+                    proxy_addresses: vec![format!("SMTP:{mail}")],
+                })
+                .collect(),
+        );
+        graph
+    });
+    let ews = EwsServer::start("demo", &format!("Basic {basic}"), series, Vec::new());
+    ews.set_directory(&people);
     if master {
         ews.add_account(&format!(
             "Basic {}",
@@ -112,6 +137,9 @@ fn main() {
         caldav.base_url()
     );
     println!("ews: {} (user alice, password alice-secret)", ews.url);
+    if let Some(graph) = &graph {
+        println!("graph: {} (the test provider's tokens)", graph.base_url);
+    }
     println!();
     println!(
         "FERRY_PASSWORD1=alice-secret FERRY_PASSWORD2=alice-secret ferry sync \\\n  --host1 127.0.0.1 --port1 {} --notls1 --user1 alice \\\n  --host2 127.0.0.1 --port2 {} --notls2 --user2 alice --automap",

@@ -8,8 +8,14 @@
 //! To Do lists, the default one among them ([`todo`]); takes contact
 //! photos ([`photo`]); answers JSON batches ([`batch`]); and, given a
 //! page size, answers every list in pages linked by `@odata.nextLink`
-//! ([`paging`]); finds directory users by address ([`users`]). Its bodies are shaped like Microsoft's documented
-//! examples (`fixtures/graph/`).
+//! ([`paging`]); finds directory users by address ([`users`]); says who
+//! is signed in (`GET /me`). Its bodies are shaped like Microsoft's
+//! documented examples (`fixtures/graph/`).
+//!
+//! It accepts exactly one bearer token ([`GraphServer::start`]), or
+//! every live token the test OAuth2 provider signed with a key
+//! ([`GraphServer::start_for_provider`]): the signature and `exp` are
+//! checked, and `/me` is the token's `sub`.
 //!
 //! It can be scripted to misbehave once per entry ([`Scripted`]): `429`
 //! or `503` with `Retry-After`, `401`, a request carried out and the
@@ -127,9 +133,16 @@ fn status_line(status: u16) -> &'static str {
 
 const JSON: &str = "application/json";
 
+/// Who `/me` is under the one-token mode.
+pub const ONE_TOKEN_USER: &str = "me@graph.test";
+
 #[derive(Default)]
 pub(crate) struct State {
     authorization: String,
+    /// With a key: every live token signed with it is accepted.
+    key: Option<Vec<u8>>,
+    /// Who the request being answered signed in as.
+    signed_in: String,
     /// The API root: `http://127.0.0.1:port/v1.0`.
     base_url: Option<url::Url>,
     items: Vec<Stored>,
@@ -181,6 +194,19 @@ impl GraphServer {
         let base_url = url::Url::parse(&format!("http://{address}/v1.0")).expect("a loopback URL");
         state.lock().unwrap().base_url = Some(base_url.clone());
         Self { base_url, state }
+    }
+
+    /// A server accepting every live token signed with `key` (those of
+    /// [`crate::oauth_provider::TestOAuthProvider`] started with it), as
+    /// [`GraphServer::start`] otherwise.
+    pub fn start_for_provider(
+        key: &[u8],
+        series: HashMap<String, Vec<String>>,
+        script: Vec<Scripted>,
+    ) -> Self {
+        let server = Self::start("", series, script);
+        server.state.lock().unwrap().key = Some(key.to_vec());
+        server
     }
 
     /// Answers every list in pages of at most `size` items (at least 1).
@@ -257,14 +283,15 @@ fn handle(state: &Mutex<State>, request: &Request) -> Reply {
     let url = url::Url::parse(&format!("http://graph.test{}", request.target)).unwrap();
     let path = url.path().to_string();
     state.requests.push(format!("{} {path}", request.method));
-    if request.header("authorization").unwrap_or_default() != state.authorization {
+    let Some(user) = state.user_of(request.header("authorization").unwrap_or_default()) else {
         return Answer::error(
             401,
             "InvalidAuthenticationToken",
             "Access token validation failure.",
         )
         .reply();
-    }
+    };
+    state.signed_in = user;
     let is_batch = request.method == "POST" && path.ends_with("/$batch");
     let on = if is_batch { BATCH } else { &request.method };
     let fault = state.take_fault(on);
@@ -292,6 +319,29 @@ fn handle(state: &Mutex<State>, request: &Request) -> Reply {
 }
 
 impl State {
+    /// Who the `Authorization` value signs in as, if it is accepted.
+    fn user_of(&self, authorization: &str) -> Option<String> {
+        match &self.key {
+            Some(key) => {
+                let token = authorization.strip_prefix("Bearer ")?;
+                crate::dovecot::oauth2_token_user(key, token)
+            }
+            None => (authorization == self.authorization).then(|| ONE_TOKEN_USER.to_string()),
+        }
+    }
+
+    /// `GET /me`: the signed-in user.
+    fn me(&self) -> Answer {
+        Answer::json(
+            200,
+            serde_json::json!({
+                "displayName": self.signed_in,
+                "mail": self.signed_in,
+                "userPrincipalName": self.signed_in,
+            }),
+        )
+    }
+
     /// The first scripted fault for `on`, taken from the script.
     fn take_fault(&mut self, on: &str) -> Option<Fault> {
         let at = self.script.iter().position(|s| s.on == on)?;
@@ -328,6 +378,7 @@ impl State {
             "GET" if path.ends_with("/todo/lists") => self.list_lists(url),
             "GET" if path.ends_with("/photo") => self.photo_info(path),
             "GET" if path.ends_with("/users") => users::answer(&self.directory, url),
+            "GET" if path.ends_with("/me") => self.me(),
             "GET" => self.lookup(url),
             "POST" if path.ends_with("/todo/lists") => self.create_list(request),
             "POST" => self.create(path, request),

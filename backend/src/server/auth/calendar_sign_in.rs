@@ -3,9 +3,10 @@
 //! host must pass the site's address policy, then the account is checked
 //! before it counts — EWS with one harmless ResolveNames of the user's
 //! own name, CalDAV with discovery (current-user-principal and
-//! calendar-home-set). A refused password is the same plain
-//! `401 sign_in_refused` as for IMAP; nothing in any answer names the
-//! password or the server's own words.
+//! calendar-home-set), Microsoft Graph (signed in through OAuth2, see
+//! [`super::graph_sign_in`]) with `GET /me`, which names the account. A
+//! refused password is the same plain `401 sign_in_refused` as for IMAP;
+//! nothing in any answer names the password or the server's own words.
 
 use super::calendar_target::{CalendarKind, SignedInCalendar};
 use super::verify::{Refusal, unreachable};
@@ -23,7 +24,7 @@ pub fn not_a_calendar_target(server: &ServerConfig) -> ApiError {
     match server.kind {
         crate::config::site::ServerKind::Graph => ApiError::bad_request(
             "not_supported_yet",
-            "Microsoft 365 is signed in to with your organisation's sign-in page, which is not available here yet.",
+            "Microsoft 365 is signed in to on your organisation's sign-in page, and this site has not set that up for it.",
         ),
         _ => ApiError::bad_request(
             "not_supported_yet",
@@ -34,6 +35,12 @@ pub fn not_a_calendar_target(server: &ServerConfig) -> ApiError {
 
 /// Checks that `target` takes its user and password.
 pub async fn verify(target: &SignedInCalendar) -> Result<(), Refusal> {
+    account(target).await.map(drop)
+}
+
+/// Checks that `target` takes its credentials; the user signed in (for
+/// Graph, the address `/me` names).
+pub async fn account(target: &SignedInCalendar) -> Result<String, Refusal> {
     let host = target.url.host_str().unwrap_or_default().to_string();
     target.check_address().await.map_err(|error| {
         Refusal::Other(ApiError::bad_request(
@@ -48,17 +55,30 @@ pub async fn verify(target: &SignedInCalendar) -> Result<(), Refusal> {
                 client
                     .resolve_names(&[target.user().to_string()])
                     .await
-                    .map(drop)
+                    .map(|_| target.user().to_string())
             }
             CalendarKind::Caldav => target
                 .dav()?
                 .discover(CollectionKind::Calendar)
                 .await
-                .map(drop),
+                .map(|_| target.user().to_string()),
+            CalendarKind::Graph => {
+                let me = target
+                    .graph_client(target.credentials.clone())?
+                    .me()
+                    .await?;
+                me.address()
+                    .map(str::to_string)
+                    .ok_or_else(|| Error::UnexpectedStatus {
+                        step: "who is signed in",
+                        status: 200,
+                        reason: "the answer names no address".into(),
+                    })
+            }
         }
     };
     match tokio::time::timeout(CALENDAR_SIGN_IN_TIMEOUT, attempt).await {
-        Ok(Ok(())) => Ok(()),
+        Ok(Ok(user)) => Ok(user),
         Ok(Err(Error::AuthFailed { .. })) => Err(Refusal::Credentials),
         Ok(Err(error)) => Err(Refusal::Other(refusal(&host, &error))),
         Err(_) => Err(Refusal::Other(unreachable(

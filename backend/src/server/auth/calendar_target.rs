@@ -1,30 +1,33 @@
 //! A calendar and contacts target a user signed in to from the page: a
-//! server the site lists with `kind = "ews"` or `kind = "caldav"`, its
-//! URL, and the user's name and password (a secret, shown by no `Debug`,
-//! log or answer). It sits in the session beside the IMAP mailboxes
-//! ([`super::sessions::SessionData::calendar`]); mail moves do not see
-//! it.
+//! server the site lists with `kind = "ews"`, `"caldav"` or `"graph"`,
+//! its URL, and the user's name and password or tokens (secrets, shown
+//! by no `Debug`, log or answer). It sits in the session beside the IMAP
+//! mailboxes ([`super::sessions::SessionData::calendar`]); mail moves do
+//! not see it.
 //!
 //! EWS signs in as the server's `auth` says: `ntlm` listed → NTLM (the
 //! password never crosses the wire), else HTTP Basic. CalDAV uses Basic.
+//! Microsoft Graph signs in through the site's OAuth2 provider
+//! ([`super::graph_sign_in`]): it holds a [`TokenSource`], and every
+//! connection asks it for an access token renewed when about to expire
+//! ([`SignedInCalendar::fresh_credentials`]), sent as a bearer token.
 //! Before every connection the URL's host is looked up under the site's
 //! address policy ([`SignedInCalendar::check_address`]).
 //!
 //! An admin's EWS service account acts for a listed user's mailbox
 //! ([`SignedInCalendar::acting_for`]): every request then carries the
 //! `ExchangeImpersonation` header and `X-AnchorMailbox` naming it.
-//!
-//! Microsoft Graph (`kind = "graph"`) needs an OAuth2 token, not a
-//! password: its sign-in comes with the OAuth flow, and then becomes a
-//! third [`CalendarKind`] carrying the token as
-//! [`Credentials::bearer`].
 
 use crate::config::site::{AuthMethod as SiteAuth, ServerConfig, ServerKind};
+use crate::oauth::token_source::{RenewError, TokenSource};
 use ferry_net::address::{AddressError, AddressPolicy, resolve};
 use ferry_shared::api::CalendarAccount;
+use ferry_shared::convert::graph::GraphTarget;
+use ferry_shared::convert::requests::TASK_LIST_PLACEHOLDER;
 use ferry_targets::caldav::DavClient;
 use ferry_targets::caldav::xml::multistatus::XmlLimits;
 use ferry_targets::ews::{EwsClient, EwsOptions};
+use ferry_targets::graph::{DEFAULT_BASE_URL, GraphClient, GraphOptions};
 use ferry_targets::http::{AuthMethod, Credentials, HttpOptions};
 use secrecy::SecretString;
 use url::Url;
@@ -36,6 +39,8 @@ pub enum CalendarKind {
     Ews,
     /// A CalDAV/CardDAV server.
     Caldav,
+    /// Exchange Online through Microsoft Graph, with OAuth2 tokens.
+    Graph,
 }
 
 impl CalendarKind {
@@ -53,7 +58,18 @@ impl CalendarKind {
         match self {
             Self::Ews => "ews",
             Self::Caldav => "caldav",
+            Self::Graph => "graph",
         }
+    }
+}
+
+/// The HTTP options of a target: its pinned certificate, and every
+/// connection under the site's address `policy`.
+fn http_options(pinned_certificate: Option<Vec<u8>>, policy: &AddressPolicy) -> HttpOptions {
+    HttpOptions {
+        pinned_certificate,
+        address_policy: Some(policy.clone()),
+        ..HttpOptions::default()
     }
 }
 
@@ -64,12 +80,16 @@ pub struct SignedInCalendar {
     pub server: String,
     pub kind: CalendarKind,
     pub url: Url,
+    /// The password, or (Graph) the first access token as a bearer
+    /// token for [`SignedInCalendar::user`].
     pub credentials: Credentials,
     pub http: HttpOptions,
     pub policy: AddressPolicy,
     /// EWS: the mailbox a service account acts for (impersonation);
     /// `None`: the signed-in user's own.
     pub acting_for: Option<String>,
+    /// Graph: the tokens, renewed before each connection.
+    pub tokens: Option<TokenSource>,
 }
 
 impl SignedInCalendar {
@@ -92,14 +112,46 @@ impl SignedInCalendar {
             kind,
             url: server.url.clone()?,
             credentials: Credentials::with_method(user, password, method),
-            http: HttpOptions {
-                pinned_certificate,
-                address_policy: Some(policy.clone()),
-                ..HttpOptions::default()
-            },
+            http: http_options(pinned_certificate, &policy),
             policy,
             acting_for: None,
+            tokens: None,
         })
+    }
+
+    /// The listed Graph `server` (its `url`, else Microsoft's v1.0
+    /// endpoint) with the access token `access`, its user not known yet:
+    /// [`SignedInCalendar::signed_in_as`] names it once `/me` said.
+    pub fn graph(
+        server: &ServerConfig,
+        access: SecretString,
+        pinned_certificate: Option<Vec<u8>>,
+        policy: AddressPolicy,
+    ) -> Option<Self> {
+        let url = match &server.url {
+            Some(url) => url.clone(),
+            None => Url::parse(DEFAULT_BASE_URL).ok()?,
+        };
+        Some(Self {
+            server: server.label.clone(),
+            kind: CalendarKind::Graph,
+            url,
+            credentials: Credentials::bearer(access),
+            http: http_options(pinned_certificate, &policy),
+            policy,
+            acting_for: None,
+            tokens: None,
+        })
+    }
+
+    /// The target signed in as `user` with `tokens`, whose access token
+    /// now is `access`.
+    pub fn signed_in_as(self, user: String, access: SecretString, tokens: TokenSource) -> Self {
+        Self {
+            credentials: Credentials::with_method(user, access, AuthMethod::Bearer),
+            tokens: Some(tokens),
+            ..self
+        }
     }
 
     pub fn user(&self) -> &str {
@@ -154,6 +206,40 @@ impl SignedInCalendar {
         };
         options.settings.impersonate = self.acting_for.clone();
         EwsClient::new(self.url.clone(), self.credentials.clone(), options)
+    }
+
+    /// The credentials to connect with now: for a target with tokens, a
+    /// bearer token renewed first when it is about to expire (a refusal
+    /// to renew is [`RenewError::SignInAgain`]); else the password.
+    pub async fn fresh_credentials(&self) -> Result<Credentials, RenewError> {
+        match &self.tokens {
+            Some(tokens) => Ok(Credentials::with_method(
+                self.user(),
+                tokens.access_token().await?,
+                AuthMethod::Bearer,
+            )),
+            None => Ok(self.credentials.clone()),
+        }
+    }
+
+    /// A Graph client for the target's own mailbox with `credentials`
+    /// (from [`SignedInCalendar::fresh_credentials`]); tasks go to the
+    /// default To Do list.
+    pub fn graph_client(&self, credentials: Credentials) -> ferry_targets::Result<GraphClient> {
+        GraphClient::new(credentials, self.graph_options())
+    }
+
+    /// How the Graph client talks to the target.
+    pub fn graph_options(&self) -> GraphOptions {
+        GraphOptions {
+            http: self.http.clone(),
+            base_url: self.url.clone(),
+            target: GraphTarget {
+                task_list_id: Some(TASK_LIST_PLACEHOLDER.to_string()),
+                ..GraphTarget::default()
+            },
+            ..GraphOptions::default()
+        }
     }
 
     /// A CalDAV client for the target.

@@ -10,7 +10,9 @@
 //! * `GET /api/session` — who is signed in on which side.
 //! * `POST /api/sign-out` — the session ends.
 //! * `GET /api/oauth/{server}/start`, `GET /api/oauth/callback` — signing
-//!   in through the site's OAuth2 provider ([`oauth_sign_in`]).
+//!   in through the site's OAuth2 provider ([`oauth_sign_in`]): a
+//!   mailbox, or (`side=calendar`) a Microsoft Graph calendar target
+//!   ([`graph_sign_in`]).
 //!
 //! * [`sessions`] — the in-memory sessions and their cookie.
 //! * [`guard`] — the cross-site request guard on state changes.
@@ -19,6 +21,7 @@
 
 pub mod calendar_sign_in;
 pub mod calendar_target;
+pub mod graph_sign_in;
 pub mod guard;
 pub mod oauth_pending;
 mod oauth_sign_in;
@@ -226,10 +229,21 @@ async fn sign_in_calendar(
     }
     let target = verified_calendar(state, address, server, form.user, form.password).await?;
     let old = state.sessions.id_in(headers);
-    let id = state.sessions.sign_in_calendar(old.as_deref(), target);
+    let (id, data) = keep_calendar_signed_in(state, old.as_deref(), target).await?;
+    Ok(signed_in_answer(state, &id, &data))
+}
+
+/// Signs the calendar target `target` in to the session `old` (what it
+/// held kept) under a new session id; the user's calendar jobs waiting
+/// for this target go on. The new id and what the session holds.
+async fn keep_calendar_signed_in(
+    state: &AppState,
+    old: Option<&str>,
+    target: calendar_target::SignedInCalendar,
+) -> Result<(String, sessions::SessionData), ApiError> {
+    let id = state.sessions.sign_in_calendar(old, target);
     let data = state.sessions.get(&id).unwrap_or_default();
     if let Some(calendar) = &data.calendar {
-        // Calendar jobs that lost their credentials in a restart go on.
         let owner = data.source.as_ref().map_or_else(
             || crate::jobs::calendar::calendar_owner(calendar),
             crate::jobs::owner_of,
@@ -240,7 +254,7 @@ async fn sign_in_calendar(
             .await
             .map_err(|e| ApiError::internal(&e))?;
     }
-    Ok(signed_in_answer(state, &id, &data))
+    Ok((id, data))
 }
 
 /// Checks `user` with `password` at the listed calendar target `server`

@@ -8,9 +8,31 @@
 
 use ferry_shared::api::Side;
 use secrecy::SecretString;
+use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+/// What a sign-in is for: a mailbox on one side, or the calendar
+/// target (a Microsoft Graph server, see [`super::graph_sign_in`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SignInFor {
+    Source,
+    Target,
+    Calendar,
+}
+
+impl SignInFor {
+    /// The mailbox side, when it is for one.
+    pub fn side(self) -> Option<Side> {
+        match self {
+            Self::Source => Some(Side::Source),
+            Self::Target => Some(Side::Target),
+            Self::Calendar => None,
+        }
+    }
+}
 
 /// One sign-in under way.
 pub struct Pending {
@@ -18,7 +40,7 @@ pub struct Pending {
     pub browser: String,
     pub verifier: SecretString,
     pub server_id: String,
-    pub side: Side,
+    pub side: SignInFor,
     /// The user the page named, used when the provider does not say.
     pub login_hint: Option<String>,
     /// The session the browser had when it left (its other side stays
@@ -110,7 +132,7 @@ mod tests {
             browser: browser.into(),
             verifier: SecretString::from("v"),
             server_id: "m365".into(),
-            side: Side::Source,
+            side: SignInFor::Source,
             login_hint: None,
             session: None,
             created: Instant::now(),

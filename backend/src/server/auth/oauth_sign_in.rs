@@ -3,8 +3,9 @@
 //! endpoints are browser navigations, not `fetch` calls, so both answer
 //! `303 See Other`:
 //!
-//! * `GET /api/oauth/{server}/start?side=source|target[&user=NAME]` —
-//!   the page's "Sign in with …" link. A random `state` and PKCE
+//! * `GET /api/oauth/{server}/start?side=source|target|calendar[&user=NAME]` —
+//!   the page's "Sign in with …" link (`calendar`: a Microsoft Graph
+//!   calendar target, finished by [`super::graph_sign_in`]). A random `state` and PKCE
 //!   verifier are kept on the server ([`super::oauth_pending`]), a random
 //!   value goes to the browser in the `ferry-oauth` cookie (SameSite=Lax,
 //!   so it comes back on the provider's redirect, which the Strict
@@ -26,7 +27,8 @@
 //! stable code only, which the page says in plain words; details go to
 //! the log, tokens and secrets nowhere.
 
-use super::oauth_pending::Pending;
+use super::graph_sign_in;
+use super::oauth_pending::{Pending, SignInFor};
 use super::sessions::{SignedIn, cookie_value};
 use super::verify::{self, Refusal};
 use super::{ClientAddress, account_key, keep_signed_in, listed_endpoint, plain_name};
@@ -43,7 +45,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use ferry_mail::imap::Credentials;
-use ferry_shared::api::{Account, Side};
+use ferry_shared::api::Account;
 use secrecy::ExposeSecret;
 use serde::Deserialize;
 use std::time::{Duration, Instant};
@@ -59,7 +61,7 @@ pub fn router() -> Router<AppState> {
 
 #[derive(Deserialize)]
 struct StartQuery {
-    side: Side,
+    side: SignInFor,
     #[serde(default)]
     user: Option<String>,
 }
@@ -84,7 +86,12 @@ async fn start(
     let begun = (|| {
         let query = admitted(&state, address, query, "invalid_input")?;
         let (server, provider) = oauth_server(&state, &server_id)?;
-        listed_endpoint(server, query.side, None).map_err(|error| error.code)?;
+        match query.side.side() {
+            Some(side) => {
+                listed_endpoint(server, side, None).map_err(|error| error.code)?;
+            }
+            None => graph_sign_in::calendar_server(server)?,
+        }
         let login_hint = query.user.map(|user| user.trim().to_string());
         let login_hint = match login_hint {
             Some(user) if user.is_empty() => None,
@@ -178,6 +185,10 @@ async fn finish(
                 }
                 _ => "provider_unavailable",
             })?;
+    let Some(side) = pending.side.side() else {
+        return graph_sign_in::finish(state, server, provider, tokens, pending.session.as_deref())
+            .await;
+    };
     let user = tokens
         .id_token
         .as_ref()
@@ -186,7 +197,7 @@ async fn finish(
         .filter(|user| plain_name(user))
         .ok_or("no_user")?;
     let (endpoint, label) =
-        listed_endpoint(server, pending.side, Some(policy.clone())).map_err(|error| error.code)?;
+        listed_endpoint(server, side, Some(policy.clone())).map_err(|error| error.code)?;
     let account_key = account_key(&endpoint, &user);
     state
         .sign_in_throttle
@@ -215,7 +226,7 @@ async fn finish(
         credentials,
         token_source: Some(token_source),
     };
-    let (id, _) = keep_signed_in(state, pending.session.as_deref(), pending.side, signed_in)
+    let (id, _) = keep_signed_in(state, pending.session.as_deref(), side, signed_in)
         .await
         .map_err(|error| error.code)?;
     Ok(state.sessions.cookie(&id))

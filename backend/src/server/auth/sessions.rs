@@ -53,7 +53,7 @@ pub struct SessionData {
     pub role: Role,
     pub source: Option<SignedIn>,
     pub target: Option<SignedIn>,
-    /// The calendar and contacts target (EWS or CalDAV), beside the mail
+    /// The calendar and contacts target (EWS, CalDAV or Graph), beside the mail
     /// target: see [`super::calendar_target`].
     pub calendar: Option<SignedInCalendar>,
 }
