@@ -151,7 +151,7 @@ async fn insert(jobs: &Jobs, id: &str, target: &SignedInCalendar) -> Result<Vec<
         record(jobs, id, position, &inserted.progress).await;
         items.extend(inserted.items);
         if let Some(reason) = super::calendar::denied_impersonation(target, &items) {
-            return Err(reason);
+            return Err(Stop::Failed(reason));
         }
         if inserted.stop.is_some() {
             return Err(refused(target));
