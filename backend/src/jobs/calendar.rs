@@ -2,7 +2,12 @@
 //! into the calendar target the user signed in to (EWS, CalDAV or Graph). The
 //! files and the mapping rules are kept in the store with the job, so a
 //! re-run reads the same ones; the target's credentials are held in
-//! memory only ([`super::vault`]). The engines insert each item exactly
+//! memory ([`super::vault`]) and, when the site names a key, sealed in
+//! the store too ([`super::sealed_calendar`]) — on start, re-run and
+//! resume after sign-in, again after a token renewal (a provider may
+//! rotate the refresh token), and removed when the job ends — so after
+//! a restart the job goes on by itself; without a key, or with a blob
+//! that no longer opens, it waits for its user. The engines insert each item exactly
 //! once (EWS and Graph by the source key in an extended property, CalDAV by
 //! resource name), so a re-run finds everything and creates nothing.
 
@@ -35,6 +40,22 @@ pub(super) fn denied_impersonation(
 }
 
 impl Jobs {
+    /// Holds calendar job `id`'s target for its runs: in memory, and
+    /// sealed in the store when the site keeps credentials.
+    async fn keep_calendar(&self, id: &str, target: SignedInCalendar) {
+        self.seal_calendar(id, &target).await;
+        self.calendar_vault.put(id, target);
+    }
+
+    /// Keeps calendar job `id`'s target sealed in the store, when the
+    /// site keeps credentials: again after a token renewal.
+    pub(super) async fn seal_calendar(&self, id: &str, target: &SignedInCalendar) {
+        if let Some(sealing) = &self.sealing {
+            let kept = super::sealed_calendar::seal(&sealing.0, id, target).await;
+            self.keep_sealed(id, kept).await;
+        }
+    }
+
     /// Starts a calendar job for `owner` putting the items of `files`
     /// (mapped by `rules`, JSON) into `target`; its id. `source` names
     /// where the items come from, for the page.
@@ -60,7 +81,7 @@ impl Jobs {
             files,
         };
         self.store.create_calendar_job(&job).await?;
-        self.calendar_vault.put(&id, target);
+        self.keep_calendar(&id, target).await;
         self.spawn(id.clone());
         Ok(id)
     }
@@ -83,7 +104,7 @@ impl Jobs {
         if matches!(job.state, JobState::Running | JobState::Queued) {
             return Ok(true);
         }
-        self.calendar_vault.put(id, target);
+        self.keep_calendar(id, target).await;
         self.queue(id.to_string()).await?;
         Ok(true)
     }
@@ -100,7 +121,7 @@ impl Jobs {
             if self.store.job_owner(&id).await?.map(|(_, key)| key) != Some(target.key()) {
                 continue;
             }
-            self.calendar_vault.put(&id, target.clone());
+            self.keep_calendar(&id, target.clone()).await;
             self.queue(id).await?;
             resumed += 1;
         }

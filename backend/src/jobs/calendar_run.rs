@@ -142,6 +142,11 @@ async fn insert(jobs: &Jobs, id: &str, target: &SignedInCalendar) -> Result<Vec<
     let rules: MappingRules = serde_json::from_str(&rules)
         .map_err(|_| failed("The mapping rules of this job could not be read."))?;
     let file_target = file_target(target, rules).await?;
+    if target.tokens.is_some() {
+        // Connecting may have renewed the access token, and the provider
+        // rotated the refresh token: what is kept must be the live one.
+        jobs.seal_calendar(id, target).await;
+    }
     let limits = jobs.limits;
     let mut items = Vec::new();
     for (position, file) in files.iter().enumerate() {

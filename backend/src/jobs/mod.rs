@@ -12,7 +12,8 @@
 //! themselves.
 //!
 //! * [`vault`] — the credentials of each job, in memory.
-//! * [`sealed`] — the same, encrypted for the store.
+//! * [`sealed`] — the same, encrypted for the store;
+//!   [`sealed_calendar`] a calendar job's target, likewise.
 //! * [`slots`] — how many connections jobs open to one server at once.
 //! * [`run`] — one job's run: sessions, the engine, progress.
 //! * [`reconnect`] — which errors are a lost connection, and how long a
@@ -25,6 +26,7 @@ mod calendar_run;
 pub mod reconnect;
 mod run;
 pub mod sealed;
+pub mod sealed_calendar;
 pub mod slots;
 pub mod vault;
 
@@ -151,12 +153,17 @@ impl Jobs {
         let mut resumed = Vec::new();
         if let Some(sealing) = &self.sealing {
             let (key, reopening) = &**sealing;
-            for (id, kept) in self.store.jobs_with_sealed_credentials().await? {
-                match sealed::open(key, &id, &kept, reopening) {
-                    Ok(credentials) => {
-                        self.vault.put(&id, credentials);
-                        resumed.push(id);
-                    }
+            for kept in self.store.jobs_with_sealed_credentials().await? {
+                let (id, sealed) = (kept.id, &kept.sealed);
+                let opened = if kept.calendar {
+                    sealed_calendar::open(key, &id, sealed, reopening)
+                        .map(|target| self.calendar_vault.put(&id, target))
+                } else {
+                    sealed::open(key, &id, sealed, reopening)
+                        .map(|credentials| self.vault.put(&id, credentials))
+                };
+                match opened {
+                    Ok(()) => resumed.push(id),
                     Err(error) => {
                         tracing::warn!(job = %id, %error, "the job waits for its user to sign in again");
                     }
@@ -190,10 +197,16 @@ impl Jobs {
     /// keeps them: again after an OAuth2 renewal, whose provider may
     /// have rotated the refresh token.
     async fn seal(&self, id: &str, credentials: &JobCredentials) {
-        let Some(sealing) = &self.sealing else {
-            return;
-        };
-        let kept = match sealed::seal(&sealing.0, id, credentials).await {
+        if let Some(sealing) = &self.sealing {
+            let kept = sealed::seal(&sealing.0, id, credentials).await;
+            self.keep_sealed(id, kept).await;
+        }
+    }
+
+    /// Keeps `kept`, job `id`'s credentials sealed, in the store; none:
+    /// nothing is worth keeping, and what was kept goes.
+    async fn keep_sealed(&self, id: &str, kept: Option<sealed::Sealed>) {
+        let kept = match kept {
             Some(kept) => self.store.keep_sealed_credentials(id, &kept).await,
             None => self.store.forget_sealed_credentials(id).await,
         };

@@ -26,7 +26,7 @@
 //! nothing worth keeping, and such a job waits for its user.
 
 use super::vault::JobCredentials;
-use crate::config::site::{OAuthProvider, SiteConfig};
+use crate::config::site::{OAuthProvider, ServerConfig, SiteConfig};
 use crate::oauth::token_source::TokenSource;
 use crate::server::auth::sessions::SignedIn;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
@@ -109,15 +109,19 @@ pub enum OpenError {
     UnknownFormat,
     #[error("the kept sign-in's OAuth2 provider is no longer configured")]
     ProviderGone,
+    #[error("the kept sign-in's server is no longer listed as it was")]
+    ServerGone,
 }
 
 /// What the site has when sealed credentials are opened, and applies to
-/// them: its address policy, its OAuth2 providers and renewal margin.
+/// them: its address policy, its OAuth2 providers and renewal margin,
+/// its listed servers (a calendar target is found by its label).
 #[derive(Debug, Clone, Default)]
 pub struct Reopening {
     pub policy: AddressPolicy,
     pub providers: BTreeMap<String, OAuthProvider>,
     pub token_refresh_margin: Duration,
+    pub servers: Vec<ServerConfig>,
 }
 
 impl Reopening {
@@ -127,6 +131,7 @@ impl Reopening {
             policy: site.network.policy(),
             providers: site.oauth.clone(),
             token_refresh_margin: Duration::from_secs(site.jobs.token_refresh_margin_secs),
+            servers: site.servers.clone(),
         }
     }
 
@@ -166,6 +171,12 @@ pub async fn seal(
         })
         .expect("JSON of strings and numbers is always written"),
     );
+    Some(seal_plain(key, job_id, &plain))
+}
+
+/// Encrypts the plain text `plain` for job `job_id` (its id the
+/// associated data), with a new random nonce.
+pub(super) fn seal_plain(key: &CredentialKey, job_id: &str, plain: &[u8]) -> Sealed {
     let mut nonce = [0u8; NONCE_BYTES];
     getrandom::fill(&mut nonce).expect("the system's random number generator works");
     let ciphertext = key
@@ -173,15 +184,36 @@ pub async fn seal(
         .encrypt(
             XNonce::from_slice(&nonce),
             Payload {
-                msg: &plain,
+                msg: plain,
                 aad: job_id.as_bytes(),
             },
         )
         .expect("encryption of a buffer in memory does not fail");
-    Some(Sealed {
+    Sealed {
         nonce: nonce.to_vec(),
         ciphertext,
-    })
+    }
+}
+
+/// Decrypts `sealed` of job `job_id` to its plain text, wiped on drop.
+pub(super) fn open_plain(
+    key: &CredentialKey,
+    job_id: &str,
+    sealed: &Sealed,
+) -> Result<Zeroizing<Vec<u8>>, OpenError> {
+    if sealed.nonce.len() != NONCE_BYTES {
+        return Err(OpenError::Refused);
+    }
+    key.cipher()
+        .decrypt(
+            XNonce::from_slice(&sealed.nonce),
+            Payload {
+                msg: &sealed.ciphertext,
+                aad: job_id.as_bytes(),
+            },
+        )
+        .map(Zeroizing::new)
+        .map_err(|_| OpenError::Refused)
 }
 
 /// Decrypts the credentials of job `job_id`; connections made with them
@@ -192,20 +224,7 @@ pub fn open(
     sealed: &Sealed,
     site: &Reopening,
 ) -> Result<JobCredentials, OpenError> {
-    if sealed.nonce.len() != NONCE_BYTES {
-        return Err(OpenError::Refused);
-    }
-    let plain = Zeroizing::new(
-        key.cipher()
-            .decrypt(
-                XNonce::from_slice(&sealed.nonce),
-                Payload {
-                    msg: &sealed.ciphertext,
-                    aad: job_id.as_bytes(),
-                },
-            )
-            .map_err(|_| OpenError::Refused)?,
-    );
+    let plain = open_plain(key, job_id, sealed)?;
     let pair: OpenedPair = serde_json::from_slice(&plain).map_err(|_| OpenError::UnknownFormat)?;
     if pair.format != FORMAT && pair.format != FORMAT_OAUTH {
         return Err(OpenError::UnknownFormat);
@@ -235,10 +254,21 @@ struct Kept<'a> {
 
 /// An OAuth2 sign-in as sealed: which provider, and the refresh token.
 #[derive(Serialize)]
-struct KeptOAuth<'a> {
+pub(super) struct KeptOAuth<'a> {
     token_url: &'a str,
     client_id: &'a str,
     refresh: &'a str,
+}
+
+impl<'a> KeptOAuth<'a> {
+    /// The sign-in of `tokens`, whose refresh token now is `refresh`.
+    pub(super) fn new(tokens: &'a TokenSource, refresh: &'a SecretString) -> Self {
+        Self {
+            token_url: tokens.provider().token_url.as_str(),
+            client_id: &tokens.provider().client_id,
+            refresh: refresh.expose_secret(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -266,11 +296,7 @@ impl<'a> Kept<'a> {
             .token_source
             .as_ref()
             .zip(refresh)
-            .map(|(tokens, refresh)| KeptOAuth {
-                token_url: tokens.provider().token_url.as_str(),
-                client_id: &tokens.provider().client_id,
-                refresh: refresh.expose_secret(),
-            });
+            .map(|(tokens, refresh)| KeptOAuth::new(tokens, refresh));
         let endpoint = &signed_in.endpoint;
         Self {
             server: &signed_in.account.server,
@@ -314,10 +340,31 @@ struct Opened {
 }
 
 #[derive(Deserialize)]
-struct OpenedOAuth {
+pub(super) struct OpenedOAuth {
     token_url: String,
     client_id: String,
     refresh: SecretString,
+}
+
+impl OpenedOAuth {
+    /// The tokens of `user` as kept, renewed at the site's provider
+    /// (reached under its policy) at first use.
+    pub(super) fn token_source(
+        &self,
+        site: &Reopening,
+        user: String,
+    ) -> Result<TokenSource, OpenError> {
+        let provider = site
+            .provider(&self.token_url, &self.client_id)
+            .ok_or(OpenError::ProviderGone)?;
+        Ok(TokenSource::from_refresh_token(
+            provider.clone(),
+            site.policy.clone(),
+            user,
+            self.refresh.clone(),
+            site.token_refresh_margin,
+        ))
+    }
 }
 
 #[derive(Deserialize)]
@@ -347,21 +394,11 @@ enum OpenedMethod {
 impl Opened {
     fn into_signed_in(self, site: &Reopening) -> Result<SignedIn, OpenError> {
         let policy = &site.policy;
-        let token_source = match &self.oauth {
-            Some(oauth) => {
-                let provider = site
-                    .provider(&oauth.token_url, &oauth.client_id)
-                    .ok_or(OpenError::ProviderGone)?;
-                Some(TokenSource::from_refresh_token(
-                    provider.clone(),
-                    policy.clone(),
-                    self.user.clone(),
-                    oauth.refresh.clone(),
-                    site.token_refresh_margin,
-                ))
-            }
-            None => None,
-        };
+        let token_source = self
+            .oauth
+            .as_ref()
+            .map(|oauth| oauth.token_source(site, self.user.clone()))
+            .transpose()?;
         let Opened {
             user,
             secret: password,

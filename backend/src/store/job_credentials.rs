@@ -1,10 +1,25 @@
 //! Sealed job credentials in the store (see [`crate::jobs::sealed`]):
 //! only ever encrypted blobs, kept while their job may still run.
+//!
+//! Mail and calendar jobs share the table (`job_credentials`, migration
+//! 7): a row is one job's blob, whichever its kind; the job's `kind` in
+//! `jobs` says how to open it, and the plain text's format number
+//! guards the same (a calendar blob is format 3, which a mail job's
+//! opening refuses, and a build from before it opens nothing).
 
 use super::Store;
 use crate::error::BackendError;
 use crate::jobs::sealed::Sealed;
 use sqlx::Row;
+
+/// A job not ended with its sealed credentials.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SealedJob {
+    pub id: String,
+    /// A calendar job (its blob is a calendar target), else a mail job.
+    pub calendar: bool,
+    pub sealed: Sealed,
+}
 
 impl Store {
     /// Keeps job `id`'s sealed credentials, replacing earlier ones.
@@ -50,11 +65,9 @@ impl Store {
     }
 
     /// Jobs not ended whose sealed credentials are kept, with them.
-    pub async fn jobs_with_sealed_credentials(
-        &self,
-    ) -> Result<Vec<(String, Sealed)>, BackendError> {
+    pub async fn jobs_with_sealed_credentials(&self) -> Result<Vec<SealedJob>, BackendError> {
         let rows = sqlx::query(
-            "SELECT jobs.id, job_credentials.nonce, job_credentials.ciphertext
+            "SELECT jobs.id, jobs.kind, job_credentials.nonce, job_credentials.ciphertext
              FROM jobs JOIN job_credentials ON job_credentials.job_id = jobs.id
              WHERE jobs.state IN ('queued', 'running', 'waiting_for_sign_in')
              ORDER BY jobs.created_at",
@@ -63,13 +76,14 @@ impl Store {
         .await?;
         rows.iter()
             .map(|row| {
-                Ok((
-                    row.try_get("id")?,
-                    Sealed {
+                Ok(SealedJob {
+                    id: row.try_get("id")?,
+                    calendar: row.try_get::<String, _>("kind")? == "calendar",
+                    sealed: Sealed {
                         nonce: row.try_get("nonce")?,
                         ciphertext: row.try_get("ciphertext")?,
                     },
-                ))
+                })
             })
             .collect()
     }

@@ -3,7 +3,9 @@
 //! access token (`Bearer`). The secret is a [`secrecy::SecretString`]: it
 //! is shown by no `Debug`, no error and no log, and leaves this module
 //! only inside `Authorization` headers, which are marked sensitive (for
-//! NTLM, only as the password's NTLMv2 response: [`crate::http::ntlm`]).
+//! NTLM, only as the password's NTLMv2 response: [`crate::http::ntlm`]),
+//! or as the secret itself for a caller that encrypts it for later
+//! ([`Credentials::password`]).
 
 use crate::error::Result;
 use crate::http::auth_method::AuthMethod;
@@ -108,6 +110,12 @@ impl Credentials {
     /// The user name (not secret).
     pub fn user(&self) -> &str {
         &self.user
+    }
+
+    /// The password (or token), still a secret: for a caller that keeps
+    /// it encrypted to sign in again later.
+    pub fn password(&self) -> &SecretString {
+        &self.password
     }
 
     /// The `Authorization: Basic …` value, marked sensitive so `http`'s
