@@ -24,6 +24,10 @@
 //! each renewal, so a run seals the credentials again after each
 //! connection ([`crate::jobs::Jobs`]). Without a refresh token there is
 //! nothing worth keeping, and such a job waits for its user.
+//!
+//! A calendar job's target is sealed the same way, with the same key and
+//! [`seal_plain`]/[`open_plain`], in a plain text of its own format
+//! ([`super::sealed_calendar`]); this module's [`open`] refuses it.
 
 use super::vault::JobCredentials;
 use crate::config::site::{OAuthProvider, ServerConfig, SiteConfig};

@@ -1,6 +1,6 @@
 //! The credentials of each job, held in memory (never in a log or
 //! `Debug` output, and in the store only encrypted, when the site keeps
-//! them: see [`super::sealed`]): without a kept copy a restart forgets
+//! them: see [`super::sealed`] and [`super::sealed_calendar`]): without a kept copy a restart forgets
 //! them, and the job waits for its user.
 
 use crate::server::auth::sessions::SignedIn;

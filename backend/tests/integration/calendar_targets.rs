@@ -46,7 +46,7 @@ pub fn rules() -> MappingRules {
     }
 }
 
-fn basic(user: &str, password: &str) -> String {
+pub fn basic(user: &str, password: &str) -> String {
     use base64::Engine as _;
     let pair = format!("{user}:{password}");
     format!(
@@ -89,7 +89,7 @@ async fn sign_in(router: &Router, id: &str, user: &str, password: &str) -> Strin
     answer.cookie().unwrap()
 }
 
-fn start_job(files: &[(&str, String)]) -> Value {
+pub fn start_job(files: &[(&str, String)]) -> Value {
     json!({
         "files": files.iter().map(|(name, text)| json!({"name": name, "text": text})).collect::<Vec<_>>(),
         "rules": rules(),

@@ -5,6 +5,8 @@
 //! * `admin_calendars` moves listed users' calendar files into their
 //!   own mailboxes through an EWS service account (impersonation).
 //! * `api` drives the router in-process with `Router::oneshot`.
+//! * `calendar_sealed` kills `ferry serve` with a site key mid-run of
+//!   a calendar job; started again, the job goes on by itself.
 //! * `calendar_targets` signs in to EWS and CalDAV targets and runs
 //!   calendar jobs and address checks through the API.
 //! * `convert_cli` runs the real `ferry convert` on corpus files.
@@ -31,6 +33,7 @@
 mod admin;
 mod admin_calendars;
 mod api;
+mod calendar_sealed;
 mod calendar_targets;
 mod convert_cli;
 mod graph_calendar;

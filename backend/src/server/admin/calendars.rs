@@ -17,7 +17,9 @@
 //! * Starting a group ([`start`]) runs, for each of its users with
 //!   files, a calendar job into their mailbox — a new one after new
 //!   files, else the last one again (creating nothing twice); cancelling
-//!   it stops them ([`cancel`]). After a restart they wait for the
+//!   it stops them ([`cancel`]). After a restart they go on by
+//!   themselves when the site names a key (their targets are sealed,
+//!   [`crate::jobs::sealed_calendar`]); otherwise they wait for the
 //!   service account to sign in again ([`resume_waiting`]).
 
 use super::service_account::{calendar_acting_for, impersonation_denied};
