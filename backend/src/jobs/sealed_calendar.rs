@@ -104,7 +104,9 @@ pub fn open(
         .map_err(|_| OpenError::ServerGone)?;
     let policy = site.policy.clone();
     let target = match (kept.password, &kept.oauth) {
-        (Some(password), None) => SignedInCalendar::new(server, kept.user, password, pinned, policy),
+        (Some(password), None) => {
+            SignedInCalendar::new(server, kept.user, password, pinned, policy)
+        }
         (None, Some(oauth)) => {
             let tokens = oauth.token_source(site, kept.user.clone())?;
             // No access token is kept: the first connection renews it.
@@ -262,9 +264,10 @@ mod tests {
             Duration::from_secs(300),
         );
         let access = SecretString::from("canary-Access-70ken");
-        let target = SignedInCalendar::graph(&listed, access.clone(), None, AddressPolicy::default())
-            .unwrap()
-            .signed_in_as("alice@example.com".into(), access, tokens);
+        let target =
+            SignedInCalendar::graph(&listed, access.clone(), None, AddressPolicy::default())
+                .unwrap()
+                .signed_in_as("alice@example.com".into(), access, tokens);
         let sealed = seal(&key('a'), "job-1", &target).await.unwrap();
         for secret in [REFRESH, "canary-Access-70ken"] {
             assert!(!contains(&sealed.ciphertext, secret));

@@ -24,7 +24,7 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::process::Stdio;
 
-const EWS_CANARY: &str = "canary-AdminEws-pa55-5e7f";
+pub const EWS_CANARY: &str = "canary-AdminEws-pa55-5e7f";
 const LIST: &str = "source_user,target_user,group\nalice,alice,A\nbob,bob,A\ncarol,carol,B\n";
 
 fn basic(user: &str, password: &str) -> String {
@@ -38,7 +38,7 @@ fn basic(user: &str, password: &str) -> String {
 
 /// A site listing both Dovecots and the EWS server, admin mode on (the
 /// site's part of `ferry.toml`).
-fn site(servers: &Servers, ews: &EwsServer) -> String {
+pub fn site(servers: &Servers, ews: &EwsServer) -> String {
     let imap = |id: &str, role: &str, port: u16| {
         format!(
             "[[servers]]\nid = \"{id}\"\nlabel = \"{id}\"\nkind = \"imap\"\nrole = \"{role}\"\n\
@@ -56,11 +56,11 @@ fn site(servers: &Servers, ews: &EwsServer) -> String {
     )
 }
 
-fn form(side: &str, id: &str, user: &str, password: &str, act_as: &str) -> Value {
+pub fn form(side: &str, id: &str, user: &str, password: &str, act_as: &str) -> Value {
     json!({"side": side, "server": {"type": "listed", "id": id}, "user": user, "password": password, "act_as": act_as})
 }
 
-fn file(name: &str, path: &str) -> Value {
+pub fn file(name: &str, path: &str) -> Value {
     json!({"name": name, "text": std::fs::read_to_string(fixtures().join(path)).unwrap()})
 }
 

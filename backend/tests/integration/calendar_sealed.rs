@@ -5,8 +5,12 @@
 //! for its user; with the right key, it goes on by itself and ends done
 //! with every item on the server exactly once. The canary password is
 //! in neither the store's file nor its write-ahead log nor the logs, and
-//! the ended job's sealed target is gone from the store.
+//! the ended job's sealed target is gone from the store. The same holds
+//! for an admin's calendar job, whose EWS service account acts for a
+//! listed user (impersonation).
 
+use crate::admin::{SOURCE_CANARY, TARGET_CANARY, servers};
+use crate::admin_calendars::{EWS_CANARY, file, form, site};
 use crate::calendar_targets::{
     basic, calendar_text, contacts_text, files_series, start_job, totals,
 };
@@ -15,7 +19,8 @@ use crate::serve_kill::{
     wait_in_store,
 };
 use ferry_testkit::ews_server::{EwsServer, Fault, Scripted};
-use serde_json::json;
+use serde_json::{Value, json};
+use std::collections::HashMap;
 use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -55,44 +60,104 @@ fn start_calendar_job(server: &Server) -> String {
     created["id"].as_str().unwrap().to_string()
 }
 
+/// The EWS test server letting `authorization` in, carrying out the
+/// first CreateItem and then leaving it unanswered for longer than a
+/// test takes: a job is mid-run when killed then.
+fn stalling(name: &str, authorization: &str, series: HashMap<String, Vec<String>>) -> EwsServer {
+    EwsServer::start(
+        name,
+        authorization,
+        series,
+        vec![Scripted {
+            on: "CreateItem",
+            fault: Fault::CommitThenStall { ms: 600_000 },
+        }],
+    )
+}
+
+/// Kills `server` once the EWS server holds an item in `mailbox`; how
+/// many items it holds then.
+fn kill_mid_run(mut server: Server, ews: &EwsServer, mailbox: &str) -> usize {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while ews.items_in(mailbox).is_empty() {
+        assert!(Instant::now() < deadline, "nothing was created");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    server.kill();
+    ews.items().len()
+}
+
+/// Whether any of `secrets` is in the store's file or its WAL, or in
+/// the logs `logs` in `dir`.
+fn assert_nowhere_on_disk(dir: &Path, logs: &[&str], secrets: &[&str]) {
+    let stored = stored(dir);
+    for secret in secrets {
+        assert!(
+            !stored.windows(secret.len()).any(|w| w == secret.as_bytes()),
+            "a secret is in the store in plain text"
+        );
+        for name in logs {
+            let text = std::fs::read_to_string(dir.join(name)).unwrap();
+            assert!(!text.contains(secret), "{name} holds a secret");
+        }
+    }
+}
+
+/// The ended job `id`'s sealed credentials are gone from the store.
+fn assert_unsealed(dir: &Path, id: &str) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let store = ferry_backend::store::Store::open(&dir.join("state"))
+            .await
+            .unwrap();
+        assert_eq!(store.sealed_credentials(id).await.unwrap(), None);
+        store.close().await;
+    });
+}
+
+/// Waits for job `id` to end (or wait) after a restart: done, every
+/// item put in or found there, some found (created before the kill).
+fn assert_resumed_to_done(dir: &Path, owner: &str, id: &str) -> (u64, u64, u64, u64) {
+    let end = wait_in_store(dir, owner, id, |view| {
+        matches!(
+            view["state"].as_str(),
+            Some("done" | "failed" | "cancelled" | "waiting_for_sign_in")
+        )
+    });
+    assert_eq!(end["state"], "done", "{end}");
+    let counts = totals(&end);
+    let (to_insert, inserted, already, failed) = counts;
+    assert_eq!(inserted + already, to_insert, "{end}");
+    assert!(
+        already > 0,
+        "the items created before the kill were found: {end}"
+    );
+    assert_eq!(failed, 0, "{end}");
+    counts
+}
+
 fn log(dir: &Path, name: &str) -> Stdio {
     Stdio::from(std::fs::File::create(dir.join(name)).unwrap())
 }
 
 #[test]
 fn with_a_site_key_a_calendar_job_killed_mid_run_goes_on_by_itself_after_restart() {
-    // The first CreateItem is carried out, then left unanswered for
-    // longer than the test takes: the job is mid-run when killed.
-    let ews = EwsServer::start(
-        "sealed-calendar",
-        &basic("alice", CANARY),
-        files_series(),
-        vec![Scripted {
-            on: "CreateItem",
-            fault: Fault::CommitThenStall { ms: 600_000 },
-        }],
-    );
+    let ews = stalling("sealed-calendar", &basic("alice", CANARY), files_series());
     let dir = tempfile::tempdir().unwrap();
     let dir = dir.path();
     std::fs::write(dir.join("ferry.toml"), config(ews.url.as_str())).unwrap();
     let port = ews.url.port().unwrap();
     let owner = format!("calendar:127.0.0.1:{port}/alice");
 
-    let mut first = start_with_key(dir, log(dir, "first.log"), Some(SITE_KEY));
+    let first = start_with_key(dir, log(dir, "first.log"), Some(SITE_KEY));
     let id = start_calendar_job(&first);
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while ews.items().is_empty() {
-        assert!(Instant::now() < deadline, "nothing was created");
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    first.kill();
-    let created_before = ews.items().len();
+    let created_before = kill_mid_run(first, &ews, "alice");
     let mid_run = wait_in_store(dir, &owner, &id, |_| true);
     assert_eq!(mid_run["state"], "running", "{mid_run}");
-    assert!(
-        !stored(dir).windows(CANARY.len()).any(|w| w == CANARY.as_bytes()),
-        "the password is in the store in plain text"
-    );
+    assert_nowhere_on_disk(dir, &[], &[CANARY]);
 
     // Another key opens nothing: the job waits for its user.
     assert_another_key_opens_nothing(dir, &owner, &id, SITE_KEY);
@@ -100,18 +165,8 @@ fn with_a_site_key_a_calendar_job_killed_mid_run_goes_on_by_itself_after_restart
 
     // The right key: the job goes on and ends with nobody signed in.
     let second = start_with_key(dir, log(dir, "second.log"), Some(SITE_KEY));
-    let end = wait_in_store(dir, &owner, &id, |view| {
-        matches!(
-            view["state"].as_str(),
-            Some("done" | "failed" | "cancelled" | "waiting_for_sign_in")
-        )
-    });
-    assert_eq!(end["state"], "done", "{end}");
-    let (to_insert, inserted, already, failed) = totals(&end);
-    assert!(to_insert >= 15, "{end}");
-    assert_eq!(inserted + already, to_insert, "{end}");
-    assert!(already > 0, "the items created before the kill were found: {end}");
-    assert_eq!(failed, 0, "{end}");
+    let (to_insert, ..) = assert_resumed_to_done(dir, &owner, &id);
+    assert!(to_insert >= 15);
     let key_counts = ews.key_counts();
     assert!(key_counts.values().all(|n| *n == 1), "{key_counts:?}");
     assert_eq!(
@@ -123,6 +178,93 @@ fn with_a_site_key_a_calendar_job_killed_mid_run_goes_on_by_itself_after_restart
     drop(second);
 
     // Ended, its sealed target is gone; no secret is anywhere on disk.
+    assert_unsealed(dir, &id);
+    let logs = ["first.log", "second.log", "other-key.log"];
+    assert_nowhere_on_disk(dir, &logs, &[CANARY, SITE_KEY]);
+}
+
+#[test]
+fn with_a_site_key_an_admins_calendar_job_acting_for_a_user_goes_on_after_restart() {
+    let servers = servers();
+    let ews = stalling(
+        "sealed-admin-calendar",
+        &basic("svc", EWS_CANARY),
+        HashMap::new(),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    let config = format!(
+        "data_dir = \"state\"\n{}[store]\ncredentials_key_env = \"{KEY_VARIABLE}\"\n",
+        site(&servers, &ews)
+    );
+    std::fs::write(dir.join("ferry.toml"), config).unwrap();
+    let owner = format!("admin:127.0.0.1:{}/admin", servers.source.addr().port());
+
+    let first = start_with_key(dir, log(dir, "first.log"), Some(SITE_KEY));
+    let mut cookie: Option<String> = None;
+    for body in [
+        form("source", "old", "admin", SOURCE_CANARY, "alice"),
+        form("target", "new", "admin", TARGET_CANARY, "alice"),
+        form("target", "exchange", "svc", EWS_CANARY, "alice"),
+    ] {
+        let (status, set, answer) = call(
+            &first,
+            "POST",
+            "/api/admin/sign-in",
+            cookie.as_deref(),
+            Some(&body),
+        );
+        assert_eq!(status, 200, "{answer}");
+        cookie = set;
+    }
+    let admin = |path: &str, body: Value| {
+        let (status, _, answer) = call(&first, "POST", path, cookie.as_deref(), Some(&body));
+        assert!(matches!(status, 200 | 202), "{path}: {answer}");
+    };
+    admin(
+        "/api/admin/users",
+        json!({"csv": "source_user,target_user,group\nalice,alice,A\n"}),
+    );
+    let files = json!({"files": [file("alice.vcf", "corpora/calcard/vcard/009.vcf")]});
+    admin("/api/admin/calendar-files", files);
+    admin("/api/admin/groups/A/start", json!({}));
+    let created_before = kill_mid_run(first, &ews, "alice");
+    let id = job_of_alice(dir, &owner);
+    assert_nowhere_on_disk(dir, &[], &[EWS_CANARY, SOURCE_CANARY, TARGET_CANARY]);
+
+    assert_another_key_opens_nothing(dir, &owner, &id, SITE_KEY);
+    assert_eq!(ews.items().len(), created_before, "created without the key");
+
+    let second = start_with_key(dir, log(dir, "second.log"), Some(SITE_KEY));
+    let (to_insert, ..) = assert_resumed_to_done(dir, &owner, &id);
+    assert_eq!(to_insert, 10);
+    assert_eq!(ews.items_in("alice").len(), 10, "each once, in her mailbox");
+    assert_eq!(
+        ews.items().len(),
+        10,
+        "nothing in the service account's own"
+    );
+    let key_counts = ews.key_counts();
+    assert!(key_counts.values().all(|n| *n == 1), "{key_counts:?}");
+    assert!(
+        ews.impersonated()
+            .iter()
+            .skip(1)
+            .all(|a| a.as_deref() == Some("alice")),
+        "every request of the job acted for alice"
+    );
+    drop(second);
+    assert_unsealed(dir, &id);
+    let logs = ["first.log", "second.log", "other-key.log"];
+    assert_nowhere_on_disk(
+        dir,
+        &logs,
+        &[EWS_CANARY, SOURCE_CANARY, TARGET_CANARY, SITE_KEY],
+    );
+}
+
+/// The id of alice's calendar job of the admin `owner`, from the store.
+fn job_of_alice(dir: &Path, owner: &str) -> String {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -131,13 +273,8 @@ fn with_a_site_key_a_calendar_job_killed_mid_run_goes_on_by_itself_after_restart
         let store = ferry_backend::store::Store::open(&dir.join("state"))
             .await
             .unwrap();
-        assert_eq!(store.sealed_credentials(&id).await.unwrap(), None);
+        let calendar = store.admin_calendar(owner, "alice").await.unwrap().unwrap();
         store.close().await;
-    });
-    assert!(!stored(dir).windows(CANARY.len()).any(|w| w == CANARY.as_bytes()));
-    for name in ["first.log", "second.log", "other-key.log"] {
-        let text = std::fs::read_to_string(dir.join(name)).unwrap();
-        assert!(!text.contains(CANARY), "{name} holds the password");
-        assert!(!text.contains(SITE_KEY), "{name} holds the key");
-    }
+        calendar.job_id.expect("alice's calendar job was started")
+    })
 }
