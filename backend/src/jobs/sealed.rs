@@ -26,7 +26,7 @@
 //! nothing worth keeping, and such a job waits for its user.
 //!
 //! A calendar job's target is sealed the same way, with the same key and
-//! [`seal_plain`]/[`open_plain`], in a plain text of its own format
+//! [`seal_plain`]/[`open_as`], in a plain text of its own format
 //! ([`super::sealed_calendar`]); this module's [`open`] refuses it.
 
 use super::vault::JobCredentials;
@@ -199,8 +199,29 @@ pub(super) fn seal_plain(key: &CredentialKey, job_id: &str, plain: &[u8]) -> Sea
     }
 }
 
+/// Decrypts `sealed` of job `job_id` and reads its plain text as a `T`
+/// when it is in one of `formats`.
+pub(super) fn open_as<T: serde::de::DeserializeOwned>(
+    key: &CredentialKey,
+    job_id: &str,
+    sealed: &Sealed,
+    formats: &[u32],
+) -> Result<T, OpenError> {
+    #[derive(Deserialize)]
+    struct Format {
+        format: u32,
+    }
+    let plain = open_plain(key, job_id, sealed)?;
+    match serde_json::from_slice::<Format>(&plain) {
+        Ok(Format { format }) if formats.contains(&format) => {
+            serde_json::from_slice(&plain).map_err(|_| OpenError::UnknownFormat)
+        }
+        _ => Err(OpenError::UnknownFormat),
+    }
+}
+
 /// Decrypts `sealed` of job `job_id` to its plain text, wiped on drop.
-pub(super) fn open_plain(
+fn open_plain(
     key: &CredentialKey,
     job_id: &str,
     sealed: &Sealed,
@@ -228,11 +249,7 @@ pub fn open(
     sealed: &Sealed,
     site: &Reopening,
 ) -> Result<JobCredentials, OpenError> {
-    let plain = open_plain(key, job_id, sealed)?;
-    let pair: OpenedPair = serde_json::from_slice(&plain).map_err(|_| OpenError::UnknownFormat)?;
-    if pair.format != FORMAT && pair.format != FORMAT_OAUTH {
-        return Err(OpenError::UnknownFormat);
-    }
+    let pair: OpenedPair = open_as(key, job_id, sealed, &[FORMAT, FORMAT_OAUTH])?;
     Ok(JobCredentials {
         source: pair.source.into_signed_in(site)?,
         target: pair.target.into_signed_in(site)?,
@@ -373,7 +390,6 @@ impl OpenedOAuth {
 
 #[derive(Deserialize)]
 struct OpenedPair {
-    format: u32,
     source: Opened,
     target: Opened,
 }
@@ -447,12 +463,12 @@ impl Opened {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     const CANARY: &str = "canary-Pa55word-7f3e";
 
-    fn key(digit: char) -> CredentialKey {
+    pub(in crate::jobs) fn key(digit: char) -> CredentialKey {
         CredentialKey::from_hex(&digit.to_string().repeat(64)).unwrap()
     }
 
@@ -541,20 +557,9 @@ mod tests {
     async fn another_key_another_job_or_a_changed_blob_do_not_open() {
         let reopening = site();
         let sealed = seal(&key('a'), "job-1", &pair()).await.unwrap();
-        assert_eq!(
-            open(&key('b'), "job-1", &sealed, &reopening).unwrap_err(),
-            OpenError::Refused
-        );
-        assert_eq!(
-            open(&key('a'), "job-2", &sealed, &reopening).unwrap_err(),
-            OpenError::Refused
-        );
-        let mut changed = sealed.clone();
-        changed.ciphertext[3] ^= 1;
-        assert_eq!(
-            open(&key('a'), "job-1", &changed, &reopening).unwrap_err(),
-            OpenError::Refused
-        );
+        assert_only_its_key_and_job_open(&sealed, |key, job, sealed| {
+            open(key, job, sealed, &reopening)
+        });
         let short = Sealed {
             nonce: vec![0; 12],
             ..sealed.clone()
@@ -569,7 +574,27 @@ mod tests {
 
     const REFRESH_CANARY: &str = "canary-Refresh-70ken-5b1d";
 
-    fn provider(client_id: &str) -> OAuthProvider {
+    /// `sealed`, sealed with `key('a')` for `job-1`, opens (`open`) with
+    /// another key, for another job or changed in the least: refused.
+    pub(in crate::jobs) fn assert_only_its_key_and_job_open<T: std::fmt::Debug>(
+        sealed: &Sealed,
+        open: impl Fn(&CredentialKey, &str, &Sealed) -> Result<T, OpenError>,
+    ) {
+        let mut changed = sealed.clone();
+        changed.ciphertext[3] ^= 1;
+        for (key, job, blob) in [
+            ('b', "job-1", sealed),
+            ('a', "job-2", sealed),
+            ('a', "job-1", &changed),
+        ] {
+            assert_eq!(
+                open(&self::key(key), job, blob).unwrap_err(),
+                OpenError::Refused
+            );
+        }
+    }
+
+    pub(in crate::jobs) fn provider(client_id: &str) -> OAuthProvider {
         OAuthProvider {
             authorize_url: "https://login.example/authorize".parse().unwrap(),
             token_url: "https://login.example/token".parse().unwrap(),

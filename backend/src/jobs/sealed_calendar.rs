@@ -14,7 +14,7 @@
 //! cannot be read) opens nothing, and the job waits for its user.
 
 use super::sealed::{
-    CredentialKey, KeptOAuth, OpenError, OpenedOAuth, Reopening, Sealed, open_plain, seal_plain,
+    CredentialKey, KeptOAuth, OpenError, OpenedOAuth, Reopening, Sealed, open_as, seal_plain,
 };
 use crate::config::site::{ServerConfig, ServerKind};
 use crate::server::auth::calendar_target::SignedInCalendar;
@@ -40,7 +40,6 @@ struct Kept<'a> {
 /// A calendar target as opened, its secrets straight in secrets.
 #[derive(Deserialize)]
 struct Opened {
-    format: u32,
     server: String,
     user: String,
     password: Option<SecretString>,
@@ -86,11 +85,7 @@ pub fn open(
     sealed: &Sealed,
     site: &Reopening,
 ) -> Result<SignedInCalendar, OpenError> {
-    let plain = open_plain(key, job_id, sealed)?;
-    let kept: Opened = serde_json::from_slice(&plain).map_err(|_| OpenError::UnknownFormat)?;
-    if kept.format != FORMAT_CALENDAR {
-        return Err(OpenError::UnknownFormat);
-    }
+    let kept: Opened = open_as(key, job_id, sealed, &[FORMAT_CALENDAR])?;
     let server = site
         .servers
         .iter()
@@ -133,7 +128,7 @@ fn is_calendar(server: &ServerConfig) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::site::OAuthProvider;
+    use crate::jobs::sealed::tests::{assert_only_its_key_and_job_open, key, provider};
     use crate::oauth::token_source::TokenSource;
     use ferry_net::address::AddressPolicy;
     use ferry_targets::http::AuthMethod;
@@ -141,10 +136,6 @@ mod tests {
 
     const CANARY: &str = "canary-SealedCalendar-pa55-2d8e";
     const REFRESH: &str = "canary-SealedCalendar-refresh-91c0";
-
-    fn key(digit: char) -> CredentialKey {
-        CredentialKey::from_hex(&digit.to_string().repeat(64)).unwrap()
-    }
 
     fn server(label: &str, kind: &str, auth: &str) -> ServerConfig {
         toml::from_str(&format!(
@@ -154,24 +145,13 @@ mod tests {
         .unwrap()
     }
 
-    fn provider() -> OAuthProvider {
-        OAuthProvider {
-            authorize_url: "https://login.example/authorize".parse().unwrap(),
-            token_url: "https://login.example/token".parse().unwrap(),
-            client_id: "ferry".into(),
-            client_secret_env: None,
-            scopes: vec![],
-            redirect_url: "https://ferry.example/api/oauth/callback".parse().unwrap(),
-        }
-    }
-
     fn site() -> Reopening {
         Reopening {
             servers: vec![
                 server("Exchange", "ews", "\"ntlm\""),
                 server("M365", "graph", "\"oauth2\""),
             ],
-            providers: [("m365".to_string(), provider())].into(),
+            providers: [("m365".to_string(), provider("ferry"))].into(),
             ..Reopening::default()
         }
     }
@@ -213,20 +193,7 @@ mod tests {
 
         // Another key, another job, a changed blob, a server no longer
         // listed: nothing opens.
-        assert_eq!(
-            open(&key('b'), "job-1", &sealed, &site).unwrap_err(),
-            OpenError::Refused
-        );
-        assert_eq!(
-            open(&key('a'), "job-2", &sealed, &site).unwrap_err(),
-            OpenError::Refused
-        );
-        let mut changed = sealed.clone();
-        changed.ciphertext[0] ^= 1;
-        assert_eq!(
-            open(&key('a'), "job-1", &changed, &site).unwrap_err(),
-            OpenError::Refused
-        );
+        assert_only_its_key_and_job_open(&sealed, |key, job, sealed| open(key, job, sealed, &site));
         site.servers.remove(0);
         assert_eq!(
             open(&key('a'), "job-1", &sealed, &site).unwrap_err(),
@@ -252,7 +219,7 @@ mod tests {
     async fn a_graph_target_is_kept_as_its_refresh_token_and_provider() {
         let listed = server("M365", "graph", "\"oauth2\"");
         let tokens = TokenSource::new(
-            provider(),
+            provider("ferry"),
             AddressPolicy::default(),
             "alice@example.com".into(),
             crate::oauth::flow::Tokens {
@@ -276,7 +243,7 @@ mod tests {
         let opened = open(&key('a'), "job-1", &sealed, &site).unwrap();
         assert_eq!(opened.user(), "alice@example.com");
         let kept = opened.tokens.expect("a sign-in with tokens");
-        assert_eq!(kept.provider(), &provider());
+        assert_eq!(kept.provider(), &provider("ferry"));
         assert_eq!(kept.refresh_token().await.unwrap().expose_secret(), REFRESH);
         site.providers.clear();
         assert_eq!(

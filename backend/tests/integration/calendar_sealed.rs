@@ -18,6 +18,7 @@ use crate::serve_kill::{
     KEY_VARIABLE, Server, assert_another_key_opens_nothing, call, start_with_key, stored,
     wait_in_store,
 };
+use ferry_backend::store::Store;
 use ferry_testkit::ews_server::{EwsServer, Fault, Scripted};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -103,19 +104,23 @@ fn assert_nowhere_on_disk(dir: &Path, logs: &[&str], secrets: &[&str]) {
     }
 }
 
-/// The ended job `id`'s sealed credentials are gone from the store.
-fn assert_unsealed(dir: &Path, id: &str) {
+/// The store of `dir`, opened as a second process would, with a
+/// runtime to ask it on.
+fn store_of(dir: &Path) -> (tokio::runtime::Runtime, Store) {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
-    runtime.block_on(async {
-        let store = ferry_backend::store::Store::open(&dir.join("state"))
-            .await
-            .unwrap();
-        assert_eq!(store.sealed_credentials(id).await.unwrap(), None);
-        store.close().await;
-    });
+    let store = runtime.block_on(Store::open(&dir.join("state"))).unwrap();
+    (runtime, store)
+}
+
+/// The ended job `id`'s sealed credentials are gone from the store.
+fn assert_unsealed(dir: &Path, id: &str) {
+    let (runtime, store) = store_of(dir);
+    let kept = runtime.block_on(store.sealed_credentials(id)).unwrap();
+    assert_eq!(kept, None);
+    runtime.block_on(store.close());
 }
 
 /// Waits for job `id` to end (or wait) after a restart: done, every
@@ -265,16 +270,9 @@ fn with_a_site_key_an_admins_calendar_job_acting_for_a_user_goes_on_after_restar
 
 /// The id of alice's calendar job of the admin `owner`, from the store.
 fn job_of_alice(dir: &Path, owner: &str) -> String {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let store = ferry_backend::store::Store::open(&dir.join("state"))
-            .await
-            .unwrap();
-        let calendar = store.admin_calendar(owner, "alice").await.unwrap().unwrap();
-        store.close().await;
-        calendar.job_id.expect("alice's calendar job was started")
-    })
+    let (runtime, store) = store_of(dir);
+    let calendar = runtime.block_on(store.admin_calendar(owner, "alice"));
+    runtime.block_on(store.close());
+    let calendar = calendar.unwrap().expect("alice has a calendar");
+    calendar.job_id.expect("alice's calendar job was started")
 }
