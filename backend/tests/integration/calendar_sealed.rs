@@ -27,7 +27,7 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 const CANARY: &str = "canary-SealedCal-pa55-8b3d";
-const SITE_KEY: &str = "5d2e8f1a3c7b9e0d4f6a8c1e3b5d7f9a0c2e4b6d8f1a3c5e7b9d0f2a4c6e8b1d";
+pub const SITE_KEY: &str = "5d2e8f1a3c7b9e0d4f6a8c1e3b5d7f9a0c2e4b6d8f1a3c5e7b9d0f2a4c6e8b1d";
 
 /// `ferry.toml` keeping credentials with the key in `KEY_VARIABLE`,
 /// listing the EWS server at `url`.
@@ -76,21 +76,21 @@ fn stalling(name: &str, authorization: &str, series: HashMap<String, Vec<String>
     )
 }
 
-/// Kills `server` once the EWS server holds an item in `mailbox`; how
-/// many items it holds then.
-fn kill_mid_run(mut server: Server, ews: &EwsServer, mailbox: &str) -> usize {
+/// Kills `server` once `created` counts an item; how many it counts
+/// then.
+pub fn kill_mid_run(mut server: Server, created: impl Fn() -> usize) -> usize {
     let deadline = Instant::now() + Duration::from_secs(60);
-    while ews.items_in(mailbox).is_empty() {
+    while created() == 0 {
         assert!(Instant::now() < deadline, "nothing was created");
         std::thread::sleep(Duration::from_millis(10));
     }
     server.kill();
-    ews.items().len()
+    created()
 }
 
 /// Whether any of `secrets` is in the store's file or its WAL, or in
 /// the logs `logs` in `dir`.
-fn assert_nowhere_on_disk(dir: &Path, logs: &[&str], secrets: &[&str]) {
+pub fn assert_nowhere_on_disk(dir: &Path, logs: &[&str], secrets: &[&str]) {
     let stored = stored(dir);
     for secret in secrets {
         assert!(
@@ -116,7 +116,7 @@ fn store_of(dir: &Path) -> (tokio::runtime::Runtime, Store) {
 }
 
 /// The ended job `id`'s sealed credentials are gone from the store.
-fn assert_unsealed(dir: &Path, id: &str) {
+pub fn assert_unsealed(dir: &Path, id: &str) {
     let (runtime, store) = store_of(dir);
     let kept = runtime.block_on(store.sealed_credentials(id)).unwrap();
     assert_eq!(kept, None);
@@ -125,7 +125,7 @@ fn assert_unsealed(dir: &Path, id: &str) {
 
 /// Waits for job `id` to end (or wait) after a restart: done, every
 /// item put in or found there, some found (created before the kill).
-fn assert_resumed_to_done(dir: &Path, owner: &str, id: &str) -> (u64, u64, u64, u64) {
+pub fn assert_resumed_to_done(dir: &Path, owner: &str, id: &str) -> (u64, u64, u64, u64) {
     let end = wait_in_store(dir, owner, id, |view| {
         matches!(
             view["state"].as_str(),
@@ -144,7 +144,7 @@ fn assert_resumed_to_done(dir: &Path, owner: &str, id: &str) -> (u64, u64, u64, 
     counts
 }
 
-fn log(dir: &Path, name: &str) -> Stdio {
+pub fn log(dir: &Path, name: &str) -> Stdio {
     Stdio::from(std::fs::File::create(dir.join(name)).unwrap())
 }
 
@@ -159,7 +159,7 @@ fn with_a_site_key_a_calendar_job_killed_mid_run_goes_on_by_itself_after_restart
 
     let first = start_with_key(dir, log(dir, "first.log"), Some(SITE_KEY));
     let id = start_calendar_job(&first);
-    let created_before = kill_mid_run(first, &ews, "alice");
+    let created_before = kill_mid_run(first, || ews.items_in("alice").len());
     let mid_run = wait_in_store(dir, &owner, &id, |_| true);
     assert_eq!(mid_run["state"], "running", "{mid_run}");
     assert_nowhere_on_disk(dir, &[], &[CANARY]);
@@ -233,7 +233,7 @@ fn with_a_site_key_an_admins_calendar_job_acting_for_a_user_goes_on_after_restar
     let files = json!({"files": [file("alice.vcf", "corpora/calcard/vcard/009.vcf")]});
     admin("/api/admin/calendar-files", files);
     admin("/api/admin/groups/A/start", json!({}));
-    let created_before = kill_mid_run(first, &ews, "alice");
+    let created_before = kill_mid_run(first, || ews.items_in("alice").len());
     let id = job_of_alice(dir, &owner);
     assert_nowhere_on_disk(dir, &[], &[EWS_CANARY, SOURCE_CANARY, TARGET_CANARY]);
 

@@ -27,10 +27,10 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::time::Duration;
 
-const USER: &str = "alice@contoso.test";
+pub const USER: &str = "alice@contoso.test";
 
 /// The occurrences of the files' series, as the Graph stand-in keys them.
-fn series() -> HashMap<String, Vec<String>> {
+pub fn series() -> HashMap<String, Vec<String>> {
     files_series()
         .into_iter()
         .map(|(key, starts)| (source_property_value(&key), starts))
@@ -135,6 +135,23 @@ fn assert_no_token(provider: &TestOAuthProvider, answers: &str) {
     for token in tokens {
         assert!(!answers.contains(&token), "a token is in an answer");
     }
+}
+
+/// "Sign in with Microsoft 365" on the real `server`, in the calendar
+/// step; the session cookie. Every answer is added to `answers`.
+pub fn sign_in_served(server: &crate::serve_kill::Server, answers: &mut String) -> String {
+    use crate::oauth_serve::{cookie_named, header, provider_redirect};
+    use crate::serve_kill::exchange;
+    let start = "/api/oauth/m365/start?side=calendar";
+    let (head, text) = exchange(server, "GET", start, None, None);
+    answers.push_str(&(head.clone() + &text));
+    let browser = cookie_named(&head, "ferry-oauth");
+    let back = provider_redirect(header(&head, "location")[0]);
+    let callback = back.strip_prefix("https://ferry.test").unwrap();
+    let (head, text) = exchange(server, "GET", callback, Some(&browser), None);
+    answers.push_str(&(head.clone() + &text));
+    assert_eq!(header(&head, "location"), ["/#move"], "{head}");
+    cookie_named(&head, "ferry")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -279,7 +296,7 @@ async fn addresses_are_checked_against_the_microsoft_365_directory() {
 
 #[test]
 fn the_real_server_logs_no_graph_token() {
-    use crate::oauth_serve::{assert_no_secret_logged, cookie_named, header, settled_view};
+    use crate::oauth_serve::{assert_no_secret_logged, settled_view};
     use crate::serve_kill::{exchange, start_with};
     let graph = GraphServer::start_for_provider(KEY, series(), Vec::new());
     graph.set_directory(vec![DirectoryUser {
@@ -303,20 +320,13 @@ fn the_real_server_logs_no_graph_token() {
     let log = std::fs::File::create(dir.path().join("serve.log")).unwrap();
     let server = start_with(dir.path(), std::process::Stdio::from(log), &[]);
     let mut answers = String::new();
+    let cookie = sign_in_served(&server, &mut answers);
     let mut ask = |method: &str, path: &str, cookie: Option<&str>, body: Option<&Value>| {
         let (head, text) = exchange(&server, method, path, cookie, body);
         answers.push_str(&head);
         answers.push_str(&text);
         (head, text)
     };
-
-    let (head, _) = ask("GET", "/api/oauth/m365/start?side=calendar", None, None);
-    let browser = cookie_named(&head, "ferry-oauth");
-    let back = crate::oauth_serve::provider_redirect(header(&head, "location")[0]);
-    let callback = back.strip_prefix("https://ferry.test").unwrap();
-    let (head, _) = ask("GET", callback, Some(&browser), None);
-    assert_eq!(header(&head, "location"), ["/#move"], "{head}");
-    let cookie = cookie_named(&head, "ferry");
     let checked = json!({"addresses": ["ann@contoso.test"]});
     let (_, text) = ask(
         "POST",

@@ -12,6 +12,8 @@
 //! * `convert_cli` runs the real `ferry convert` on corpus files.
 //! * `graph_calendar` signs in to a Microsoft Graph calendar target
 //!   with OAuth2 and runs calendar jobs and address checks through it.
+//! * `graph_sealed` does it for a calendar job into Microsoft Graph,
+//!   whose kept refresh token renews the access after the restart.
 //! * `import_cli` runs the real `ferry import` against a real Radicale.
 //! * `import_exchange` runs `ferry import --to ews|graph` against the EWS
 //!   and Graph stand-ins.
@@ -37,6 +39,7 @@ mod calendar_sealed;
 mod calendar_targets;
 mod convert_cli;
 mod graph_calendar;
+mod graph_sealed;
 mod import_cli;
 mod import_exchange;
 mod inspect_cli;

@@ -63,6 +63,9 @@ pub enum Fault {
     Unauthorized,
     /// The request carried out, then the connection closed unanswered.
     CommitThenDrop,
+    /// The request carried out, then no answer for this long (longer
+    /// than the client's request timeout), then the connection closed.
+    CommitThenStall { ms: u64 },
     /// A list answered with a next link to another server
     /// (`http://127.0.0.1:1/…`), which must never be followed.
     ForeignNextLink,
@@ -295,26 +298,31 @@ fn handle(state: &Mutex<State>, request: &Request) -> Reply {
     let is_batch = request.method == "POST" && path.ends_with("/$batch");
     let on = if is_batch { BATCH } else { &request.method };
     let fault = state.take_fault(on);
+    let drop_after = match &fault {
+        Some(Fault::CommitThenDrop) => Some(std::time::Duration::ZERO),
+        Some(Fault::CommitThenStall { ms }) => Some(std::time::Duration::from_millis(*ms)),
+        _ => None,
+    };
     if is_batch {
-        return match fault {
-            Some(Fault::CommitThenDrop) => {
+        return match (fault, drop_after) {
+            (_, Some(after)) => {
                 state.batch(request);
-                Reply::Drop(std::time::Duration::ZERO)
+                Reply::Drop(after)
             }
-            Some(fault) => state.faulty(fault, request, &url).reply(),
-            None => match state.batch(request) {
+            (Some(fault), None) => state.faulty(fault, request, &url).reply(),
+            (None, None) => match state.batch(request) {
                 (answer, false) => answer.reply(),
                 (_, true) => Reply::Drop(std::time::Duration::ZERO),
             },
         };
     }
-    match fault {
-        Some(Fault::CommitThenDrop) => {
+    match (fault, drop_after) {
+        (_, Some(after)) => {
             state.route(request, &url);
-            Reply::Drop(std::time::Duration::ZERO)
+            Reply::Drop(after)
         }
-        Some(fault) => state.faulty(fault, request, &url).reply(),
-        None => state.route(request, &url).reply(),
+        (Some(fault), None) => state.faulty(fault, request, &url).reply(),
+        (None, None) => state.route(request, &url).reply(),
     }
 }
 
@@ -366,7 +374,7 @@ impl State {
                 self.foreign_next_link = true;
                 self.route(request, url)
             }
-            Fault::CommitThenDrop => self.route(request, url),
+            Fault::CommitThenDrop | Fault::CommitThenStall { .. } => self.route(request, url),
         }
     }
 
