@@ -27,20 +27,18 @@ fn with_a_site_key_a_graph_calendar_job_killed_mid_run_renews_and_goes_on_after_
         fault: Fault::CommitThenStall { ms: 600_000 },
     };
     let graph = GraphServer::start_for_provider(KEY, series(), vec![stall]);
-    let mut options = ProviderOptions::new(REDIRECT, KEY, USER);
-    options.token_lifetime = Duration::from_secs(2);
-    let provider = TestOAuthProvider::start(options);
+    let provider = TestOAuthProvider::start(ProviderOptions {
+        token_lifetime: Duration::from_secs(2),
+        ..ProviderOptions::new(REDIRECT, KEY, USER)
+    });
+    let config = format!(
+        "data_dir = \"state\"\n[network]\nallowed_networks = [\"127.0.0.0/8\"]\nallowed_ports = []\n\
+         [sessions]\nsecure_cookie = false\n[store]\ncredentials_key_env = \"{KEY_VARIABLE}\"\n{}",
+        site_toml(graph.base_url.as_str(), &provider, 0)
+    );
     let dir = tempfile::tempdir().unwrap();
     let dir = dir.path();
-    std::fs::write(
-        dir.join("ferry.toml"),
-        format!(
-            "data_dir = \"state\"\n[network]\nallowed_networks = [\"127.0.0.0/8\"]\nallowed_ports = []\n\
-             [sessions]\nsecure_cookie = false\n[store]\ncredentials_key_env = \"{KEY_VARIABLE}\"\n{}",
-            site_toml(graph.base_url.as_str(), &provider, 0)
-        ),
-    )
-    .unwrap();
+    std::fs::write(dir.join("ferry.toml"), config).unwrap();
     let url = &graph.base_url;
     let owner = format!(
         "calendar:{}:{}/{USER}",

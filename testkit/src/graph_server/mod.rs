@@ -19,11 +19,12 @@
 //!
 //! It can be scripted to misbehave once per entry ([`Scripted`]): `429`
 //! or `503` with `Retry-After`, `401`, a request carried out and the
-//! connection then dropped unanswered, or a list whose next link points
-//! to another server. An entry `on` a method hits the next request with
+//! connection then dropped unanswered (at once, or after a stall longer
+//! than the client's timeout), or a list whose next link points to
+//! another server. An entry `on` a method hits the next request with
 //! that method, alone or inside a batch (inside, the fault is that
 //! request's own answer; a drop drops the whole batch after carrying it
-//! out); an entry `on` `"$batch GET"` (and so on) hits only a request
+//! out, a stall inside a batch is carried out and answered); an entry `on` `"$batch GET"` (and so on) hits only a request
 //! inside a batch; an entry `on` [`BATCH`] hits the next `POST /$batch`
 //! itself.
 
