@@ -7,6 +7,7 @@
 //! sent to Ferry only here, when the person starts.
 
 use super::sign_in_form::SignInForm;
+use super::signed_in_line::SignedInLine;
 use crate::app::{FileState, PageState};
 use crate::job_events::JobEvents;
 use crate::job_text::{state_class, state_words};
@@ -229,10 +230,7 @@ pub fn CalendarStep(
                 }
                 .into_any(),
                 Some(account) => view! {
-                    <p class="signed-in">
-                        <span class="badge ok">"Signed in"</span>
-                        " as "<strong>{account.user}</strong>" at "<strong>{account.server}</strong>
-                    </p>
+                    <SignedInLine user=account.user server=account.server/>
                     <button type="button" class="button secondary small" on:click=move |_| switching.set(true)>
                         "Use another calendar"
                     </button>

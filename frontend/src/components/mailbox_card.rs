@@ -2,6 +2,7 @@
 //! the form to sign in (also to switch to another account).
 
 use super::sign_in_form::SignInForm;
+use super::signed_in_line::SignedInLine;
 use ferry_shared::api::{Account, SessionView, Side, SiteView};
 use leptos::html;
 use leptos::prelude::*;
@@ -55,10 +56,7 @@ pub fn MailboxCard(
             <p class="hint">{hint}</p>
             {move || match account.get() {
                 Some(account) if !switching.get() => view! {
-                    <p class="signed-in" tabindex="-1" node_ref=news>
-                        <span class="badge ok">"Signed in"</span>
-                        " as "<strong>{account.user}</strong>" at "<strong>{account.server}</strong>
-                    </p>
+                    <SignedInLine user=account.user server=account.server node_ref=news/>
                     <button type="button" class="button secondary small" on:click=move |_| switching.set(true)>
                         "Use another account"
                     </button>

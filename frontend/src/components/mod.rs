@@ -25,6 +25,7 @@ mod server_fields;
 mod service_account_card;
 mod sign_in_form;
 mod sign_in_return;
+mod signed_in_line;
 mod text_field;
 mod throughput_chart;
 
