@@ -18,7 +18,7 @@ import { mkdtempSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  freePort, launchBrowser, mailTestPaths, startDemoServers, startLoopbackFerry, stopAll, testProviderConfig,
+  launchBrowser, mailTestPaths, startLoopbackFerry, startOAuthDemoServers, stopAll, testProviderConfig,
   watchedPage,
 } from './support.mjs';
 
@@ -40,10 +40,8 @@ const problems = [];
 before(async () => {
   mkdirSync(artifacts, { recursive: true });
   scratch = mkdtempSync(path.join(os.tmpdir(), 'ferry-e2e-calendar-'));
-  const port = await freePort();
-  const redirect = `http://127.0.0.1:${port}/api/oauth/callback`;
   // Few messages: only its calendar servers are used.
-  const started = startDemoServers(demoBin, ['1', '--oauth', redirect]);
+  const started = await startOAuthDemoServers(demoBin, 1);
   demo = started.child;
   urls = await started.found;
   const more = [
@@ -67,10 +65,10 @@ before(async () => {
     `url = ${JSON.stringify(urls.graph)}`,
     'auth = ["oauth2"]',
     'oauth = "test"',
-    ...testProviderConfig(urls, redirect, '["offline_access", "https://graph.microsoft.com/Calendars.ReadWrite"]'),
+    ...testProviderConfig(urls, started.redirect, '["offline_access", "https://graph.microsoft.com/Calendars.ReadWrite"]'),
   ];
   const ferry = startLoopbackFerry({
-    ferryBin, scratch, staticDir: path.join(root, 'dist'), name: 'calendar', more, listen: `127.0.0.1:${port}`,
+    ferryBin, scratch, staticDir: path.join(root, 'dist'), name: 'calendar', more, listen: started.listen,
   });
   server = ferry.child;
   baseUrl = await ferry.url;

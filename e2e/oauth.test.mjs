@@ -12,7 +12,7 @@ import { mkdtempSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  freePort, launchBrowser, mailTestPaths, startDemoServers, startLoopbackFerry, stopAll, testProviderConfig,
+  launchBrowser, mailTestPaths, startLoopbackFerry, startOAuthDemoServers, stopAll, testProviderConfig,
   watchedPage,
 } from './support.mjs';
 
@@ -29,9 +29,7 @@ const problems = [];
 before(async () => {
   mkdirSync(artifacts, { recursive: true });
   scratch = mkdtempSync(path.join(os.tmpdir(), 'ferry-e2e-oauth-'));
-  const port = await freePort();
-  const redirect = `http://127.0.0.1:${port}/api/oauth/callback`;
-  const started = startDemoServers(demoBin, ['20', '--oauth', redirect]);
+  const started = await startOAuthDemoServers(demoBin, 20);
   demo = started.child;
   const found = await started.found;
   const more = [
@@ -53,10 +51,10 @@ before(async () => {
     'host = "127.0.0.1"',
     `port = ${found.target}`,
     'tls = "none"',
-    ...testProviderConfig(found, redirect, '["openid", "email", "offline_access"]'),
+    ...testProviderConfig(found, started.redirect, '["openid", "email", "offline_access"]'),
   ];
   const ferry = startLoopbackFerry({
-    ferryBin, scratch, staticDir: path.join(root, 'dist'), name: 'oauth', more, listen: `127.0.0.1:${port}`,
+    ferryBin, scratch, staticDir: path.join(root, 'dist'), name: 'oauth', more, listen: started.listen,
   });
   server = ferry.child;
   baseUrl = await ferry.url;

@@ -53,9 +53,8 @@ export function startDemoServers(demoBin, args) {
   return { child, found };
 }
 
-/** A free loopback port (Ferry's OAuth2 callback URL must be known
- * before it starts). */
-export function freePort() {
+/** A free loopback port. */
+function freePort() {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
     probe.once('error', reject);
@@ -64,6 +63,17 @@ export function freePort() {
       probe.close(() => resolve(port));
     });
   });
+}
+
+/** `startDemoServers` with `messages` messages and `--oauth`: its test
+ * OAuth2 provider (and Microsoft Graph stand-in) send the browser back to
+ * `redirect`, Ferry's callback on the free port it must then listen on
+ * (`listen`), since that URL must be known before Ferry starts. */
+export async function startOAuthDemoServers(demoBin, messages) {
+  const port = await freePort();
+  const redirect = `http://127.0.0.1:${port}/api/oauth/callback`;
+  const started = startDemoServers(demoBin, [String(messages), '--oauth', redirect]);
+  return { ...started, redirect, listen: `127.0.0.1:${port}` };
 }
 
 /** The `[oauth.test]` lines for demo_servers' test provider (`found`,

@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 /// Whether `server` is a calendar target signed in to through OAuth2:
 /// `Err` with the callback's code when not.
-pub fn calendar_server(server: &ServerConfig) -> Result<(), &'static str> {
+pub fn graph_calendar_server(server: &ServerConfig) -> Result<(), &'static str> {
     match (server.kind, server.role) {
         (ServerKind::Graph, ServerRole::Source) => Err("wrong_side"),
         (ServerKind::Graph, _) => Ok(()),
@@ -41,7 +41,7 @@ pub async fn finish(
     tokens: Tokens,
     old: Option<&str>,
 ) -> Result<HeaderValue, &'static str> {
-    calendar_server(server)?;
+    graph_calendar_server(server)?;
     let site = &state.config.site;
     let policy = site.network.policy();
     let pinned = pinned_certificate(server).map_err(|error| error.code)?;

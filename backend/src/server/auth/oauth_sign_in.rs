@@ -90,7 +90,7 @@ async fn start(
             Some(side) => {
                 listed_endpoint(server, side, None).map_err(|error| error.code)?;
             }
-            None => graph_sign_in::calendar_server(server)?,
+            None => graph_sign_in::graph_calendar_server(server)?,
         }
         let login_hint = query.user.map(|user| user.trim().to_string());
         let login_hint = match login_hint {

@@ -154,13 +154,20 @@ impl Sessions {
         side: Side,
         signed_in: SignedIn,
     ) -> String {
+        let mut data = self.carried_over(old, role);
+        *data.side_mut(side) = Some(signed_in);
+        self.replace(old, data)
+    }
+
+    /// What a sign-in in `role` keeps of the session `old`: all it held
+    /// when live and of the same role, else nothing.
+    fn carried_over(&self, old: Option<&str>, role: Role) -> SessionData {
         let mut data = old
             .and_then(|id| self.get(id))
             .filter(|data| data.role == role)
             .unwrap_or_default();
         data.role = role;
-        *data.side_mut(side) = Some(signed_in);
-        self.replace(old, data)
+        data
     }
 
     /// Keeps `data` under a new id, which is returned; `old` ends.
@@ -198,11 +205,7 @@ impl Sessions {
         role: Role,
         signed_in: SignedInCalendar,
     ) -> String {
-        let mut data = old
-            .and_then(|id| self.get(id))
-            .filter(|data| data.role == role)
-            .unwrap_or_default();
-        data.role = role;
+        let mut data = self.carried_over(old, role);
         data.calendar = Some(signed_in);
         self.replace(old, data)
     }
